@@ -1,0 +1,276 @@
+// Package dec holds the exact fixed-point numbers compplan computes with:
+// money and volume as [D] (int64 units of 0.0001) and rates as [Rate]
+// (int64 units of 0.000001 %), with strict parsing, exact products and
+// documented rounding. No float64 is ever used for money or volume.
+package dec
+
+import (
+	"errors"
+	"fmt"
+	"math"
+	"math/bits"
+	"strconv"
+)
+
+// Scale is the number of decimal places a D holds. It is the largest minor
+// unit in ISO 4217, so every currency's cent fits exactly.
+const Scale = 4
+
+// One is the D value 1.
+const One D = 10000
+
+// MaxIntDigits is the largest number of digits before the decimal point that
+// Parse accepts (so every parsed value is below 10^14).
+const MaxIntDigits = 14
+
+// D is an exact decimal: an int64 count of 0.0001 units.
+type D int64
+
+// Max is the largest D.
+const Max D = math.MaxInt64
+
+var pow10 = [...]uint64{1, 10, 100, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19}
+
+// Parse errors, wrapped with the offending text by Parse.
+var (
+	ErrSyntax   = errors.New("expected a plain decimal number such as 12 or 12.50 (digits, an optional '.', no thousands separators or exponent)")
+	ErrDecimals = fmt.Errorf("has more than %d decimal places", Scale)
+	ErrRange    = fmt.Errorf("is too large (at most %d digits before the decimal point)", MaxIntDigits)
+)
+
+// Parse reads a decimal such as "12", "-3.5", "+0.0001" or ".5". It accepts
+// at most Scale decimal places and MaxIntDigits integer digits, and rejects
+// everything else (spaces, thousands separators, exponents, NaN).
+func Parse(b []byte) (D, error) {
+	v, err := parse(b, Scale)
+	return D(v), err
+}
+
+// parse reads b as a decimal with at most scale decimal places and returns
+// it as an integer count of 10^-scale units.
+func parse(b []byte, scale int) (int64, error) {
+	i, neg := 0, false
+	if len(b) > 0 && (b[0] == '-' || b[0] == '+') {
+		neg = b[0] == '-'
+		i = 1
+	}
+	var intPart, frac uint64
+	sig, ndigits, nfrac := 0, 0, 0 // significant integer digits, all digits, kept decimals
+	for ; i < len(b) && b[i] >= '0' && b[i] <= '9'; i++ {
+		ndigits++
+		if sig > 0 || b[i] != '0' {
+			sig++
+		}
+		if sig > 18-scale { // keeps the value below 10^18
+			return 0, ErrRange
+		}
+		intPart = intPart*10 + uint64(b[i]-'0')
+	}
+	if i < len(b) && b[i] == '.' {
+		for i++; i < len(b) && b[i] >= '0' && b[i] <= '9'; i++ {
+			ndigits++
+			if nfrac == scale {
+				if b[i] != '0' {
+					return 0, ErrDecimals
+				}
+				continue // trailing zeros beyond the scale change nothing
+			}
+			nfrac++
+			frac = frac*10 + uint64(b[i]-'0')
+		}
+	}
+	if i != len(b) || ndigits == 0 {
+		return 0, ErrSyntax
+	}
+	v := int64(intPart*pow10[scale] + frac*pow10[scale-nfrac]) // < 10^18: fits
+	if neg {
+		return -v, nil
+	}
+	return v, nil
+}
+
+// MustParse is Parse for constants in tests and examples; it panics on error.
+func MustParse(s string) D {
+	d, err := Parse([]byte(s))
+	if err != nil {
+		panic(fmt.Sprintf("dec.MustParse(%q): %v", s, err))
+	}
+	return d
+}
+
+// FromInt returns n as a D.
+func FromInt(n int64) D { return D(n) * One }
+
+// String returns the exact value with trailing zero decimals removed.
+func (d D) String() string { return string(d.Append(nil)) }
+
+// Append appends the exact value, trailing zero decimals removed ("12.5",
+// "3", "-0.0001").
+func (d D) Append(b []byte) []byte {
+	b = d.AppendFixed(b, Scale)
+	if d%One == 0 {
+		return b[:len(b)-Scale-1]
+	}
+	for b[len(b)-1] == '0' {
+		b = b[:len(b)-1]
+	}
+	return b
+}
+
+// AppendFixed appends the value with exactly digits decimal places (0 to
+// Scale). Digits beyond that must be zero: callers round first.
+func (d D) AppendFixed(b []byte, digits int) []byte {
+	u := uint64(d)
+	if d < 0 {
+		b = append(b, '-')
+		u = uint64(-d) // correct for MinInt64 too, read as unsigned
+	}
+	b = strconv.AppendUint(b, u/uint64(One), 10)
+	if digits == 0 {
+		return b
+	}
+	var frac [Scale]byte
+	f := u % uint64(One)
+	for i := Scale - 1; i >= 0; i-- {
+		frac[i] = byte('0' + f%10)
+		f /= 10
+	}
+	b = append(b, '.')
+	return append(b, frac[:digits]...)
+}
+
+// Add returns a+b and whether it overflowed.
+func Add(a, b D) (D, bool) {
+	s := a + b
+	return s, (s > a) != (b > 0)
+}
+
+// Rounding says how a product is brought to a currency's minor unit.
+type Rounding uint8
+
+// The rounding rules a plan may choose.
+const (
+	HalfEven Rounding = iota // to nearest, ties to the even digit (banker's rounding)
+	HalfUp                   // to nearest, ties away from zero
+	Down                     // toward zero (truncate)
+)
+
+// String names the rule as a plan writes it.
+func (r Rounding) String() string {
+	switch r {
+	case HalfEven:
+		return "half-even"
+	case HalfUp:
+		return "half-up"
+	case Down:
+		return "down"
+	}
+	return fmt.Sprintf("Rounding(%d)", r)
+}
+
+// RateScale is the number of decimal places of a Rate read as a fraction
+// (8 places = 6 decimal places of a percent).
+const RateScale = 8
+
+// RateOne is the Rate 100%.
+const RateOne Rate = 100_000_000
+
+// Rate is a fraction in units of 10^-8 (RateOne = 100%).
+type Rate int64
+
+// ParseRate reads "5%", "12.5%" or a fraction such as "0.05". A percent may
+// have up to 6 decimal places, a fraction up to 8.
+func ParseRate(s string) (Rate, error) {
+	if n := len(s); n > 0 && s[n-1] == '%' {
+		v, err := parse([]byte(s[:n-1]), RateScale-2)
+		return Rate(v), err
+	}
+	v, err := parse([]byte(s), RateScale)
+	return Rate(v), err
+}
+
+// String writes the rate as a percent with trailing zeros removed ("5%", "12.5%").
+func (r Rate) String() string {
+	u, neg := uint64(r), r < 0
+	if neg {
+		u = uint64(-r)
+	}
+	s := strconv.FormatUint(u/1e6, 10)
+	if f := u % 1e6; f != 0 {
+		fs := fmt.Sprintf("%06d", f)
+		for fs[len(fs)-1] == '0' {
+			fs = fs[:len(fs)-1]
+		}
+		s += "." + fs
+	}
+	if neg {
+		s = "-" + s
+	}
+	return s + "%"
+}
+
+// MulRound returns rate × v rounded by mode to digits decimal places
+// (0 to Scale), computed exactly. |r| must not exceed 100% so the result fits.
+func MulRound(v D, r Rate, digits int, mode Rounding) D {
+	neg := (v < 0) != (r < 0)
+	a, b := abs(int64(v)), abs(int64(r))
+	// The exact product has Scale+RateScale decimals; keep digits of them.
+	div := pow10[Scale+RateScale-digits]
+	var q, rem uint64
+	if hi, lo := bits.Mul64(a, b); hi == 0 {
+		q, rem = lo/div, lo%div
+	} else {
+		q, rem = bits.Div64(hi, lo, div)
+	}
+	switch mode {
+	case HalfEven:
+		if 2*rem > div || (2*rem == div && q&1 == 1) {
+			q++
+		}
+	case HalfUp:
+		if 2*rem >= div {
+			q++
+		}
+	}
+	out := D(q * pow10[Scale-digits])
+	if neg {
+		return -out
+	}
+	return out
+}
+
+// Round rounds d to digits decimal places (0 to Scale) by mode.
+func Round(d D, digits int, mode Rounding) D {
+	return MulRound(d, RateOne, digits, mode)
+}
+
+func abs(x int64) uint64 {
+	if x < 0 {
+		return uint64(-x)
+	}
+	return uint64(x)
+}
+
+// Percent returns part/whole × 100 rounded half-even to two decimal places,
+// as a D. whole must be positive.
+func Percent(part, whole D) D {
+	// part*100*100 / whole gives hundredths of a percent; use 128 bits.
+	neg := part < 0
+	hi, lo := bits.Mul64(abs(int64(part)), 10000)
+	w := uint64(whole)
+	if hi >= w { // quotient would not fit 64 bits: far beyond any real payout
+		return Max
+	}
+	q, rem := bits.Div64(hi, lo, w)
+	if 2*rem > w || (2*rem == w && q&1 == 1) {
+		q++
+	}
+	if q > math.MaxInt64/100 {
+		return Max
+	}
+	out := D(q * 100) // hundredths of a percent → D units (0.0001)
+	if neg {
+		return -out
+	}
+	return out
+}

@@ -1,0 +1,241 @@
+package dec
+
+import (
+	"errors"
+	"math/big"
+	"math/rand/v2"
+	"testing"
+)
+
+func TestParse(t *testing.T) {
+	tests := []struct {
+		in   string
+		want D
+		err  error
+	}{
+		{"12", 120000, nil},
+		{"12.5", 125000, nil},
+		{"12.50", 125000, nil},
+		{"0.0001", 1, nil},
+		{".5", 5000, nil},
+		{"5.", 50000, nil},
+		{"-3.25", -32500, nil},
+		{"+7", 70000, nil},
+		{"-0", 0, nil},
+		{"1.230000", 12300, nil}, // zeros past the scale are harmless
+		{"00000000000000000012", 120000, nil},
+		{"99999999999999.9999", 999999999999999999, nil},
+		{"100000000000000", 0, ErrRange},
+		{"1.00001", 0, ErrDecimals},
+		{"", 0, ErrSyntax},
+		{"-", 0, ErrSyntax},
+		{".", 0, ErrSyntax},
+		{"1,000.00", 0, ErrSyntax},
+		{"1e3", 0, ErrSyntax},
+		{"NaN", 0, ErrSyntax},
+		{"12.3.4", 0, ErrSyntax},
+		{" 1", 0, ErrSyntax},
+		{"1 ", 0, ErrSyntax},
+		{"--1", 0, ErrSyntax},
+		{"0x10", 0, ErrSyntax},
+	}
+	for _, tt := range tests {
+		got, err := Parse([]byte(tt.in))
+		if !errors.Is(err, tt.err) || got != tt.want {
+			t.Errorf("Parse(%q) = %d, %v; want %d, %v", tt.in, got, err, tt.want, tt.err)
+		}
+	}
+}
+
+func TestFormat(t *testing.T) {
+	tests := []struct {
+		d      D
+		exact  string
+		fixed2 string
+		fixed0 string
+	}{
+		{0, "0", "0.00", "0"},
+		{125000, "12.5", "12.50", "12"},
+		{1, "0.0001", "0.00", "0"},
+		{-32500, "-3.25", "-3.25", "-3"},
+		{FromInt(1000), "1000", "1000.00", "1000"},
+		{-1, "-0.0001", "-0.00", "-0"},
+	}
+	for _, tt := range tests {
+		if got := tt.d.String(); got != tt.exact {
+			t.Errorf("%d.String() = %q, want %q", tt.d, got, tt.exact)
+		}
+		if got := string(tt.d.AppendFixed(nil, 2)); got != tt.fixed2 {
+			t.Errorf("%d.AppendFixed(2) = %q, want %q", tt.d, got, tt.fixed2)
+		}
+		if got := string(tt.d.AppendFixed(nil, 0)); got != tt.fixed0 {
+			t.Errorf("%d.AppendFixed(0) = %q, want %q", tt.d, got, tt.fixed0)
+		}
+	}
+}
+
+func TestParseRate(t *testing.T) {
+	tests := []struct {
+		in   string
+		want Rate
+		str  string
+		err  error
+	}{
+		{"5%", 5_000_000, "5%", nil},
+		{"0.05", 5_000_000, "5%", nil},
+		{"12.5%", 12_500_000, "12.5%", nil},
+		{"0.333333%", 333_333, "0.333333%", nil},
+		{"100%", RateOne, "100%", nil},
+		{"1", RateOne, "100%", nil},
+		{"5", 500_000_000, "500%", nil}, // a bare 5 is 500%: the plan rejects it
+		{"0.0000001%", 0, "", ErrDecimals},
+		{"5 %", 0, "", ErrSyntax},
+		{"%", 0, "", ErrSyntax},
+	}
+	for _, tt := range tests {
+		got, err := ParseRate(tt.in)
+		if !errors.Is(err, tt.err) || got != tt.want {
+			t.Errorf("ParseRate(%q) = %d, %v; want %d, %v", tt.in, got, err, tt.want, tt.err)
+			continue
+		}
+		if err == nil && got.String() != tt.str {
+			t.Errorf("ParseRate(%q).String() = %q, want %q", tt.in, got.String(), tt.str)
+		}
+	}
+}
+
+func TestMulRound(t *testing.T) {
+	r := func(s string) Rate {
+		v, err := ParseRate(s)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return v
+	}
+	tests := []struct {
+		v      string
+		rate   string
+		digits int
+		mode   Rounding
+		want   string
+	}{
+		// 5% of 10.50 = 0.525: a tie at the cent.
+		{"10.50", "5%", 2, HalfEven, "0.52"},
+		{"10.50", "5%", 2, HalfUp, "0.53"},
+		{"10.50", "5%", 2, Down, "0.52"},
+		// 5% of 10.70 = 0.535: tie, even neighbour is up.
+		{"10.70", "5%", 2, HalfEven, "0.54"},
+		{"10.70", "5%", 2, Down, "0.53"},
+		// not a tie: 3% of 33.33 = 0.9999
+		{"33.33", "3%", 2, HalfEven, "1"},
+		{"33.33", "3%", 2, Down, "0.99"},
+		// negative values round symmetrically
+		{"-10.50", "5%", 2, HalfEven, "-0.52"},
+		{"-10.50", "5%", 2, HalfUp, "-0.53"},
+		{"-10.70", "5%", 2, Down, "-0.53"},
+		// zero-digit currency (JPY): 5% of 1050 = 52.5
+		{"1050", "5%", 0, HalfEven, "52"},
+		{"1070", "5%", 0, HalfEven, "54"},
+		{"1050", "5%", 0, HalfUp, "53"},
+		// three-digit currency (KWD): 5% of 10.005 = 0.50025
+		{"10.005", "5%", 3, HalfEven, "0.5"},
+		{"10.01", "5%", 3, HalfEven, "0.5"},   // 0.5005 → tie, 0 is even
+		{"10.03", "5%", 3, HalfEven, "0.502"}, // 0.5015 → tie, 2 is even
+		{"10.03", "5%", 3, HalfUp, "0.502"},
+		// large values take the 128-bit path exactly
+		{"99999999999999.9999", "99.999999%", 2, HalfEven, "99999999000000"},
+		{"99999999999999.9999", "100%", 4, Down, "99999999999999.9999"},
+	}
+	for _, tt := range tests {
+		got := MulRound(MustParse(tt.v), r(tt.rate), tt.digits, tt.mode)
+		if got.String() != tt.want {
+			t.Errorf("MulRound(%s, %s, %d, %v) = %s, want %s", tt.v, tt.rate, tt.digits, tt.mode, got, tt.want)
+		}
+	}
+}
+
+// TestMulRoundAgainstBig checks MulRound against math/big on random values.
+func TestMulRoundAgainstBig(t *testing.T) {
+	rng := rand.New(rand.NewPCG(1, 2))
+	for i := 0; i < 100000; i++ {
+		v := D(rng.Int64N(2e18) - 1e18)
+		r := Rate(rng.Int64N(int64(2*RateOne+1)) - int64(RateOne))
+		digits := rng.IntN(Scale + 1)
+		mode := Rounding(rng.IntN(3))
+		got := MulRound(v, r, digits, mode)
+		want := bigMulRound(v, r, digits, mode)
+		if got != want {
+			t.Fatalf("MulRound(%d, %d, %d, %v) = %d, want %d", v, r, digits, mode, got, want)
+		}
+	}
+}
+
+func bigMulRound(v D, r Rate, digits int, mode Rounding) D {
+	p := new(big.Int).Mul(big.NewInt(int64(v)), big.NewInt(int64(r)))
+	div := new(big.Int).Exp(big.NewInt(10), big.NewInt(int64(Scale+RateScale-digits)), nil)
+	q, m := new(big.Int).QuoRem(p, div, new(big.Int)) // truncated toward zero
+	m.Abs(m)
+	twice := new(big.Int).Lsh(m, 1)
+	c := twice.Cmp(div)
+	up := false
+	switch mode {
+	case HalfEven:
+		up = c > 0 || (c == 0 && q.Bit(0) == 1)
+	case HalfUp:
+		up = c >= 0
+	}
+	if up {
+		if p.Sign() < 0 {
+			q.Sub(q, big.NewInt(1))
+		} else {
+			q.Add(q, big.NewInt(1))
+		}
+	}
+	q.Mul(q, new(big.Int).Exp(big.NewInt(10), big.NewInt(int64(Scale-digits)), nil))
+	return D(q.Int64())
+}
+
+func TestPercent(t *testing.T) {
+	tests := []struct{ part, whole, want string }{
+		{"25", "100", "25"},
+		{"1", "3", "33.33"},
+		{"2", "3", "66.67"},
+		{"0.125", "1000", "0.01"}, // 0.0125 % → tie → 0.01 (even)
+		{"0.375", "1000", "0.04"}, // 0.0375 % → tie → 0.04 (even)
+		{"150", "100", "150"},
+	}
+	for _, tt := range tests {
+		if got := Percent(MustParse(tt.part), MustParse(tt.whole)); got.String() != tt.want {
+			t.Errorf("Percent(%s, %s) = %s, want %s", tt.part, tt.whole, got, tt.want)
+		}
+	}
+}
+
+func TestAdd(t *testing.T) {
+	if s, over := Add(1, 2); s != 3 || over {
+		t.Errorf("Add(1, 2) = %d, %v", s, over)
+	}
+	if _, over := Add(Max, 1); !over {
+		t.Error("Add(Max, 1) did not report overflow")
+	}
+	if _, over := Add(-Max, -2); !over {
+		t.Error("Add(-Max, -2) did not report overflow")
+	}
+}
+
+func FuzzParse(f *testing.F) {
+	for _, s := range []string{"12.50", "-0", "1e3", "1,000", "99999999999999.9999", ".5", "NaN"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		d, err := Parse([]byte(s))
+		if err != nil {
+			return
+		}
+		// A parsed value prints back to text that parses to the same value.
+		again, err := Parse(d.Append(nil))
+		if err != nil || again != d {
+			t.Fatalf("Parse(%q) = %d; reparse of %q = %d, %v", s, d, d.String(), again, err)
+		}
+	})
+}

@@ -1,0 +1,112 @@
+package cmd
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+
+	"golang.org/x/term"
+
+	"github.com/compplan/compplan/tree"
+)
+
+// streams are the process's standard streams, and whether stdout is a
+// terminal (which picks the default output format).
+type streams struct {
+	in          io.Reader
+	out, err    io.Writer
+	outTerminal bool
+}
+
+func newStreams(in io.Reader, out, errw io.Writer) *streams {
+	s := &streams{in: in, out: out, err: errw}
+	if f, ok := out.(*os.File); ok {
+		s.outTerminal = term.IsTerminal(int(f.Fd()))
+	}
+	return s
+}
+
+// inputs opens input files by name; "-" is standard input, which only one
+// input may use.
+type inputs struct {
+	s        *streams
+	stdinFor string
+	files    []*os.File
+}
+
+// open opens name for reading; what says which input it is, for errors.
+func (in *inputs) open(name, what string) (io.Reader, string, error) {
+	if name == "-" {
+		if in.stdinFor != "" {
+			return nil, "", fmt.Errorf("both %s and %s read standard input (-): only one input can", in.stdinFor, what)
+		}
+		in.stdinFor = what
+		return in.s.in, "<stdin>", nil
+	}
+	f, err := os.Open(name)
+	if err != nil {
+		if errors.Is(err, os.ErrNotExist) {
+			return nil, "", &tree.InputError{File: name, Msg: fmt.Sprintf("%s file does not exist", what)}
+		}
+		return nil, "", fmt.Errorf("%s file: %w", what, err)
+	}
+	in.files = append(in.files, f)
+	return f, name, nil
+}
+
+func (in *inputs) close() {
+	for _, f := range in.files {
+		f.Close()
+	}
+}
+
+// atomicFile writes to a temporary file beside the target and renames it
+// into place on commit, so a failed run never leaves half a file and an
+// existing file stays untouched.
+type atomicFile struct {
+	*os.File
+	target string
+	done   bool
+}
+
+func createAtomic(target string) (*atomicFile, error) {
+	f, err := os.CreateTemp(filepath.Dir(target), "."+filepath.Base(target)+".tmp*")
+	if err != nil {
+		return nil, fmt.Errorf("cannot write output: %w", err)
+	}
+	return &atomicFile{File: f, target: target}, nil
+}
+
+func (a *atomicFile) commit() error {
+	a.done = true
+	if err := a.File.Close(); err != nil {
+		os.Remove(a.Name())
+		return fmt.Errorf("cannot write output: %w", err)
+	}
+	if err := os.Chmod(a.Name(), 0o644); err != nil {
+		os.Remove(a.Name())
+		return fmt.Errorf("cannot write output: %w", err)
+	}
+	if err := os.Rename(a.Name(), a.target); err != nil {
+		os.Remove(a.Name())
+		return fmt.Errorf("cannot write output: %w", err)
+	}
+	return nil
+}
+
+// abort removes the temporary file unless commit ran.
+func (a *atomicFile) abort() {
+	if !a.done {
+		a.File.Close()
+		os.Remove(a.Name())
+	}
+}
+
+// sameFile reports whether two paths name one existing file.
+func sameFile(a, b string) bool {
+	fa, err1 := os.Stat(a)
+	fb, err2 := os.Stat(b)
+	return err1 == nil && err2 == nil && os.SameFile(fa, fb)
+}

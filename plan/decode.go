@@ -1,0 +1,457 @@
+package plan
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+
+	"gopkg.in/yaml.v3"
+
+	"github.com/compplan/compplan/tree"
+	"github.com/compplan/compplan/tree/dec"
+)
+
+// Limits on a plan file, so a hostile file is an error, not an exhausted machine.
+const (
+	MaxPlanBytes = 1 << 20 // 1 MiB
+	MaxPlanDepth = 16      // nesting of mappings and lists
+	MaxLevels    = 255     // levels of one component
+)
+
+// Read decodes and validates a plan. name is the file name used in errors,
+// which are *tree.InputError with the line and column of the problem.
+func Read(r io.Reader, name string) (*Plan, error) {
+	src, err := io.ReadAll(io.LimitReader(r, MaxPlanBytes+1))
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", name, err)
+	}
+	if len(src) > MaxPlanBytes {
+		return nil, &tree.InputError{File: name, Msg: fmt.Sprintf("plan file is larger than %d bytes", MaxPlanBytes)}
+	}
+	return Decode(src, name)
+}
+
+var yamlLine = regexp.MustCompile(`^yaml: line (\d+): (.*)$`)
+
+// Decode decodes and validates a plan from YAML source.
+func Decode(src []byte, name string) (*Plan, error) {
+	var doc yaml.Node
+	if err := yaml.Unmarshal(src, &doc); err != nil {
+		e := &tree.InputError{File: name, Msg: strings.TrimPrefix(err.Error(), "yaml: ")}
+		if m := yamlLine.FindStringSubmatch(err.Error()); m != nil {
+			e.Line, _ = strconv.Atoi(m[1])
+			e.Msg = m[2]
+			if lines := bytes.Split(src, []byte("\n")); e.Line <= len(lines) && bytes.Contains(lines[e.Line-1], []byte("\t")) {
+				e.Msg += " (YAML does not allow tabs: indent with spaces)"
+			}
+		}
+		return nil, e
+	}
+	d := &decoder{file: name}
+	if doc.Kind == 0 || len(doc.Content) == 0 {
+		return nil, &tree.InputError{File: name, Msg: "the plan is empty: it needs at least name, currency and components"}
+	}
+	if err := d.check(doc.Content[0], 1); err != nil {
+		return nil, err
+	}
+	return d.plan(doc.Content[0])
+}
+
+type decoder struct {
+	file string
+	p    Plan
+}
+
+func (d *decoder) errf(n *yaml.Node, format string, args ...any) error {
+	return &tree.InputError{File: d.file, Line: n.Line, Column: n.Column, Msg: fmt.Sprintf(format, args...)}
+}
+
+// check rejects anchors and aliases (so no alias bomb can blow up) and
+// nesting deeper than MaxPlanDepth, before anything else looks at the tree.
+func (d *decoder) check(n *yaml.Node, depth int) error {
+	if n.Kind == yaml.AliasNode || n.Anchor != "" {
+		return d.errf(n, "YAML anchors and aliases are not supported in a plan: write the value out")
+	}
+	if depth > MaxPlanDepth {
+		return d.errf(n, "nested deeper than %d levels", MaxPlanDepth)
+	}
+	for _, c := range n.Content {
+		if err := d.check(c, depth+1); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// fields returns a mapping's values by key, rejecting keys outside allowed
+// and keys given twice. what names the mapping in errors.
+func (d *decoder) fields(n *yaml.Node, what string, allowed ...string) (map[string]*yaml.Node, error) {
+	if n.Kind != yaml.MappingNode {
+		return nil, d.errf(n, "%s must be a mapping of keys to values, not %s", what, kindName(n))
+	}
+	out := make(map[string]*yaml.Node, len(n.Content)/2)
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		k, v := n.Content[i], n.Content[i+1]
+		if k.Kind != yaml.ScalarNode {
+			return nil, d.errf(k, "%s has a key that is not a plain word", what)
+		}
+		if !slices.Contains(allowed, k.Value) {
+			return nil, d.errf(k, "unknown key %q in %s (expected one of: %s)", k.Value, what, strings.Join(allowed, ", "))
+		}
+		if _, dup := out[k.Value]; dup {
+			return nil, d.errf(k, "key %q appears twice in %s", k.Value, what)
+		}
+		out[k.Value] = v
+	}
+	return out, nil
+}
+
+func kindName(n *yaml.Node) string {
+	switch n.Kind {
+	case yaml.MappingNode:
+		return "a mapping"
+	case yaml.SequenceNode:
+		return "a list"
+	case yaml.ScalarNode:
+		if n.Tag == "!!null" {
+			return "empty"
+		}
+		return fmt.Sprintf("%q", n.Value)
+	}
+	return "something else"
+}
+
+func (d *decoder) str(n *yaml.Node, what string) (string, error) {
+	if n.Kind != yaml.ScalarNode || n.Tag == "!!null" || n.Value == "" {
+		return "", d.errf(n, "%s must be a non-empty text, not %s", what, kindName(n))
+	}
+	return n.Value, nil
+}
+
+func (d *decoder) count(n *yaml.Node, what string) (int, error) {
+	if n.Kind == yaml.ScalarNode && n.Tag == "!!int" {
+		if v, err := strconv.Atoi(n.Value); err == nil && v >= 0 && v <= 1_000_000 {
+			return v, nil
+		}
+	}
+	return 0, d.errf(n, "%s must be a whole number from 0 to 1000000, not %s", what, kindName(n))
+}
+
+// volume reads an exact non-negative decimal from the scalar's text (never
+// through a float).
+func (d *decoder) volume(n *yaml.Node, what string) (dec.D, error) {
+	if n.Kind == yaml.ScalarNode && (n.Tag == "!!int" || n.Tag == "!!float" || n.Tag == "!!str") {
+		v, err := dec.Parse([]byte(n.Value))
+		if err == nil && v >= 0 {
+			return v, nil
+		}
+		if err != nil && !errors.Is(err, dec.ErrSyntax) {
+			return 0, d.errf(n, "%s %q %v", what, n.Value, err)
+		}
+	}
+	return 0, d.errf(n, "%s must be a number of 0 or more such as 100 or 99.5, not %s", what, kindName(n))
+}
+
+// rate reads "5%" or a fraction such as 0.05; it must lie within 0–100%.
+func (d *decoder) rate(n *yaml.Node, what string) (dec.Rate, error) {
+	if n.Kind != yaml.ScalarNode || n.Tag == "!!null" {
+		return 0, d.errf(n, "%s must be a percentage such as 5%% or a fraction such as 0.05, not %s", what, kindName(n))
+	}
+	r, err := dec.ParseRate(n.Value)
+	switch {
+	case errors.Is(err, dec.ErrSyntax):
+		return 0, d.errf(n, "%s %q is not a rate: write a percentage such as 5%% or a fraction such as 0.05", what, n.Value)
+	case err != nil:
+		return 0, d.errf(n, "%s %q %v", what, n.Value, err)
+	case r < 0:
+		return 0, d.errf(n, "%s %q is negative: a rate lies between 0%% and 100%%", what, n.Value)
+	case r > dec.RateOne && !strings.HasSuffix(n.Value, "%"):
+		return 0, d.errf(n, "%s %q means %s: write %s%% for %s percent, or a fraction from 0 to 1", what, n.Value, r, n.Value, n.Value)
+	case r > dec.RateOne:
+		return 0, d.errf(n, "%s %q is over 100%%: a rate lies between 0%% and 100%%", what, n.Value)
+	}
+	return r, nil
+}
+
+func (d *decoder) rankIndex(n *yaml.Node, what string) (int, error) {
+	name, err := d.str(n, what)
+	if err != nil {
+		return 0, err
+	}
+	for i, r := range d.p.Ranks {
+		if r.Name == name {
+			return i, nil
+		}
+	}
+	return 0, d.errf(n, "%s %q is not a rank of this plan (ranks: %s)", what, name, strings.Join(d.rankNames(), ", "))
+}
+
+func (d *decoder) rankNames() []string {
+	names := make([]string, len(d.p.Ranks))
+	for i, r := range d.p.Ranks {
+		names[i] = r.Name
+	}
+	return names
+}
+
+func (d *decoder) plan(root *yaml.Node) (*Plan, error) {
+	f, err := d.fields(root, "the plan", "name", "currency", "rounding", "active", "ranks", "components")
+	if err != nil {
+		return nil, err
+	}
+	for _, req := range []string{"name", "currency", "components"} {
+		if f[req] == nil {
+			return nil, d.errf(root, "the plan needs %q", req)
+		}
+	}
+	p := &d.p
+	if p.Name, err = d.str(f["name"], "name"); err != nil {
+		return nil, err
+	}
+	if p.Currency, err = d.str(f["currency"], "currency"); err != nil {
+		return nil, err
+	}
+	var ok bool
+	if p.Digits, ok = CurrencyDigits(p.Currency); !ok {
+		return nil, d.errf(f["currency"], "currency %q is not an ISO 4217 code such as USD, EUR or JPY", p.Currency)
+	}
+	if n := f["rounding"]; n != nil {
+		s, _ := d.str(n, "rounding")
+		switch s {
+		case "half-even":
+			p.Rounding = dec.HalfEven
+		case "half-up":
+			p.Rounding = dec.HalfUp
+		case "down":
+			p.Rounding = dec.Down
+		default:
+			return nil, d.errf(n, "rounding must be half-even, half-up or down, not %s", kindName(n))
+		}
+	}
+	if n := f["active"]; n != nil {
+		af, err := d.fields(n, "active", "pv")
+		if err != nil {
+			return nil, err
+		}
+		if af["pv"] == nil {
+			return nil, d.errf(n, "active needs pv, the personal volume that makes a member active")
+		}
+		if p.ActivePV, err = d.volume(af["pv"], "active pv"); err != nil {
+			return nil, err
+		}
+		p.HasActive = true
+	}
+	if n := f["ranks"]; n != nil {
+		if err := d.ranks(n); err != nil {
+			return nil, err
+		}
+	}
+	if err := d.components(f["components"]); err != nil {
+		return nil, err
+	}
+	return p, nil
+}
+
+func (d *decoder) ranks(n *yaml.Node) error {
+	if n.Kind != yaml.SequenceNode {
+		return d.errf(n, "ranks must be a list, lowest rank first, not %s", kindName(n))
+	}
+	// Names first, so a legs rule may name any rank.
+	fs := make([]map[string]*yaml.Node, len(n.Content))
+	for i, rn := range n.Content {
+		f, err := d.fields(rn, "a rank", "name", "pv", "gv", "max_leg", "legs")
+		if err != nil {
+			return err
+		}
+		if f["name"] == nil {
+			return d.errf(rn, "every rank needs a name")
+		}
+		name, err := d.str(f["name"], "rank name")
+		if err != nil {
+			return err
+		}
+		if slices.Contains(d.rankNames(), name) {
+			return d.errf(f["name"], "rank %q is defined twice", name)
+		}
+		d.p.Ranks = append(d.p.Ranks, Rank{Name: name})
+		fs[i] = f
+	}
+	for i, f := range fs {
+		r := &d.p.Ranks[i]
+		var err error
+		if v := f["pv"]; v != nil {
+			r.PV.Set = true
+			if r.PV.Value, err = d.volume(v, "pv"); err != nil {
+				return err
+			}
+		}
+		if v := f["gv"]; v != nil {
+			r.GV.Set = true
+			if r.GV.Value, err = d.volume(v, "gv"); err != nil {
+				return err
+			}
+		}
+		if v := f["max_leg"]; v != nil {
+			if !r.GV.Set {
+				return d.errf(v, "max_leg limits a leg's share of the gv requirement, so rank %q needs gv too", r.Name)
+			}
+			if r.MaxLeg, err = d.rate(v, "max_leg"); err != nil {
+				return err
+			}
+			if r.MaxLeg == 0 {
+				return d.errf(v, "max_leg of 0%% would count no leg at all: use a share above 0%%")
+			}
+		}
+		if v := f["legs"]; v != nil {
+			lf, err := d.fields(v, "legs", "count", "rank")
+			if err != nil {
+				return err
+			}
+			if lf["count"] == nil || lf["rank"] == nil {
+				return d.errf(v, "legs needs count and rank, e.g. {count: 2, rank: Bronze}")
+			}
+			if r.Legs.Count, err = d.count(lf["count"], "legs count"); err != nil {
+				return err
+			}
+			if r.Legs.Rank, err = d.rankIndex(lf["rank"], "legs rank"); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+func (d *decoder) components(n *yaml.Node) error {
+	if n.Kind != yaml.SequenceNode || len(n.Content) == 0 {
+		return d.errf(n, "components must be a list with at least one component, not %s", kindName(n))
+	}
+	for _, cn := range n.Content {
+		if cn.Kind != yaml.MappingNode {
+			return d.errf(cn, "a component must be a mapping with name and type, not %s", kindName(cn))
+		}
+		var name, typ *yaml.Node
+		for i := 0; i+1 < len(cn.Content); i += 2 {
+			switch cn.Content[i].Value {
+			case "name":
+				name = cn.Content[i+1]
+			case "type":
+				typ = cn.Content[i+1]
+			}
+		}
+		if name == nil || typ == nil {
+			return d.errf(cn, "every component needs a name and a type (%s)", strings.Join(componentTypes, ", "))
+		}
+		c := Component{}
+		var err error
+		if c.Name, err = d.str(name, "component name"); err != nil {
+			return err
+		}
+		if slices.Contains(reservedColumns, strings.ToLower(c.Name)) {
+			return d.errf(name, "component name %q is taken by an output column (%s): choose another", c.Name, strings.Join(reservedColumns, ", "))
+		}
+		for _, o := range d.p.Components {
+			if strings.EqualFold(o.Name, c.Name) {
+				return d.errf(name, "component name %q is used twice", c.Name)
+			}
+		}
+		if c.Type, err = d.str(typ, "component type"); err != nil {
+			return err
+		}
+		switch c.Type {
+		case TypePersonal:
+			err = d.personal(cn, &c)
+		case TypeUnilevel:
+			err = d.unilevel(cn, &c)
+		default:
+			return d.errf(typ, "unknown component type %q (expected one of: %s)", c.Type, strings.Join(componentTypes, ", "))
+		}
+		if err != nil {
+			return err
+		}
+		d.p.Components = append(d.p.Components, c)
+	}
+	return nil
+}
+
+var componentTypes = []string{TypePersonal, TypeUnilevel}
+
+func (d *decoder) personal(n *yaml.Node, c *Component) error {
+	f, err := d.fields(n, "a personal component", "name", "type", "rate")
+	if err != nil {
+		return err
+	}
+	if f["rate"] == nil {
+		return d.errf(n, "a personal component needs a rate, e.g. rate: 10%%")
+	}
+	c.Rate, err = d.rate(f["rate"], "rate")
+	return err
+}
+
+func (d *decoder) unilevel(n *yaml.Node, c *Component) error {
+	f, err := d.fields(n, "a unilevel component", "name", "type", "levels", "compression", "paid_levels")
+	if err != nil {
+		return err
+	}
+	ln := f["levels"]
+	if ln == nil || ln.Kind != yaml.SequenceNode || len(ln.Content) == 0 {
+		at := n
+		if ln != nil {
+			at = ln
+		}
+		return d.errf(at, "a unilevel component needs levels, a list of rates such as [5%%, 4%%, 3%%]")
+	}
+	if len(ln.Content) > MaxLevels {
+		return d.errf(ln, "a unilevel has at most %d levels, this one has %d", MaxLevels, len(ln.Content))
+	}
+	for _, rn := range ln.Content {
+		r, err := d.rate(rn, "level rate")
+		if err != nil {
+			return err
+		}
+		c.Levels = append(c.Levels, r)
+	}
+	if cn := f["compression"]; cn != nil {
+		switch cn.Value {
+		case "none":
+			c.Compression = CompressNone
+		case "dynamic":
+			c.Compression = CompressDynamic
+		default:
+			return d.errf(cn, "compression must be none or dynamic, not %s", kindName(cn))
+		}
+	}
+	if pn := f["paid_levels"]; pn != nil {
+		if len(d.p.Ranks) == 0 {
+			return d.errf(pn, "paid_levels needs ranks: define them under ranks first")
+		}
+		if pn.Kind != yaml.MappingNode {
+			return d.errf(pn, "paid_levels must map rank names to a number of levels, e.g. {Bronze: 3}, not %s", kindName(pn))
+		}
+		c.PaidLevels = make([]int, len(d.p.Ranks))
+		seen := map[int]bool{}
+		for i := 0; i+1 < len(pn.Content); i += 2 {
+			r, err := d.rankIndex(pn.Content[i], "paid_levels rank")
+			if err != nil {
+				return err
+			}
+			if seen[r] {
+				return d.errf(pn.Content[i], "rank %q appears twice in paid_levels", d.p.Ranks[r].Name)
+			}
+			seen[r] = true
+			k, err := d.count(pn.Content[i+1], "paid levels")
+			if err != nil {
+				return err
+			}
+			if k > len(c.Levels) {
+				return d.errf(pn.Content[i+1], "rank %q is paid on %d levels but the component has only %d", d.p.Ranks[r].Name, k, len(c.Levels))
+			}
+			c.PaidLevels[r] = k
+		}
+	}
+	return nil
+}

@@ -1,0 +1,209 @@
+package plan
+
+import (
+	"errors"
+	"fmt"
+	"math/big"
+
+	"github.com/compplan/compplan/tree"
+	"github.com/compplan/compplan/tree/dec"
+)
+
+// NoRank is the rank of a member who holds none.
+const NoRank = -1
+
+// Result is a computed run: per member volumes, rank, activity and
+// earnings per component, and the totals.
+type Result struct {
+	Plan *Plan
+	Org  *tree.Org
+
+	PV, GV []dec.D
+	Rank   []int16 // index into Plan.Ranks, or NoRank
+	Active []bool
+	// Earned[c][m] is what member m earned from component c.
+	Earned [][]dec.D
+
+	Sales       int   // number of sales
+	SalesAmount dec.D // sum of sale amounts
+	Volume      dec.D // sum of sale volumes
+	Payout      dec.D // sum of Paid
+	// Paid[c] and Breakage[c] are component c's paid and unpaid line sums;
+	// together they are everything its rules put up.
+	Paid, Breakage []dec.D
+}
+
+// Personal is member m's personal commission: the sum of personal components.
+func (r *Result) Personal(m int32) dec.D { return r.sum(m, true) }
+
+// Team is member m's team commission: every component that is not personal.
+func (r *Result) Team(m int32) dec.D { return r.sum(m, false) }
+
+// Total is member m's total commission.
+func (r *Result) Total(m int32) dec.D { return r.Personal(m) + r.Team(m) }
+
+func (r *Result) sum(m int32, personal bool) dec.D {
+	var s dec.D
+	for c := range r.Plan.Components {
+		if r.Plan.Components[c].Personal() == personal {
+			s += r.Earned[c][m]
+		}
+	}
+	return s
+}
+
+// PayoutPct is the payout as a percent of the sales amount, rounded
+// half-even to two places; ok is false when there were no sales.
+func (r *Result) PayoutPct() (pct dec.D, ok bool) {
+	if r.SalesAmount <= 0 {
+		return 0, false
+	}
+	return dec.Percent(r.Payout, r.SalesAmount), true
+}
+
+// RankName is member m's paid-as rank name, or "" without one.
+func (r *Result) RankName(m int32) string {
+	if r.Rank[m] == NoRank {
+		return ""
+	}
+	return r.Plan.Ranks[r.Rank[m]].Name
+}
+
+// run is the state the components compute over.
+type run struct {
+	plan   *Plan
+	org    *tree.Org
+	sales  *tree.Sales
+	pv, gv []dec.D
+	rank   []int16
+	active []bool
+	// activeUp[m] is m's nearest active upline, or -1: computed on first use.
+	activeUp []int32
+}
+
+// family is what each component type implements: post every line of
+// component c through p.
+type family interface {
+	pay(r *run, p *poster)
+}
+
+func (c *Component) family() family {
+	switch c.Type {
+	case TypePersonal:
+		return personal{c}
+	case TypeUnilevel:
+		return unilevel{c}
+	}
+	panic("plan: unknown component type " + c.Type) // Decode admits no other
+}
+
+// poster adds up one component's lines.
+type poster struct {
+	digits   int
+	rounding dec.Rounding
+	earned   []dec.D
+	paid     dec.D
+	breakage dec.D
+}
+
+// line returns rate × base rounded to the currency's minor unit.
+func (p *poster) line(base dec.D, rate dec.Rate) dec.D {
+	return dec.MulRound(base, rate, p.digits, p.rounding)
+}
+
+// pay posts a line earned by member m.
+func (p *poster) pay(m int32, amount dec.D) {
+	p.earned[m] += amount
+	p.paid += amount
+}
+
+// lose posts a line nobody earned: breakage.
+func (p *poster) lose(amount dec.D) { p.breakage += amount }
+
+// ErrTooLarge means sums could exceed the exact decimal range.
+var ErrTooLarge = errors.New("the sales are too large for compplan's exact decimals")
+
+// Compute runs the plan over the data. It never changes its inputs.
+func Compute(p *Plan, d *tree.Data) (*Result, error) {
+	o := d.Org
+	if err := checkRange(p, &d.Sales); err != nil {
+		return nil, err
+	}
+	pv, err := tree.PersonalVolume(o, &d.Sales)
+	if err != nil {
+		return nil, err
+	}
+	gv, err := tree.GroupVolume(o, pv)
+	if err != nil {
+		return nil, err
+	}
+	r := &run{plan: p, org: o, sales: &d.Sales, pv: pv, gv: gv}
+	r.active = activity(p, pv)
+	r.rank = paidAsRanks(p, o, pv, gv)
+	res := &Result{
+		Plan: p, Org: o, PV: pv, GV: gv, Rank: r.rank, Active: r.active,
+		Sales: d.Sales.Len(), SalesAmount: d.Sales.Amount, Volume: d.Sales.TotalVolume,
+		Earned:   make([][]dec.D, len(p.Components)),
+		Paid:     make([]dec.D, len(p.Components)),
+		Breakage: make([]dec.D, len(p.Components)),
+	}
+	for c := range p.Components {
+		post := &poster{digits: p.Digits, rounding: p.Rounding, earned: make([]dec.D, o.Len())}
+		p.Components[c].family().pay(r, post)
+		res.Earned[c], res.Paid[c], res.Breakage[c] = post.earned, post.paid, post.breakage
+		res.Payout += post.paid
+	}
+	return res, nil
+}
+
+// checkRange refuses data whose lines could add up past the exact range:
+// every line is at most its rate × volume plus one minor unit, so the sum
+// of all rates × the total volume, plus a unit per line, bounds every sum.
+func checkRange(p *Plan, s *tree.Sales) error {
+	rates, lines := new(big.Int), int64(0)
+	for _, c := range p.Components {
+		for _, r := range append([]dec.Rate{c.Rate}, c.Levels...) {
+			rates.Add(rates, big.NewInt(int64(r)))
+		}
+		lines += int64(len(c.Levels) + 1)
+	}
+	bound := new(big.Int).Mul(big.NewInt(int64(s.TotalVolume)), rates)
+	bound.Quo(bound, big.NewInt(int64(dec.RateOne)))
+	bound.Add(bound, new(big.Int).Mul(big.NewInt(lines*int64(s.Len())), big.NewInt(int64(dec.One))))
+	if bound.Cmp(big.NewInt(int64(dec.Max))) > 0 {
+		return fmt.Errorf("%w: the plan could pay up to %s, beyond the limit %s", ErrTooLarge, bound, dec.Max)
+	}
+	return nil
+}
+
+// activity says who is active: PV at least the plan's active pv.
+func activity(p *Plan, pv []dec.D) []bool {
+	a := make([]bool, len(pv))
+	for m, v := range pv {
+		a[m] = !p.HasActive || v >= p.ActivePV
+	}
+	return a
+}
+
+// activeUplines returns each member's nearest active upline (or -1),
+// computed once top-down.
+func (r *run) activeUplines() []int32 {
+	if r.activeUp != nil {
+		return r.activeUp
+	}
+	up := make([]int32, r.org.Len())
+	sp := r.org.Sponsors()
+	for _, m := range r.org.TopDown() {
+		s := sp[m]
+		switch {
+		case s < 0:
+			up[m] = -1
+		case r.active[s]:
+			up[m] = s
+		default:
+			up[m] = up[s]
+		}
+	}
+	r.activeUp = up
+	return up
+}

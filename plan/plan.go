@@ -1,0 +1,95 @@
+// Package plan is a compensation plan: its YAML schema, strict decoding
+// with line-numbered errors, validation, and the engine that computes every
+// member's commissions from a tree.Data.
+//
+// The engine works in commission lines: one component × one source sale ×
+// one earner (or breakage when nobody may earn it), each rounded on its own
+// to the currency's minor unit. Every total is a sum of lines, so per
+// component paid + breakage is exactly what the rules put up.
+package plan
+
+import (
+	"github.com/compplan/compplan/tree/dec"
+)
+
+// Plan is a decoded, validated compensation plan.
+type Plan struct {
+	Name     string
+	Currency string
+	Digits   int // the currency's minor unit: commissions are rounded to it
+	Rounding dec.Rounding
+	// ActivePV is the personal volume a member needs to be active; with
+	// HasActive false everyone is active.
+	HasActive  bool
+	ActivePV   dec.D
+	Ranks      []Rank
+	Components []Component
+}
+
+// Rank is one rank and its requirements. A rank without requirements always
+// holds.
+type Rank struct {
+	Name  string
+	PV    Min
+	GV    Min
+	// MaxLeg caps each leg's contribution to the qualifying GV at
+	// MaxLeg × GV.Value; 0 means no cap.
+	MaxLeg dec.Rate
+	// Legs requires Legs.Count personally sponsored members whose subtree
+	// holds a member of rank Legs.Rank or higher; Count 0 means none.
+	Legs LegRule
+}
+
+// Min is an optional lower bound.
+type Min struct {
+	Set   bool
+	Value dec.D
+}
+
+// LegRule is the legs requirement of a rank.
+type LegRule struct {
+	Count int
+	Rank  int // index into Plan.Ranks
+}
+
+// Compression says how a unilevel counts levels.
+type Compression uint8
+
+// Compression modes.
+const (
+	CompressNone    Compression = iota // level k is the k-th sponsor upline
+	CompressDynamic                    // level k is the k-th active upline
+)
+
+func (c Compression) String() string {
+	if c == CompressDynamic {
+		return "dynamic"
+	}
+	return "none"
+}
+
+// Component types.
+const (
+	TypePersonal = "personal"
+	TypeUnilevel = "unilevel"
+)
+
+// Component is one part of the plan. Which fields apply depends on Type.
+type Component struct {
+	Name string
+	Type string
+	// personal
+	Rate dec.Rate
+	// unilevel
+	Levels      []dec.Rate
+	Compression Compression
+	// PaidLevels[r] is how many levels rank r is paid on; nil means every
+	// active member is paid on every level, ranked or not.
+	PaidLevels []int
+}
+
+// Personal reports whether the component counts as personal commission.
+func (c *Component) Personal() bool { return c.Type == TypePersonal }
+
+// reservedColumns are the fixed output columns no component may be named.
+var reservedColumns = []string{"id", "name", "rank", "active", "pv", "gv", "personal", "team", "total"}

@@ -1,0 +1,339 @@
+// Package report writes a computed plan.Result as CSV, JSON or an aligned
+// table. The layouts are a contract for scripts: columns and keys are only
+// ever added, never renamed. Output is a pure function of the result, so the
+// same input gives byte-identical output.
+package report
+
+import (
+	"bufio"
+	"fmt"
+	"io"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/compplan/compplan/plan"
+	"github.com/compplan/compplan/tree/dec"
+)
+
+// Format is an output format.
+type Format string
+
+// The output formats.
+const (
+	CSV   Format = "csv"
+	JSON  Format = "json"
+	Table Format = "table"
+)
+
+// ParseFormat checks a format name.
+func ParseFormat(s string) (Format, error) {
+	switch f := Format(strings.ToLower(s)); f {
+	case CSV, JSON, Table:
+		return f, nil
+	}
+	return "", fmt.Errorf("unknown format %q: use table, csv or json", s)
+}
+
+// Write writes r in format f.
+func Write(w io.Writer, r *plan.Result, f Format) error {
+	bw := bufio.NewWriterSize(w, 1<<16)
+	var err error
+	switch f {
+	case CSV:
+		err = writeCSV(bw, r)
+	case JSON:
+		err = writeJSON(bw, r)
+	case Table:
+		err = writeTable(bw, r)
+	default:
+		return fmt.Errorf("unknown format %q", f)
+	}
+	if err != nil {
+		return err
+	}
+	return bw.Flush()
+}
+
+// Columns are the fixed member columns, before one column per component.
+var Columns = []string{"id", "name", "rank", "active", "pv", "gv", "personal", "team", "total"}
+
+// money appends an amount with exactly the currency's minor digits.
+func money(b []byte, d dec.D, digits int) []byte { return d.AppendFixed(b, digits) }
+
+// exactMoney appends a sum of input amounts: the currency's digits, more
+// only when the amounts had more.
+func exactMoney(b []byte, d dec.D, digits int) []byte {
+	if dec.Round(d, digits, dec.Down) == d {
+		return d.AppendFixed(b, digits)
+	}
+	return d.Append(b)
+}
+
+func writeCSV(w *bufio.Writer, r *plan.Result) error {
+	var b []byte
+	for i, c := range Columns {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = append(b, c...)
+	}
+	for _, c := range r.Plan.Components {
+		b = append(b, ',')
+		b = csvField(b, []byte(c.Name))
+	}
+	b = append(b, '\n')
+	digits := r.Plan.Digits
+	var tmp []byte
+	for _, m := range r.Org.ByID() {
+		tmp = r.Org.AppendID(tmp[:0], m)
+		b = csvField(b, tmp)
+		b = append(b, ',')
+		tmp = r.Org.AppendName(tmp[:0], m)
+		b = csvField(b, tmp)
+		b = append(b, ',')
+		b = csvField(b, []byte(r.RankName(m)))
+		if r.Active[m] {
+			b = append(b, ",true,"...)
+		} else {
+			b = append(b, ",false,"...)
+		}
+		b = r.PV[m].Append(b)
+		b = append(b, ',')
+		b = r.GV[m].Append(b)
+		b = append(b, ',')
+		b = money(b, r.Personal(m), digits)
+		b = append(b, ',')
+		b = money(b, r.Team(m), digits)
+		b = append(b, ',')
+		b = money(b, r.Total(m), digits)
+		for c := range r.Plan.Components {
+			b = append(b, ',')
+			b = money(b, r.Earned[c][m], digits)
+		}
+		b = append(b, '\n')
+		if len(b) > 1<<15 {
+			if _, err := w.Write(b); err != nil {
+				return err
+			}
+			b = b[:0]
+		}
+	}
+	_, err := w.Write(b)
+	return err
+}
+
+// csvField appends f, quoted when it holds a comma, quote or line break.
+func csvField(b, f []byte) []byte {
+	if !strings.ContainsAny(string(f), ",\"\r\n") {
+		return append(b, f...)
+	}
+	b = append(b, '"')
+	for _, c := range f {
+		if c == '"' {
+			b = append(b, '"')
+		}
+		b = append(b, c)
+	}
+	return append(b, '"')
+}
+
+func writeJSON(w *bufio.Writer, r *plan.Result) error {
+	p := r.Plan
+	digits := p.Digits
+	b := []byte(`{"plan":`)
+	b = jsonString(b, p.Name)
+	b = append(b, `,"currency":`...)
+	b = jsonString(b, p.Currency)
+	b = append(b, `,"totals":{"sales_amount":`...)
+	b = exactMoney(b, r.SalesAmount, digits)
+	b = append(b, `,"volume":`...)
+	b = r.Volume.Append(b)
+	b = append(b, `,"payout":`...)
+	b = money(b, r.Payout, digits)
+	b = append(b, `,"payout_pct":`...)
+	if pct, ok := r.PayoutPct(); ok {
+		b = pct.AppendFixed(b, 2)
+	} else {
+		b = append(b, "null"...)
+	}
+	b = fmt.Appendf(b, `,"sales_count":%d,"members_count":%d,"components":{`, r.Sales, r.Org.Len())
+	for c, comp := range p.Components {
+		if c > 0 {
+			b = append(b, ',')
+		}
+		b = jsonString(b, comp.Name)
+		b = append(b, `:{"paid":`...)
+		b = money(b, r.Paid[c], digits)
+		b = append(b, `,"breakage":`...)
+		b = money(b, r.Breakage[c], digits)
+		b = append(b, '}')
+	}
+	b = append(b, `}},"members":[`...)
+	var tmp []byte
+	for k, m := range r.Org.ByID() {
+		if k > 0 {
+			b = append(b, ',')
+		}
+		b = append(b, "\n"+`{"id":`...)
+		tmp = r.Org.AppendID(tmp[:0], m)
+		b = jsonString(b, string(tmp))
+		b = append(b, `,"name":`...)
+		tmp = r.Org.AppendName(tmp[:0], m)
+		b = jsonString(b, string(tmp))
+		b = append(b, `,"rank":`...)
+		if name := r.RankName(m); name != "" {
+			b = jsonString(b, name)
+		} else {
+			b = append(b, "null"...)
+		}
+		b = fmt.Appendf(b, `,"active":%t,"pv":`, r.Active[m])
+		b = r.PV[m].Append(b)
+		b = append(b, `,"gv":`...)
+		b = r.GV[m].Append(b)
+		b = append(b, `,"personal":`...)
+		b = money(b, r.Personal(m), digits)
+		b = append(b, `,"team":`...)
+		b = money(b, r.Team(m), digits)
+		b = append(b, `,"total":`...)
+		b = money(b, r.Total(m), digits)
+		b = append(b, `,"components":{`...)
+		for c, comp := range p.Components {
+			if c > 0 {
+				b = append(b, ',')
+			}
+			b = jsonString(b, comp.Name)
+			b = append(b, ':')
+			b = money(b, r.Earned[c][m], digits)
+		}
+		b = append(b, "}}"...)
+		if len(b) > 1<<15 {
+			if _, err := w.Write(b); err != nil {
+				return err
+			}
+			b = b[:0]
+		}
+	}
+	b = append(b, "\n]}\n"...)
+	_, err := w.Write(b)
+	return err
+}
+
+// jsonString appends s as a JSON string.
+func jsonString(b []byte, s string) []byte {
+	const hex = "0123456789abcdef"
+	b = append(b, '"')
+	for _, c := range []byte(s) {
+		switch {
+		case c == '"' || c == '\\':
+			b = append(b, '\\', c)
+		case c == '\n':
+			b = append(b, '\\', 'n')
+		case c == '\r':
+			b = append(b, '\\', 'r')
+		case c == '\t':
+			b = append(b, '\\', 't')
+		case c < 0x20 || c == 0x7f:
+			b = append(b, '\\', 'u', '0', '0', hex[c>>4], hex[c&15])
+		default:
+			b = append(b, c)
+		}
+	}
+	return append(b, '"')
+}
+
+func writeTable(w *bufio.Writer, r *plan.Result) error {
+	p := r.Plan
+	digits := p.Digits
+	head := append(append([]string{}, Columns...), componentNames(p)...)
+	rows := make([][]string, 0, r.Org.Len())
+	for _, m := range r.Org.ByID() {
+		row := []string{
+			r.Org.ID(m), r.Org.Name(m), r.RankName(m), fmt.Sprint(r.Active[m]),
+			r.PV[m].String(), r.GV[m].String(),
+			string(money(nil, r.Personal(m), digits)),
+			string(money(nil, r.Team(m), digits)),
+			string(money(nil, r.Total(m), digits)),
+		}
+		for c := range p.Components {
+			row = append(row, string(money(nil, r.Earned[c][m], digits)))
+		}
+		rows = append(rows, row)
+	}
+	numeric := func(col int) bool { return col >= 4 }
+	writeAligned(w, head, rows, numeric)
+
+	fmt.Fprintf(w, "\n%s (%s)\n", p.Name, p.Currency)
+	pct := ""
+	if v, ok := r.PayoutPct(); ok {
+		pct = string(v.AppendFixed(nil, 2)) + "%"
+	}
+	totals := [][]string{
+		{"members", fmt.Sprint(r.Org.Len())},
+		{"sales", fmt.Sprint(r.Sales)},
+		{"sales amount", string(exactMoney(nil, r.SalesAmount, digits))},
+		{"volume", r.Volume.String()},
+		{"payout", string(money(nil, r.Payout, digits))},
+		{"payout %", pct},
+	}
+	writeAligned(w, nil, totals, func(col int) bool { return col > 0 })
+	w.WriteString("\n")
+	comps := make([][]string, 0, len(p.Components))
+	for c, comp := range p.Components {
+		comps = append(comps, []string{comp.Name, comp.Type,
+			string(money(nil, r.Paid[c], digits)), string(money(nil, r.Breakage[c], digits))})
+	}
+	writeAligned(w, []string{"component", "type", "paid", "breakage"}, comps, func(col int) bool { return col >= 2 })
+	return nil
+}
+
+func componentNames(p *plan.Plan) []string {
+	names := make([]string, len(p.Components))
+	for i, c := range p.Components {
+		names[i] = c.Name
+	}
+	return names
+}
+
+// writeAligned writes rows in columns padded to their widest cell (in
+// runes), numbers right-aligned.
+func writeAligned(w *bufio.Writer, head []string, rows [][]string, numeric func(int) bool) {
+	var width []int
+	measure := func(row []string) {
+		for i, cell := range row {
+			if i >= len(width) {
+				width = append(width, 0)
+			}
+			width[i] = max(width[i], utf8.RuneCountInString(cell))
+		}
+	}
+	if head != nil {
+		measure(head)
+	}
+	for _, row := range rows {
+		measure(row)
+	}
+	put := func(row []string) {
+		var line strings.Builder
+		for i, cell := range row {
+			pad := strings.Repeat(" ", width[i]-utf8.RuneCountInString(cell))
+			if i > 0 {
+				line.WriteString("  ")
+			}
+			if numeric(i) {
+				line.WriteString(pad + cell)
+			} else {
+				line.WriteString(cell)
+				if i < len(row)-1 {
+					line.WriteString(pad)
+				}
+			}
+		}
+		w.WriteString(strings.TrimRight(line.String(), " ") + "\n")
+	}
+	if head != nil {
+		put(head)
+	}
+	for _, row := range rows {
+		put(row)
+	}
+}

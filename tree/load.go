@@ -1,0 +1,279 @@
+package tree
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"math"
+
+	"github.com/compplan/compplan/tree/dec"
+)
+
+// Members file columns.
+const (
+	mID = iota
+	mSponsor
+	mName
+	mJoined
+	mAmount
+	mVolume
+)
+
+var memberColumns = []string{"id", "sponsor_id", "name", "joined", "amount", "volume"}
+
+// Sales file columns.
+const (
+	sMember = iota
+	sAmount
+	sVolume
+	sOrder
+	sDate
+	sType
+)
+
+var salesColumns = []string{"member_id", "amount", "volume", "order_id", "date", "type"}
+
+// ReadMembers reads a members CSV (see README: id, sponsor_id, name, joined,
+// and optionally amount and volume for sales carried in the same file),
+// builds the sponsor tree and returns the data with those sales. name is the
+// file name used in errors.
+func ReadMembers(r io.Reader, name string) (*Data, error) {
+	c := newCSVReader(r, name)
+	col, err := c.header(memberColumns)
+	if err != nil {
+		return nil, err
+	}
+	if col[mID] < 0 {
+		return nil, &InputError{File: name, Line: 1, Msg: `missing required column "id" (the header must name the columns: id, sponsor_id, name, joined)`}
+	}
+	if col[mVolume] >= 0 && col[mAmount] < 0 {
+		return nil, &InputError{File: name, Line: 1, Msg: `a "volume" column needs an "amount" column: a members row with an amount is one sale of that member`}
+	}
+	o := &Org{ids: newStrtab(), names: newStrtab(), index: newIDIndex(1 << 16)}
+	d := &Data{Org: o}
+	width := len(c.fields)
+	var (
+		lines    []int32
+		spIDs    = newStrtab()
+		spCols   []int32
+		noNames  = col[mName] < 0
+		emptyStr []byte
+	)
+	for c.next() {
+		if len(c.fields) != width {
+			return nil, c.raggedError(width)
+		}
+		k := int32(o.ids.len())
+		if k == math.MaxInt32 {
+			return nil, c.errorf(c.recLine, 0, "more than %d members", math.MaxInt32)
+		}
+		id := c.fields[col[mID]]
+		if len(id) == 0 {
+			return nil, c.fieldError(col[mID], "id", "empty id: every member needs an id")
+		}
+		if !o.ids.add(id) {
+			return nil, c.errorf(c.recLine, 0, "member ids add up to more than 4 GiB")
+		}
+		if prev := o.index.insert(&o.ids, k); prev >= 0 {
+			return nil, c.fieldError(col[mID], "id", "duplicate id %q: it is already used on line %d", id, lines[prev])
+		}
+		lines = append(lines, int32(c.recLine))
+		sp := emptyStr
+		spCol := int32(0)
+		if col[mSponsor] >= 0 {
+			sp = c.fields[col[mSponsor]]
+			spCol = int32(c.cols[col[mSponsor]])
+		}
+		spIDs.add(sp)
+		spCols = append(spCols, spCol)
+		if noNames {
+			o.names.add(emptyStr)
+		} else {
+			o.names.add(c.fields[col[mName]])
+		}
+		j := NoDate
+		if col[mJoined] >= 0 {
+			if j, err = c.date(col[mJoined], "joined"); err != nil {
+				return nil, err
+			}
+		}
+		o.joined = append(o.joined, j)
+		if col[mAmount] >= 0 && len(c.fields[col[mAmount]]) > 0 {
+			if err := c.sale(&d.Sales, k, col[mAmount], col[mVolume]); err != nil {
+				return nil, err
+			}
+		} else if col[mVolume] >= 0 && len(c.fields[col[mVolume]]) > 0 {
+			return nil, c.fieldError(col[mVolume], "volume", "a volume without an amount: fill in the sale's amount too, or leave both empty")
+		}
+	}
+	if c.err != nil {
+		return nil, c.err
+	}
+	// Resolve sponsors now that every id is known.
+	o.sponsor = make([]int32, o.ids.len())
+	for k := range o.sponsor {
+		sp := spIDs.get(int32(k))
+		if len(sp) == 0 {
+			o.sponsor[k] = -1
+			continue
+		}
+		s := o.index.find(&o.ids, sp)
+		switch {
+		case s < 0:
+			return nil, &InputError{File: name, Line: int(lines[k]), Column: int(spCols[k]), Field: "sponsor_id",
+				Msg: fmt.Sprintf("unknown sponsor %q: no member has that id (leave sponsor_id empty for a root)", sp)}
+		case s == int32(k):
+			return nil, &InputError{File: name, Line: int(lines[k]), Column: int(spCols[k]), Field: "sponsor_id",
+				Msg: fmt.Sprintf("member %q sponsors itself: a root's sponsor_id is empty", sp)}
+		}
+		o.sponsor[k] = s
+	}
+	if err := o.build(name, lines); err != nil {
+		return nil, err
+	}
+	return d, nil
+}
+
+// ReadSales reads a sales CSV (member_id, amount, and optionally volume,
+// order_id, date, type) and adds its sales. name is the file name used in
+// errors.
+func (d *Data) ReadSales(r io.Reader, name string) error {
+	c := newCSVReader(r, name)
+	col, err := c.header(salesColumns)
+	if err != nil {
+		return err
+	}
+	for _, req := range []int{sMember, sAmount} {
+		if col[req] < 0 {
+			return &InputError{File: name, Line: 1, Msg: fmt.Sprintf("missing required column %q (a sales file needs member_id and amount)", salesColumns[req])}
+		}
+	}
+	width := len(c.fields)
+	o := d.Org
+	for c.next() {
+		if len(c.fields) != width {
+			return c.raggedError(width)
+		}
+		id := c.fields[col[sMember]]
+		m := o.index.find(&o.ids, id)
+		if m < 0 {
+			if len(id) == 0 {
+				return c.fieldError(col[sMember], "member_id", "empty member_id: every sale needs the id of the member who made it")
+			}
+			return c.fieldError(col[sMember], "member_id", "sale for unknown member %q: add the member to the members file or remove the sale", id)
+		}
+		if err := c.sale(&d.Sales, m, col[sAmount], col[sVolume]); err != nil {
+			return err
+		}
+		if col[sDate] >= 0 {
+			if _, err := c.date(col[sDate], "date"); err != nil {
+				return err
+			}
+		}
+	}
+	return c.err
+}
+
+// sale reads the amount and volume fields of the current record as a sale
+// of member m.
+func (c *csvReader) sale(s *Sales, m int32, amountCol, volumeCol int) error {
+	amount, err := c.decimal(amountCol, "amount")
+	if err != nil {
+		return err
+	}
+	volume := amount
+	if volumeCol >= 0 && len(c.fields[volumeCol]) > 0 {
+		if volume, err = c.decimal(volumeCol, "volume"); err != nil {
+			return err
+		}
+	}
+	var over1, over2 bool
+	s.Amount, over1 = dec.Add(s.Amount, amount)
+	s.TotalVolume, over2 = dec.Add(s.TotalVolume, volume)
+	if over1 || over2 {
+		return c.errorf(c.recLine, 0, "total sales are too large for compplan's exact decimals (at most %s)", dec.Max)
+	}
+	s.Member = append(s.Member, m)
+	s.Volume = append(s.Volume, volume)
+	return nil
+}
+
+// decimal parses field k as a non-negative decimal.
+func (c *csvReader) decimal(k int, column string) (dec.D, error) {
+	f := c.fields[k]
+	v, err := dec.Parse(f)
+	if err != nil {
+		if errors.Is(err, dec.ErrSyntax) {
+			return 0, c.fieldError(k, column, "%q is not a number: %v", f, err)
+		}
+		return 0, c.fieldError(k, column, "%q %v", f, err)
+	}
+	if v < 0 {
+		return 0, c.fieldError(k, column, "%q is negative: amounts and volumes must be 0 or more (returns are not supported yet)", f)
+	}
+	return v, nil
+}
+
+// date parses field k as YYYY-MM-DD; empty is NoDate.
+func (c *csvReader) date(k int, column string) (int32, error) {
+	f := c.fields[k]
+	if len(f) == 0 {
+		return NoDate, nil
+	}
+	d, ok := ParseDate(f)
+	if !ok {
+		return 0, c.fieldError(k, column, "%q is not a date: expected YYYY-MM-DD, a real calendar day", f)
+	}
+	return d, nil
+}
+
+// ParseDate reads a strict YYYY-MM-DD calendar date as days since
+// 1970-01-01.
+func ParseDate(b []byte) (int32, bool) {
+	if len(b) != 10 || b[4] != '-' || b[7] != '-' {
+		return 0, false
+	}
+	num := func(s []byte) (int, bool) {
+		n := 0
+		for _, ch := range s {
+			if ch < '0' || ch > '9' {
+				return 0, false
+			}
+			n = n*10 + int(ch-'0')
+		}
+		return n, true
+	}
+	y, ok1 := num(b[0:4])
+	m, ok2 := num(b[5:7])
+	d, ok3 := num(b[8:10])
+	if !ok1 || !ok2 || !ok3 || m < 1 || m > 12 || d < 1 || d > daysIn(y, m) {
+		return 0, false
+	}
+	return int32(daysFromCivil(y, m, d)), true
+}
+
+func daysIn(y, m int) int {
+	switch m {
+	case 2:
+		if y%4 == 0 && (y%100 != 0 || y%400 == 0) {
+			return 29
+		}
+		return 28
+	case 4, 6, 9, 11:
+		return 30
+	}
+	return 31
+}
+
+// daysFromCivil is Howard Hinnant's days_from_civil.
+func daysFromCivil(y, m, d int) int {
+	if m <= 2 {
+		y--
+	}
+	era := y / 400
+	yoe := y - era*400
+	mp := (m + 9) % 12
+	doy := (153*mp+2)/5 + d - 1
+	doe := yoe*365 + yoe/4 - yoe/100 + doy
+	return era*146097 + doe - 719468
+}

@@ -1,0 +1,223 @@
+// Package tree holds the genealogy compplan computes over: members, the
+// sponsor tree, their sales, CSV loading and volume roll-ups.
+//
+// Members are stored as compact arrays indexed by a member number (int32,
+// in file order); ids and names are interned once in byte arenas. Nothing
+// here recurses over the tree, so a line ten million members deep works.
+package tree
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/compplan/compplan/tree/dec"
+)
+
+// NoDate marks an empty date.
+const NoDate int32 = -1 << 31
+
+// Org is a set of members and their sponsor tree (several roots are
+// several organisations).
+type Org struct {
+	ids     strtab
+	names   strtab
+	index   idIndex
+	sponsor []int32 // member number of the sponsor; -1 for a root
+	joined  []int32 // days since 1970-01-01, or NoDate
+
+	childStart []int32 // children of i are children[childStart[i]:childStart[i+1]]
+	children   []int32
+	topDown    []int32 // every member after its sponsor
+	byID       []int32 // member numbers sorted by id, bytewise
+}
+
+// Len is the number of members.
+func (o *Org) Len() int { return len(o.sponsor) }
+
+// ID returns member i's id.
+func (o *Org) ID(i int32) string { return string(o.ids.get(i)) }
+
+// AppendID appends member i's id to b.
+func (o *Org) AppendID(b []byte, i int32) []byte { return append(b, o.ids.get(i)...) }
+
+// Name returns member i's name.
+func (o *Org) Name(i int32) string { return string(o.names.get(i)) }
+
+// AppendName appends member i's name to b.
+func (o *Org) AppendName(b []byte, i int32) []byte { return append(b, o.names.get(i)...) }
+
+// Sponsor returns the member number of i's sponsor, or -1 for a root.
+func (o *Org) Sponsor(i int32) int32 { return o.sponsor[i] }
+
+// Sponsors returns the sponsor of every member (-1 for a root). Do not modify.
+func (o *Org) Sponsors() []int32 { return o.sponsor }
+
+// Joined returns the day member i joined (days since 1970-01-01), or NoDate.
+func (o *Org) Joined(i int32) int32 { return o.joined[i] }
+
+// Children returns the members i sponsored personally. Do not modify.
+func (o *Org) Children(i int32) []int32 { return o.children[o.childStart[i]:o.childStart[i+1]] }
+
+// TopDown returns every member number, each after its sponsor. Walk it
+// backwards to go bottom-up. Do not modify.
+func (o *Org) TopDown() []int32 { return o.topDown }
+
+// ByID returns every member number sorted by id (bytewise). Do not modify.
+func (o *Org) ByID() []int32 {
+	if o.byID == nil {
+		o.byID = o.sortByID()
+	}
+	return o.byID
+}
+
+// Lookup returns the member number of id, or -1.
+func (o *Org) Lookup(id string) int32 { return o.index.find(&o.ids, []byte(id)) }
+
+func (o *Org) sortByID() []int32 {
+	n := int32(o.Len())
+	idx := make([]int32, n)
+	sorted := true
+	for i := range n {
+		idx[i] = i
+		if i > 0 && sorted && string(o.ids.get(i-1)) > string(o.ids.get(i)) {
+			sorted = false
+		}
+	}
+	if !sorted {
+		slices.SortFunc(idx, func(a, b int32) int {
+			return strings.Compare(string(o.ids.get(a)), string(o.ids.get(b)))
+		})
+	}
+	return idx
+}
+
+// Sales is the period's sales: one entry per sale, as struct-of-arrays.
+type Sales struct {
+	Member []int32
+	Volume []dec.D
+	// Amount and TotalVolume are the sums over all sales.
+	Amount      dec.D
+	TotalVolume dec.D
+}
+
+// Len is the number of sales.
+func (s *Sales) Len() int { return len(s.Member) }
+
+// Data is what a run computes over: the organisation and its sales.
+type Data struct {
+	Org   *Org
+	Sales Sales
+}
+
+// build links children to sponsors, orders members top-down and rejects
+// sponsor cycles. lines gives each member's line in file for errors.
+func (o *Org) build(file string, lines []int32) error {
+	n := len(o.sponsor)
+	o.childStart = make([]int32, n+1)
+	for _, s := range o.sponsor {
+		if s >= 0 {
+			o.childStart[s+1]++
+		}
+	}
+	for i := 0; i < n; i++ {
+		o.childStart[i+1] += o.childStart[i]
+	}
+	o.children = make([]int32, o.childStart[n])
+	fill := slices.Clone(o.childStart[:n])
+	for i, s := range o.sponsor {
+		if s >= 0 {
+			o.children[fill[s]] = int32(i)
+			fill[s]++
+		}
+	}
+	// Breadth-first from the roots: each member comes after its sponsor.
+	o.topDown = make([]int32, 0, n)
+	for i, s := range o.sponsor {
+		if s < 0 {
+			o.topDown = append(o.topDown, int32(i))
+		}
+	}
+	for k := 0; k < len(o.topDown); k++ {
+		o.topDown = append(o.topDown, o.Children(o.topDown[k])...)
+	}
+	if len(o.topDown) == n {
+		return nil
+	}
+	return o.cycleError(file, lines)
+}
+
+// cycleError describes a sponsor cycle: members not reached from any root
+// hang on a cycle. It names the cycle through the first such member.
+func (o *Org) cycleError(file string, lines []int32) error {
+	reached := make([]bool, len(o.sponsor))
+	for _, i := range o.topDown {
+		reached[i] = true
+	}
+	start := int32(slices.Index(reached, false))
+	// Walk up until a member repeats; that member is on the cycle.
+	seen := map[int32]bool{}
+	m := start
+	for !seen[m] {
+		seen[m] = true
+		m = o.sponsor[m]
+	}
+	cycle := []int32{m}
+	for s := o.sponsor[m]; s != m; s = o.sponsor[s] {
+		cycle = append(cycle, s)
+	}
+	// Name it from its smallest id so the message does not depend on row order.
+	first := 0
+	for k := range cycle {
+		if o.ID(cycle[k]) < o.ID(cycle[first]) {
+			first = k
+		}
+	}
+	cycle = append(cycle[first:], cycle[:first]...)
+	var b strings.Builder
+	const show = 12
+	for k, c := range cycle {
+		if k == show {
+			fmt.Fprintf(&b, " … (%d more)", len(cycle)-show)
+			break
+		}
+		fmt.Fprintf(&b, "%s (line %d) is sponsored by ", o.ID(c), lines[c])
+	}
+	if len(cycle) <= show {
+		b.WriteString(o.ID(cycle[0]))
+	}
+	return &InputError{File: file, Line: int(lines[cycle[0]]), Field: "sponsor_id",
+		Msg: fmt.Sprintf("sponsor cycle of %d members: %s; every line of sponsors must end at a member with an empty sponsor_id", len(cycle), b.String())}
+}
+
+// PersonalVolume returns each member's PV: the sum of their sales' volume.
+func PersonalVolume(o *Org, s *Sales) ([]dec.D, error) {
+	pv := make([]dec.D, o.Len())
+	for k, m := range s.Member {
+		v, over := dec.Add(pv[m], s.Volume[k])
+		if over {
+			return nil, fmt.Errorf("personal volume of member %s is too large for compplan's exact decimals", o.ID(m))
+		}
+		pv[m] = v
+	}
+	return pv, nil
+}
+
+// GroupVolume returns each member's GV: their PV plus the PV of everyone
+// below them in the sponsor tree. It runs in one bottom-up pass.
+func GroupVolume(o *Org, pv []dec.D) ([]dec.D, error) {
+	gv := slices.Clone(pv)
+	td := o.topDown
+	for k := len(td) - 1; k >= 0; k-- {
+		m := td[k]
+		if s := o.sponsor[m]; s >= 0 {
+			v, over := dec.Add(gv[s], gv[m])
+			if over {
+				return nil, fmt.Errorf("group volume of member %s is too large for compplan's exact decimals", o.ID(s))
+			}
+			gv[s] = v
+		}
+	}
+	return gv, nil
+}
+

@@ -139,4 +139,3 @@ func configure(c *cobra.Command) error {
 	})
 	return err
 }
-

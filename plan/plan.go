@@ -29,9 +29,9 @@ type Plan struct {
 // Rank is one rank and its requirements. A rank without requirements always
 // holds.
 type Rank struct {
-	Name  string
-	PV    Min
-	GV    Min
+	Name string
+	PV   Min
+	GV   Min
 	// MaxLeg caps each leg's contribution to the qualifying GV at
 	// MaxLeg × GV.Value; 0 means no cap.
 	MaxLeg dec.Rate

@@ -329,4 +329,3 @@ func joinNames(names []string) string {
 func (c *csvReader) raggedError(want int) error {
 	return c.errorf(c.recLine, 0, "row has %d fields but the header has %d: quote fields that contain commas", len(c.fields), want)
 }
-

@@ -220,4 +220,3 @@ func GroupVolume(o *Org, pv []dec.D) ([]dec.D, error) {
 	}
 	return gv, nil
 }
-

@@ -1,0 +1,225 @@
+package tree
+
+import (
+	"errors"
+	"strings"
+	"testing"
+
+	"github.com/compplan/compplan/tree/dec"
+)
+
+func mustMembers(t *testing.T, csv string) *Data {
+	t.Helper()
+	d, err := ReadMembers(strings.NewReader(csv), "members.csv")
+	if err != nil {
+		t.Fatalf("ReadMembers: %v", err)
+	}
+	return d
+}
+
+// describe renders the tree as "id<sponsor" pairs in id order, for comparing.
+func describe(o *Org) string {
+	var b strings.Builder
+	for _, m := range o.ByID() {
+		b.WriteString(o.ID(m))
+		if s := o.Sponsor(m); s >= 0 {
+			b.WriteString("<" + o.ID(s))
+		}
+		b.WriteString(" ")
+	}
+	return strings.TrimSpace(b.String())
+}
+
+func TestReadMembers(t *testing.T) {
+	tests := []struct {
+		name, csv, want string
+	}{
+		{"plain", "id,sponsor_id,name\nA,,Ann\nB,A,Bob\nC,B,Cy\n", "A B<A C<B"},
+		{"any column order and case", "Name,SPONSOR_ID,Id\nAnn,,A\nBob,A,B\n", "A B<A"},
+		{"sponsor after member", "id,sponsor_id\nB,A\nA,\n", "A B<A"},
+		{"several roots", "id,sponsor_id\nA,\nB,\nC,B\n", "A B C<B"},
+		{"BOM and CRLF", "\xEF\xBB\xBFid,sponsor_id\r\nA,\r\nB,A\r\n", "A B<A"},
+		{"quoted fields", "id,sponsor_id,name\n\"A\",,\"Lopez, Maria\"\n\"B\",\"A\",\"say \"\"hi\"\"\nthere\"\n", "A B<A"},
+		{"unknown columns ignored", "id,sponsor_id,shoe_size\nA,,42\n", "A"},
+		{"surrounding spaces trimmed", "id,sponsor_id\n A ,\nB, A \n", "A B<A"},
+		{"empty lines skipped", "id,sponsor_id\n\nA,\n\n\nB,A\n", "A B<A"},
+		{"no final newline", "id,sponsor_id\nA,\nB,A", "A B<A"},
+		{"header only", "id,sponsor_id,name\n", ""},
+		{"ids compared exactly", "id,sponsor_id\na,\nA,a\n", "A<a a"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			d := mustMembers(t, tt.csv)
+			if got := describe(d.Org); got != tt.want {
+				t.Errorf("tree = %q, want %q", got, tt.want)
+			}
+		})
+	}
+}
+
+func TestReadMembersNamesAndDates(t *testing.T) {
+	d := mustMembers(t, "id,sponsor_id,name,joined\nA,,\"Lopez, Maria\",2024-02-29\nB,A,\"say \"\"hi\"\"\nthere\",\n")
+	o := d.Org
+	a, b := o.Lookup("A"), o.Lookup("B")
+	if o.Name(a) != "Lopez, Maria" || o.Name(b) != "say \"hi\"\nthere" {
+		t.Errorf("names = %q, %q", o.Name(a), o.Name(b))
+	}
+	if want, _ := ParseDate([]byte("2024-02-29")); o.Joined(a) != want || o.Joined(b) != NoDate {
+		t.Errorf("joined = %d, %d; want %d, NoDate", o.Joined(a), o.Joined(b), want)
+	}
+	if o.Lookup("nobody") != -1 {
+		t.Error("Lookup of an unknown id did not return -1")
+	}
+}
+
+func TestParseDate(t *testing.T) {
+	for _, tt := range []struct {
+		in   string
+		want int32
+		ok   bool
+	}{
+		{"1970-01-01", 0, true},
+		{"1970-01-02", 1, true},
+		{"1969-12-31", -1, true},
+		{"2000-03-01", 11017, true},
+		{"2024-02-29", 19782, true},
+		{"2026-02-29", 0, false},
+		{"2026-02-30", 0, false},
+		{"1900-02-29", 0, false},
+		{"2026-13-01", 0, false},
+		{"2026-00-10", 0, false},
+		{"2026-1-01", 0, false},
+		{"26-01-01", 0, false},
+		{"2026/01/01", 0, false},
+		{"2026-01-01T00:00", 0, false},
+	} {
+		got, ok := ParseDate([]byte(tt.in))
+		if ok != tt.ok || (ok && got != tt.want) {
+			t.Errorf("ParseDate(%q) = %d, %v; want %d, %v", tt.in, got, ok, tt.want, tt.ok)
+		}
+	}
+}
+
+func TestSales(t *testing.T) {
+	d := mustMembers(t, "id,sponsor_id,amount,volume\nA,,10.50,\nB,A,,\nC,A,20,15\n")
+	err := d.ReadSales(strings.NewReader("member_id,amount,volume,date\nB,100,80,2026-10-01\nB,5.25,,\nC,0,0,\n"), "sales.csv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := &d.Sales
+	if s.Len() != 5 {
+		t.Fatalf("%d sales, want 5", s.Len())
+	}
+	if s.Amount != dec.MustParse("135.75") || s.TotalVolume != dec.MustParse("110.75") {
+		t.Errorf("amount %s volume %s, want 135.75 and 110.75", s.Amount, s.TotalVolume)
+	}
+	pv, err := PersonalVolume(d.Org, s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	gv, err := GroupVolume(d.Org, pv)
+	if err != nil {
+		t.Fatal(err)
+	}
+	o := d.Org
+	for _, tt := range []struct{ id, pv, gv string }{
+		{"A", "10.5", "110.75"},
+		{"B", "85.25", "85.25"},
+		{"C", "15", "15"},
+	} {
+		m := o.Lookup(tt.id)
+		if pv[m].String() != tt.pv || gv[m].String() != tt.gv {
+			t.Errorf("%s: pv %s gv %s, want %s %s", tt.id, pv[m], gv[m], tt.pv, tt.gv)
+		}
+	}
+}
+
+func TestDeepLine(t *testing.T) {
+	// A single line of sponsors a million deep: no recursion, no overflow.
+	const n = 1_000_000
+	var b strings.Builder
+	b.WriteString("id,sponsor_id,amount\nm0,,1\n")
+	for i := 1; i < n; i++ {
+		b.WriteString("m")
+		b.WriteString(itoa(i))
+		b.WriteString(",m")
+		b.WriteString(itoa(i - 1))
+		b.WriteString(",1\n")
+	}
+	d := mustMembers(t, b.String())
+	pv, _ := PersonalVolume(d.Org, &d.Sales)
+	gv, err := GroupVolume(d.Org, pv)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := gv[d.Org.Lookup("m0")]; got != dec.FromInt(n) {
+		t.Errorf("root gv = %s, want %d", got, n)
+	}
+}
+
+func itoa(i int) string { return dec.FromInt(int64(i)).String() }
+
+// TestErrors checks each bad input's message and position.
+func TestErrors(t *testing.T) {
+	tests := []struct {
+		name, members, sales, want string
+	}{
+		{"empty file", "", "", "members.csv: the file is empty: expected a header row"},
+		{"missing id column", "name,sponsor_id\nA,\n", "", `members.csv:1: missing required column "id"`},
+		{"duplicate column", "id,sponsor_id,ID\n", "", `members.csv:1:15: column "ID" appears twice (first at field 1)`},
+		{"duplicate id", "id,sponsor_id\nA,\nB,A\nA,B\n", "", `members.csv:4:1: column "id": duplicate id "A": it is already used on line 2`},
+		{"empty id", "id,sponsor_id\n,\n", "", `members.csv:2:1: column "id": empty id`},
+		{"unknown sponsor", "id,sponsor_id\nA,\nB,Z\n", "", `members.csv:3:3: column "sponsor_id": unknown sponsor "Z"`},
+		{"self sponsor", "id,sponsor_id\nA,\nB,B\n", "", `members.csv:3:3: column "sponsor_id": member "B" sponsors itself`},
+		{"cycle of 2", "id,sponsor_id\nR,\nB,C\nC,B\nD,C\n", "", `members.csv:3: column "sponsor_id": sponsor cycle of 2 members: B (line 3) is sponsored by C (line 4) is sponsored by B;`},
+		{"cycle of 3", "id,sponsor_id\nX,Z\nY,X\nZ,Y\n", "", `sponsor cycle of 3 members: X (line 2) is sponsored by Z (line 4) is sponsored by Y (line 3) is sponsored by X;`},
+		{"ragged row", "id,sponsor_id\nA,,x\n", "", "members.csv:2: row has 3 fields but the header has 2"},
+		{"bare quote", "id,sponsor_id,name\nA,,Bo\"b\n", "", `members.csv:2:6: a quote inside an unquoted field`},
+		{"text after quote", "id,sponsor_id,name\nA,,\"Bob\"x\n", "", `members.csv:2:9: unexpected 'x' after a closing quote`},
+		{"unterminated quote", "id,sponsor_id,name\nA,,\"Bob\nB,A,x\n", "", `members.csv:2:4: a quoted field is never closed`},
+		{"invalid UTF-8", "id,sponsor_id,name\nA,,B\xffb\n", "", `members.csv:2:4: field is not valid UTF-8`},
+		{"bad joined date", "id,sponsor_id,joined\nA,,2026-02-30\n", "", `members.csv:2:4: column "joined": "2026-02-30" is not a date: expected YYYY-MM-DD`},
+		{"volume without amount", "id,sponsor_id,amount,volume\nA,,,5\n", "", `members.csv:2:5: column "volume": a volume without an amount`},
+		{"sales: missing amount column", "id\nA\n", "member_id,volume\nA,5\n", `sales.csv:1: missing required column "amount"`},
+		{"sales: unknown member", "id\nA\n", "member_id,amount\nA,5\nQ,5\n", `sales.csv:3:1: column "member_id": sale for unknown member "Q"`},
+		{"sales: empty member", "id\nA\n", "member_id,amount\n,5\n", `sales.csv:2:1: column "member_id": empty member_id`},
+		{"sales: thousands separator", "id\nA\n", "member_id,amount\nA,\"1,000.00\"\n", `sales.csv:2:3: column "amount": "1,000.00" is not a number`},
+		{"sales: exponent", "id\nA\n", "member_id,amount\nA,1e3\n", `sales.csv:2:3: column "amount": "1e3" is not a number`},
+		{"sales: NaN", "id\nA\n", "member_id,amount\nA,NaN\n", `sales.csv:2:3: column "amount": "NaN" is not a number`},
+		{"sales: two dots", "id\nA\n", "member_id,amount\nA,12.3.4\n", `"12.3.4" is not a number`},
+		{"sales: too many decimals", "id\nA\n", "member_id,amount\nA,1.00001\n", `sales.csv:2:3: column "amount": "1.00001" has more than 4 decimal places`},
+		{"sales: too large", "id\nA\n", "member_id,amount\nA,123456789012345\n", `"123456789012345" is too large`},
+		{"sales: negative amount", "id\nA\n", "member_id,amount\nA,-5\n", `sales.csv:2:3: column "amount": "-5" is negative`},
+		{"sales: negative volume", "id\nA\n", "member_id,amount,volume\nA,5,-1\n", `sales.csv:2:5: column "volume": "-1" is negative`},
+		{"sales: bad date", "id\nA\n", "member_id,amount,date\nA,5,2026-13-01\n", `sales.csv:2:5: column "date": "2026-13-01" is not a date`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			d, err := ReadMembers(strings.NewReader(tt.members), "members.csv")
+			if err == nil && tt.sales != "" {
+				err = d.ReadSales(strings.NewReader(tt.sales), "sales.csv")
+			}
+			var in *InputError
+			if !errors.As(err, &in) {
+				t.Fatalf("error = %v (%T), want an *InputError", err, err)
+			}
+			if !strings.Contains(err.Error(), tt.want) {
+				t.Errorf("error = %q\nwant it to contain %q", err, tt.want)
+			}
+		})
+	}
+}
+
+func TestLongCycleIsNamedBriefly(t *testing.T) {
+	// A cycle of 1,000 members: the message names 12 and counts the rest.
+	var b strings.Builder
+	b.WriteString("id,sponsor_id\n")
+	for i := 0; i < 1000; i++ {
+		b.WriteString("c" + itoa(1000+i) + ",c" + itoa(1000+(i+1)%1000) + "\n")
+	}
+	_, err := ReadMembers(strings.NewReader(b.String()), "m.csv")
+	if err == nil || !strings.Contains(err.Error(), "sponsor cycle of 1000 members: c1000 (line 2) is sponsored by c1001 (line 3)") ||
+		!strings.Contains(err.Error(), "… (988 more)") {
+		t.Fatalf("error = %v", err)
+	}
+}

@@ -17,6 +17,7 @@ const NoRank = -1
 type Result struct {
 	Plan *Plan
 	Org  *tree.Org
+	Data *tree.Data // what the result was computed from
 
 	PV, GV []dec.D
 	Rank   []int16 // index into Plan.Ranks, or NoRank
@@ -141,7 +142,7 @@ func Compute(p *Plan, d *tree.Data) (*Result, error) {
 	r.active = activity(p, pv)
 	r.rank = paidAsRanks(p, o, pv, gv)
 	res := &Result{
-		Plan: p, Org: o, PV: pv, GV: gv, Rank: r.rank, Active: r.active,
+		Plan: p, Org: o, Data: d, PV: pv, GV: gv, Rank: r.rank, Active: r.active,
 		Sales: d.Sales.Len(), SalesAmount: d.Sales.Amount, Volume: d.Sales.TotalVolume,
 		Earned:   make([][]dec.D, len(p.Components)),
 		Paid:     make([]dec.D, len(p.Components)),

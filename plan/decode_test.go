@@ -1,0 +1,158 @@
+package plan
+
+import (
+	"errors"
+	"strings"
+	"testing"
+
+	"github.com/compplan/compplan/tree"
+	"github.com/compplan/compplan/tree/dec"
+)
+
+func TestDecodeExample(t *testing.T) {
+	src := `
+name: Example
+currency: KWD
+rounding: half-up
+active: {pv: 50.5}
+ranks:
+  - name: Associate
+  - name: Bronze
+    pv: 100
+    gv: 1000
+  - name: Silver
+    gv: 3000
+    max_leg: 0.5
+    legs: {count: 2, rank: Bronze}
+components:
+  - name: retail
+    type: personal
+    rate: 10%
+  - name: uni
+    type: unilevel
+    levels: [5%, 0.05, 4.5%]
+    compression: dynamic
+    paid_levels: {Associate: 1, Silver: 3}
+`
+	p, err := Decode([]byte(src), "p.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p.Digits != 3 || p.Rounding != dec.HalfUp || !p.HasActive || p.ActivePV != dec.MustParse("50.5") {
+		t.Errorf("plan header = %+v", p)
+	}
+	s := p.Ranks[2]
+	if s.PV.Set || !s.GV.Set || s.GV.Value != dec.FromInt(3000) || s.MaxLeg != dec.RateOne/2 || s.Legs != (LegRule{2, 1}) {
+		t.Errorf("Silver = %+v", s)
+	}
+	u := p.Components[1]
+	if got := []dec.Rate{5_000_000, 5_000_000, 4_500_000}; !equal(u.Levels, got) || u.Compression != CompressDynamic {
+		t.Errorf("unilevel = %+v", u)
+	}
+	if !equal(u.PaidLevels, []int{1, 0, 3}) {
+		t.Errorf("paid levels = %v, want [1 0 3] (Bronze unlisted: 0)", u.PaidLevels)
+	}
+	if p.Components[0].Rate != 10_000_000 || !p.Components[0].Personal() || u.Personal() {
+		t.Errorf("retail = %+v", p.Components[0])
+	}
+}
+
+func equal[T comparable](a, b []T) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if a[i] != b[i] {
+			return false
+		}
+	}
+	return true
+}
+
+func TestDecodeDefaults(t *testing.T) {
+	p, err := Decode([]byte("name: x\ncurrency: JPY\ncomponents:\n  - {name: u, type: unilevel, levels: [1%]}\n"), "p.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p.Rounding != dec.HalfEven || p.HasActive || p.Components[0].Compression != CompressNone ||
+		p.Components[0].PaidLevels != nil || p.Digits != 0 {
+		t.Errorf("defaults = %+v %+v", p, p.Components[0])
+	}
+}
+
+func TestDecodeErrors(t *testing.T) {
+	const head = "name: x\ncurrency: USD\n"
+	const uni = "components:\n  - name: u\n    type: unilevel\n    levels: [5%]\n"
+	ranks := "ranks:\n  - name: Bronze\n    pv: 100\n"
+	tests := []struct{ name, src, want string }{
+		{"empty", "", "p.yaml: the plan is empty"},
+		{"not a mapping", "- a\n", "p.yaml:1:1: the plan must be a mapping"},
+		{"unknown key", head + "colour: red\n" + uni, `p.yaml:3:1: unknown key "colour" in the plan (expected one of: name, currency`},
+		{"duplicate key", head + "name: y\n" + uni, `p.yaml:3:1: key "name" appears twice in the plan`},
+		{"tab indentation", head + "components:\n\t- name: u\n", "p.yaml:4: found character that cannot start any token (YAML does not allow tabs: indent with spaces)"},
+		{"syntax", head + "components: [\n", "p.yaml:3: did not find expected node content"},
+		{"alias", head + "x: &a [1]\ncomponents: *a\n", "p.yaml:3:4: YAML anchors and aliases are not supported"},
+		{"too deep", head + "components: " + strings.Repeat("[", 20) + strings.Repeat("]", 20) + "\n", "nested deeper than 16 levels"},
+		{"missing currency", "name: x\n" + uni, `p.yaml:1:1: the plan needs "currency"`},
+		{"bad currency", "name: x\ncurrency: XYZ\n" + uni, `p.yaml:2:11: currency "XYZ" is not an ISO 4217 code`},
+		{"lowercase currency", "name: x\ncurrency: usd\n" + uni, `currency "usd" is not an ISO 4217 code`},
+		{"bad rounding", head + "rounding: up\n" + uni, "p.yaml:3:11: rounding must be half-even, half-up or down"},
+		{"wrong type", head + "active: 50\n" + uni, `p.yaml:3:9: active must be a mapping of keys to values, not "50"`},
+		{"active without pv", head + "active: {}\n" + uni, "p.yaml:3:9: active needs pv"},
+		{"negative pv", head + "ranks:\n  - name: B\n    pv: -5\n" + uni, `p.yaml:5:9: pv must be a number of 0 or more`},
+		{"float pv text", head + "ranks:\n  - name: B\n    pv: 1e3\n" + uni, `p.yaml:5:9: pv must be a number of 0 or more such as 100 or 99.5, not "1e3"`},
+		{"rank without name", head + "ranks:\n  - pv: 5\n" + uni, "p.yaml:4:5: every rank needs a name"},
+		{"rank twice", head + "ranks:\n  - name: B\n  - name: B\n" + uni, `p.yaml:5:11: rank "B" is defined twice`},
+		{"max_leg without gv", head + "ranks:\n  - name: B\n    max_leg: 50%\n" + uni, `p.yaml:5:14: max_leg limits a leg's share of the gv requirement, so rank "B" needs gv too`},
+		{"unknown legs rank", head + "ranks:\n  - name: B\n    legs: {count: 2, rank: Gold}\n" + uni, `p.yaml:5:28: legs rank "Gold" is not a rank of this plan (ranks: B)`},
+		{"legs count not a number", head + "ranks:\n  - name: B\n    legs: {count: two, rank: B}\n" + uni, `p.yaml:5:19: legs count must be a whole number`},
+		{"no components", head + "components: []\n", "p.yaml:3:13: components must be a list with at least one component"},
+		{"component without type", head + "components:\n  - name: u\n", "p.yaml:4:5: every component needs a name and a type (personal, unilevel)"},
+		{"unknown type", head + "components:\n  - {name: u, type: binary}\n", `p.yaml:4:21: unknown component type "binary" (expected one of: personal, unilevel)`},
+		{"reserved name", head + "components:\n  - {name: Total, type: personal, rate: 1%}\n", `p.yaml:4:12: component name "Total" is taken by an output column`},
+		{"duplicate component", head + "components:\n  - {name: u, type: personal, rate: 1%}\n  - {name: U, type: personal, rate: 1%}\n", `p.yaml:5:12: component name "U" is used twice`},
+		{"unknown component key", head + uni + "    rate: 5%\n", `p.yaml:7:5: unknown key "rate" in a unilevel component (expected one of: name, type, levels, compression, paid_levels)`},
+		{"rate over 100%", head + "components:\n  - {name: u, type: personal, rate: 150%}\n", `p.yaml:4:37: rate "150%" is over 100%`},
+		{"negative rate", head + "components:\n  - {name: u, type: personal, rate: -5%}\n", `p.yaml:4:37: rate "-5%" is negative`},
+		{"bare 5", head + "components:\n  - {name: u, type: unilevel, levels: [5]}\n", `p.yaml:4:40: level rate "5" means 500%: write 5% for 5 percent, or a fraction from 0 to 1`},
+		{"rate text", head + "components:\n  - {name: u, type: unilevel, levels: [five]}\n", `level rate "five" is not a rate`},
+		{"no levels", head + "components:\n  - {name: u, type: unilevel}\n", "p.yaml:4:5: a unilevel component needs levels"},
+		{"bad compression", head + uni + "    compression: static\n", `p.yaml:7:18: compression must be none or dynamic, not "static"`},
+		{"paid_levels without ranks", head + uni + "    paid_levels: {B: 1}\n", "p.yaml:7:18: paid_levels needs ranks"},
+		{"paid_levels unknown rank", head + ranks + uni + "    paid_levels: {Gold: 1}\n", `p.yaml:10:19: paid_levels rank "Gold" is not a rank of this plan (ranks: Bronze)`},
+		{"paid_levels beyond levels", head + ranks + uni + "    paid_levels: {Bronze: 2}\n", `p.yaml:10:27: rank "Bronze" is paid on 2 levels but the component has only 1`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := Decode([]byte(tt.src), "p.yaml")
+			var in *tree.InputError
+			if !errors.As(err, &in) {
+				t.Fatalf("error = %v (%T), want an *InputError", err, err)
+			}
+			if !strings.Contains(err.Error(), tt.want) {
+				t.Errorf("error = %q\nwant it to contain %q", err, tt.want)
+			}
+		})
+	}
+}
+
+func TestReadLimit(t *testing.T) {
+	big := "name: x\ncurrency: USD\n#" + strings.Repeat("x", MaxPlanBytes) + "\n"
+	_, err := Read(strings.NewReader(big), "big.yaml")
+	if err == nil || !strings.Contains(err.Error(), "big.yaml: plan file is larger than 1048576 bytes") {
+		t.Fatalf("error = %v", err)
+	}
+}
+
+func TestCurrencyDigits(t *testing.T) {
+	for code, want := range map[string]int{"USD": 2, "EUR": 2, "JPY": 0, "KRW": 0, "KWD": 3, "BHD": 3, "CLF": 4} {
+		if got, ok := CurrencyDigits(code); !ok || got != want {
+			t.Errorf("CurrencyDigits(%s) = %d, %v; want %d", code, got, ok, want)
+		}
+	}
+	for _, bad := range []string{"", "US", "usd", "D A", "XAU", "USDX"} {
+		if _, ok := CurrencyDigits(bad); ok {
+			t.Errorf("CurrencyDigits(%q) accepted", bad)
+		}
+	}
+}

@@ -1,0 +1,369 @@
+package plan
+
+import (
+	"fmt"
+	"os"
+	"strings"
+	"testing"
+
+	"github.com/compplan/compplan/tree"
+	"github.com/compplan/compplan/tree/dec"
+)
+
+// calc computes plan src over members and sales CSV text.
+func calc(t *testing.T, src, members, sales string) *Result {
+	t.Helper()
+	p, err := Decode([]byte(src), "plan.yaml")
+	if err != nil {
+		t.Fatalf("Decode: %v", err)
+	}
+	d, err := tree.ReadMembers(strings.NewReader(members), "members.csv")
+	if err != nil {
+		t.Fatalf("ReadMembers: %v", err)
+	}
+	if sales != "" {
+		if err := d.ReadSales(strings.NewReader(sales), "sales.csv"); err != nil {
+			t.Fatalf("ReadSales: %v", err)
+		}
+	}
+	r, err := Compute(p, d)
+	if err != nil {
+		t.Fatalf("Compute: %v", err)
+	}
+	checkReconciles(t, r)
+	return r
+}
+
+// row renders member id's figures: rank active pv gv, then each component.
+func row(r *Result, id string) string {
+	m := r.Org.Lookup(id)
+	if m < 0 {
+		return "no member " + id
+	}
+	rank := r.RankName(m)
+	if rank == "" {
+		rank = "-"
+	}
+	s := fmt.Sprintf("%s %t %s %s", rank, r.Active[m], r.PV[m], r.GV[m])
+	for c := range r.Plan.Components {
+		s += " " + string(r.Earned[c][m].AppendFixed(nil, r.Plan.Digits))
+	}
+	return s
+}
+
+// totals renders paid/breakage per component and the payout.
+func totals(r *Result) string {
+	var b strings.Builder
+	for c, comp := range r.Plan.Components {
+		fmt.Fprintf(&b, "%s %s/%s ", comp.Name, r.Paid[c].AppendFixed(nil, r.Plan.Digits), r.Breakage[c].AppendFixed(nil, r.Plan.Digits))
+	}
+	fmt.Fprintf(&b, "payout %s", r.Payout.AppendFixed(nil, r.Plan.Digits))
+	return b.String()
+}
+
+func expectRows(t *testing.T, r *Result, want map[string]string) {
+	t.Helper()
+	for id, w := range want {
+		if got := row(r, id); got != w {
+			t.Errorf("%s: got  %s\n      want %s", id, got, w)
+		}
+	}
+}
+
+// TestWorkedExample checks the README's worked example against figures an
+// independent reviewer computed by hand from the README's definitions alone.
+func TestWorkedExample(t *testing.T) {
+	read := func(name string) string {
+		b, err := os.ReadFile("../examples/worked/" + name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return string(b)
+	}
+	r := calc(t, read("plan.yaml"), read("members.csv"), read("sales.csv"))
+	expectRows(t, r, map[string]string{
+		// rank active pv gv retail unilevel
+		"A": "Silver true 120 1365.5 12.00 74.78",
+		"B": "Bronze true 100 695.5 10.00 58.05",
+		"C": "Bronze true 150 550 15.00 40.00",
+		"D": "Associate false 0 535.5 0.00 0.00",
+		"E": "Associate true 60 60 6.00 0.00",
+		"F": "Bronze true 505.5 535.5 50.55 3.00",
+		"G": "Associate true 400 400 40.00 0.00",
+		"H": "Associate false 30 30 3.00 0.00",
+	})
+	if got, want := totals(r), "retail 136.55/0.00 unilevel 175.83/97.28 payout 312.38"; got != want {
+		t.Errorf("totals = %s, want %s", got, want)
+	}
+	if pct, ok := r.PayoutPct(); !ok || pct.String() != "22.15" {
+		t.Errorf("payout %% = %s, %v; want 22.15", pct, ok)
+	}
+	if r.SalesAmount.String() != "1410.5" || r.Volume.String() != "1365.5" {
+		t.Errorf("sales amount %s volume %s", r.SalesAmount, r.Volume)
+	}
+}
+
+// A line A <- B <- C <- D <- E where C is inactive; E sells 100.
+const line = "id,sponsor_id\nA,\nB,A\nC,B\nD,C\nE,D\n"
+const lineSales = "member_id,amount\nA,60\nB,60\nC,10\nD,60\nE,100\n"
+
+func TestCompression(t *testing.T) {
+	const plan = `
+name: t
+currency: USD
+active: {pv: 50}
+components:
+  - name: uni
+    type: unilevel
+    levels: [10%%, 5%%, 4%%]
+    compression: %s
+`
+	for _, tt := range []struct {
+		mode string
+		want map[string]string
+		tot  string
+	}{
+		// Put up: 19% of 290 = 55.10.
+		// none: E's level 2 is C (inactive) → breakage 5; level 3 is B.
+		// Lines: E's 100: D 10, C ✗5, B 4. D's 60: C ✗6, B 3, A 2.40.
+		// C's 10: B 1, A 0.50, top ✗0.40. B's 60: A 6, ✗3, ✗2.40. A's 60: ✗6 ✗3 ✗2.40.
+		{"none", map[string]string{
+			"A": "- true 60 290 8.90", "B": "- true 60 230 8.00", "C": "- false 10 170 0.00",
+			"D": "- true 60 160 10.00", "E": "- true 100 100 0.00",
+		}, "uni 26.90/28.20 payout 26.90"},
+		// dynamic: C is skipped. E's 100: D 10, B 5, A 4. D's 60: B 6, A 3, ✗2.40.
+		// C's 10 (an inactive seller still pays): B 1, A 0.50, ✗0.40.
+		// B's 60: A 6, ✗3, ✗2.40. A's 60: ✗11.40.
+		{"dynamic", map[string]string{
+			"A": "- true 60 290 13.50", "B": "- true 60 230 12.00", "C": "- false 10 170 0.00",
+			"D": "- true 60 160 10.00", "E": "- true 100 100 0.00",
+		}, "uni 35.50/19.60 payout 35.50"},
+	} {
+		t.Run(tt.mode, func(t *testing.T) {
+			r := calc(t, fmt.Sprintf(plan, tt.mode), line, lineSales)
+			expectRows(t, r, tt.want)
+			if got := totals(r); got != tt.tot {
+				t.Errorf("totals = %s, want %s", got, tt.tot)
+			}
+		})
+	}
+}
+
+func TestPaidLevels(t *testing.T) {
+	// Ranks: Low (no requirement), High needs PV 100. Only High is listed
+	// in paid_levels with 2 levels, so Low members are paid on no level.
+	const plan = `
+name: t
+currency: USD
+ranks:
+  - name: Low
+  - name: High
+    pv: 100
+components:
+  - name: uni
+    type: unilevel
+    levels: [10%, 10%, 10%]
+    paid_levels: {High: 2}
+`
+	// A(High) <- B(High) <- C(Low) <- D(High) sells 100. Put up: 30% of 301.
+	r := calc(t, plan, "id,sponsor_id\nA,\nB,A\nC,B\nD,C\n", "member_id,amount\nA,100\nB,100\nC,1\nD,100\n")
+	// D's 100: C (Low, 0 levels) ✗10, B (High, level 2 ≤ 2) 10, A level 3 ✗10.
+	// C's 1: B 0.10, A 0.10, ✗0.10. B's 100: A 10, ✗10, ✗10. A's 100: ✗30.
+	expectRows(t, r, map[string]string{
+		"A": "High true 100 301 10.10", "B": "High true 100 201 10.10",
+		"C": "Low true 1 101 0.00", "D": "High true 100 100 0.00",
+	})
+	if got, want := totals(r), "uni 20.20/70.10 payout 20.20"; got != want {
+		t.Errorf("totals = %s, want %s", got, want)
+	}
+}
+
+func TestNoRankIsPaidNothingWithPaidLevels(t *testing.T) {
+	// The lowest rank has a requirement, so B holds no rank and, with
+	// paid_levels, is paid on no level; without paid_levels it would be.
+	const plan = `
+name: t
+currency: USD
+ranks:
+  - name: Star
+    pv: 50
+components:
+  - name: uni
+    type: unilevel
+    levels: [10%%]
+    %s
+`
+	for _, tt := range []struct{ extra, b, tot string }{
+		{"paid_levels: {Star: 1}", "- true 10 110 0.00", "uni 0.00/11.00 payout 0.00"},
+		{"", "- true 10 110 10.00", "uni 10.00/1.00 payout 10.00"},
+	} {
+		r := calc(t, fmt.Sprintf(plan, tt.extra), "id,sponsor_id\nB,\nC,B\n", "member_id,amount\nB,10\nC,100\n")
+		if got := row(r, "B"); got != tt.b {
+			t.Errorf("%q: B = %s, want %s", tt.extra, got, tt.b)
+		}
+		if got := totals(r); got != tt.tot {
+			t.Errorf("%q: totals = %s, want %s", tt.extra, got, tt.tot)
+		}
+	}
+}
+
+func TestRanks(t *testing.T) {
+	const plan = `
+name: t
+currency: USD
+active: {pv: 5000}   # nobody is active: ranks must not care
+ranks:
+  - name: Bronze
+    pv: 100
+    gv: 500
+  - name: Silver
+    gv: 1000
+    max_leg: 50%
+  - name: Gold
+    legs: {count: 2, rank: Silver}
+components:
+  - name: p
+    type: personal
+    rate: 0%
+`
+	// R sponsors S1 and S2. S1's GV is 1250 but its big leg X counts only
+	// 500 (max_leg), so S1 is Bronze: 100 + 500 + 50 = 650 < 1000. S2
+	// reaches Silver without any PV (requirements are not cumulative) and is
+	// not Gold: its own Silver never counts as a leg. G, Silver, sits two
+	// levels below S1, which makes S1's leg count for R's Gold. Nobody is
+	// active, and ranks do not care.
+	members := "id,sponsor_id\nR,\nS1,R\nS2,R\nX,S1\nY,S1\nG,X\nS2a,S2\nS2b,S2\n"
+	sales := "member_id,amount\nS1,100\nX,100\nG,1000\nY,50\nS2a,500\nS2b,500\nR,5\n"
+	r := calc(t, plan, members, sales)
+	expectRows(t, r, map[string]string{
+		"G":   "Silver false 1000 1000 0.00",
+		"X":   "Bronze false 100 1100 0.00",
+		"Y":   "- false 50 50 0.00",
+		"S1":  "Bronze false 100 1250 0.00",
+		"S2":  "Silver false 0 1000 0.00",
+		"S2a": "Bronze false 500 500 0.00",
+		"R":   "Gold false 5 2255 0.00",
+	})
+	// Without G's sale, S1's subtree holds no Silver: R has one Silver leg
+	// and falls to Silver by its capped GV: 5 + min(250, 500) + min(1000, 500) = 755 < 1000 → no rank.
+	r = calc(t, plan, members, strings.Replace(sales, "G,1000\n", "", 1))
+	if got, want := row(r, "R"), "- false 5 1255 0.00"; got != want {
+		t.Errorf("R without G's sale = %s, want %s", got, want)
+	}
+}
+
+func TestRounding(t *testing.T) {
+	const plan = `
+name: t
+currency: %s
+rounding: %s
+components:
+  - name: uni
+    type: unilevel
+    levels: [5%%]
+`
+	// B sells 10.50 and 10.70; 5%% of them are 0.525 and 0.535 (ties at the
+	// cent). In JPY, B sells 1050 and 1070 (52.5 and 53.5 yen). In KWD B
+	// sells 10.01 and 10.03 (0.5005 and 0.5015 dinar).
+	for _, tt := range []struct{ cur, mode, sales, a, tot string }{
+		{"USD", "half-even", "B,10.50\nB,10.70", "0.52+0.54", "1.06"},
+		{"USD", "half-up", "B,10.50\nB,10.70", "0.53+0.54", "1.07"},
+		{"USD", "down", "B,10.50\nB,10.70", "0.52+0.53", "1.05"},
+		{"JPY", "half-even", "B,1050\nB,1070", "52+54", "106"},
+		{"JPY", "half-up", "B,1050\nB,1070", "53+54", "107"},
+		{"JPY", "down", "B,1050\nB,1070", "52+53", "105"},
+		{"KWD", "half-even", "B,10.01\nB,10.03", "0.500+0.502", "1.002"},
+		{"KWD", "half-up", "B,10.01\nB,10.03", "0.501+0.502", "1.003"},
+		{"KWD", "down", "B,10.01\nB,10.03", "0.500+0.501", "1.001"},
+	} {
+		r := calc(t, fmt.Sprintf(plan, tt.cur, tt.mode), "id,sponsor_id\nA,\nB,A\n", "member_id,amount\n"+tt.sales+"\n")
+		a := r.Earned[0][r.Org.Lookup("A")]
+		if got := string(a.AppendFixed(nil, r.Plan.Digits)); got != tt.tot {
+			t.Errorf("%s %s: A earned %s, want %s (lines %s)", tt.cur, tt.mode, got, tt.tot, tt.a)
+		}
+	}
+}
+
+func TestSalesInMembersFileAndPersonal(t *testing.T) {
+	const plan = `
+name: t
+currency: EUR
+active: {pv: 50}
+components:
+  - name: retail
+    type: personal
+    rate: 10%
+  - name: uni
+    type: unilevel
+    levels: [10%]
+`
+	// Members rows with an amount are sales (volume defaults to the amount);
+	// the sales file adds more. B and C are inactive but still earn retail.
+	// C's 33.35: level 1 is B, inactive → breakage 3.335 → 3.34 (half-even).
+	// B's 10: A 1.00. A's 100: above the top → breakage 10.
+	members := "id,sponsor_id,amount,volume\nA,,100,\nB,A,20.05,10\nC,B,,\n"
+	sales := "member_id,amount\nC,33.35\n"
+	r := calc(t, plan, members, sales)
+	expectRows(t, r, map[string]string{
+		"A": "- true 100 143.35 10.00 1.00",
+		"B": "- false 10 43.35 1.00 0.00", // C's level 1 is B, inactive: breakage 3.34 (3.335 → even)
+		"C": "- false 33.35 33.35 3.34 0.00",
+	})
+	if got, want := totals(r), "retail 14.34/0.00 uni 1.00/13.34 payout 15.34"; got != want {
+		t.Errorf("totals = %s, want %s", got, want)
+	}
+	if r.SalesAmount.String() != "153.4" || r.Sales != 3 {
+		t.Errorf("sales amount %s over %d sales, want 153.4 over 3", r.SalesAmount, r.Sales)
+	}
+}
+
+func TestEmptyOrganisation(t *testing.T) {
+	r := calc(t, "name: t\ncurrency: USD\ncomponents: [{name: p, type: personal, rate: 5%}]\n", "id,sponsor_id\n", "")
+	if r.Org.Len() != 0 || r.Payout != 0 {
+		t.Errorf("members %d payout %s", r.Org.Len(), r.Payout)
+	}
+	if _, ok := r.PayoutPct(); ok {
+		t.Error("payout % reported without sales")
+	}
+}
+
+// checkReconciles asserts the money invariants of any result: per
+// component, paid is the sum of what members earned; paid + breakage is what
+// the rules put up (recomputed line by line from the sales); payout is the
+// sum of paid.
+func checkReconciles(t *testing.T, r *Result) {
+	t.Helper()
+	var payout, sum int64
+	for c, comp := range r.Plan.Components {
+		sum = 0
+		for _, e := range r.Earned[c] {
+			sum += int64(e)
+		}
+		if sum != int64(r.Paid[c]) {
+			t.Errorf("%s: members earned %d, paid says %d", comp.Name, sum, r.Paid[c])
+		}
+		payout += int64(r.Paid[c])
+		if up := putUp(r, &comp); int64(r.Paid[c]+r.Breakage[c]) != up {
+			t.Errorf("%s: paid %s + breakage %s != put up %d", comp.Name, r.Paid[c], r.Breakage[c], up)
+		}
+	}
+	if payout != int64(r.Payout) {
+		t.Errorf("payout %s, components paid %d", r.Payout, payout)
+	}
+}
+
+// putUp is Σ over sales and levels of round(rate × volume), written out
+// independently of the engine.
+func putUp(r *Result, c *Component) int64 {
+	rates := c.Levels
+	if c.Type == TypePersonal {
+		rates = []dec.Rate{c.Rate}
+	}
+	var s int64
+	for _, v := range r.Data.Sales.Volume {
+		for _, rate := range rates {
+			s += int64(dec.MulRound(v, rate, r.Plan.Digits, r.Plan.Rounding))
+		}
+	}
+	return s
+}

@@ -360,9 +360,11 @@ func putUp(r *Result, c *Component) int64 {
 		rates = []dec.Rate{c.Rate}
 	}
 	var s int64
-	for _, v := range r.Data.Sales.Volume {
-		for _, rate := range rates {
-			s += int64(dec.MulRound(v, rate, r.Plan.Digits, r.Plan.Rounding))
+	for _, ch := range r.Data.Sales.Chunks {
+		for _, v := range ch.Volume {
+			for _, rate := range rates {
+				s += int64(dec.MulRound(v, rate, r.Plan.Digits, r.Plan.Rounding))
+			}
 		}
 	}
 	return s

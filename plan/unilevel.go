@@ -7,9 +7,10 @@ import "github.com/compplan/compplan/tree/dec"
 type personal struct{ c *Component }
 
 func (f personal) pay(r *run, p *poster) {
-	s := r.sales
-	for k, m := range s.Member {
-		p.pay(m, p.line(s.Volume[k], f.c.Rate))
+	for _, ch := range r.sales.Chunks {
+		for k, m := range ch.Member {
+			p.pay(m, p.line(ch.Volume[k], f.c.Rate))
+		}
 	}
 }
 
@@ -36,26 +37,27 @@ func (f unilevel) pay(r *run, p *poster) {
 		}
 	}
 	amount := make([]dec.D, len(levels))
-	s := r.sales
-	for k, seller := range s.Member {
-		v := s.Volume[k]
-		for l, rate := range levels {
-			amount[l] = p.line(v, rate)
-		}
-		u := up[seller]
-		for l := range levels {
-			if u < 0 { // above the top of the tree
-				for _, a := range amount[l:] {
-					p.lose(a)
+	for _, ch := range r.sales.Chunks {
+		for k, seller := range ch.Member {
+			v := ch.Volume[k]
+			for l, rate := range levels {
+				amount[l] = p.line(v, rate)
+			}
+			u := up[seller]
+			for l := range levels {
+				if u < 0 { // above the top of the tree
+					for _, a := range amount[l:] {
+						p.lose(a)
+					}
+					break
 				}
-				break
+				if l < int(paid[u]) {
+					p.pay(u, amount[l])
+				} else {
+					p.lose(amount[l])
+				}
+				u = up[u]
 			}
-			if l < int(paid[u]) {
-				p.pay(u, amount[l])
-			} else {
-				p.lose(amount[l])
-			}
-			u = up[u]
 		}
 	}
 }

@@ -134,46 +134,6 @@ func ReadMembers(r io.Reader, name string) (*Data, error) {
 	return d, nil
 }
 
-// ReadSales reads a sales CSV (member_id, amount, and optionally volume,
-// order_id, date, type) and adds its sales. name is the file name used in
-// errors.
-func (d *Data) ReadSales(r io.Reader, name string) error {
-	c := newCSVReader(r, name)
-	col, err := c.header(salesColumns)
-	if err != nil {
-		return err
-	}
-	for _, req := range []int{sMember, sAmount} {
-		if col[req] < 0 {
-			return &InputError{File: name, Line: 1, Msg: fmt.Sprintf("missing required column %q (a sales file needs member_id and amount)", salesColumns[req])}
-		}
-	}
-	width := len(c.fields)
-	o := d.Org
-	for c.next() {
-		if len(c.fields) != width {
-			return c.raggedError(width)
-		}
-		id := c.fields[col[sMember]]
-		m := o.index.find(&o.ids, id)
-		if m < 0 {
-			if len(id) == 0 {
-				return c.fieldError(col[sMember], "member_id", "empty member_id: every sale needs the id of the member who made it")
-			}
-			return c.fieldError(col[sMember], "member_id", "sale for unknown member %q: add the member to the members file or remove the sale", id)
-		}
-		if err := c.sale(&d.Sales, m, col[sAmount], col[sVolume]); err != nil {
-			return err
-		}
-		if col[sDate] >= 0 {
-			if _, err := c.date(col[sDate], "date"); err != nil {
-				return err
-			}
-		}
-	}
-	return c.err
-}
-
 // sale reads the amount and volume fields of the current record as a sale
 // of member m.
 func (c *csvReader) sale(s *Sales, m int32, amountCol, volumeCol int) error {
@@ -193,8 +153,7 @@ func (c *csvReader) sale(s *Sales, m int32, amountCol, volumeCol int) error {
 	if over1 || over2 {
 		return c.errorf(c.recLine, 0, "total sales are too large for compplan's exact decimals (at most %s)", dec.Max)
 	}
-	s.Member = append(s.Member, m)
-	s.Volume = append(s.Volume, volume)
+	s.add(m, volume)
 	return nil
 }
 

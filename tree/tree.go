@@ -92,17 +92,51 @@ func (o *Org) sortByID() []int32 {
 	return idx
 }
 
-// Sales is the period's sales: one entry per sale, as struct-of-arrays.
+// Sales is the period's sales, stored in chunks of struct-of-arrays so that
+// tens of millions of sales never need one huge reallocation, and so that
+// chunks can be worked on in parallel.
 type Sales struct {
-	Member []int32
-	Volume []dec.D
+	Chunks []SaleChunk
 	// Amount and TotalVolume are the sums over all sales.
 	Amount      dec.D
 	TotalVolume dec.D
 }
 
+// SaleChunk is a run of sales: sale k is by member Member[k] with volume
+// Volume[k].
+type SaleChunk struct {
+	Member []int32
+	Volume []dec.D
+}
+
 // Len is the number of sales.
-func (s *Sales) Len() int { return len(s.Member) }
+func (s *Sales) Len() int {
+	n := 0
+	for _, c := range s.Chunks {
+		n += len(c.Member)
+	}
+	return n
+}
+
+// add appends one sale to the last chunk, starting a new one when full.
+func (s *Sales) add(m int32, v dec.D) {
+	const size = 1 << 16
+	if len(s.Chunks) == 0 || len(s.Chunks[len(s.Chunks)-1].Member) == size {
+		s.Chunks = append(s.Chunks, SaleChunk{Member: make([]int32, 0, size), Volume: make([]dec.D, 0, size)})
+	}
+	c := &s.Chunks[len(s.Chunks)-1]
+	c.Member = append(c.Member, m)
+	c.Volume = append(c.Volume, v)
+}
+
+// merge adds t's sales after s's.
+func (s *Sales) merge(t *Sales) bool {
+	var o1, o2 bool
+	s.Amount, o1 = dec.Add(s.Amount, t.Amount)
+	s.TotalVolume, o2 = dec.Add(s.TotalVolume, t.TotalVolume)
+	s.Chunks = append(s.Chunks, t.Chunks...)
+	return !o1 && !o2
+}
 
 // Data is what a run computes over: the organisation and its sales.
 type Data struct {
@@ -193,12 +227,14 @@ func (o *Org) cycleError(file string, lines []int32) error {
 // PersonalVolume returns each member's PV: the sum of their sales' volume.
 func PersonalVolume(o *Org, s *Sales) ([]dec.D, error) {
 	pv := make([]dec.D, o.Len())
-	for k, m := range s.Member {
-		v, over := dec.Add(pv[m], s.Volume[k])
-		if over {
-			return nil, fmt.Errorf("personal volume of member %s is too large for compplan's exact decimals", o.ID(m))
+	for _, c := range s.Chunks {
+		for k, m := range c.Member {
+			v, over := dec.Add(pv[m], c.Volume[k])
+			if over {
+				return nil, fmt.Errorf("personal volume of member %s is too large for compplan's exact decimals", o.ID(m))
+			}
+			pv[m] = v
 		}
-		pv[m] = v
 	}
 	return pv, nil
 }

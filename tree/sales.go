@@ -1,0 +1,194 @@
+package tree
+
+import (
+	"bytes"
+	"fmt"
+	"io"
+	"runtime"
+	"sync"
+)
+
+// blockSize is how much of a sales file one worker parses at a time.
+const blockSize = 4 << 20
+
+// ReadSales reads a sales CSV (member_id, amount, and optionally volume,
+// order_id, date, type) and adds its sales. name is the file name used in
+// errors.
+//
+// The file is cut into blocks at record boundaries and the blocks are parsed
+// on every core; the sales keep file order and the error reported is the
+// first in the file, as if it had been read row by row.
+func (d *Data) ReadSales(r io.Reader, name string) error {
+	return d.readSales(r, name, blockSize)
+}
+
+func (d *Data) readSales(r io.Reader, name string, size int) error {
+	c := newCSVReader(r, name)
+	col, err := c.header(salesColumns)
+	if err != nil {
+		return err
+	}
+	for _, req := range []int{sMember, sAmount} {
+		if col[req] < 0 {
+			return &InputError{File: name, Line: 1, Msg: fmt.Sprintf("missing required column %q (a sales file needs member_id and amount)", salesColumns[req])}
+		}
+	}
+	width := len(c.fields)
+	// What the header read buffered ahead is the start of the body.
+	body := io.MultiReader(bytes.NewReader(bytes.Clone(c.buf[c.pos:c.end])), r)
+	if c.eof {
+		body = bytes.NewReader(c.buf[c.pos:c.end])
+	}
+
+	type block struct {
+		seq  int
+		data []byte
+		line int
+	}
+	type result struct {
+		seq   int
+		sales Sales
+		err   error
+	}
+	workers := runtime.GOMAXPROCS(0)
+	blocks := make(chan block, workers)
+	results := make(chan result, workers)
+	var wg sync.WaitGroup
+	for range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for b := range blocks {
+				res := result{seq: b.seq}
+				res.err = d.parseSales(b.data, name, b.line, col, width, &res.sales)
+				results <- res
+			}
+		}()
+	}
+	readErr := make(chan error, 1)
+	go func() {
+		readErr <- splitBlocks(body, c.line, size, func(seq int, data []byte, line int) {
+			blocks <- block{seq, data, line}
+		})
+		close(blocks)
+		wg.Wait()
+		close(results)
+	}()
+	var parts []Sales
+	firstErr, firstSeq := error(nil), -1
+	for res := range results {
+		for len(parts) <= res.seq {
+			parts = append(parts, Sales{})
+		}
+		parts[res.seq] = res.sales
+		if res.err != nil && (firstSeq < 0 || res.seq < firstSeq) {
+			firstErr, firstSeq = res.err, res.seq
+		}
+	}
+	if err := <-readErr; err != nil {
+		if e, ok := err.(*InputError); ok {
+			e.File = name
+			return e
+		}
+		return fmt.Errorf("%s: %w", name, err)
+	}
+	if firstErr != nil {
+		return firstErr
+	}
+	for k := range parts {
+		if !d.Sales.merge(&parts[k]) {
+			return &InputError{File: name, Msg: "total sales are too large for compplan's exact decimals"}
+		}
+	}
+	return nil
+}
+
+// parseSales parses one block of sales rows starting at line.
+func (d *Data) parseSales(data []byte, name string, line int, col []int, width int, s *Sales) error {
+	c := &csvReader{name: name, buf: data, end: len(data), eof: true, line: line}
+	o := d.Org
+	for c.next() {
+		if len(c.fields) != width {
+			return c.raggedError(width)
+		}
+		id := c.fields[col[sMember]]
+		m := o.index.find(&o.ids, id)
+		if m < 0 {
+			if len(id) == 0 {
+				return c.fieldError(col[sMember], "member_id", "empty member_id: every sale needs the id of the member who made it")
+			}
+			return c.fieldError(col[sMember], "member_id", "sale for unknown member %q: add the member to the members file or remove the sale", id)
+		}
+		if err := c.sale(s, m, col[sAmount], col[sVolume]); err != nil {
+			return err
+		}
+		if col[sDate] >= 0 {
+			if _, err := c.date(col[sDate], "date"); err != nil {
+				return err
+			}
+		}
+	}
+	return c.err
+}
+
+// splitBlocks reads r and hands emit blocks of whole records (cut after a
+// line break outside quotes), each with the line number it starts on.
+func splitBlocks(r io.Reader, line, size int, emit func(seq int, data []byte, line int)) error {
+	var carry []byte
+	seq := 0
+	for eof := false; !eof; {
+		buf := make([]byte, max(size, 2*len(carry)))
+		n := copy(buf, carry)
+		for n < len(buf) && !eof {
+			k, err := r.Read(buf[n:])
+			n += k
+			if err == io.EOF {
+				eof = true
+			} else if err != nil {
+				return err
+			}
+		}
+		buf = buf[:n]
+		cut := len(buf)
+		if !eof {
+			cut = recordCut(buf)
+			if cut < 0 { // one record larger than the block: read more
+				carry = buf
+				continue
+			}
+		}
+		if cut > 0 {
+			emit(seq, buf[:cut], line)
+			seq++
+			line += bytes.Count(buf[:cut], []byte{'\n'})
+		}
+		carry = append([]byte(nil), buf[cut:]...)
+		if len(carry) > 2*MaxFieldBytes+(64<<20) {
+			return &InputError{Line: line, Msg: "a record is longer than 64 MiB: is a quote left open?"}
+		}
+	}
+	return nil
+}
+
+// recordCut returns the end of the last whole record in b (just after a
+// line break that is not inside quotes), or -1 if there is none. b starts at
+// a record boundary.
+func recordCut(b []byte) int {
+	last := bytes.LastIndexByte(b, '\n')
+	if last < 0 {
+		return -1
+	}
+	if bytes.IndexByte(b, '"') < 0 {
+		return last + 1
+	}
+	cut, quoted := -1, false
+	for i, ch := range b {
+		switch {
+		case ch == '"':
+			quoted = !quoted
+		case ch == '\n' && !quoted:
+			cut = i + 1
+		}
+	}
+	return cut
+}

@@ -60,14 +60,42 @@ func usagef(c *cobra.Command, format string, args ...any) error {
 	return &usageError{err: fmt.Errorf(format, args...), cmd: c}
 }
 
-// exitCode maps an error to the process exit code.
+// runError marks an error returned by a command's own code; any other error
+// comes from cobra parsing the command line.
+type runError struct{ err error }
+
+func (e *runError) Error() string { return e.err.Error() }
+func (e *runError) Unwrap() error { return e.err }
+
+// exitCode maps an error to the process exit code: 2 for bad usage or
+// invalid input, 1 for any other failure of a run.
 func exitCode(err error) int {
 	var u *usageError
 	var in *tree.InputError
-	if errors.As(err, &u) || errors.As(err, &in) {
+	var r *runError
+	switch {
+	case errors.As(err, &u) || errors.As(err, &in):
 		return exitInvalid
+	case errors.As(err, &r):
+		return exitFailure
 	}
-	return exitFailure
+	return exitInvalid // cobra: unknown command, bad arguments
+}
+
+// markRunErrors wraps every command's RunE so exitCode can tell its errors
+// from cobra's command-line errors.
+func markRunErrors(c *cobra.Command) {
+	if run := c.RunE; run != nil {
+		c.RunE = func(c *cobra.Command, args []string) error {
+			if err := run(c, args); err != nil {
+				return &runError{err}
+			}
+			return nil
+		}
+	}
+	for _, sub := range c.Commands() {
+		markRunErrors(sub)
+	}
 }
 
 func version() string {
@@ -93,6 +121,7 @@ func newRootCmd(s *streams) *cobra.Command {
 	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error { return &usageError{err: err, cmd: c} })
 	root.PersistentPreRunE = func(c *cobra.Command, _ []string) error { return configure(c) }
 	root.AddCommand(newRunCmd(s))
+	markRunErrors(root)
 	return root
 }
 

@@ -56,6 +56,15 @@ func runRun(c *cobra.Command, s *streams, opts *runOptions) error {
 	} else if toStdout && s.outTerminal {
 		format = report.Table
 	}
+	stdin := []string{}
+	for _, in := range [][2]string{{"plan", opts.Plan}, {"members", opts.Members}, {"sales", opts.Sales}} {
+		if in[1] == "-" {
+			stdin = append(stdin, in[0])
+		}
+	}
+	if len(stdin) > 1 {
+		return usagef(c, "both %s and %s read standard input (-): only one input can", stdin[0], stdin[1])
+	}
 	if !toStdout {
 		for _, in := range []string{opts.Plan, opts.Members, opts.Sales} {
 			if in != "" && in != "-" && sameFile(in, opts.Output) {

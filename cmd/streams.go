@@ -28,21 +28,16 @@ func newStreams(in io.Reader, out, errw io.Writer) *streams {
 	return s
 }
 
-// inputs opens input files by name; "-" is standard input, which only one
-// input may use.
+// inputs opens input files by name; "-" is standard input (the command
+// checks that only one input uses it).
 type inputs struct {
-	s        *streams
-	stdinFor string
-	files    []*os.File
+	s     *streams
+	files []*os.File
 }
 
 // open opens name for reading; what says which input it is, for errors.
 func (in *inputs) open(name, what string) (io.Reader, string, error) {
 	if name == "-" {
-		if in.stdinFor != "" {
-			return nil, "", fmt.Errorf("both %s and %s read standard input (-): only one input can", in.stdinFor, what)
-		}
-		in.stdinFor = what
 		return in.s.in, "<stdin>", nil
 	}
 	f, err := os.Open(name)

@@ -63,7 +63,7 @@ type csvReader struct {
 }
 
 func newCSVReader(r io.Reader, name string) *csvReader {
-	return &csvReader{r: r, name: name, buf: make([]byte, 1<<20), line: 1}
+	return &csvReader{r: r, name: name, buf: make([]byte, 256<<10), line: 1}
 }
 
 func (c *csvReader) errorf(line, col int, format string, args ...any) error {

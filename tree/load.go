@@ -49,7 +49,7 @@ func ReadMembers(r io.Reader, name string) (*Data, error) {
 	if col[mVolume] >= 0 && col[mAmount] < 0 {
 		return nil, &InputError{File: name, Line: 1, Msg: `a "volume" column needs an "amount" column: a members row with an amount is one sale of that member`}
 	}
-	o := &Org{ids: newStrtab(), names: newStrtab(), index: newIDIndex(1 << 16)}
+	o := &Org{ids: newStrtab(), names: newStrtab(), index: newIDIndex(0)}
 	d := &Data{Org: o}
 	width := len(c.fields)
 	var (
@@ -230,9 +230,36 @@ func daysFromCivil(y, m, d int) int {
 		y--
 	}
 	era := y / 400
+	if y < 0 {
+		era = (y - 399) / 400
+	}
 	yoe := y - era*400
 	mp := (m + 9) % 12
 	doy := (153*mp+2)/5 + d - 1
 	doe := yoe*365 + yoe/4 - yoe/100 + doy
 	return era*146097 + doe - 719468
+}
+
+// FormatDate writes days since 1970-01-01 as YYYY-MM-DD.
+func FormatDate(days int32) string {
+	// Howard Hinnant's civil_from_days.
+	z := int(days) + 719468
+	era := z / 146097
+	if z < 0 {
+		era = (z - 146096) / 146097
+	}
+	doe := z - era*146097
+	yoe := (doe - doe/1460 + doe/36524 - doe/146096) / 365
+	y := yoe + era*400
+	doy := doe - (365*yoe + yoe/4 - yoe/100)
+	mp := (5*doy + 2) / 153
+	d := doy - (153*mp+2)/5 + 1
+	m := mp + 3
+	if m > 12 {
+		m -= 12
+	}
+	if m <= 2 {
+		y++
+	}
+	return fmt.Sprintf("%04d-%02d-%02d", y, m, d)
 }

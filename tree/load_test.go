@@ -223,3 +223,12 @@ func TestLongCycleIsNamedBriefly(t *testing.T) {
 		t.Fatalf("error = %v", err)
 	}
 }
+
+func TestFormatDate(t *testing.T) {
+	for _, s := range []string{"1970-01-01", "1969-12-31", "2000-02-29", "2024-12-31", "0000-01-02", "0000-03-01", "0001-01-01", "9999-12-31", "1600-03-01"} {
+		d, ok := ParseDate([]byte(s))
+		if !ok || FormatDate(d) != s {
+			t.Errorf("FormatDate(ParseDate(%s)) = %s (%v)", s, FormatDate(d), ok)
+		}
+	}
+}

@@ -136,8 +136,10 @@ func (d *Data) parseSales(data []byte, name string, line int, col []int, width i
 func splitBlocks(r io.Reader, line, size int, emit func(seq int, data []byte, line int)) error {
 	var carry []byte
 	seq := 0
+	next := min(size, 64<<10) // small files get small buffers; large ones grow to size
 	for eof := false; !eof; {
-		buf := make([]byte, max(size, 2*len(carry)))
+		buf := make([]byte, max(next, 2*len(carry)))
+		next = min(2*next, size)
 		n := copy(buf, carry)
 		for n < len(buf) && !eof {
 			k, err := r.Read(buf[n:])

@@ -248,7 +248,7 @@ func writeTable(w *bufio.Writer, r *plan.Result) error {
 	rows := make([][]string, 0, r.Org.Len())
 	for _, m := range r.Org.ByID() {
 		row := []string{
-			r.Org.ID(m), r.Org.Name(m), r.RankName(m), fmt.Sprint(r.Active[m]),
+			printable(r.Org.ID(m)), printable(r.Org.Name(m)), r.RankName(m), fmt.Sprint(r.Active[m]),
 			r.PV[m].String(), r.GV[m].String(),
 			string(money(nil, r.Personal(m), digits)),
 			string(money(nil, r.Team(m), digits)),
@@ -336,4 +336,15 @@ func writeAligned(w *bufio.Writer, head []string, rows [][]string, numeric func(
 	for _, row := range rows {
 		put(row)
 	}
+}
+
+// printable replaces control characters (a line break in a quoted name)
+// with spaces, so every table row stays one line.
+func printable(s string) string {
+	return strings.Map(func(r rune) rune {
+		if r < 0x20 || r == 0x7f {
+			return ' '
+		}
+		return r
+	}, s)
 }

@@ -1,0 +1,124 @@
+package plan
+
+import (
+	"fmt"
+	"math/rand/v2"
+	"strings"
+	"testing"
+)
+
+// randomPlan writes a random but valid plan in YAML.
+func randomPlan(rng *rand.Rand) string {
+	var b strings.Builder
+	cur := []string{"USD", "JPY", "KWD", "EUR"}[rng.IntN(4)]
+	fmt.Fprintf(&b, "name: random\ncurrency: %s\nrounding: %s\n", cur, []string{"half-even", "half-up", "down"}[rng.IntN(3)])
+	if rng.IntN(2) == 0 {
+		fmt.Fprintf(&b, "active: {pv: %d}\n", rng.IntN(100))
+	}
+	nranks := rng.IntN(4)
+	if nranks > 0 {
+		b.WriteString("ranks:\n")
+	}
+	for i := 0; i < nranks; i++ {
+		fmt.Fprintf(&b, "  - name: R%d\n", i)
+		if i == 0 && rng.IntN(2) == 0 {
+			continue // a rank without requirements
+		}
+		if rng.IntN(2) == 0 {
+			fmt.Fprintf(&b, "    pv: %d\n", rng.IntN(150))
+		}
+		if rng.IntN(2) == 0 {
+			fmt.Fprintf(&b, "    gv: %d.%d\n", rng.IntN(2000), rng.IntN(10))
+			if rng.IntN(2) == 0 {
+				fmt.Fprintf(&b, "    max_leg: %d%%\n", 1+rng.IntN(100))
+			}
+		}
+		if rng.IntN(3) == 0 {
+			fmt.Fprintf(&b, "    legs: {count: %d, rank: R%d}\n", 1+rng.IntN(3), rng.IntN(nranks))
+		}
+	}
+	b.WriteString("components:\n")
+	if rng.IntN(2) == 0 {
+		fmt.Fprintf(&b, "  - {name: retail, type: personal, rate: %d.%d%%}\n", rng.IntN(30), rng.IntN(1000))
+	}
+	for u := 0; u < 1+rng.IntN(2); u++ {
+		nlev := 1 + rng.IntN(7)
+		fmt.Fprintf(&b, "  - name: uni%d\n    type: unilevel\n    compression: %s\n    levels: [", u, []string{"none", "dynamic"}[rng.IntN(2)])
+		for l := 0; l < nlev; l++ {
+			if l > 0 {
+				b.WriteString(", ")
+			}
+			fmt.Fprintf(&b, "0.%03d", rng.IntN(150))
+		}
+		b.WriteString("]\n")
+		if nranks > 0 && rng.IntN(2) == 0 {
+			b.WriteString("    paid_levels: {")
+			for i := 0; i < nranks; i++ {
+				if rng.IntN(4) == 0 {
+					continue // unlisted: paid on no level
+				}
+				fmt.Fprintf(&b, "R%d: %d, ", i, rng.IntN(nlev+1))
+			}
+			b.WriteString("}\n")
+		}
+	}
+	return b.String()
+}
+
+// randomData writes members and sales CSV rows (without headers) for a
+// random forest of n members.
+func randomData(rng *rand.Rand, n int) (members, sales []string) {
+	ids := rng.Perm(n)
+	for i := 0; i < n; i++ {
+		sp := ""
+		if i > 0 && rng.IntN(20) != 0 { // some extra roots
+			sp = fmt.Sprintf("m%d", ids[rng.IntN(i)])
+		}
+		members = append(members, fmt.Sprintf("m%d,%s,Name %d", ids[i], sp, i))
+		for k := rng.IntN(4); k > 0; k-- {
+			amount := fmt.Sprintf("%d.%02d", rng.IntN(300), rng.IntN(100))
+			volume := ""
+			if rng.IntN(3) == 0 {
+				volume = fmt.Sprintf("%d.%04d", rng.IntN(300), rng.IntN(10000))
+			}
+			sales = append(sales, fmt.Sprintf("m%d,%s,%s", ids[i], amount, volume))
+		}
+	}
+	return members, sales
+}
+
+func shuffled(rng *rand.Rand, rows []string) []string {
+	out := append([]string(nil), rows...)
+	rng.Shuffle(len(out), func(i, j int) { out[i], out[j] = out[j], out[i] })
+	return out
+}
+
+// render is every figure of a result, in id order.
+func render(r *Result) string {
+	var b strings.Builder
+	for _, m := range r.Org.ByID() {
+		fmt.Fprintf(&b, "%s %s\n", r.Org.ID(m), row(r, r.Org.ID(m)))
+	}
+	b.WriteString(totals(r))
+	return b.String()
+}
+
+// TestRandomTrees: on random plans and trees, money reconciles (checked
+// inside calc) and the result does not depend on the order of input rows.
+func TestRandomTrees(t *testing.T) {
+	rng := rand.New(rand.NewPCG(11, 12))
+	for i := 0; i < 300; i++ {
+		plan := randomPlan(rng)
+		members, sales := randomData(rng, 1+rng.IntN(150))
+		const mh, sh = "id,sponsor_id,name\n", "member_id,amount,volume\n"
+		join := func(rows []string) string { return strings.Join(rows, "\n") + "\n" }
+		r1 := calc(t, plan, mh+join(members), sh+join(sales))
+		r2 := calc(t, plan, mh+join(shuffled(rng, members)), sh+join(shuffled(rng, sales)))
+		if a, b := render(r1), render(r2); a != b {
+			t.Fatalf("case %d: shuffled rows changed the result\nplan:\n%s\n%s\nvs\n%s", i, plan, a, b)
+		}
+		if t.Failed() {
+			t.Fatalf("case %d failed; plan:\n%s", i, plan)
+		}
+	}
+}

@@ -100,4 +100,3 @@ func FuzzReadSales(f *testing.F) {
 		}
 	})
 }
-

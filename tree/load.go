@@ -84,13 +84,14 @@ func ReadMembers(r io.Reader, name string) (*Data, error) {
 			sp = c.fields[col[mSponsor]]
 			spCol = int32(c.cols[col[mSponsor]])
 		}
-		spIDs.add(sp)
-		spCols = append(spCols, spCol)
-		if noNames {
-			o.names.add(emptyStr)
-		} else {
-			o.names.add(c.fields[col[mName]])
+		display := emptyStr
+		if !noNames {
+			display = c.fields[col[mName]]
 		}
+		if !spIDs.add(sp) || !o.names.add(display) {
+			return nil, c.errorf(c.recLine, 0, "member ids or names add up to more than 4 GiB")
+		}
+		spCols = append(spCols, spCol)
 		j := NoDate
 		if col[mJoined] >= 0 {
 			if j, err = c.date(col[mJoined], "joined"); err != nil {

@@ -6,6 +6,8 @@ import (
 	"io"
 	"runtime"
 	"sync"
+
+	"github.com/compplan/compplan/tree/dec"
 )
 
 // blockSize is how much of a sales file one worker parses at a time.
@@ -41,9 +43,8 @@ func (d *Data) readSales(r io.Reader, name string, size int) error {
 	}
 
 	type block struct {
-		seq  int
-		data []byte
-		line int
+		seq, line, rows int // rows: at most this many records (line breaks + 1)
+		data            []byte
 	}
 	type result struct {
 		seq   int
@@ -60,6 +61,7 @@ func (d *Data) readSales(r io.Reader, name string, size int) error {
 			defer wg.Done()
 			for b := range blocks {
 				res := result{seq: b.seq}
+				res.sales.Chunks = []SaleChunk{{Member: make([]int32, 0, b.rows), Volume: make([]dec.D, 0, b.rows)}}
 				res.err = d.parseSales(b.data, name, b.line, col, width, &res.sales)
 				results <- res
 			}
@@ -67,8 +69,8 @@ func (d *Data) readSales(r io.Reader, name string, size int) error {
 	}
 	readErr := make(chan error, 1)
 	go func() {
-		readErr <- splitBlocks(body, c.line, size, func(seq int, data []byte, line int) {
-			blocks <- block{seq, data, line}
+		readErr <- splitBlocks(body, c.line, size, func(seq int, data []byte, line, breaks int) {
+			blocks <- block{seq: seq, line: line, rows: breaks + 1, data: data}
 		})
 		close(blocks)
 		wg.Wait()
@@ -132,8 +134,9 @@ func (d *Data) parseSales(data []byte, name string, line int, col []int, width i
 }
 
 // splitBlocks reads r and hands emit blocks of whole records (cut after a
-// line break outside quotes), each with the line number it starts on.
-func splitBlocks(r io.Reader, line, size int, emit func(seq int, data []byte, line int)) error {
+// line break outside quotes), each with the line number it starts on and
+// the number of line breaks it holds.
+func splitBlocks(r io.Reader, line, size int, emit func(seq int, data []byte, line, breaks int)) error {
 	var carry []byte
 	seq := 0
 	next := min(size, 64<<10) // small files get small buffers; large ones grow to size
@@ -160,9 +163,10 @@ func splitBlocks(r io.Reader, line, size int, emit func(seq int, data []byte, li
 			}
 		}
 		if cut > 0 {
-			emit(seq, buf[:cut], line)
+			breaks := bytes.Count(buf[:cut], []byte{'\n'})
+			emit(seq, buf[:cut], line, breaks)
 			seq++
-			line += bytes.Count(buf[:cut], []byte{'\n'})
+			line += breaks
 		}
 		carry = append([]byte(nil), buf[cut:]...)
 		if len(carry) > 2*MaxFieldBytes+(64<<20) {

@@ -121,7 +121,7 @@ func (s *Sales) Len() int {
 // add appends one sale to the last chunk, starting a new one when full.
 func (s *Sales) add(m int32, v dec.D) {
 	const size = 1 << 16
-	if len(s.Chunks) == 0 || len(s.Chunks[len(s.Chunks)-1].Member) == size {
+	if n := len(s.Chunks); n == 0 || len(s.Chunks[n-1].Member) == cap(s.Chunks[n-1].Member) {
 		s.Chunks = append(s.Chunks, SaleChunk{Member: make([]int32, 0, size), Volume: make([]dec.D, 0, size)})
 	}
 	c := &s.Chunks[len(s.Chunks)-1]

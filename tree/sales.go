@@ -53,6 +53,7 @@ func (d *Data) readSales(r io.Reader, name string, size int) error {
 	}
 	workers := runtime.GOMAXPROCS(0)
 	blocks := make(chan block, workers)
+	free := make(chan []byte, workers+2) // parsed blocks' buffers, for reuse
 	results := make(chan result, workers)
 	var wg sync.WaitGroup
 	for range workers {
@@ -63,13 +64,27 @@ func (d *Data) readSales(r io.Reader, name string, size int) error {
 				res := result{seq: b.seq}
 				res.sales.Chunks = []SaleChunk{{Member: make([]int32, 0, b.rows), Volume: make([]dec.D, 0, b.rows)}}
 				res.err = d.parseSales(b.data, name, b.line, col, width, &res.sales)
+				select {
+				case free <- b.data[:0]:
+				default:
+				}
 				results <- res
 			}
 		}()
 	}
 	readErr := make(chan error, 1)
 	go func() {
-		readErr <- splitBlocks(body, c.line, size, func(seq int, data []byte, line, breaks int) {
+		get := func(n int) []byte {
+			select {
+			case b := <-free:
+				if cap(b) >= n {
+					return b[:n]
+				}
+			default:
+			}
+			return make([]byte, n)
+		}
+		readErr <- splitBlocks(body, c.line, size, get, func(seq int, data []byte, line, breaks int) {
 			blocks <- block{seq: seq, line: line, rows: breaks + 1, data: data}
 		})
 		close(blocks)
@@ -136,12 +151,14 @@ func (d *Data) parseSales(data []byte, name string, line int, col []int, width i
 // splitBlocks reads r and hands emit blocks of whole records (cut after a
 // line break outside quotes), each with the line number it starts on and
 // the number of line breaks it holds.
-func splitBlocks(r io.Reader, line, size int, emit func(seq int, data []byte, line, breaks int)) error {
+// get returns a buffer of n bytes; a buffer is reused only after emit's
+// consumer is done with it.
+func splitBlocks(r io.Reader, line, size int, get func(n int) []byte, emit func(seq int, data []byte, line, breaks int)) error {
 	var carry []byte
 	seq := 0
 	next := min(size, 64<<10) // small files get small buffers; large ones grow to size
 	for eof := false; !eof; {
-		buf := make([]byte, max(next, 2*len(carry)))
+		buf := get(max(next, 2*len(carry)))
 		next = min(2*next, size)
 		n := copy(buf, carry)
 		for n < len(buf) && !eof {

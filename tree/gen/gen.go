@@ -62,7 +62,7 @@ func Write(c Config, members, sales io.Writer) error {
 		mw.Write(b)
 		slots = append(slots, int32(i))
 
-		if rng.IntN(10) < 3 {
+		if c.SalesPerMember == 0 || rng.IntN(10) < 3 {
 			continue // no sales this period
 		}
 		n := 1 + rng.IntN(max(2*c.SalesPerMember*10/7-1, 1))

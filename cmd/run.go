@@ -15,6 +15,7 @@ type runOptions struct {
 	Plan, Members, Sales string
 	Format               string
 	Output               string
+	SafeCSV              bool
 }
 
 func newRunCmd(s *streams) *cobra.Command {
@@ -39,6 +40,7 @@ reads standard input (one input at most) or writes standard output.`,
 	f.StringVarP(&opts.Sales, "sales", "s", "", "sales `file` (CSV: member_id, amount, volume, order_id, date, type)")
 	f.StringVarP(&opts.Format, "format", "f", "", "output `format`: table, csv or json (default table on a terminal, csv otherwise)")
 	f.StringVarP(&opts.Output, "output", "o", "-", "output `file`, written atomically (- is standard output)")
+	f.BoolVar(&opts.SafeCSV, "safe-csv", false, "prefix CSV text that a spreadsheet would run as a formula (= + - @) with '")
 	return c
 }
 
@@ -77,15 +79,16 @@ func runRun(c *cobra.Command, s *streams, opts *runOptions) error {
 	if err != nil {
 		return err
 	}
+	ro := report.Options{Format: format, SafeCSV: opts.SafeCSV}
 	if toStdout {
-		return report.Write(s.out, res, format)
+		return report.WriteWith(s.out, res, ro)
 	}
 	out, err := createAtomic(opts.Output)
 	if err != nil {
 		return err
 	}
 	defer out.abort()
-	if err := report.Write(out, res, format); err != nil {
+	if err := report.WriteWith(out, res, ro); err != nil {
 		return err
 	}
 	return out.commit()

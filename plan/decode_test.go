@@ -2,6 +2,8 @@ package plan
 
 import (
 	"errors"
+	"os"
+	"reflect"
 	"strings"
 	"testing"
 
@@ -154,5 +156,53 @@ func TestCurrencyDigits(t *testing.T) {
 		if _, ok := CurrencyDigits(bad); ok {
 			t.Errorf("CurrencyDigits(%q) accepted", bad)
 		}
+	}
+}
+
+func TestYAMLRoundTrip(t *testing.T) {
+	src, err := os.ReadFile("../examples/unilevel.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := Decode(src, "unilevel.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := `name: Example Unilevel
+currency: USD
+rounding: half-even
+active:
+    pv: "50"
+ranks:
+    - name: Associate
+    - name: Bronze
+      pv: "100"
+      gv: "1000"
+    - name: Silver
+      pv: "100"
+      gv: "3000"
+      max_leg: 50%
+      legs:
+        count: 2
+        rank: Bronze
+components:
+    - name: retail
+      type: personal
+      rate: 10%
+    - name: unilevel
+      type: unilevel
+      levels: [5%, 5%, 4%, 3%, 2%]
+      compression: dynamic
+      paid_levels:
+        Associate: 1
+        Bronze: 3
+        Silver: 5
+`
+	if got := string(p.YAML()); got != want {
+		t.Errorf("YAML() =\n%s\nwant\n%s", got, want)
+	}
+	again, err := Decode(p.YAML(), "again.yaml")
+	if err != nil || !reflect.DeepEqual(p, again) {
+		t.Errorf("round trip: %v\n%+v\n%+v", err, p, again)
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"math/rand/v2"
 	"os"
+	"reflect"
 	"strings"
 	"testing"
 
@@ -41,6 +42,14 @@ func FuzzDecode(f *testing.F) {
 			if c.PaidLevels != nil && len(c.PaidLevels) != len(p.Ranks) {
 				t.Fatalf("paid levels for %d ranks, plan has %d", len(c.PaidLevels), len(p.Ranks))
 			}
+		}
+		// Re-encoded, the plan decodes to the same plan.
+		again, err := Decode(p.YAML(), "again.yaml")
+		if err != nil {
+			t.Fatalf("re-encoded plan does not decode: %v\n%s", err, p.YAML())
+		}
+		if !reflect.DeepEqual(p, again) {
+			t.Fatalf("plan changed on a round trip:\n%+v\n%+v\n%s", p, again, p.YAML())
 		}
 	})
 }

@@ -34,19 +34,36 @@ func ParseFormat(s string) (Format, error) {
 	return "", fmt.Errorf("unknown format %q: use table, csv or json", s)
 }
 
+// Options say how to write a result.
+type Options struct {
+	Format Format
+	// SafeCSV prefixes CSV text fields that a spreadsheet would run as a
+	// formula (starting with = + - @, a tab or a carriage return) with '.
+	SafeCSV bool
+}
+
 // Write writes r in format f.
 func Write(w io.Writer, r *plan.Result, f Format) error {
+	return WriteWith(w, r, Options{Format: f})
+}
+
+// WriteWith writes r as opts say.
+func WriteWith(w io.Writer, r *plan.Result, opts Options) error {
 	bw := bufio.NewWriterSize(w, 1<<16)
 	var err error
-	switch f {
+	switch f := opts.Format; f {
 	case CSV:
-		err = writeCSV(bw, r)
+		text := csvField
+		if opts.SafeCSV {
+			text = safeCSVField
+		}
+		err = writeCSV(bw, r, text)
 	case JSON:
 		err = writeJSON(bw, r)
 	case Table:
 		err = writeTable(bw, r)
 	default:
-		return fmt.Errorf("unknown format %q", f)
+		return fmt.Errorf("unknown format %q", opts.Format)
 	}
 	if err != nil {
 		return err
@@ -69,7 +86,7 @@ func exactMoney(b []byte, d dec.D, digits int) []byte {
 	return d.Append(b)
 }
 
-func writeCSV(w *bufio.Writer, r *plan.Result) error {
+func writeCSV(w *bufio.Writer, r *plan.Result, text func(b, f []byte) []byte) error {
 	var b []byte
 	for i, c := range Columns {
 		if i > 0 {
@@ -86,12 +103,12 @@ func writeCSV(w *bufio.Writer, r *plan.Result) error {
 	var tmp []byte
 	for _, m := range r.Org.ByID() {
 		tmp = r.Org.AppendID(tmp[:0], m)
-		b = csvField(b, tmp)
+		b = text(b, tmp)
 		b = append(b, ',')
 		tmp = r.Org.AppendName(tmp[:0], m)
-		b = csvField(b, tmp)
+		b = text(b, tmp)
 		b = append(b, ',')
-		b = csvField(b, []byte(r.RankName(m)))
+		b = text(b, []byte(r.RankName(m)))
 		if r.Active[m] {
 			b = append(b, ",true,"...)
 		} else {
@@ -120,6 +137,15 @@ func writeCSV(w *bufio.Writer, r *plan.Result) error {
 	}
 	_, err := w.Write(b)
 	return err
+}
+
+// safeCSVField is csvField with a ' before text a spreadsheet would run as
+// a formula.
+func safeCSVField(b, f []byte) []byte {
+	if len(f) > 0 && strings.IndexByte("=+-@\t\r", f[0]) >= 0 {
+		return csvField(b, append([]byte{'\''}, f...))
+	}
+	return csvField(b, f)
 }
 
 // csvField appends f, quoted when it holds a comma, quote or line break.

@@ -47,3 +47,21 @@ func TestParseFormat(t *testing.T) {
 		t.Error("ParseFormat accepted xml")
 	}
 }
+
+func TestSafeCSVField(t *testing.T) {
+	for in, want := range map[string]string{
+		"=SUM(A1:A2)": "'=SUM(A1:A2)",
+		"+1":          "'+1",
+		"-2":          "'-2",
+		"@cmd":        "'@cmd",
+		"\tx":         "'\tx",
+		"=a,b":        `"'=a,b"`,
+		"Maria":       "Maria",
+		"a=b":         "a=b",
+		"":            "",
+	} {
+		if got := string(safeCSVField(nil, []byte(in))); got != want {
+			t.Errorf("safeCSVField(%q) = %q, want %q", in, got, want)
+		}
+	}
+}

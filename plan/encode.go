@@ -1,0 +1,89 @@
+package plan
+
+import (
+	"gopkg.in/yaml.v3"
+)
+
+type yamlPlan struct {
+	Name       string          `yaml:"name"`
+	Currency   string          `yaml:"currency"`
+	Rounding   string          `yaml:"rounding"`
+	Active     *yamlActive     `yaml:"active,omitempty"`
+	Ranks      []yamlRank      `yaml:"ranks,omitempty"`
+	Components []yamlComponent `yaml:"components"`
+}
+
+type yamlActive struct {
+	PV string `yaml:"pv"`
+}
+
+type yamlRank struct {
+	Name   string    `yaml:"name"`
+	PV     string    `yaml:"pv,omitempty"`
+	GV     string    `yaml:"gv,omitempty"`
+	MaxLeg string    `yaml:"max_leg,omitempty"`
+	Legs   *yamlLegs `yaml:"legs,omitempty"`
+}
+
+type yamlLegs struct {
+	Count int    `yaml:"count"`
+	Rank  string `yaml:"rank"`
+}
+
+type yamlComponent struct {
+	Name        string         `yaml:"name"`
+	Type        string         `yaml:"type"`
+	Rate        string         `yaml:"rate,omitempty"`
+	Levels      []string       `yaml:"levels,omitempty,flow"`
+	Compression string         `yaml:"compression,omitempty"`
+	PaidLevels  map[string]int `yaml:"paid_levels,omitempty"`
+}
+
+// YAML writes the plan in its canonical form: every default spelled out,
+// rates as percentages. Decoding it gives the same plan.
+func (p *Plan) YAML() []byte {
+	y := yamlPlan{Name: p.Name, Currency: p.Currency, Rounding: p.Rounding.String()}
+	if p.HasActive {
+		y.Active = &yamlActive{PV: p.ActivePV.String()}
+	}
+	for _, r := range p.Ranks {
+		yr := yamlRank{Name: r.Name}
+		if r.PV.Set {
+			yr.PV = r.PV.Value.String()
+		}
+		if r.GV.Set {
+			yr.GV = r.GV.Value.String()
+		}
+		if r.MaxLeg > 0 {
+			yr.MaxLeg = r.MaxLeg.String()
+		}
+		if r.Legs.Count > 0 {
+			yr.Legs = &yamlLegs{Count: r.Legs.Count, Rank: p.Ranks[r.Legs.Rank].Name}
+		}
+		y.Ranks = append(y.Ranks, yr)
+	}
+	for _, c := range p.Components {
+		yc := yamlComponent{Name: c.Name, Type: c.Type}
+		switch c.Type {
+		case TypePersonal:
+			yc.Rate = c.Rate.String()
+		case TypeUnilevel:
+			for _, l := range c.Levels {
+				yc.Levels = append(yc.Levels, l.String())
+			}
+			yc.Compression = c.Compression.String()
+			if c.PaidLevels != nil {
+				yc.PaidLevels = map[string]int{}
+				for r, n := range c.PaidLevels {
+					yc.PaidLevels[p.Ranks[r].Name] = n
+				}
+			}
+		}
+		y.Components = append(y.Components, yc)
+	}
+	out, err := yaml.Marshal(y)
+	if err != nil {
+		panic("plan: encoding a plan cannot fail: " + err.Error())
+	}
+	return out
+}

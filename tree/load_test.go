@@ -191,6 +191,8 @@ func TestErrors(t *testing.T) {
 		{"sales: too large", "id\nA\n", "member_id,amount\nA,123456789012345\n", `"123456789012345" is too large`},
 		{"sales: negative amount", "id\nA\n", "member_id,amount\nA,-5\n", `sales.csv:2:3: column "amount": "-5" is negative`},
 		{"sales: negative volume", "id\nA\n", "member_id,amount,volume\nA,5,-1\n", `sales.csv:2:5: column "volume": "-1" is negative`},
+		{"field too long", "id,name\nA," + strings.Repeat("x", MaxFieldBytes+1) + "\n", "", "members.csv:2:3: field is longer than 65536 bytes"},
+		{"quoted field too long", "id,name\nA,\"" + strings.Repeat("x", MaxFieldBytes+1) + "\"\n", "", "members.csv:2:3: field is longer than 65536 bytes"},
 		{"sales: bad date", "id\nA\n", "member_id,amount,date\nA,5,2026-13-01\n", `sales.csv:2:5: column "date": "2026-13-01" is not a date`},
 	}
 	for _, tt := range tests {

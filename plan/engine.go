@@ -74,12 +74,14 @@ func (r *Result) RankName(m int32) string {
 type run struct {
 	plan   *Plan
 	org    *tree.Org
-	sales  *tree.Sales
+	sales  saleSeq
 	pv, gv []dec.D
 	rank   []int16
 	active []bool
 	// activeUp[m] is m's nearest active upline, or -1: computed on first use.
 	activeUp []int32
+	// depth[m] is m's distance from their root: computed on first use.
+	depth []int32
 }
 
 // family is what each component type implements: post every line of
@@ -98,34 +100,65 @@ func (c *Component) family() family {
 	panic("plan: unknown component type " + c.Type) // Decode admits no other
 }
 
-// poster adds up one component's lines.
+// poster adds up one component's lines, and hands each to the sink when
+// there is one. It is the only place money is added up.
 type poster struct {
+	comp     int
 	digits   int
 	rounding dec.Rounding
 	earned   []dec.D
 	paid     dec.D
 	breakage dec.D
+	sink     func(*Line) error
+	err      error // the sink's first error
+	out      Line  // the line handed to the sink (so lines never escape)
 }
 
-// line returns rate × base rounded to the currency's minor unit.
-func (p *poster) line(base dec.D, rate dec.Rate) dec.D {
+// amount returns rate × base rounded to the currency's minor unit.
+func (p *poster) amount(base dec.D, rate dec.Rate) dec.D {
 	return dec.MulRound(base, rate, p.digits, p.rounding)
 }
 
-// pay posts a line earned by member m.
-func (p *poster) pay(m int32, amount dec.D) {
-	p.earned[m] += amount
-	p.paid += amount
+// detail reports whether lines are written out, so components fill in the
+// fields only a reader needs (levels walked, members compressed past).
+func (p *poster) detail() bool { return p.sink != nil }
+
+// add adds a line's amount to earner m, or to breakage when m is -1, for
+// callers that do not build the line (see detail).
+func (p *poster) add(m int32, amount dec.D) {
+	if m >= 0 {
+		p.earned[m] += amount
+		p.paid += amount
+	} else {
+		p.breakage += amount
+	}
 }
 
-// lose posts a line nobody earned: breakage.
-func (p *poster) lose(amount dec.D) { p.breakage += amount }
+// post adds line l: to its earner, or to breakage when Earner is -1.
+func (p *poster) post(l Line) {
+	if l.Earner >= 0 {
+		p.earned[l.Earner] += l.Amount
+		p.paid += l.Amount
+	} else {
+		p.breakage += l.Amount
+	}
+	if p.sink != nil && p.err == nil {
+		p.out = l
+		p.out.Component = p.comp
+		p.err = p.sink(&p.out)
+	}
+}
 
 // ErrTooLarge means sums could exceed the exact decimal range.
 var ErrTooLarge = errors.New("the sales are too large for compplan's exact decimals")
 
 // Compute runs the plan over the data. It never changes its inputs.
 func Compute(p *Plan, d *tree.Data) (*Result, error) {
+	return ComputeWith(p, d, Options{})
+}
+
+// ComputeWith is Compute with options.
+func ComputeWith(p *Plan, d *tree.Data, opts Options) (*Result, error) {
 	o := d.Org
 	if err := checkRange(p, &d.Sales); err != nil {
 		return nil, err
@@ -138,7 +171,10 @@ func Compute(p *Plan, d *tree.Data) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	r := &run{plan: p, org: o, sales: &d.Sales, pv: pv, gv: gv}
+	r := &run{plan: p, org: o, sales: saleSeq{chunks: d.Sales.Chunks}, pv: pv, gv: gv}
+	if opts.Lines != nil {
+		r.sales = canonicalSeq(o, &d.Sales)
+	}
 	r.active = activity(p, pv)
 	r.rank = paidAsRanks(p, o, pv, gv)
 	res := &Result{
@@ -149,8 +185,11 @@ func Compute(p *Plan, d *tree.Data) (*Result, error) {
 		Breakage: make([]dec.D, len(p.Components)),
 	}
 	for c := range p.Components {
-		post := &poster{digits: p.Digits, rounding: p.Rounding, earned: make([]dec.D, o.Len())}
+		post := &poster{comp: c, digits: p.Digits, rounding: p.Rounding, earned: make([]dec.D, o.Len()), sink: opts.Lines}
 		p.Components[c].family().pay(r, post)
+		if post.err != nil {
+			return nil, post.err
+		}
 		res.Earned[c], res.Paid[c], res.Breakage[c] = post.earned, post.paid, post.breakage
 		res.Payout += post.paid
 	}
@@ -207,4 +246,18 @@ func (r *run) activeUplines() []int32 {
 	}
 	r.activeUp = up
 	return up
+}
+
+// depths returns each member's distance from their root, computed once.
+func (r *run) depths() []int32 {
+	if r.depth == nil {
+		r.depth = make([]int32, r.org.Len())
+		sp := r.org.Sponsors()
+		for _, m := range r.org.TopDown() {
+			if s := sp[m]; s >= 0 {
+				r.depth[m] = r.depth[s] + 1
+			}
+		}
+	}
+	return r.depth
 }

@@ -7,9 +7,16 @@ import "github.com/compplan/compplan/tree/dec"
 type personal struct{ c *Component }
 
 func (f personal) pay(r *run, p *poster) {
-	for _, ch := range r.sales.Chunks {
-		for k, m := range ch.Member {
-			p.pay(m, p.line(ch.Volume[k], f.c.Rate))
+	rate := f.c.Rate
+	for c, ch := range r.sales.chunks {
+		for k, seller := range ch.Member {
+			v := ch.Volume[k]
+			if !p.detail() {
+				p.add(seller, p.amount(v, rate))
+				continue
+			}
+			p.post(Line{Earner: seller, Upline: seller, Seller: seller, Sale: r.sales.ref(c, k),
+				Base: v, Rate: rate, Amount: p.amount(v, rate), Skipped: -1})
 		}
 	}
 }
@@ -31,33 +38,59 @@ func (f unilevel) pay(r *run, p *poster) {
 		switch {
 		case !r.active[m]:
 		case f.c.PaidLevels == nil:
-			paid[m] = uint8(min(len(levels), 255))
+			paid[m] = uint8(len(levels))
 		case r.rank[m] != NoRank:
-			paid[m] = uint8(min(f.c.PaidLevels[r.rank[m]], 255))
+			paid[m] = uint8(f.c.PaidLevels[r.rank[m]])
 		}
 	}
 	amount := make([]dec.D, len(levels))
-	for _, ch := range r.sales.Chunks {
+	for c, ch := range r.sales.chunks {
 		for k, seller := range ch.Member {
 			v := ch.Volume[k]
-			for l, rate := range levels {
-				amount[l] = p.line(v, rate)
+			for i, rate := range levels {
+				amount[i] = p.amount(v, rate)
 			}
-			u := up[seller]
-			for l := range levels {
-				if u < 0 { // above the top of the tree
-					for _, a := range amount[l:] {
-						p.lose(a)
-					}
-					break
+			u, below := up[seller], seller
+			for i := range levels {
+				earner := int32(-1)
+				if u >= 0 && i < int(paid[u]) {
+					earner = u
 				}
-				if l < int(paid[u]) {
-					p.pay(u, amount[l])
+				if p.detail() {
+					p.post(f.line(r, Line{Earner: earner, Upline: u, Seller: seller, Sale: r.sales.ref(c, k),
+						PaidLevel: i + 1, Base: v, Rate: levels[i], Amount: amount[i], Skipped: -1}, below))
 				} else {
-					p.lose(amount[l])
+					p.add(earner, amount[i])
 				}
-				u = up[u]
+				if u >= 0 {
+					below, u = u, up[u]
+				}
 			}
 		}
 	}
+}
+
+// line fills in why l went where it went, how far up the tree its upline
+// is and whom compression skipped on the way from below (the member at the
+// level under it, or the seller).
+func (f unilevel) line(r *run, l Line, below int32) Line {
+	u := l.Upline
+	switch {
+	case u < 0:
+		l.Reason = AboveTop
+		return l
+	case l.Earner >= 0:
+	case !r.active[u]:
+		l.Reason = Inactive
+	case r.rank[u] == NoRank:
+		l.Reason = NoRankHeld
+	default:
+		l.Reason = RankLevels
+	}
+	depth := r.depths()
+	l.Level = int(depth[l.Seller] - depth[u])
+	if gap := int(depth[below]-depth[u]) - 1; gap > 0 {
+		l.Skipped, l.SkippedN = r.org.Sponsor(below), gap
+	}
+	return l
 }

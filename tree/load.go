@@ -100,7 +100,7 @@ func ReadMembers(r io.Reader, name string) (*Data, error) {
 		}
 		o.joined = append(o.joined, j)
 		if col[mAmount] >= 0 && len(c.fields[col[mAmount]]) > 0 {
-			if err := c.sale(&d.Sales, k, col[mAmount], col[mVolume]); err != nil {
+			if err := c.sale(&d.Sales, k, col[mAmount], col[mVolume], -1, d.KeepOrderIDs); err != nil {
 				return nil, err
 			}
 		} else if col[mVolume] >= 0 && len(c.fields[col[mVolume]]) > 0 {
@@ -136,8 +136,8 @@ func ReadMembers(r io.Reader, name string) (*Data, error) {
 }
 
 // sale reads the amount and volume fields of the current record as a sale
-// of member m.
-func (c *csvReader) sale(s *Sales, m int32, amountCol, volumeCol int) error {
+// of member m, with the order id in orderCol (-1: none) kept when keep is set.
+func (c *csvReader) sale(s *Sales, m int32, amountCol, volumeCol, orderCol int, keep bool) error {
 	amount, err := c.decimal(amountCol, "amount")
 	if err != nil {
 		return err
@@ -154,7 +154,13 @@ func (c *csvReader) sale(s *Sales, m int32, amountCol, volumeCol int) error {
 	if over1 || over2 {
 		return c.errorf(c.recLine, 0, "total sales are too large for compplan's exact decimals (at most %s)", dec.Max)
 	}
-	s.add(m, volume)
+	var order []byte
+	if orderCol >= 0 {
+		order = c.fields[orderCol]
+	}
+	if !s.add(m, volume, order, keep) {
+		return c.errorf(c.recLine, 0, "order ids add up to more than 4 GiB in one block")
+	}
 	return nil
 }
 

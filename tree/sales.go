@@ -136,7 +136,7 @@ func (d *Data) parseSales(data []byte, name string, line int, col []int, width i
 			}
 			return c.fieldError(col[sMember], "member_id", "sale for unknown member %q: add the member to the members file or remove the sale", id)
 		}
-		if err := c.sale(s, m, col[sAmount], col[sVolume]); err != nil {
+		if err := c.sale(s, m, col[sAmount], col[sVolume], col[sOrder], d.KeepOrderIDs); err != nil {
 			return err
 		}
 		if col[sDate] >= 0 {

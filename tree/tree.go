@@ -107,6 +107,15 @@ type Sales struct {
 type SaleChunk struct {
 	Member []int32
 	Volume []dec.D
+	orders strtab // order ids, only when Data.KeepOrderIDs was set
+}
+
+// OrderID returns sale k's order id ("" when not kept or not given).
+func (c *SaleChunk) OrderID(k int) string {
+	if c.orders.len() <= k {
+		return ""
+	}
+	return string(c.orders.get(int32(k)))
 }
 
 // Len is the number of sales.
@@ -119,7 +128,8 @@ func (s *Sales) Len() int {
 }
 
 // add appends one sale to the last chunk, starting a new one when full.
-func (s *Sales) add(m int32, v dec.D) {
+// order is its order id, kept when keep is set.
+func (s *Sales) add(m int32, v dec.D, order []byte, keep bool) bool {
 	const size = 1 << 16
 	if n := len(s.Chunks); n == 0 || len(s.Chunks[n-1].Member) == cap(s.Chunks[n-1].Member) {
 		s.Chunks = append(s.Chunks, SaleChunk{Member: make([]int32, 0, size), Volume: make([]dec.D, 0, size)})
@@ -127,6 +137,13 @@ func (s *Sales) add(m int32, v dec.D) {
 	c := &s.Chunks[len(s.Chunks)-1]
 	c.Member = append(c.Member, m)
 	c.Volume = append(c.Volume, v)
+	if keep {
+		if c.orders.off == nil {
+			c.orders = newStrtab()
+		}
+		return c.orders.add(order)
+	}
+	return true
 }
 
 // merge adds t's sales after s's.
@@ -142,6 +159,9 @@ func (s *Sales) merge(t *Sales) bool {
 type Data struct {
 	Org   *Org
 	Sales Sales
+	// KeepOrderIDs makes ReadSales keep each sale's order_id (for a
+	// ledger or an explanation); without it they are checked and dropped.
+	KeepOrderIDs bool
 }
 
 // build links children to sponsors, orders members top-down and rejects

@@ -108,7 +108,8 @@ func writeCSV(w *bufio.Writer, r *plan.Result, text func(b, f []byte) []byte) er
 		tmp = r.Org.AppendName(tmp[:0], m)
 		b = text(b, tmp)
 		b = append(b, ',')
-		b = text(b, []byte(r.RankName(m)))
+		tmp = append(tmp[:0], r.RankName(m)...)
+		b = text(b, tmp)
 		if r.Active[m] {
 			b = append(b, ",true,"...)
 		} else {

@@ -1,0 +1,146 @@
+package plan
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/compplan/compplan/tree"
+	"github.com/compplan/compplan/tree/dec"
+)
+
+// Reason says why a commission line went where it went.
+type Reason uint8
+
+// Reasons for a line.
+const (
+	Paid        Reason = iota // paid to the earner
+	Inactive                  // breakage: the member at this level is inactive
+	RankLevels                // breakage: the member's rank is paid on fewer levels
+	NoRankHeld                // breakage: the member holds no rank and the plan pays by rank
+	AboveTop                  // breakage: the level is above the top of the tree
+)
+
+// SaleRef names one sale: Data.Sales.Chunks[Chunk], entry K.
+type SaleRef struct{ Chunk, K int32 }
+
+// Line is one commission line: one component × one source sale × one
+// earner, or breakage when nobody may earn it.
+type Line struct {
+	Component int
+	Earner    int32 // the member paid, or -1 for breakage
+	Upline    int32 // the member at this level, paid or not; -1 above the top
+	Seller    int32 // the member whose sale is the source
+	Sale      SaleRef
+	Level     int // distance up the sponsor tree from seller to upline (0: own volume)
+	PaidLevel int // the level as the plan counts it, after compression (0: own volume)
+	Base      dec.D
+	Rate      dec.Rate
+	Amount    dec.D
+	Reason    Reason
+	Skipped   int32 // with compression, the first member compressed past, or -1
+	SkippedN  int   // how many members were compressed past
+}
+
+// Note says in words why the line is unusual; "" for a plain paid line.
+func (l *Line) Note(r *Result) string {
+	id := func(m int32) string { return r.Org.ID(m) }
+	switch l.Reason {
+	case Inactive:
+		return fmt.Sprintf("breakage: %s is inactive (PV %s < %s)", id(l.Upline), r.PV[l.Upline], r.Plan.ActivePV)
+	case RankLevels:
+		comp := &r.Plan.Components[l.Component]
+		rank := r.Rank[l.Upline]
+		return fmt.Sprintf("breakage: %s is %s, which is paid %d levels", id(l.Upline), r.Plan.Ranks[rank].Name, comp.PaidLevels[rank])
+	case NoRankHeld:
+		return fmt.Sprintf("breakage: %s holds no rank", id(l.Upline))
+	case AboveTop:
+		return "breakage: above the top of the tree"
+	}
+	if l.SkippedN == 1 {
+		return fmt.Sprintf("compressed past %s (inactive)", id(l.Skipped))
+	}
+	if l.SkippedN > 1 {
+		return fmt.Sprintf("compressed past %s and %d more (inactive)", id(l.Skipped), l.SkippedN-1)
+	}
+	return ""
+}
+
+// Options change how Compute runs.
+type Options struct {
+	// Lines, when set, receives every commission line: component by
+	// component, sales in canonical order (seller id, order id, volume),
+	// then level by level. The order does not depend on the order of input
+	// rows. The *Line is reused: copy what you keep.
+	Lines func(*Line) error
+}
+
+// saleSeq is the sales in the order components walk them: the data's own
+// chunks in file order, or, when lines are written out, one chunk in the
+// canonical order with refs naming each entry's original sale.
+type saleSeq struct {
+	chunks []tree.SaleChunk
+	refs   []SaleRef // nil: entry k of chunk c is sale {c, k}
+}
+
+// ref names entry k of chunk c.
+func (s *saleSeq) ref(c, k int) SaleRef {
+	if s.refs == nil {
+		return SaleRef{int32(c), int32(k)}
+	}
+	return s.refs[k]
+}
+
+// canonicalSeq returns the sales in canonical order.
+func canonicalSeq(o *tree.Org, s *tree.Sales) saleSeq {
+	refs := canonicalOrder(o, s)
+	ch := tree.SaleChunk{Member: make([]int32, len(refs)), Volume: make([]dec.D, len(refs))}
+	for i, r := range refs {
+		ch.Member[i] = s.Chunks[r.Chunk].Member[r.K]
+		ch.Volume[i] = s.Chunks[r.Chunk].Volume[r.K]
+	}
+	return saleSeq{chunks: []tree.SaleChunk{ch}, refs: refs}
+}
+
+// canonicalOrder sorts the sales by seller id, then order id, then volume:
+// a bucket per seller (in id order), then a small sort inside each bucket.
+func canonicalOrder(o *tree.Org, s *tree.Sales) []SaleRef {
+	pos := make([]int32, o.Len()) // member → position in id order
+	for i, m := range o.ByID() {
+		pos[m] = int32(i)
+	}
+	start := make([]int32, o.Len()+1)
+	for _, ch := range s.Chunks {
+		for _, m := range ch.Member {
+			start[pos[m]+1]++
+		}
+	}
+	for i := 0; i < o.Len(); i++ {
+		start[i+1] += start[i]
+	}
+	out := make([]SaleRef, start[o.Len()])
+	for c, ch := range s.Chunks {
+		for k, m := range ch.Member {
+			out[start[pos[m]]] = SaleRef{int32(c), int32(k)}
+			start[pos[m]]++
+		}
+	}
+	for i := 0; i < len(out); {
+		j := i + 1
+		seller := s.Chunks[out[i].Chunk].Member[out[i].K]
+		for j < len(out) && s.Chunks[out[j].Chunk].Member[out[j].K] == seller {
+			j++
+		}
+		if j-i > 1 {
+			slices.SortStableFunc(out[i:j], func(a, b SaleRef) int {
+				ca, cb := &s.Chunks[a.Chunk], &s.Chunks[b.Chunk]
+				if c := strings.Compare(ca.OrderID(int(a.K)), cb.OrderID(int(b.K))); c != 0 {
+					return c
+				}
+				return int(ca.Volume[a.K] - cb.Volume[b.K])
+			})
+		}
+		i = j
+	}
+	return out
+}

@@ -2,6 +2,7 @@ package cmd
 
 import (
 	"io"
+	"strings"
 
 	"github.com/spf13/cobra"
 
@@ -16,6 +17,7 @@ type runOptions struct {
 	Format               string
 	Output               string
 	SafeCSV              bool
+	Ledger               string
 }
 
 func newRunCmd(s *streams) *cobra.Command {
@@ -40,6 +42,7 @@ reads standard input (one input at most) or writes standard output.`,
 	f.StringVarP(&opts.Sales, "sales", "s", "", "sales `file` (CSV: member_id, amount, volume, order_id, date, type)")
 	f.StringVarP(&opts.Format, "format", "f", "", "output `format`: table, csv or json (default table on a terminal, csv otherwise)")
 	f.StringVarP(&opts.Output, "output", "o", "-", "output `file`, written atomically (- is standard output)")
+	f.StringVar(&opts.Ledger, "ledger", "", "write every commission line to `file` (CSV, or JSON Lines when it ends in .jsonl)")
 	f.BoolVar(&opts.SafeCSV, "safe-csv", false, "prefix CSV text that a spreadsheet would run as a formula (= + - @) with '")
 	return c
 }
@@ -67,15 +70,28 @@ func runRun(c *cobra.Command, s *streams, opts *runOptions) error {
 	if len(stdin) > 1 {
 		return usagef(c, "both %s and %s read standard input (-): only one input can", stdin[0], stdin[1])
 	}
-	if !toStdout {
-		for _, in := range []string{opts.Plan, opts.Members, opts.Sales} {
-			if in != "" && in != "-" && sameFile(in, opts.Output) {
-				return usagef(c, "--output %s is also an input: write the result to another file", opts.Output)
+	inputs := []string{opts.Plan, opts.Members, opts.Sales}
+	for _, out := range []struct{ flag, file string }{{"--output", opts.Output}, {"--ledger", opts.Ledger}} {
+		for _, in := range inputs {
+			if in != "" && in != "-" && out.file != "" && out.file != "-" && sameFile(in, out.file) {
+				return usagef(c, "%s %s is also an input: write to another file", out.flag, out.file)
 			}
 		}
 	}
+	if opts.Ledger != "" && (opts.Ledger == "-" || opts.Ledger == opts.Output) {
+		return usagef(c, "--ledger needs a file of its own")
+	}
 
-	res, err := compute(c, s, opts)
+	p, d, err := load(s, opts.Plan, opts.Members, opts.Sales, opts.Ledger != "")
+	if err != nil {
+		return err
+	}
+	var res *plan.Result
+	if opts.Ledger != "" {
+		res, err = computeWithLedger(p, d, opts.Ledger)
+	} else {
+		res, err = plan.Compute(p, d)
+	}
 	if err != nil {
 		return err
 	}
@@ -83,37 +99,44 @@ func runRun(c *cobra.Command, s *streams, opts *runOptions) error {
 	if toStdout {
 		return report.WriteWith(s.out, res, ro)
 	}
-	out, err := createAtomic(opts.Output)
-	if err != nil {
-		return err
-	}
-	defer out.abort()
-	if err := report.WriteWith(out, res, ro); err != nil {
-		return err
-	}
-	return out.commit()
+	return writeAtomic(opts.Output, func(w io.Writer) error { return report.WriteWith(w, res, ro) })
 }
 
-// compute loads the plan and data and runs the plan.
-func compute(c *cobra.Command, s *streams, opts *runOptions) (*plan.Result, error) {
+// computeWithLedger runs the plan writing every line to the ledger file.
+func computeWithLedger(p *plan.Plan, d *tree.Data, file string) (*plan.Result, error) {
+	var res *plan.Result
+	err := writeAtomic(file, func(w io.Writer) error {
+		l := report.NewLedger(w, strings.HasSuffix(strings.ToLower(file), ".jsonl"))
+		var err error
+		if res, err = plan.ComputeWith(p, d, plan.Options{Lines: l.Line}); err != nil {
+			return err
+		}
+		return l.Flush()
+	})
+	return res, err
+}
+
+// load reads the plan and the data; keepOrders keeps sales' order ids.
+func load(s *streams, planFile, members, sales string, keepOrders bool) (*plan.Plan, *tree.Data, error) {
 	in := &inputs{s: s}
 	defer in.close()
-	p, err := readWith(in, opts.Plan, "plan", plan.Read)
+	p, err := readWith(in, planFile, "plan", plan.Read)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	d, err := readWith(in, opts.Members, "members", tree.ReadMembers)
+	d, err := readWith(in, members, "members", tree.ReadMembers)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	if opts.Sales != "" {
-		if _, err := readWith(in, opts.Sales, "sales", func(r io.Reader, name string) (struct{}, error) {
+	d.KeepOrderIDs = keepOrders
+	if sales != "" {
+		if _, err := readWith(in, sales, "sales", func(r io.Reader, name string) (struct{}, error) {
 			return struct{}{}, d.ReadSales(r, name)
 		}); err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 	}
-	return plan.Compute(p, d)
+	return p, d, nil
 }
 
 func readWith[T any](in *inputs, name, what string, read func(io.Reader, string) (T, error)) (T, error) {

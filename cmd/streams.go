@@ -105,3 +105,17 @@ func sameFile(a, b string) bool {
 	fb, err2 := os.Stat(b)
 	return err1 == nil && err2 == nil && os.SameFile(fa, fb)
 }
+
+// writeAtomic writes a file through write, atomically: on any error the
+// file is left as it was.
+func writeAtomic(file string, write func(io.Writer) error) error {
+	out, err := createAtomic(file)
+	if err != nil {
+		return err
+	}
+	defer out.abort()
+	if err := write(out); err != nil {
+		return err
+	}
+	return out.commit()
+}

@@ -109,7 +109,8 @@ type poster struct {
 	earned   []dec.D
 	paid     dec.D
 	breakage dec.D
-	sink     func(*Line) error
+	sink     func(*Result, *Line) error
+	res      *Result
 	err      error // the sink's first error
 	out      Line  // the line handed to the sink (so lines never escape)
 }
@@ -145,7 +146,7 @@ func (p *poster) post(l Line) {
 	if p.sink != nil && p.err == nil {
 		p.out = l
 		p.out.Component = p.comp
-		p.err = p.sink(&p.out)
+		p.err = p.sink(p.res, &p.out)
 	}
 }
 
@@ -185,7 +186,7 @@ func ComputeWith(p *Plan, d *tree.Data, opts Options) (*Result, error) {
 		Breakage: make([]dec.D, len(p.Components)),
 	}
 	for c := range p.Components {
-		post := &poster{comp: c, digits: p.Digits, rounding: p.Rounding, earned: make([]dec.D, o.Len()), sink: opts.Lines}
+		post := &poster{comp: c, digits: p.Digits, rounding: p.Rounding, earned: make([]dec.D, o.Len()), sink: opts.Lines, res: res}
 		p.Components[c].family().pay(r, post)
 		if post.err != nil {
 			return nil, post.err

@@ -31,7 +31,53 @@ func calc(t *testing.T, src, members, sales string) *Result {
 		t.Fatalf("Compute: %v", err)
 	}
 	checkReconciles(t, r)
+	checkLines(t, r)
 	return r
+}
+
+// checkLines computes r again with every line written out and checks the
+// lines add up to the totals: per component Σ earner lines = paid and
+// Σ breakage lines = breakage, each member's lines sum to what they earned,
+// and writing lines out changes no figure.
+func checkLines(t *testing.T, r *Result) {
+	t.Helper()
+	n := len(r.Plan.Components)
+	paid, lost := make([]dec.D, n), make([]dec.D, n)
+	earned := make([]map[int32]dec.D, n)
+	for c := range earned {
+		earned[c] = map[int32]dec.D{}
+	}
+	r2, err := ComputeWith(r.Plan, r.Data, Options{Lines: func(_ *Result, l *Line) error {
+		if l.Earner >= 0 {
+			paid[l.Component] += l.Amount
+			earned[l.Component][l.Earner] += l.Amount
+			if l.Reason != Paid {
+				t.Errorf("paid line with reason %d", l.Reason)
+			}
+		} else {
+			lost[l.Component] += l.Amount
+			if l.Reason == Paid {
+				t.Errorf("breakage line with reason Paid")
+			}
+		}
+		if want := dec.MulRound(l.Base, l.Rate, r.Plan.Digits, r.Plan.Rounding); l.Amount != want {
+			t.Errorf("line amount %s, want round(%s × %s) = %s", l.Amount, l.Base, l.Rate, want)
+		}
+		return nil
+	}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for c := range r.Plan.Components {
+		if paid[c] != r.Paid[c] || lost[c] != r.Breakage[c] || r2.Paid[c] != r.Paid[c] {
+			t.Errorf("component %d: lines paid %s breakage %s; totals %s %s", c, paid[c], lost[c], r.Paid[c], r.Breakage[c])
+		}
+		for m := int32(0); m < int32(r.Org.Len()); m++ {
+			if earned[c][m] != r.Earned[c][m] || r2.Earned[c][m] != r.Earned[c][m] {
+				t.Errorf("component %d member %s: lines %s, earned %s", c, r.Org.ID(m), earned[c][m], r.Earned[c][m])
+			}
+		}
+	}
 }
 
 // row renders member id's figures: rank active pv gv, then each component.

@@ -14,11 +14,11 @@ type Reason uint8
 
 // Reasons for a line.
 const (
-	Paid        Reason = iota // paid to the earner
-	Inactive                  // breakage: the member at this level is inactive
-	RankLevels                // breakage: the member's rank is paid on fewer levels
-	NoRankHeld                // breakage: the member holds no rank and the plan pays by rank
-	AboveTop                  // breakage: the level is above the top of the tree
+	Paid       Reason = iota // paid to the earner
+	Inactive                 // breakage: the member at this level is inactive
+	RankLevels               // breakage: the member's rank is paid on fewer levels
+	NoRankHeld               // breakage: the member holds no rank and the plan pays by rank
+	AboveTop                 // breakage: the level is above the top of the tree
 )
 
 // SaleRef names one sale: Data.Sales.Chunks[Chunk], entry K.
@@ -71,8 +71,10 @@ type Options struct {
 	// Lines, when set, receives every commission line: component by
 	// component, sales in canonical order (seller id, order id, volume),
 	// then level by level. The order does not depend on the order of input
-	// rows. The *Line is reused: copy what you keep.
-	Lines func(*Line) error
+	// rows. The result is complete but for earnings (ranks, volumes and
+	// activity are set), so a line can be described; the *Line is reused:
+	// copy what you keep.
+	Lines func(*Result, *Line) error
 }
 
 // saleSeq is the sales in the order components walk them: the data's own

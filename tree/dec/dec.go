@@ -209,6 +209,31 @@ func (r Rate) String() string {
 	return s + "%"
 }
 
+// AppendFraction appends the rate as an exact fraction ("0.05", "1",
+// "0.125").
+func (r Rate) AppendFraction(b []byte) []byte {
+	u := uint64(r)
+	if r < 0 {
+		b = append(b, '-')
+		u = uint64(-r)
+	}
+	b = strconv.AppendUint(b, u/uint64(RateOne), 10)
+	f := u % uint64(RateOne)
+	if f == 0 {
+		return b
+	}
+	var digits [RateScale]byte
+	for i := RateScale - 1; i >= 0; i-- {
+		digits[i] = byte('0' + f%10)
+		f /= 10
+	}
+	n := RateScale
+	for digits[n-1] == '0' {
+		n--
+	}
+	return append(append(b, '.'), digits[:n]...)
+}
+
 // MulRound returns rate × v rounded by mode to digits decimal places
 // (0 to Scale), computed exactly. |r| must not exceed 100% so the result fits.
 func MulRound(v D, r Rate, digits int, mode Rounding) D {

@@ -101,6 +101,19 @@ func TestParseRate(t *testing.T) {
 		if err == nil && got.String() != tt.str {
 			t.Errorf("ParseRate(%q).String() = %q, want %q", tt.in, got.String(), tt.str)
 		}
+		if err == nil {
+			if back, err := ParseRate(string(got.AppendFraction(nil))); err != nil || back != got {
+				t.Errorf("ParseRate(%q).AppendFraction = %q, which reads back as %d, %v", tt.in, got.AppendFraction(nil), back, err)
+			}
+		}
+	}
+}
+
+func TestAppendFraction(t *testing.T) {
+	for r, want := range map[Rate]string{5_000_000: "0.05", RateOne: "1", 12_500_000: "0.125", 1: "0.00000001", 0: "0", -5_000_000: "-0.05"} {
+		if got := string(r.AppendFraction(nil)); got != want {
+			t.Errorf("%d.AppendFraction() = %q, want %q", r, got, want)
+		}
 	}
 }
 

@@ -108,10 +108,11 @@ func computeWithLedger(p *plan.Plan, d *tree.Data, file string) (*plan.Result, e
 	err := writeAtomic(file, func(w io.Writer) error {
 		l := report.NewLedger(w, strings.HasSuffix(strings.ToLower(file), ".jsonl"))
 		var err error
-		if res, err = plan.ComputeWith(p, d, plan.Options{Lines: l.Line}); err != nil {
-			return err
+		res, err = plan.ComputeWith(p, d, plan.Options{Lines: l.Line})
+		if ferr := l.Flush(); err == nil {
+			err = ferr
 		}
-		return l.Flush()
+		return err
 	})
 	return res, err
 }

@@ -3,6 +3,7 @@ package plan
 import (
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/compplan/compplan/tree"
@@ -43,27 +44,44 @@ type Line struct {
 }
 
 // Note says in words why the line is unusual; "" for a plain paid line.
-func (l *Line) Note(r *Result) string {
-	id := func(m int32) string { return r.Org.ID(m) }
+func (l *Line) Note(r *Result) string { return string(l.AppendNote(nil, r)) }
+
+// AppendNote appends Note to b without allocating.
+func (l *Line) AppendNote(b []byte, r *Result) []byte {
 	switch l.Reason {
 	case Inactive:
-		return fmt.Sprintf("breakage: %s is inactive (PV %s < %s)", id(l.Upline), r.PV[l.Upline], r.Plan.ActivePV)
+		b = append(b, "breakage: "...)
+		b = r.Org.AppendID(b, l.Upline)
+		b = append(b, " is inactive (PV "...)
+		b = r.PV[l.Upline].Append(b)
+		b = append(b, " < "...)
+		b = r.Plan.ActivePV.Append(b)
+		return append(b, ')')
 	case RankLevels:
-		comp := &r.Plan.Components[l.Component]
 		rank := r.Rank[l.Upline]
-		return fmt.Sprintf("breakage: %s is %s, which is paid %d levels", id(l.Upline), r.Plan.Ranks[rank].Name, comp.PaidLevels[rank])
+		b = append(b, "breakage: "...)
+		b = r.Org.AppendID(b, l.Upline)
+		b = append(b, " is "...)
+		b = append(b, r.Plan.Ranks[rank].Name...)
+		b = append(b, ", which is paid "...)
+		b = strconv.AppendInt(b, int64(r.Plan.Components[l.Component].PaidLevels[rank]), 10)
+		return append(b, " levels"...)
 	case NoRankHeld:
-		return fmt.Sprintf("breakage: %s holds no rank", id(l.Upline))
+		b = append(b, "breakage: "...)
+		b = r.Org.AppendID(b, l.Upline)
+		return append(b, " holds no rank"...)
 	case AboveTop:
-		return "breakage: above the top of the tree"
+		return append(b, "breakage: above the top of the tree"...)
 	}
-	if l.SkippedN == 1 {
-		return fmt.Sprintf("compressed past %s (inactive)", id(l.Skipped))
+	if l.SkippedN > 0 {
+		b = append(b, "compressed past "...)
+		b = r.Org.AppendID(b, l.Skipped)
+		if l.SkippedN > 1 {
+			b = fmt.Appendf(b, " and %d more", l.SkippedN-1)
+		}
+		return append(b, " (inactive)"...)
 	}
-	if l.SkippedN > 1 {
-		return fmt.Sprintf("compressed past %s and %d more (inactive)", id(l.Skipped), l.SkippedN-1)
-	}
-	return ""
+	return b
 }
 
 // Options change how Compute runs.

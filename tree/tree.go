@@ -110,6 +110,14 @@ type SaleChunk struct {
 	orders strtab // order ids, only when Data.KeepOrderIDs was set
 }
 
+// AppendOrderID appends sale k's order id to b (nothing when not kept).
+func (c *SaleChunk) AppendOrderID(b []byte, k int) []byte {
+	if c.orders.len() <= k {
+		return b
+	}
+	return append(b, c.orders.get(int32(k))...)
+}
+
 // OrderID returns sale k's order id ("" when not kept or not given).
 func (c *SaleChunk) OrderID(k int) string {
 	if c.orders.len() <= k {

@@ -1,9 +1,9 @@
 package report
 
 import (
-	"bufio"
 	"io"
 	"strconv"
+	"strings"
 
 	"github.com/compplan/compplan/plan"
 )
@@ -16,22 +16,16 @@ var LedgerColumns = []string{"period", "earner", "component", "source_member", "
 // object per line with the same keys. Call Line for each line (it fits
 // plan.Options.Lines), then Flush.
 type Ledger struct {
-	w         *bufio.Writer
+	w         *asyncWriter
 	jsonLines bool
 	b, tmp    []byte
 }
 
 // NewLedger starts a ledger on w; the CSV form writes its header now.
 func NewLedger(w io.Writer, jsonLines bool) *Ledger {
-	l := &Ledger{w: bufio.NewWriterSize(w, 1<<16), jsonLines: jsonLines}
+	l := &Ledger{w: newAsyncWriter(w), jsonLines: jsonLines}
 	if !jsonLines {
-		for i, c := range LedgerColumns {
-			if i > 0 {
-				l.w.WriteByte(',')
-			}
-			l.w.WriteString(c)
-		}
-		l.w.WriteByte('\n')
+		l.w.Write([]byte(strings.Join(LedgerColumns, ",") + "\n"))
 	}
 	return l
 }
@@ -40,53 +34,65 @@ func NewLedger(w io.Writer, jsonLines bool) *Ledger {
 func (l *Ledger) Line(r *plan.Result, ln *plan.Line) error {
 	p := r.Plan
 	sale := &r.Data.Sales.Chunks[ln.Sale.Chunk]
-	earner := ""
+	b, t := l.b[:0], l.tmp[:0]
+	b = l.text(b, 0, nil)
 	if ln.Earner >= 0 {
-		earner = r.Org.ID(ln.Earner)
+		t = r.Org.AppendID(t, ln.Earner)
 	}
-	level := ""
+	b = l.text(b, 1, t)
+	b = l.text(b, 2, append(t[:0], p.Components[ln.Component].Name...))
+	b = l.text(b, 3, r.Org.AppendID(t[:0], ln.Seller))
+	b = l.text(b, 4, sale.AppendOrderID(t[:0], int(ln.Sale.K)))
+	b = l.sep(b, 5)
 	if ln.Upline >= 0 {
-		level = strconv.Itoa(ln.Level)
+		b = strconv.AppendInt(b, int64(ln.Level), 10)
+	} else if l.jsonLines {
+		b = append(b, "null"...)
 	}
-	fields := [...]string{
-		"", earner, p.Components[ln.Component].Name, r.Org.ID(ln.Seller), sale.OrderID(int(ln.Sale.K)),
-		level, strconv.Itoa(ln.PaidLevel),
-		string(ln.Base.Append(l.tmp[:0])), string(ln.Rate.AppendFraction(nil)),
-		string(ln.Amount.AppendFixed(nil, p.Digits)), ln.Note(r),
-	}
-	b := l.b[:0]
+	b = strconv.AppendInt(l.sep(b, 6), int64(ln.PaidLevel), 10)
+	b = ln.Base.Append(l.sep(b, 7))
+	b = ln.Rate.AppendFraction(l.sep(b, 8))
+	b = ln.Amount.AppendFixed(l.sep(b, 9), p.Digits)
+	t = ln.AppendNote(t[:0], r)
+	b = l.text(b, 10, t)
 	if l.jsonLines {
-		for i, f := range fields {
-			if i == 0 {
-				b = append(b, '{')
-			} else {
-				b = append(b, ',')
-			}
-			b = jsonString(b, LedgerColumns[i])
-			b = append(b, ':')
-			switch {
-			case i >= 5 && i <= 9 && f != "": // numbers
-				b = append(b, f...)
-			case f == "" && i != 10:
-				b = append(b, "null"...)
-			default:
-				b = jsonString(b, f)
-			}
-		}
-		b = append(b, "}\n"...)
-	} else {
-		for i, f := range fields {
-			if i > 0 {
-				b = append(b, ',')
-			}
-			b = csvField(b, []byte(f))
-		}
-		b = append(b, '\n')
+		b = append(b, '}')
 	}
-	l.b = b
+	b = append(b, '\n')
+	l.b, l.tmp = b, t
 	_, err := l.w.Write(b)
 	return err
 }
 
-// Flush writes what is buffered.
-func (l *Ledger) Flush() error { return l.w.Flush() }
+// text appends field i holding f, quoted for CSV or JSON; empty text is
+// null in JSON (but for the note, which is always a string).
+func (l *Ledger) text(b []byte, i int, f []byte) []byte {
+	b = l.sep(b, i)
+	switch {
+	case !l.jsonLines:
+		return csvField(b, f)
+	case len(f) == 0 && i != len(LedgerColumns)-1:
+		return append(b, "null"...)
+	}
+	return jsonString(b, f)
+}
+
+// sep starts field i: a comma, or in JSON the key too.
+func (l *Ledger) sep(b []byte, i int) []byte {
+	switch {
+	case l.jsonLines && i == 0:
+		b = append(b, '{')
+	case i > 0:
+		b = append(b, ',')
+	}
+	if l.jsonLines {
+		b = append(b, '"')
+		b = append(b, LedgerColumns[i]...)
+		b = append(b, '"', ':')
+	}
+	return b
+}
+
+// Flush writes what is buffered and ends the ledger; it returns the first
+// write error. Call it once, after the last line.
+func (l *Ledger) Flush() error { return l.w.Close() }

@@ -151,7 +151,14 @@ func safeCSVField(b, f []byte) []byte {
 
 // csvField appends f, quoted when it holds a comma, quote or line break.
 func csvField(b, f []byte) []byte {
-	if !strings.ContainsAny(string(f), ",\"\r\n") {
+	plain := true
+	for _, c := range f {
+		if c == ',' || c == '"' || c == '\n' || c == '\r' {
+			plain = false
+			break
+		}
+	}
+	if plain {
 		return append(b, f...)
 	}
 	b = append(b, '"')
@@ -246,10 +253,11 @@ func writeJSON(w *bufio.Writer, r *plan.Result) error {
 }
 
 // jsonString appends s as a JSON string.
-func jsonString(b []byte, s string) []byte {
+func jsonString[T string | []byte](b []byte, s T) []byte {
 	const hex = "0123456789abcdef"
 	b = append(b, '"')
-	for _, c := range []byte(s) {
+	for i := 0; i < len(s); i++ {
+		c := s[i]
 		switch {
 		case c == '"' || c == '\\':
 			b = append(b, '\\', c)

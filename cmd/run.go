@@ -61,14 +61,8 @@ func runRun(c *cobra.Command, s *streams, opts *runOptions) error {
 	} else if toStdout && s.outTerminal {
 		format = report.Table
 	}
-	stdin := []string{}
-	for _, in := range [][2]string{{"plan", opts.Plan}, {"members", opts.Members}, {"sales", opts.Sales}} {
-		if in[1] == "-" {
-			stdin = append(stdin, in[0])
-		}
-	}
-	if len(stdin) > 1 {
-		return usagef(c, "both %s and %s read standard input (-): only one input can", stdin[0], stdin[1])
+	if err := oneStdin(c, opts.Plan, opts.Members, opts.Sales); err != nil {
+		return err
 	}
 	inputs := []string{opts.Plan, opts.Members, opts.Sales}
 	for _, out := range []struct{ flag, file string }{{"--output", opts.Output}, {"--ledger", opts.Ledger}} {
@@ -100,6 +94,21 @@ func runRun(c *cobra.Command, s *streams, opts *runOptions) error {
 		return report.WriteWith(s.out, res, ro)
 	}
 	return writeAtomic(opts.Output, func(w io.Writer) error { return report.WriteWith(w, res, ro) })
+}
+
+// oneStdin checks that at most one of the plan, members and sales files is
+// standard input.
+func oneStdin(c *cobra.Command, planFile, members, sales string) error {
+	stdin := []string{}
+	for _, in := range [][2]string{{"plan", planFile}, {"members", members}, {"sales", sales}} {
+		if in[1] == "-" {
+			stdin = append(stdin, in[0])
+		}
+	}
+	if len(stdin) > 1 {
+		return usagef(c, "both %s and %s read standard input (-): only one input can", stdin[0], stdin[1])
+	}
+	return nil
 }
 
 // computeWithLedger runs the plan writing every line to the ledger file.

@@ -21,7 +21,10 @@ type Result struct {
 
 	PV, GV []dec.D
 	Rank   []int16 // index into Plan.Ranks, or NoRank
-	Active []bool
+	// SubtreeRank is the highest paid-as rank in each member's subtree,
+	// them included (what a legs requirement looks at).
+	SubtreeRank []int16
+	Active      []bool
 	// Earned[c][m] is what member m earned from component c.
 	Earned [][]dec.D
 
@@ -177,9 +180,10 @@ func ComputeWith(p *Plan, d *tree.Data, opts Options) (*Result, error) {
 		r.sales = canonicalSeq(o, &d.Sales)
 	}
 	r.active = activity(p, pv)
-	r.rank = paidAsRanks(p, o, pv, gv)
+	var best []int16
+	r.rank, best = paidAsRanks(p, o, pv, gv)
 	res := &Result{
-		Plan: p, Org: o, Data: d, PV: pv, GV: gv, Rank: r.rank, Active: r.active,
+		Plan: p, Org: o, Data: d, PV: pv, GV: gv, Rank: r.rank, SubtreeRank: best, Active: r.active,
 		Sales: d.Sales.Len(), SalesAmount: d.Sales.Amount, Volume: d.Sales.TotalVolume,
 		Earned:   make([][]dec.D, len(p.Components)),
 		Paid:     make([]dec.D, len(p.Components)),

@@ -64,7 +64,11 @@ func (l *Line) AppendNote(b []byte, r *Result) []byte {
 		b = append(b, " is "...)
 		b = append(b, r.Plan.Ranks[rank].Name...)
 		b = append(b, ", which is paid "...)
-		b = strconv.AppendInt(b, int64(r.Plan.Components[l.Component].PaidLevels[rank]), 10)
+		n := r.Plan.Components[l.Component].PaidLevels[rank]
+		b = strconv.AppendInt(b, int64(n), 10)
+		if n == 1 {
+			return append(b, " level"...)
+		}
 		return append(b, " levels"...)
 	case NoRankHeld:
 		b = append(b, "breakage: "...)

@@ -9,21 +9,22 @@ import (
 // the highest rank whose own requirements all hold. A legs rule looks at the
 // highest paid-as rank in each personally sponsored member's subtree, which
 // the pass has computed by the time it reaches the sponsor.
-func paidAsRanks(p *Plan, o *tree.Org, pv, gv []dec.D) []int16 {
+//
+// It returns the ranks and, for each member, the highest paid-as rank in
+// their subtree (them included).
+func paidAsRanks(p *Plan, o *tree.Org, pv, gv []dec.D) (rank, best []int16) {
 	n := o.Len()
-	rank := make([]int16, n)
+	rank = make([]int16, n)
+	best = make([]int16, n)
 	if len(p.Ranks) == 0 {
 		for m := range rank {
-			rank[m] = NoRank
+			rank[m], best[m] = NoRank, NoRank
 		}
-		return rank
+		return rank, best
 	}
-	best := make([]int16, n) // highest rank in the member's subtree, them included
 	legCap := make([]dec.D, len(p.Ranks))
-	for i, r := range p.Ranks {
-		if r.MaxLeg > 0 {
-			legCap[i] = dec.MulRound(r.GV.Value, r.MaxLeg, dec.Scale, dec.Down)
-		}
+	for i := range p.Ranks {
+		legCap[i] = p.Ranks[i].legCap()
 	}
 	td := o.TopDown()
 	for k := len(td) - 1; k >= 0; k-- {
@@ -42,7 +43,16 @@ func paidAsRanks(p *Plan, o *tree.Org, pv, gv []dec.D) []int16 {
 		}
 		best[m] = b
 	}
-	return rank
+	return rank, best
+}
+
+// legCap is the most one leg counts toward the qualifying GV: MaxLeg × the
+// gv requirement, truncated to dec's precision; 0 without max_leg.
+func (r *Rank) legCap() dec.D {
+	if r.MaxLeg == 0 {
+		return 0
+	}
+	return dec.MulRound(r.GV.Value, r.MaxLeg, dec.Scale, dec.Down)
 }
 
 // holds reports whether member m meets every requirement of rank r.

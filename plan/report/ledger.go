@@ -32,9 +32,17 @@ func NewLedger(w io.Writer, jsonLines bool) *Ledger {
 
 // Line writes one commission line of result r.
 func (l *Ledger) Line(r *plan.Result, ln *plan.Line) error {
+	l.b = l.appendLine(l.b[:0], r, ln)
+	_, err := l.w.Write(l.b)
+	return err
+}
+
+// appendLine appends one line as a CSV record or a JSON object, with its
+// line break.
+func (l *Ledger) appendLine(b []byte, r *plan.Result, ln *plan.Line) []byte {
 	p := r.Plan
 	sale := &r.Data.Sales.Chunks[ln.Sale.Chunk]
-	b, t := l.b[:0], l.tmp[:0]
+	t := l.tmp[:0]
 	b = l.text(b, 0, nil)
 	if ln.Earner >= 0 {
 		t = r.Org.AppendID(t, ln.Earner)
@@ -58,10 +66,8 @@ func (l *Ledger) Line(r *plan.Result, ln *plan.Line) error {
 	if l.jsonLines {
 		b = append(b, '}')
 	}
-	b = append(b, '\n')
-	l.b, l.tmp = b, t
-	_, err := l.w.Write(b)
-	return err
+	l.tmp = t
+	return append(b, '\n')
 }
 
 // text appends field i holding f, quoted for CSV or JSON; empty text is

@@ -1,0 +1,64 @@
+package cmd
+
+import (
+	"github.com/spf13/cobra"
+
+	"github.com/compplan/compplan/plan"
+	"github.com/compplan/compplan/plan/report"
+)
+
+// explainOptions are the options of compplan explain.
+type explainOptions struct {
+	Plan, Members, Sales string
+	Format               string
+}
+
+func newExplainCmd(s *streams) *cobra.Command {
+	opts := &explainOptions{}
+	c := &cobra.Command{
+		Use:   "explain --plan PLAN.yaml --members MEMBERS.csv [--sales SALES.csv] MEMBER_ID",
+		Short: "Explain why a member was paid what they were paid, and not more",
+		Long: `Explain one member's pay: PV, GV and legs; each rank's requirements, needed
+against actual; every commission line, by component, exactly as the ledger
+has it; and the breakage on the member's levels, with what would unlock it.`,
+		Example: "  compplan explain -p examples/unilevel.yaml -m examples/members.csv -s examples/sales.csv M1003",
+		Args:    cobra.ExactArgs(1),
+		RunE:    func(c *cobra.Command, args []string) error { return runExplain(c, s, opts, args[0]) },
+	}
+	f := c.Flags()
+	f.StringVarP(&opts.Plan, "plan", "p", "", "plan `file` (YAML)")
+	f.StringVarP(&opts.Members, "members", "m", "", "members `file` (CSV)")
+	f.StringVarP(&opts.Sales, "sales", "s", "", "sales `file` (CSV)")
+	f.StringVarP(&opts.Format, "format", "f", "text", "output `format`: text or json")
+	return c
+}
+
+func runExplain(c *cobra.Command, s *streams, opts *explainOptions, id string) error {
+	if opts.Plan == "" || opts.Members == "" {
+		return usagef(c, "explain needs --plan and --members")
+	}
+	format := report.Table
+	switch opts.Format {
+	case "text":
+	case "json":
+		format = report.JSON
+	default:
+		return usagef(c, "unknown format %q: use text or json", opts.Format)
+	}
+	if err := oneStdin(c, opts.Plan, opts.Members, opts.Sales); err != nil {
+		return err
+	}
+	p, d, err := load(s, opts.Plan, opts.Members, opts.Sales, true)
+	if err != nil {
+		return err
+	}
+	m := d.Org.Lookup(id)
+	if m < 0 {
+		return usagef(c, "no member has id %q in %s", id, opts.Members)
+	}
+	r, e, err := plan.Explain(p, d, m)
+	if err != nil {
+		return err
+	}
+	return report.WriteExplanation(s.out, r, e, format)
+}

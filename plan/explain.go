@@ -1,0 +1,146 @@
+package plan
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/compplan/compplan/tree"
+	"github.com/compplan/compplan/tree/dec"
+)
+
+// Requirement is one rank requirement checked for one member.
+type Requirement struct {
+	What string // "pv", "gv", "qualifying gv", "legs"
+	Need string // what the rank needs, e.g. "3000" or "2 legs with Bronze or higher"
+	Have string // what the member has
+	Met  bool
+}
+
+// RankCheck is one rank's requirements checked for one member.
+type RankCheck struct {
+	Rank         int
+	Requirements []Requirement
+	Holds        bool // every requirement is met (a rank without any always holds)
+}
+
+// Leg is one personally sponsored member's subtree.
+type Leg struct {
+	Member int32
+	Volume dec.D // the leg's volume: that member's GV
+	Best   int16 // the highest paid-as rank in the leg, or NoRank
+}
+
+// Explanation says why a member was paid what they were paid, and not more.
+// It is built from the same result and lines the engine posted.
+type Explanation struct {
+	Member int32
+	Legs   []Leg
+	// Ranks are checked highest first; the paid-as rank is the first that
+	// holds.
+	Ranks []RankCheck
+	// Lines are the member's commission lines, component by component, as
+	// in the ledger; Missed are breakage lines on the member's own levels.
+	Lines, Missed []Line
+}
+
+// CheckRanks checks every rank's requirements for member m, highest first.
+func (r *Result) CheckRanks(m int32) []RankCheck {
+	p := r.Plan
+	kids := r.Org.Children(m)
+	var out []RankCheck
+	for i := len(p.Ranks) - 1; i >= 0; i-- {
+		rk := &p.Ranks[i]
+		c := RankCheck{Rank: i}
+		if rk.PV.Set {
+			c.Requirements = append(c.Requirements, Requirement{"pv", rk.PV.Value.String(), r.PV[m].String(), r.PV[m] >= rk.PV.Value})
+		}
+		if rk.GV.Set {
+			if rk.MaxLeg == 0 {
+				c.Requirements = append(c.Requirements, Requirement{"gv", rk.GV.Value.String(), r.GV[m].String(), r.GV[m] >= rk.GV.Value})
+			} else {
+				legCap := rk.legCap()
+				q := r.PV[m]
+				for _, k := range kids {
+					q += min(r.GV[k], legCap)
+				}
+				c.Requirements = append(c.Requirements, Requirement{"qualifying gv",
+					fmt.Sprintf("%s, each leg counting at most %s", rk.GV.Value, legCap),
+					fmt.Sprintf("%s (gv %s)", q, r.GV[m]), q >= rk.GV.Value})
+			}
+		}
+		if rk.Legs.Count > 0 {
+			n := 0
+			for _, k := range kids {
+				if r.SubtreeRank[k] >= int16(rk.Legs.Rank) {
+					n++
+				}
+			}
+			c.Requirements = append(c.Requirements, Requirement{"legs",
+				fmt.Sprintf("%d legs with %s or higher", rk.Legs.Count, p.Ranks[rk.Legs.Rank].Name),
+				fmt.Sprint(n), n >= rk.Legs.Count})
+		}
+		c.Holds = true
+		for _, q := range c.Requirements {
+			c.Holds = c.Holds && q.Met
+		}
+		out = append(out, c)
+	}
+	return out
+}
+
+// Explain computes the plan over the data, keeping member m's lines, and
+// explains them: the same computation, and the same lines, as a run with a
+// ledger.
+func Explain(p *Plan, d *tree.Data, m int32) (*Result, *Explanation, error) {
+	e := &Explanation{Member: m}
+	r, err := ComputeWith(p, d, Options{Lines: func(_ *Result, l *Line) error {
+		switch {
+		case l.Earner == m:
+			e.Lines = append(e.Lines, *l)
+		case l.Earner < 0 && l.Upline == m:
+			e.Missed = append(e.Missed, *l)
+		}
+		return nil
+	}})
+	if err != nil {
+		return nil, nil, err
+	}
+	e.Ranks = r.CheckRanks(m)
+	for _, k := range r.Org.Children(m) {
+		e.Legs = append(e.Legs, Leg{Member: k, Volume: r.GV[k], Best: r.SubtreeRank[k]})
+	}
+	slices.SortFunc(e.Legs, func(a, b Leg) int { return strings.Compare(r.Org.ID(a.Member), r.Org.ID(b.Member)) })
+	return r, e, nil
+}
+
+// Unlock says what member m would need for the level a missed line was
+// on: to be active, or to reach the lowest rank paid on that level.
+func (r *Result) Unlock(m int32, l *Line) string {
+	p := r.Plan
+	if l.Reason == Inactive {
+		return fmt.Sprintf("be active: PV %s of %s needed", r.PV[m], p.ActivePV)
+	}
+	comp := &p.Components[l.Component]
+	if comp.PaidLevels == nil {
+		return ""
+	}
+	for i := range p.Ranks {
+		if comp.PaidLevels[i] < l.PaidLevel || i <= int(r.Rank[m]) {
+			continue
+		}
+		for _, c := range r.CheckRanks(m) {
+			if c.Rank != i {
+				continue
+			}
+			s := "reach " + p.Ranks[i].Name + ":"
+			for _, q := range c.Requirements {
+				if !q.Met {
+					s += fmt.Sprintf(" %s %s of %s needed;", q.What, q.Have, q.Need)
+				}
+			}
+			return s[:len(s)-1]
+		}
+	}
+	return fmt.Sprintf("no rank is paid on level %d", l.PaidLevel)
+}

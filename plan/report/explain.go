@@ -1,0 +1,290 @@
+package report
+
+import (
+	"bufio"
+	"bytes"
+	"fmt"
+	"io"
+
+	"github.com/compplan/compplan/plan"
+	"github.com/compplan/compplan/tree/dec"
+)
+
+// WriteExplanation writes e as text (Table) or JSON.
+func WriteExplanation(w io.Writer, r *plan.Result, e *plan.Explanation, f Format) error {
+	bw := bufio.NewWriter(w)
+	if f == JSON {
+		writeExplanationJSON(bw, r, e)
+	} else {
+		writeExplanationText(bw, r, e)
+	}
+	return bw.Flush()
+}
+
+// missedGroup is the missed lines of one component for one reason.
+type missedGroup struct {
+	component int
+	note      string
+	unlock    string
+	amount    dec.D
+	lines     []*plan.Line
+}
+
+// groupMissed groups missed lines by component and note (the note of a
+// missed line names its reason and, for ranks, the rank and its levels).
+func groupMissed(r *plan.Result, e *plan.Explanation) []*missedGroup {
+	var out []*missedGroup
+	for i := range e.Missed {
+		l := &e.Missed[i]
+		note := l.Note(r)
+		var g *missedGroup
+		for _, o := range out {
+			if o.component == l.Component && o.note == note {
+				g = o
+			}
+		}
+		if g == nil {
+			g = &missedGroup{component: l.Component, note: note, unlock: r.Unlock(e.Member, l)}
+			out = append(out, g)
+		}
+		g.amount += l.Amount
+		g.lines = append(g.lines, l)
+	}
+	return out
+}
+
+func writeExplanationText(w *bufio.Writer, r *plan.Result, e *plan.Explanation) {
+	p, o, m := r.Plan, r.Org, e.Member
+	money := func(d dec.D) string { return string(d.AppendFixed(nil, p.Digits)) }
+	who := func(k int32) string { return printable(o.ID(k) + "  " + o.Name(k)) }
+	sponsor := "none (a root)"
+	if s := o.Sponsor(m); s >= 0 {
+		sponsor = who(s)
+	}
+	active := "yes (everyone is active in this plan)"
+	if p.HasActive {
+		active = fmt.Sprintf("yes (PV %s ≥ %s)", r.PV[m], p.ActivePV)
+		if !r.Active[m] {
+			active = fmt.Sprintf("no (PV %s < %s)", r.PV[m], p.ActivePV)
+		}
+	}
+	rank := r.RankName(m)
+	if rank == "" {
+		rank = "none"
+	}
+	writeAligned(w, nil, [][]string{
+		{"member", who(m)}, {"sponsor", sponsor},
+		{"pv", r.PV[m].String()}, {"gv", r.GV[m].String()},
+		{"active", active}, {"paid-as rank", rank},
+	}, func(int) bool { return false })
+
+	fmt.Fprintf(w, "\nlegs (%d personally sponsored)\n", len(e.Legs))
+	var rows [][]string
+	for _, l := range e.Legs {
+		best := "no rank"
+		if l.Best != plan.NoRank {
+			best = "highest rank " + p.Ranks[l.Best].Name
+		}
+		rows = append(rows, []string{"  " + who(l.Member), l.Volume.String(), best})
+	}
+	writeAligned(w, nil, rows, func(c int) bool { return c == 1 })
+
+	if len(e.Ranks) > 0 {
+		w.WriteString("\nranks (highest first; the paid-as rank is the highest that holds)\n")
+		for _, c := range e.Ranks {
+			status := "does not hold"
+			switch {
+			case int16(c.Rank) == r.Rank[m]:
+				status = "holds: the paid-as rank"
+			case c.Holds:
+				status = "holds"
+			}
+			if len(c.Requirements) == 0 {
+				status += " (no requirements)"
+			}
+			fmt.Fprintf(w, "  %s: %s\n", p.Ranks[c.Rank].Name, status)
+			rows = rows[:0]
+			for _, q := range c.Requirements {
+				met := "not met"
+				if q.Met {
+					met = "met"
+				}
+				rows = append(rows, []string{"    " + q.What, "needs " + q.Need, "has " + q.Have, met})
+			}
+			writeAligned(w, nil, rows, func(int) bool { return false })
+		}
+	}
+
+	w.WriteString("\ncommissions\n")
+	var total dec.D
+	for c := range p.Components {
+		var lines []*plan.Line
+		var sub dec.D
+		for i := range e.Lines {
+			if e.Lines[i].Component == c {
+				lines = append(lines, &e.Lines[i])
+				sub += e.Lines[i].Amount
+			}
+		}
+		total += sub
+		fmt.Fprintf(w, "  %s: %s (%s)\n", p.Components[c].Name, money(sub), plural(len(lines), "line"))
+		writeAligned(w, nil, lineRows(r, lines), numericLineColumn)
+	}
+	fmt.Fprintf(w, "  total: %s\n", money(total))
+
+	w.WriteString("\nmissed (breakage on this member's levels)\n")
+	groups := groupMissed(r, e)
+	if len(groups) == 0 {
+		w.WriteString("  nothing\n")
+	}
+	for _, g := range groups {
+		fmt.Fprintf(w, "  %s: %s over %s: %s\n", p.Components[g.component].Name, money(g.amount), plural(len(g.lines), "line"), g.note)
+		if g.unlock != "" {
+			fmt.Fprintf(w, "    to earn it: %s\n", g.unlock)
+		}
+		writeAligned(w, nil, lineRows(r, g.lines), numericLineColumn)
+	}
+}
+
+func numericLineColumn(c int) bool { return c == 2 || c == 4 }
+
+func plural(n int, what string) string {
+	if n == 1 {
+		return "1 " + what
+	}
+	return fmt.Sprintf("%d %ss", n, what)
+}
+
+// lineRows renders lines as: what, order, base × rate, = amount, note.
+func lineRows(r *plan.Result, lines []*plan.Line) [][]string {
+	rows := make([][]string, 0, len(lines))
+	for _, l := range lines {
+		what := "own sale"
+		if l.PaidLevel > 0 {
+			what = fmt.Sprintf("level %d from %s", l.PaidLevel, r.Org.ID(l.Seller))
+		}
+		order := r.Data.Sales.Chunks[l.Sale.Chunk].OrderID(int(l.Sale.K))
+		if order != "" {
+			order = "order " + order
+		}
+		note := ""
+		if l.Earner >= 0 {
+			note = l.Note(r)
+		}
+		rows = append(rows, []string{"    " + printable(what), printable(order),
+			l.Base.String(), "× " + l.Rate.String(), "= " + string(l.Amount.AppendFixed(nil, r.Plan.Digits)), note})
+	}
+	return rows
+}
+
+func writeExplanationJSON(w *bufio.Writer, r *plan.Result, e *plan.Explanation) {
+	p, o, m := r.Plan, r.Org, e.Member
+	b := []byte(`{"id":`)
+	b = jsonString(b, o.ID(m))
+	b = append(b, `,"name":`...)
+	b = jsonString(b, o.Name(m))
+	b = append(b, `,"sponsor":`...)
+	if s := o.Sponsor(m); s >= 0 {
+		b = jsonString(b, o.ID(s))
+	} else {
+		b = append(b, "null"...)
+	}
+	b = fmt.Appendf(b, `,"pv":%s,"gv":%s,"active":%t,"rank":`, r.PV[m], r.GV[m], r.Active[m])
+	if name := r.RankName(m); name != "" {
+		b = jsonString(b, name)
+	} else {
+		b = append(b, "null"...)
+	}
+	b = append(b, `,"legs":[`...)
+	for i, l := range e.Legs {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = append(b, `{"id":`...)
+		b = jsonString(b, o.ID(l.Member))
+		b = fmt.Appendf(b, `,"volume":%s,"highest_rank":`, l.Volume)
+		if l.Best != plan.NoRank {
+			b = jsonString(b, p.Ranks[l.Best].Name)
+		} else {
+			b = append(b, "null"...)
+		}
+		b = append(b, '}')
+	}
+	b = append(b, `],"ranks":[`...)
+	for i, c := range e.Ranks {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = append(b, `{"rank":`...)
+		b = jsonString(b, p.Ranks[c.Rank].Name)
+		b = fmt.Appendf(b, `,"holds":%t,"paid_as":%t,"requirements":[`, c.Holds, int16(c.Rank) == r.Rank[m])
+		for k, q := range c.Requirements {
+			if k > 0 {
+				b = append(b, ',')
+			}
+			b = append(b, `{"what":`...)
+			b = jsonString(b, q.What)
+			b = append(b, `,"need":`...)
+			b = jsonString(b, q.Need)
+			b = append(b, `,"have":`...)
+			b = jsonString(b, q.Have)
+			b = fmt.Appendf(b, `,"met":%t}`, q.Met)
+		}
+		b = append(b, "]}"...)
+	}
+	led := &Ledger{jsonLines: true}
+	lineArray := func(b []byte, lines []*plan.Line) []byte {
+		b = append(b, '[')
+		for i, l := range lines {
+			if i > 0 {
+				b = append(b, ',')
+			}
+			b = append(b, bytes.TrimSuffix(led.appendLine(nil, r, l), []byte("\n"))...)
+		}
+		return append(b, ']')
+	}
+	b = append(b, `],"components":[`...)
+	var total dec.D
+	for c := range p.Components {
+		var lines []*plan.Line
+		var sub dec.D
+		for i := range e.Lines {
+			if e.Lines[i].Component == c {
+				lines = append(lines, &e.Lines[i])
+				sub += e.Lines[i].Amount
+			}
+		}
+		total += sub
+		if c > 0 {
+			b = append(b, ',')
+		}
+		b = append(b, `{"name":`...)
+		b = jsonString(b, p.Components[c].Name)
+		b = append(b, `,"total":`...)
+		b = sub.AppendFixed(b, p.Digits)
+		b = append(b, `,"lines":`...)
+		b = lineArray(b, lines)
+		b = append(b, '}')
+	}
+	b = append(b, `],"total":`...)
+	b = total.AppendFixed(b, p.Digits)
+	b = append(b, `,"missed":[`...)
+	for i, g := range groupMissed(r, e) {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = append(b, `{"component":`...)
+		b = jsonString(b, p.Components[g.component].Name)
+		b = append(b, `,"amount":`...)
+		b = g.amount.AppendFixed(b, p.Digits)
+		b = append(b, `,"reason":`...)
+		b = jsonString(b, g.note)
+		b = append(b, `,"unlock":`...)
+		b = jsonString(b, g.unlock)
+		b = append(b, `,"lines":`...)
+		b = lineArray(b, g.lines)
+		b = append(b, '}')
+	}
+	b = append(b, "]}\n"...)
+	w.Write(b)
+}

@@ -1,0 +1,137 @@
+package plan
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/compplan/compplan/tree/dec"
+)
+
+// Check is what a plan designer needs to know before running a plan on
+// data: the most each component can pay, and what looks wrong.
+type Check struct {
+	// Max[c] is the most component c can pay as a fraction of volume:
+	// every level filled, everyone active at the top rank.
+	Max      []dec.Rate
+	Total    dec.Rate
+	Warnings []string
+}
+
+// Check computes the plan's theoretical maximum payout and its warnings;
+// limit is the payout (a fraction of volume) above which to warn.
+func (p *Plan) Check(limit dec.Rate) *Check {
+	c := &Check{Max: make([]dec.Rate, len(p.Components))}
+	top := len(p.Ranks) - 1
+	for i := range p.Components {
+		comp := &p.Components[i]
+		switch comp.Type {
+		case TypePersonal:
+			c.Max[i] = comp.Rate
+			if comp.Rate == 0 {
+				c.warn("component %s pays 0%%: nobody can earn it", comp.Name)
+			}
+		case TypeUnilevel:
+			c.Max[i] = sumRates(comp.Levels[:comp.levelsPaid(top)])
+			c.checkUnilevel(p, comp)
+		}
+		c.Total += c.Max[i]
+	}
+	for i := 0; i < top; i++ {
+		for j := i + 1; j <= top; j++ {
+			if p.Ranks[i].implies(&p.Ranks[j]) {
+				c.warn("rank %s can never be a paid-as rank: meeting its requirements meets those of %s, which is higher", p.Ranks[i].Name, p.Ranks[j].Name)
+				break
+			}
+		}
+	}
+	if c.Total > limit {
+		c.warn("the plan can pay %s of volume, more than %s", c.Total, limit)
+	}
+	return c
+}
+
+func (c *Check) warn(format string, args ...any) {
+	c.Warnings = append(c.Warnings, fmt.Sprintf(format, args...))
+}
+
+func sumRates(rates []dec.Rate) dec.Rate {
+	var s dec.Rate
+	for _, r := range rates {
+		s += r
+	}
+	return s
+}
+
+// levelsPaid is how many levels of a unilevel rank r is paid on (r may be
+// NoRank: a plan without ranks pays everyone every level).
+func (c *Component) levelsPaid(r int) int {
+	if c.PaidLevels == nil {
+		return len(c.Levels)
+	}
+	if r < 0 {
+		return 0
+	}
+	return c.PaidLevels[r]
+}
+
+func (c *Check) checkUnilevel(p *Plan, comp *Component) {
+	most := 0
+	for r := range p.Ranks {
+		most = max(most, comp.levelsPaid(r))
+	}
+	if len(p.Ranks) == 0 {
+		most = len(comp.Levels)
+	}
+	switch {
+	case most == 0 || sumRates(comp.Levels[:most]) == 0:
+		c.warn("component %s: no rank is paid on any level with a rate above 0%%: nobody can earn it", comp.Name)
+	case most < len(comp.Levels):
+		c.warn("component %s: levels %d to %d are paid to no rank: they are always breakage", comp.Name, most+1, len(comp.Levels))
+	}
+	if top := len(p.Ranks) - 1; top >= 0 && comp.levelsPaid(top) < most {
+		c.warn("component %s: the top rank %s is paid on fewer levels (%d) than a lower rank (%d)", comp.Name, p.Ranks[top].Name, comp.levelsPaid(top), most)
+	}
+}
+
+// implies reports whether every member meeting r's requirements also meets
+// h's, so that h (higher) always wins over r.
+func (r *Rank) implies(h *Rank) bool {
+	if h.PV.Set && (!r.PV.Set || r.PV.Value < h.PV.Value) {
+		return false
+	}
+	if h.GV.Set {
+		if !r.GV.Set || r.GV.Value < h.GV.Value {
+			return false
+		}
+		// With a leg cap on h, r's count must be capped at least as hard.
+		if h.MaxLeg > 0 && (r.MaxLeg == 0 || r.legCap() > h.legCap()) {
+			return false
+		}
+	}
+	if h.Legs.Count > 0 && (r.Legs.Count < h.Legs.Count || r.Legs.Rank < h.Legs.Rank) {
+		return false
+	}
+	return true
+}
+
+// Describe writes a rank's requirements in words.
+func (r *Rank) Describe(p *Plan) string {
+	var parts []string
+	if r.PV.Set {
+		parts = append(parts, "pv ≥ "+r.PV.Value.String())
+	}
+	if r.GV.Set {
+		s := "gv ≥ " + r.GV.Value.String()
+		if r.MaxLeg > 0 {
+			s += fmt.Sprintf(" (each leg counting at most %s = %s)", r.MaxLeg, r.legCap())
+		}
+		parts = append(parts, s)
+	}
+	if r.Legs.Count > 0 {
+		parts = append(parts, fmt.Sprintf("%d legs with %s or higher", r.Legs.Count, p.Ranks[r.Legs.Rank].Name))
+	}
+	if len(parts) == 0 {
+		return "no requirements"
+	}
+	return strings.Join(parts, ", ")
+}

@@ -1,0 +1,109 @@
+package report
+
+import (
+	"bufio"
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/compplan/compplan/plan"
+)
+
+// WriteCheck writes a plan's structure, its maximum payout and warnings as
+// text (Table) or JSON.
+func WriteCheck(w io.Writer, p *plan.Plan, c *plan.Check, f Format) error {
+	bw := bufio.NewWriter(w)
+	if f == JSON {
+		writeCheckJSON(bw, p, c)
+	} else {
+		writeCheckText(bw, p, c)
+	}
+	return bw.Flush()
+}
+
+func writeCheckText(w *bufio.Writer, p *plan.Plan, c *plan.Check) {
+	fmt.Fprintf(w, "plan %s: %s, %d decimal places, rounding %s per line\n", p.Name, p.Currency, p.Digits, p.Rounding)
+	if p.HasActive {
+		fmt.Fprintf(w, "active: pv ≥ %s\n", p.ActivePV)
+	} else {
+		w.WriteString("active: everyone\n")
+	}
+	if len(p.Ranks) > 0 {
+		w.WriteString("\nranks (lowest first)\n")
+		var rows [][]string
+		for i := range p.Ranks {
+			rows = append(rows, []string{"  " + p.Ranks[i].Name, p.Ranks[i].Describe(p)})
+		}
+		writeAligned(w, nil, rows, func(int) bool { return false })
+	}
+	w.WriteString("\ncomponents\n")
+	var rows [][]string
+	for _, comp := range p.Components {
+		rows = append(rows, []string{"  " + comp.Name, comp.Type, describeComponent(p, &comp)})
+	}
+	writeAligned(w, nil, rows, func(int) bool { return false })
+
+	w.WriteString("\nmaximum payout, % of volume (every level filled, everyone active at the top rank)\n")
+	rows = rows[:0]
+	for i, comp := range p.Components {
+		rows = append(rows, []string{"  " + comp.Name, c.Max[i].String()})
+	}
+	rows = append(rows, []string{"  total", c.Total.String()})
+	writeAligned(w, nil, rows, func(col int) bool { return col == 1 })
+
+	if len(c.Warnings) == 0 {
+		w.WriteString("\nno warnings\n")
+		return
+	}
+	fmt.Fprintf(w, "\nwarnings (%d)\n", len(c.Warnings))
+	for _, msg := range c.Warnings {
+		fmt.Fprintf(w, "  - %s\n", msg)
+	}
+}
+
+func describeComponent(p *plan.Plan, c *plan.Component) string {
+	switch c.Type {
+	case plan.TypePersonal:
+		return c.Rate.String() + " of own volume"
+	case plan.TypeUnilevel:
+		var levels []string
+		for _, l := range c.Levels {
+			levels = append(levels, l.String())
+		}
+		s := fmt.Sprintf("levels %s; compression %s", strings.Join(levels, " "), c.Compression)
+		if c.PaidLevels != nil {
+			var paid []string
+			for r, n := range c.PaidLevels {
+				paid = append(paid, fmt.Sprintf("%s %d", p.Ranks[r].Name, n))
+			}
+			s += "; paid levels " + strings.Join(paid, ", ")
+		}
+		return s
+	}
+	return ""
+}
+
+func writeCheckJSON(w *bufio.Writer, p *plan.Plan, c *plan.Check) {
+	b := []byte(`{"plan":`)
+	b = jsonString(b, p.Name)
+	b = append(b, `,"currency":`...)
+	b = jsonString(b, p.Currency)
+	b = append(b, `,"max_payout_pct":{`...)
+	for i, comp := range p.Components {
+		b = jsonString(b, comp.Name)
+		b = append(b, ':')
+		b = append(b, strings.TrimSuffix(c.Max[i].String(), "%")...)
+		b = append(b, ',')
+	}
+	b = append(b, `"total":`...)
+	b = append(b, strings.TrimSuffix(c.Total.String(), "%")...)
+	b = append(b, `},"warnings":[`...)
+	for i, msg := range c.Warnings {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = jsonString(b, msg)
+	}
+	b = append(b, "]}\n"...)
+	w.Write(b)
+}

@@ -126,13 +126,17 @@ func computeWithLedger(p *plan.Plan, d *tree.Data, file string) (*plan.Result, e
 	return res, err
 }
 
-// load reads the plan and the data; keepOrders keeps sales' order ids.
+// load reads the plan (when planFile is not empty) and the data;
+// keepOrders keeps sales' order ids.
 func load(s *streams, planFile, members, sales string, keepOrders bool) (*plan.Plan, *tree.Data, error) {
 	in := &inputs{s: s}
 	defer in.close()
-	p, err := readWith(in, planFile, "plan", plan.Read)
-	if err != nil {
-		return nil, nil, err
+	var p *plan.Plan
+	var err error
+	if planFile != "" {
+		if p, err = readWith(in, planFile, "plan", plan.Read); err != nil {
+			return nil, nil, err
+		}
 	}
 	d, err := readWith(in, members, "members", tree.ReadMembers)
 	if err != nil {

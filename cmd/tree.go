@@ -1,0 +1,65 @@
+package cmd
+
+import (
+	"github.com/spf13/cobra"
+
+	"github.com/compplan/compplan/plan"
+	"github.com/compplan/compplan/plan/report"
+)
+
+// treeOptions are the options of compplan tree.
+type treeOptions struct {
+	Plan, Members, Sales string
+	Root                 string
+	Depth                int
+}
+
+func newTreeCmd(s *streams) *cobra.Command {
+	opts := &treeOptions{}
+	c := &cobra.Command{
+		Use:   "tree --members MEMBERS.csv [--plan PLAN.yaml --sales SALES.csv] [--root ID] [--depth N]",
+		Short: "Print the sponsor tree, with ranks, volumes and pay when a plan is given",
+		Example: `  compplan tree -m examples/members.csv --root M1003 --depth 2
+  compplan tree -m examples/members.csv -p examples/unilevel.yaml -s examples/sales.csv`,
+		Args: cobra.NoArgs,
+		RunE: func(c *cobra.Command, _ []string) error { return runTree(c, s, opts) },
+	}
+	f := c.Flags()
+	f.StringVarP(&opts.Members, "members", "m", "", "members `file` (CSV)")
+	f.StringVarP(&opts.Plan, "plan", "p", "", "plan `file` (YAML): show rank, PV, GV and total")
+	f.StringVarP(&opts.Sales, "sales", "s", "", "sales `file` (CSV)")
+	f.StringVar(&opts.Root, "root", "", "print only the subtree of member `ID`")
+	f.IntVar(&opts.Depth, "depth", -1, "print at most `N` levels below each root (-1: all)")
+	return c
+}
+
+func runTree(c *cobra.Command, s *streams, opts *treeOptions) error {
+	if opts.Members == "" {
+		return usagef(c, "tree needs --members")
+	}
+	if opts.Sales != "" && opts.Plan == "" {
+		return usagef(c, "--sales needs --plan: sales only show through a plan's figures")
+	}
+	if err := oneStdin(c, opts.Plan, opts.Members, opts.Sales); err != nil {
+		return err
+	}
+	p, d, err := load(s, opts.Plan, opts.Members, opts.Sales, false)
+	if err != nil {
+		return err
+	}
+	var roots []int32
+	if opts.Root != "" {
+		m := d.Org.Lookup(opts.Root)
+		if m < 0 {
+			return usagef(c, "no member has id %q in %s", opts.Root, opts.Members)
+		}
+		roots = []int32{m}
+	}
+	var r *plan.Result
+	if p != nil {
+		if r, err = plan.Compute(p, d); err != nil {
+			return err
+		}
+	}
+	return report.WriteTree(s.out, d.Org, r, roots, opts.Depth)
+}

@@ -7,6 +7,7 @@
 package tree
 
 import (
+	"bytes"
 	"fmt"
 	"slices"
 	"strings"
@@ -40,6 +41,22 @@ func (o *Org) ID(i int32) string { return string(o.ids.get(i)) }
 
 // AppendID appends member i's id to b.
 func (o *Org) AppendID(b []byte, i int32) []byte { return append(b, o.ids.get(i)...) }
+
+// IDsArePlain reports whether no member id holds a comma, quote or line
+// break, so ids can be written to CSV without quoting.
+func (o *Org) IDsArePlain() bool { return plainCSV(o.ids.data) }
+
+// OrderIDsArePlain reports the same for the kept order ids.
+func (s *Sales) OrderIDsArePlain() bool {
+	for _, c := range s.Chunks {
+		if !plainCSV(c.orders.data) {
+			return false
+		}
+	}
+	return true
+}
+
+func plainCSV(b []byte) bool { return bytes.IndexAny(b, ",\"\r\n") < 0 }
 
 // Name returns member i's name.
 func (o *Org) Name(i int32) string { return string(o.names.get(i)) }

@@ -232,7 +232,7 @@ func writeExplanationJSON(w *bufio.Writer, r *plan.Result, e *plan.Explanation) 
 		}
 		b = append(b, "]}"...)
 	}
-	led := &Ledger{jsonLines: true}
+	led := &lineFormatter{jsonLines: true}
 	lineArray := func(b []byte, lines []*plan.Line) []byte {
 		b = append(b, '[')
 		for i, l := range lines {

@@ -2,8 +2,10 @@ package report
 
 import (
 	"io"
+	"runtime"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/compplan/compplan/plan"
 )
@@ -12,45 +14,186 @@ import (
 var LedgerColumns = []string{"period", "earner", "component", "source_member", "source_order",
 	"level", "compressed_level", "base", "rate", "amount", "note"}
 
-// Ledger streams commission lines as CSV or, with JSONLines, one JSON
+// Ledger streams commission lines as CSV or, with jsonLines, one JSON
 // object per line with the same keys. Call Line for each line (it fits
-// plan.Options.Lines), then Flush.
+// plan.Options.Lines), then Flush once.
+//
+// Lines are copied into batches that goroutines format in parallel; a
+// writer goroutine puts the formatted batches back in order and writes
+// them, so formatting uses every core and overlaps the writes.
 type Ledger struct {
-	w         *asyncWriter
 	jsonLines bool
-	b, tmp    []byte
+	r         *plan.Result
+	batch     []plan.Line
+	seq       int
+	jobs      chan ledgerJob
+	done      chan error
+	free      chan []plan.Line
+	freeOut   chan []byte
+	started   bool
+	header    []byte
+	w         io.Writer
+	err       error
 }
 
-// NewLedger starts a ledger on w; the CSV form writes its header now.
+type ledgerJob struct {
+	seq   int
+	lines []plan.Line
+	out   []byte
+}
+
+const ledgerBatch = 4096
+
+// NewLedger starts a ledger on w.
 func NewLedger(w io.Writer, jsonLines bool) *Ledger {
-	l := &Ledger{w: newAsyncWriter(w), jsonLines: jsonLines}
+	l := &Ledger{w: w, jsonLines: jsonLines}
 	if !jsonLines {
-		l.w.Write([]byte(strings.Join(LedgerColumns, ",") + "\n"))
+		l.header = []byte(strings.Join(LedgerColumns, ",") + "\n")
 	}
 	return l
 }
 
-// Line writes one commission line of result r.
+// start launches the formatters and the writer.
+func (l *Ledger) start() {
+	l.started = true
+	workers := runtime.GOMAXPROCS(0)
+	l.jobs = make(chan ledgerJob, 2*workers)
+	l.free = make(chan []plan.Line, 4*workers)
+	l.freeOut = make(chan []byte, 4*workers)
+	formatted := make(chan ledgerJob, 2*workers)
+	plainIDs, plainOrders := l.r.Org.IDsArePlain(), l.r.Data.Sales.OrderIDsArePlain()
+	var wg sync.WaitGroup
+	for range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			f := &lineFormatter{jsonLines: l.jsonLines, plainIDs: plainIDs, plainOrders: plainOrders}
+			for j := range l.jobs {
+				for k := range j.lines {
+					j.out = f.appendLine(j.out, l.r, &j.lines[k])
+				}
+				formatted <- j
+			}
+		}()
+	}
+	go func() { wg.Wait(); close(formatted) }()
+	l.done = make(chan error, 1)
+	go func() {
+		_, err := l.w.Write(l.header)
+		pending := map[int]ledgerJob{}
+		next := 0
+		for j := range formatted {
+			pending[j.seq] = j
+			for {
+				j, ok := pending[next]
+				if !ok {
+					break
+				}
+				delete(pending, next)
+				next++
+				if err == nil {
+					_, err = l.w.Write(j.out)
+				}
+				select {
+				case l.free <- j.lines[:0]:
+				default:
+				}
+				select {
+				case l.freeOut <- j.out[:0]:
+				default:
+				}
+			}
+		}
+		l.done <- err
+	}()
+}
+
+// Line adds one commission line of result r.
 func (l *Ledger) Line(r *plan.Result, ln *plan.Line) error {
-	l.b = l.appendLine(l.b[:0], r, ln)
-	_, err := l.w.Write(l.b)
-	return err
+	if !l.started {
+		l.r = r
+		l.start()
+	}
+	if l.batch == nil {
+		select {
+		case l.batch = <-l.free:
+		default:
+			l.batch = make([]plan.Line, 0, ledgerBatch)
+		}
+	}
+	l.batch = append(l.batch, *ln)
+	if len(l.batch) == ledgerBatch {
+		l.send()
+	}
+	return nil
+}
+
+func (l *Ledger) send() {
+	var out []byte
+	select {
+	case out = <-l.freeOut:
+	default:
+		out = make([]byte, 0, 128*ledgerBatch)
+	}
+	l.jobs <- ledgerJob{seq: l.seq, lines: l.batch, out: out}
+	l.seq++
+	l.batch = nil
+}
+
+// Flush writes the lines not yet written and ends the ledger; it returns
+// the first write error.
+func (l *Ledger) Flush() error {
+	if !l.started {
+		_, err := l.w.Write(l.header)
+		return err
+	}
+	if l.done == nil {
+		return l.err
+	}
+	if len(l.batch) > 0 {
+		l.send()
+	}
+	close(l.jobs)
+	l.err = <-l.done
+	l.done = nil
+	return l.err
+}
+
+// lineFormatter formats ledger lines; each goroutine has its own.
+type lineFormatter struct {
+	jsonLines bool
+	tmp       []byte
+	// plainIDs and plainOrders say member ids and order ids need no CSV
+	// quoting, so they are copied as they are.
+	plainIDs, plainOrders bool
 }
 
 // appendLine appends one line as a CSV record or a JSON object, with its
 // line break.
-func (l *Ledger) appendLine(b []byte, r *plan.Result, ln *plan.Line) []byte {
+func (l *lineFormatter) appendLine(b []byte, r *plan.Result, ln *plan.Line) []byte {
 	p := r.Plan
 	sale := &r.Data.Sales.Chunks[ln.Sale.Chunk]
 	t := l.tmp[:0]
 	b = l.text(b, 0, nil)
-	if ln.Earner >= 0 {
-		t = r.Org.AppendID(t, ln.Earner)
+	if ln.Earner >= 0 && l.plainIDs && !l.jsonLines {
+		b = r.Org.AppendID(l.sep(b, 1), ln.Earner)
+	} else {
+		if ln.Earner >= 0 {
+			t = r.Org.AppendID(t, ln.Earner)
+		}
+		b = l.text(b, 1, t)
 	}
-	b = l.text(b, 1, t)
 	b = l.text(b, 2, append(t[:0], p.Components[ln.Component].Name...))
-	b = l.text(b, 3, r.Org.AppendID(t[:0], ln.Seller))
-	b = l.text(b, 4, sale.AppendOrderID(t[:0], int(ln.Sale.K)))
+	if l.plainIDs && !l.jsonLines {
+		b = r.Org.AppendID(l.sep(b, 3), ln.Seller)
+	} else {
+		b = l.text(b, 3, r.Org.AppendID(t[:0], ln.Seller))
+	}
+	if l.plainOrders && !l.jsonLines {
+		b = sale.AppendOrderID(l.sep(b, 4), int(ln.Sale.K))
+	} else {
+		b = l.text(b, 4, sale.AppendOrderID(t[:0], int(ln.Sale.K)))
+	}
 	b = l.sep(b, 5)
 	if ln.Upline >= 0 {
 		b = strconv.AppendInt(b, int64(ln.Level), 10)
@@ -72,7 +215,7 @@ func (l *Ledger) appendLine(b []byte, r *plan.Result, ln *plan.Line) []byte {
 
 // text appends field i holding f, quoted for CSV or JSON; empty text is
 // null in JSON (but for the note, which is always a string).
-func (l *Ledger) text(b []byte, i int, f []byte) []byte {
+func (l *lineFormatter) text(b []byte, i int, f []byte) []byte {
 	b = l.sep(b, i)
 	switch {
 	case !l.jsonLines:
@@ -84,7 +227,7 @@ func (l *Ledger) text(b []byte, i int, f []byte) []byte {
 }
 
 // sep starts field i: a comma, or in JSON the key too.
-func (l *Ledger) sep(b []byte, i int) []byte {
+func (l *lineFormatter) sep(b []byte, i int) []byte {
 	switch {
 	case l.jsonLines && i == 0:
 		b = append(b, '{')
@@ -99,6 +242,3 @@ func (l *Ledger) sep(b []byte, i int) []byte {
 	return b
 }
 
-// Flush writes what is buffered and ends the ledger; it returns the first
-// write error. Call it once, after the last line.
-func (l *Ledger) Flush() error { return l.w.Close() }

@@ -241,4 +241,3 @@ func (l *lineFormatter) sep(b []byte, i int) []byte {
 	}
 	return b
 }
-

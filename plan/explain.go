@@ -3,7 +3,6 @@ package plan
 import (
 	"fmt"
 	"slices"
-	"strings"
 
 	"github.com/compplan/compplan/tree"
 	"github.com/compplan/compplan/tree/dec"
@@ -110,7 +109,7 @@ func Explain(p *Plan, d *tree.Data, m int32) (*Result, *Explanation, error) {
 	for _, k := range r.Org.Children(m) {
 		e.Legs = append(e.Legs, Leg{Member: k, Volume: r.GV[k], Best: r.SubtreeRank[k]})
 	}
-	slices.SortFunc(e.Legs, func(a, b Leg) int { return strings.Compare(r.Org.ID(a.Member), r.Org.ID(b.Member)) })
+	slices.SortFunc(e.Legs, func(a, b Leg) int { return r.Org.CompareIDs(a.Member, b.Member) })
 	return r, e, nil
 }
 

@@ -1,10 +1,10 @@
 package plan
 
 import (
+	"bytes"
 	"fmt"
 	"slices"
 	"strconv"
-	"strings"
 
 	"github.com/compplan/compplan/tree"
 	"github.com/compplan/compplan/tree/dec"
@@ -158,7 +158,7 @@ func canonicalOrder(o *tree.Org, s *tree.Sales) []SaleRef {
 		if j-i > 1 {
 			slices.SortStableFunc(out[i:j], func(a, b SaleRef) int {
 				ca, cb := &s.Chunks[a.Chunk], &s.Chunks[b.Chunk]
-				if c := strings.Compare(ca.OrderID(int(a.K)), cb.OrderID(int(b.K))); c != 0 {
+				if c := bytes.Compare(ca.OrderIDBytes(int(a.K)), cb.OrderIDBytes(int(b.K))); c != 0 {
 					return c
 				}
 				return int(ca.Volume[a.K] - cb.Volume[b.K])

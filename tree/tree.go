@@ -88,6 +88,9 @@ func (o *Org) ByID() []int32 {
 	return o.byID
 }
 
+// CompareIDs compares the ids of members a and b bytewise.
+func (o *Org) CompareIDs(a, b int32) int { return bytes.Compare(o.ids.get(a), o.ids.get(b)) }
+
 // Lookup returns the member number of id, or -1.
 func (o *Org) Lookup(id string) int32 { return o.index.find(&o.ids, []byte(id)) }
 
@@ -97,13 +100,13 @@ func (o *Org) sortByID() []int32 {
 	sorted := true
 	for i := range n {
 		idx[i] = i
-		if i > 0 && sorted && string(o.ids.get(i-1)) > string(o.ids.get(i)) {
+		if i > 0 && sorted && o.CompareIDs(i-1, i) > 0 {
 			sorted = false
 		}
 	}
 	if !sorted {
 		slices.SortFunc(idx, func(a, b int32) int {
-			return strings.Compare(string(o.ids.get(a)), string(o.ids.get(b)))
+			return o.CompareIDs(a, b)
 		})
 	}
 	return idx
@@ -133,6 +136,14 @@ func (c *SaleChunk) AppendOrderID(b []byte, k int) []byte {
 		return b
 	}
 	return append(b, c.orders.get(int32(k))...)
+}
+
+// OrderIDBytes returns sale k's order id without copying; do not modify.
+func (c *SaleChunk) OrderIDBytes(k int) []byte {
+	if c.orders.len() <= k {
+		return nil
+	}
+	return c.orders.get(int32(k))
 }
 
 // OrderID returns sale k's order id ("" when not kept or not given).

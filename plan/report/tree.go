@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"io"
 	"slices"
-	"strings"
 
 	"github.com/compplan/compplan/plan"
 	"github.com/compplan/compplan/tree"
@@ -27,7 +26,7 @@ func WriteTree(w io.Writer, o *tree.Org, r *plan.Result, roots []int32, depth in
 			}
 		}
 	}
-	byID := func(a, b int32) int { return strings.Compare(o.ID(a), o.ID(b)) }
+	byID := o.CompareIDs
 	// Depth first without recursion: a member's children are pushed in
 	// reverse id order so they come off the stack in id order.
 	type item struct {

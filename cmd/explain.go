@@ -48,7 +48,7 @@ func runExplain(c *cobra.Command, s *streams, opts *explainOptions, id string) e
 	if err := oneStdin(c, opts.Plan, opts.Members, opts.Sales); err != nil {
 		return err
 	}
-	p, d, err := load(s, opts.Plan, opts.Members, opts.Sales, true)
+	p, d, err := load(s, newPhases(s.err, false), opts.Plan, opts.Members, opts.Sales, true)
 	if err != nil {
 		return err
 	}

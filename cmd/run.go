@@ -18,6 +18,7 @@ type runOptions struct {
 	Output               string
 	SafeCSV              bool
 	Ledger               string
+	Verbose              bool
 }
 
 func newRunCmd(s *streams) *cobra.Command {
@@ -43,6 +44,7 @@ reads standard input (one input at most) or writes standard output.`,
 	f.StringVarP(&opts.Format, "format", "f", "", "output `format`: table, csv or json (default table on a terminal, csv otherwise)")
 	f.StringVarP(&opts.Output, "output", "o", "-", "output `file`, written atomically (- is standard output)")
 	f.StringVar(&opts.Ledger, "ledger", "", "write every commission line to `file` (CSV, or JSON Lines when it ends in .jsonl)")
+	f.BoolVarP(&opts.Verbose, "verbose", "v", false, "print each phase's time, rows and memory on stderr")
 	f.BoolVar(&opts.SafeCSV, "safe-csv", false, "prefix CSV text that a spreadsheet would run as a formula (= + - @) with '")
 	return c
 }
@@ -76,24 +78,30 @@ func runRun(c *cobra.Command, s *streams, opts *runOptions) error {
 		return usagef(c, "--ledger needs a file of its own")
 	}
 
-	p, d, err := load(s, opts.Plan, opts.Members, opts.Sales, opts.Ledger != "")
+	ph := newPhases(s.err, opts.Verbose)
+	p, d, err := load(s, ph, opts.Plan, opts.Members, opts.Sales, opts.Ledger != "")
 	if err != nil {
 		return err
 	}
 	var res *plan.Result
 	if opts.Ledger != "" {
-		res, err = computeWithLedger(p, d, opts.Ledger)
+		res, err = computeWithLedger(p, d, opts.Ledger, ph)
 	} else {
-		res, err = plan.Compute(p, d)
+		res, err = plan.ComputeWith(p, d, plan.Options{Phase: ph.compute})
 	}
 	if err != nil {
 		return err
 	}
+	res.Org.ByID()
+	ph.done("sort by id", res.Org.Len())
 	ro := report.Options{Format: format, SafeCSV: opts.SafeCSV}
 	if toStdout {
-		return report.WriteWith(s.out, res, ro)
+		err = report.WriteWith(s.out, res, ro)
+	} else {
+		err = writeAtomic(opts.Output, func(w io.Writer) error { return report.WriteWith(w, res, ro) })
 	}
-	return writeAtomic(opts.Output, func(w io.Writer) error { return report.WriteWith(w, res, ro) })
+	ph.done("write "+string(format), res.Org.Len())
+	return err
 }
 
 // oneStdin checks that at most one of the plan, members and sales files is
@@ -112,12 +120,12 @@ func oneStdin(c *cobra.Command, planFile, members, sales string) error {
 }
 
 // computeWithLedger runs the plan writing every line to the ledger file.
-func computeWithLedger(p *plan.Plan, d *tree.Data, file string) (*plan.Result, error) {
+func computeWithLedger(p *plan.Plan, d *tree.Data, file string, ph *phases) (*plan.Result, error) {
 	var res *plan.Result
 	err := writeAtomic(file, func(w io.Writer) error {
 		l := report.NewLedger(w, strings.HasSuffix(strings.ToLower(file), ".jsonl"))
 		var err error
-		res, err = plan.ComputeWith(p, d, plan.Options{Lines: l.Line})
+		res, err = plan.ComputeWith(p, d, plan.Options{Lines: l.Line, Phase: ph.compute})
 		if ferr := l.Flush(); err == nil {
 			err = ferr
 		}
@@ -128,7 +136,7 @@ func computeWithLedger(p *plan.Plan, d *tree.Data, file string) (*plan.Result, e
 
 // load reads the plan (when planFile is not empty) and the data;
 // keepOrders keeps sales' order ids.
-func load(s *streams, planFile, members, sales string, keepOrders bool) (*plan.Plan, *tree.Data, error) {
+func load(s *streams, ph *phases, planFile, members, sales string, keepOrders bool) (*plan.Plan, *tree.Data, error) {
 	in := &inputs{s: s}
 	defer in.close()
 	var p *plan.Plan
@@ -137,18 +145,22 @@ func load(s *streams, planFile, members, sales string, keepOrders bool) (*plan.P
 		if p, err = readWith(in, planFile, "plan", plan.Read); err != nil {
 			return nil, nil, err
 		}
+		ph.done("read plan", -1)
 	}
 	d, err := readWith(in, members, "members", tree.ReadMembers)
 	if err != nil {
 		return nil, nil, err
 	}
+	ph.done("read members", d.Org.Len())
 	d.KeepOrderIDs = keepOrders
 	if sales != "" {
+		before := d.Sales.Len()
 		if _, err := readWith(in, sales, "sales", func(r io.Reader, name string) (struct{}, error) {
 			return struct{}{}, d.ReadSales(r, name)
 		}); err != nil {
 			return nil, nil, err
 		}
+		ph.done("read sales", d.Sales.Len()-before)
 	}
 	return p, d, nil
 }

@@ -43,7 +43,7 @@ func runTree(c *cobra.Command, s *streams, opts *treeOptions) error {
 	if err := oneStdin(c, opts.Plan, opts.Members, opts.Sales); err != nil {
 		return err
 	}
-	p, d, err := load(s, opts.Plan, opts.Members, opts.Sales, false)
+	p, d, err := load(s, newPhases(s.err, false), opts.Plan, opts.Members, opts.Sales, false)
 	if err != nil {
 		return err
 	}

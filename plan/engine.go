@@ -123,6 +123,39 @@ func (p *poster) amount(base dec.D, rate dec.Rate) dec.D {
 	return dec.MulRound(base, rate, p.digits, p.rounding)
 }
 
+// amountCache remembers the rounded amounts of recent volumes for a list of
+// rates: sales mostly come from a short price list, so most sales need no
+// multiplication at all. It is direct-mapped and exact (a miss computes).
+type amountCache struct {
+	rates []dec.Rate
+	keys  []dec.D
+	set   []bool
+	vals  []dec.D
+}
+
+const amountCacheBits = 10
+
+func newAmountCache(rates []dec.Rate) *amountCache {
+	n := 1 << amountCacheBits
+	return &amountCache{rates: rates, keys: make([]dec.D, n), set: make([]bool, n), vals: make([]dec.D, n*len(rates))}
+}
+
+// get returns round(rate × v) for each rate. The slice is valid until the
+// next call.
+func (c *amountCache) get(p *poster, v dec.D) []dec.D {
+	i := int((uint64(v) * 0x9E3779B97F4A7C15) >> (64 - amountCacheBits))
+	n := len(c.rates)
+	out := c.vals[i*n : (i+1)*n]
+	if c.set[i] && c.keys[i] == v {
+		return out
+	}
+	for k, r := range c.rates {
+		out[k] = p.amount(v, r)
+	}
+	c.keys[i], c.set[i] = v, true
+	return out
+}
+
 // detail reports whether lines are written out, so components fill in the
 // fields only a reader needs (levels walked, members compressed past).
 func (p *poster) detail() bool { return p.sink != nil }
@@ -167,6 +200,10 @@ func ComputeWith(p *Plan, d *tree.Data, opts Options) (*Result, error) {
 	if err := checkRange(p, &d.Sales); err != nil {
 		return nil, err
 	}
+	phase := opts.Phase
+	if phase == nil {
+		phase = func(string) {}
+	}
 	pv, err := tree.PersonalVolume(o, &d.Sales)
 	if err != nil {
 		return nil, err
@@ -175,13 +212,16 @@ func ComputeWith(p *Plan, d *tree.Data, opts Options) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
+	phase("volumes")
 	r := &run{plan: p, org: o, sales: saleSeq{chunks: d.Sales.Chunks}, pv: pv, gv: gv}
 	if opts.Lines != nil {
 		r.sales = canonicalSeq(o, &d.Sales)
+		phase("order sales for lines")
 	}
 	r.active = activity(p, pv)
 	var best []int16
 	r.rank, best = paidAsRanks(p, o, pv, gv)
+	phase("ranks")
 	res := &Result{
 		Plan: p, Org: o, Data: d, PV: pv, GV: gv, Rank: r.rank, SubtreeRank: best, Active: r.active,
 		Sales: d.Sales.Len(), SalesAmount: d.Sales.Amount, Volume: d.Sales.TotalVolume,
@@ -197,6 +237,7 @@ func ComputeWith(p *Plan, d *tree.Data, opts Options) (*Result, error) {
 		}
 		res.Earned[c], res.Paid[c], res.Breakage[c] = post.earned, post.paid, post.breakage
 		res.Payout += post.paid
+		phase("component " + p.Components[c].Name)
 	}
 	return res, nil
 }

@@ -97,6 +97,9 @@ type Options struct {
 	// activity are set), so a line can be described; the *Line is reused:
 	// copy what you keep.
 	Lines func(*Result, *Line) error
+	// Phase, when set, is called as each phase of the computation ends
+	// ("volumes", "ranks", "component NAME"), to time them.
+	Phase func(name string)
 }
 
 // saleSeq is the sales in the order components walk them: the data's own

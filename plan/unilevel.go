@@ -8,15 +8,17 @@ type personal struct{ c *Component }
 
 func (f personal) pay(r *run, p *poster) {
 	rate := f.c.Rate
+	cache := newAmountCache([]dec.Rate{rate})
 	for c, ch := range r.sales.chunks {
 		for k, seller := range ch.Member {
 			v := ch.Volume[k]
+			amount := cache.get(p, v)[0]
 			if !p.detail() {
-				p.add(seller, p.amount(v, rate))
+				p.add(seller, amount)
 				continue
 			}
 			p.post(Line{Earner: seller, Upline: seller, Seller: seller, Sale: r.sales.ref(c, k),
-				Base: v, Rate: rate, Amount: p.amount(v, rate), Skipped: -1})
+				Base: v, Rate: rate, Amount: amount, Skipped: -1})
 		}
 	}
 }
@@ -43,13 +45,11 @@ func (f unilevel) pay(r *run, p *poster) {
 			paid[m] = uint8(f.c.PaidLevels[r.rank[m]])
 		}
 	}
-	amount := make([]dec.D, len(levels))
+	cache := newAmountCache(levels)
 	for c, ch := range r.sales.chunks {
 		for k, seller := range ch.Member {
 			v := ch.Volume[k]
-			for i, rate := range levels {
-				amount[i] = p.amount(v, rate)
-			}
+			amount := cache.get(p, v)
 			u, below := up[seller], seller
 			for i := range levels {
 				earner := int32(-1)

@@ -60,6 +60,10 @@ type csvReader struct {
 	lines   []int // line of each field
 	scratch []byte
 	err     error
+
+	lastDate    [10]byte // the last date parsed, and its day
+	lastDay     int32
+	hasLastDate bool
 }
 
 func newCSVReader(r io.Reader, name string) *csvReader {

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"os"
 
 	"github.com/compplan/compplan/tree/dec"
 )
@@ -49,13 +50,23 @@ func ReadMembers(r io.Reader, name string) (*Data, error) {
 	if col[mVolume] >= 0 && col[mAmount] < 0 {
 		return nil, &InputError{File: name, Line: 1, Msg: `a "volume" column needs an "amount" column: a members row with an amount is one sale of that member`}
 	}
-	o := &Org{ids: newStrtab(), names: newStrtab(), index: newIDIndex(0)}
+	// Size the tables from the file's size, when it has one, so that ten
+	// million members are not copied over and over as the tables grow.
+	rows := 0
+	if f, ok := r.(interface{ Stat() (os.FileInfo, error) }); ok {
+		if fi, err := f.Stat(); err == nil && fi.Mode().IsRegular() {
+			rows = int(min(fi.Size()/32, math.MaxInt32))
+		}
+	}
+	o := &Org{ids: newStrtab(), names: newStrtab(), index: newIDIndex(rows),
+		joined: make([]int32, 0, rows)}
+	o.ids.off = make([]uint32, 1, rows+1)
 	d := &Data{Org: o}
 	width := len(c.fields)
 	var (
-		lines    []int32
+		lines    = make([]int32, 0, rows)
 		spIDs    = newStrtab()
-		spCols   []int32
+		spCols   = make([]int32, 0, rows)
 		noNames  = col[mName] < 0
 		emptyStr []byte
 	)
@@ -186,10 +197,15 @@ func (c *csvReader) date(k int, column string) (int32, error) {
 	if len(f) == 0 {
 		return NoDate, nil
 	}
+	// Rows in a file mostly share a few dates: remember the last one.
+	if c.hasLastDate && len(f) == 10 && [10]byte(f) == c.lastDate {
+		return c.lastDay, nil
+	}
 	d, ok := ParseDate(f)
 	if !ok {
 		return 0, c.fieldError(k, column, "%q is not a date: expected YYYY-MM-DD, a real calendar day", f)
 	}
+	c.lastDate, c.lastDay, c.hasLastDate = [10]byte(f), d, true
 	return d, nil
 }
 

@@ -16,7 +16,7 @@ type genOptions struct {
 	Out                     string
 }
 
-func newGenCmd() *cobra.Command {
+func newGenCmd(st *streams) *cobra.Command {
 	opts := &genOptions{}
 	c := &cobra.Command{
 		Use:   "gen --members N [--sales-per-member K] [--seed S] --out DIR",
@@ -25,7 +25,7 @@ func newGenCmd() *cobra.Command {
 The same flags always give the same bytes.`,
 		Example: "  compplan gen --members 1000000 --sales-per-member 10 --out /tmp/data",
 		Args:    cobra.NoArgs,
-		RunE:    func(c *cobra.Command, _ []string) error { return runGen(c, opts) },
+		RunE:    func(c *cobra.Command, _ []string) error { return runGen(c, st, opts) },
 	}
 	f := c.Flags()
 	f.IntVar(&opts.Members, "members", 0, "number of members")
@@ -35,7 +35,7 @@ The same flags always give the same bytes.`,
 	return c
 }
 
-func runGen(c *cobra.Command, opts *genOptions) error {
+func runGen(c *cobra.Command, st *streams, opts *genOptions) error {
 	if opts.Members < 1 || opts.Out == "" {
 		return usagef(c, "gen needs --members (at least 1) and --out")
 	}
@@ -45,12 +45,12 @@ func runGen(c *cobra.Command, opts *genOptions) error {
 	if err := os.MkdirAll(opts.Out, 0o755); err != nil {
 		return err
 	}
-	m, err := createAtomic(filepath.Join(opts.Out, "members.csv"))
+	m, err := st.createAtomic(filepath.Join(opts.Out, "members.csv"))
 	if err != nil {
 		return err
 	}
 	defer m.abort()
-	s, err := createAtomic(filepath.Join(opts.Out, "sales.csv"))
+	s, err := st.createAtomic(filepath.Join(opts.Out, "sales.csv"))
 	if err != nil {
 		return err
 	}

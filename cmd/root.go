@@ -8,8 +8,10 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"os/signal"
 	"runtime/debug"
 	"strings"
+	"syscall"
 
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
@@ -20,14 +22,25 @@ import (
 
 // Exit codes.
 const (
-	exitOK      = 0
-	exitFailure = 1 // the run failed for another reason (I/O, range)
-	exitInvalid = 2 // bad usage or invalid input (plan, CSV)
+	exitOK          = 0
+	exitFailure     = 1   // the run failed for another reason (I/O, range)
+	exitInvalid     = 2   // bad usage or invalid input (plan, CSV)
+	exitInterrupted = 130 // SIGINT or SIGTERM
 )
 
-// Execute runs compplan with the process's arguments and exits.
+// Execute runs compplan with the process's arguments and exits. SIGINT
+// (Ctrl-C) or SIGTERM stops it at once: the output files being written are
+// removed, files already there are left as they were, and it exits 130.
 func Execute() {
-	os.Exit(Main(os.Args[1:], newStreams(os.Stdin, os.Stdout, os.Stderr)))
+	s := newStreams(os.Stdin, os.Stdout, os.Stderr)
+	sig := make(chan os.Signal, 1)
+	signal.Notify(sig, os.Interrupt, syscall.SIGTERM)
+	go func() {
+		got := <-sig
+		fmt.Fprintf(os.Stderr, "compplan: %v: stopped, no output written\n", got)
+		s.temps.removeAllAndExit(exitInterrupted)
+	}()
+	os.Exit(Main(os.Args[1:], s))
 }
 
 // Main runs compplan with args and returns the exit code.
@@ -120,7 +133,7 @@ func newRootCmd(s *streams) *cobra.Command {
 	root.PersistentFlags().String("config", "", "config `file` of flag values (default .compplan.yaml in the working directory, if present)")
 	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error { return &usageError{err: err, cmd: c} })
 	root.PersistentPreRunE = func(c *cobra.Command, _ []string) error { return configure(c) }
-	root.AddCommand(newRunCmd(s), newExplainCmd(s), newCheckCmd(s), newTreeCmd(s), newGenCmd())
+	root.AddCommand(newRunCmd(s), newExplainCmd(s), newCheckCmd(s), newTreeCmd(s), newGenCmd(s))
 	markRunErrors(root)
 	return root
 }

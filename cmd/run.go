@@ -85,7 +85,7 @@ func runRun(c *cobra.Command, s *streams, opts *runOptions) error {
 	}
 	var res *plan.Result
 	if opts.Ledger != "" {
-		res, err = computeWithLedger(p, d, opts.Ledger, ph)
+		res, err = computeWithLedger(s, p, d, opts.Ledger, ph)
 	} else {
 		res, err = plan.ComputeWith(p, d, plan.Options{Phase: ph.compute})
 	}
@@ -98,7 +98,7 @@ func runRun(c *cobra.Command, s *streams, opts *runOptions) error {
 	if toStdout {
 		err = report.WriteWith(s.out, res, ro)
 	} else {
-		err = writeAtomic(opts.Output, func(w io.Writer) error { return report.WriteWith(w, res, ro) })
+		err = s.writeAtomic(opts.Output, func(w io.Writer) error { return report.WriteWith(w, res, ro) })
 	}
 	ph.done("write "+string(format), res.Org.Len())
 	return err
@@ -120,9 +120,9 @@ func oneStdin(c *cobra.Command, planFile, members, sales string) error {
 }
 
 // computeWithLedger runs the plan writing every line to the ledger file.
-func computeWithLedger(p *plan.Plan, d *tree.Data, file string, ph *phases) (*plan.Result, error) {
+func computeWithLedger(s *streams, p *plan.Plan, d *tree.Data, file string, ph *phases) (*plan.Result, error) {
 	var res *plan.Result
-	err := writeAtomic(file, func(w io.Writer) error {
+	err := s.writeAtomic(file, func(w io.Writer) error {
 		l := report.NewLedger(w, strings.HasSuffix(strings.ToLower(file), ".jsonl"))
 		var err error
 		res, err = plan.ComputeWith(p, d, plan.Options{Lines: l.Line, Phase: ph.compute})

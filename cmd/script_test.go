@@ -1,6 +1,7 @@
 package cmd
 
 import (
+	"bytes"
 	"errors"
 	"flag"
 	"os"
@@ -8,6 +9,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"testing"
+	"time"
 
 	"github.com/rogpeppe/go-internal/testscript"
 )
@@ -16,7 +18,7 @@ var update = flag.Bool("update", false, "rewrite the golden outputs in testdata/
 
 func TestMain(m *testing.M) {
 	testscript.Main(m, map[string]func(){
-		"compplan": func() { os.Exit(Main(os.Args[1:], newStreams(os.Stdin, os.Stdout, os.Stderr))) },
+		"compplan": Execute,
 	})
 }
 
@@ -32,6 +34,43 @@ func TestScripts(t *testing.T) {
 			return os.CopyFS(filepath.Join(env.WorkDir, "examples"), os.DirFS("../examples"))
 		},
 		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
+			// interrupt AFTER PROG ARGS... starts PROG, sends it SIGINT after
+			// AFTER and checks it exits 130 within a second of the signal.
+			"interrupt": func(ts *testscript.TestScript, neg bool, args []string) {
+				if neg || len(args) < 2 {
+					ts.Fatalf("usage: interrupt AFTER PROG [ARGS...]")
+				}
+				after, err := time.ParseDuration(args[0])
+				ts.Check(err)
+				path := ""
+				for _, dir := range filepath.SplitList(ts.Getenv("PATH")) {
+					if p := filepath.Join(dir, args[1]); fileExists(p) {
+						path = p
+						break
+					}
+				}
+				if path == "" {
+					ts.Fatalf("interrupt: %s not found", args[1])
+				}
+				cmd := exec.Command(path, args[2:]...)
+				cmd.Dir = ts.MkAbs(".")
+				var stderr bytes.Buffer
+				cmd.Stderr = &stderr
+				ts.Check(cmd.Start())
+				time.Sleep(after)
+				sent := time.Now()
+				ts.Check(cmd.Process.Signal(os.Interrupt))
+				err = cmd.Wait()
+				took := time.Since(sent)
+				ts.Logf("stderr: %s", stderr.String())
+				var ee *exec.ExitError
+				if !errors.As(err, &ee) || ee.ExitCode() != 130 {
+					ts.Fatalf("%s: %v, want exit 130 (did it finish before the signal? make the run longer)", args[1], err)
+				}
+				if took > time.Second {
+					ts.Fatalf("%s took %v to stop", args[1], took)
+				}
+			},
 			// exits N PROG ARGS... runs PROG and checks its exit code is N;
 			// its stdout and stderr can be checked afterwards.
 			"exits": func(ts *testscript.TestScript, neg bool, args []string) {
@@ -56,4 +95,9 @@ func TestScripts(t *testing.T) {
 			},
 		},
 	})
+}
+
+func fileExists(p string) bool {
+	fi, err := os.Stat(p)
+	return err == nil && !fi.IsDir()
 }

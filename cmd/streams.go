@@ -6,18 +6,21 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"sync"
 
 	"golang.org/x/term"
 
 	"github.com/compplan/compplan/tree"
 )
 
-// streams are the process's standard streams, and whether stdout is a
-// terminal (which picks the default output format).
+// streams are the process's standard streams, whether they are terminals
+// (stdout picks the default output format, stderr shows progress), and the
+// temporary files a run is writing (removed if the run is interrupted).
 type streams struct {
-	in          io.Reader
-	out, err    io.Writer
-	outTerminal bool
+	in                       io.Reader
+	out, err                 io.Writer
+	outTerminal, errTerminal bool
+	temps                    tempFiles
 }
 
 func newStreams(in io.Reader, out, errw io.Writer) *streams {
@@ -25,7 +28,49 @@ func newStreams(in io.Reader, out, errw io.Writer) *streams {
 	if f, ok := out.(*os.File); ok {
 		s.outTerminal = term.IsTerminal(int(f.Fd()))
 	}
+	if f, ok := errw.(*os.File); ok {
+		s.errTerminal = term.IsTerminal(int(f.Fd()))
+	}
 	return s
+}
+
+// tempFiles are the temporary files being written, by path.
+type tempFiles struct {
+	mu    sync.Mutex
+	paths map[string]bool
+}
+
+// create creates a temporary file and records it, in one step, so an
+// interruption never leaves an unrecorded file behind.
+func (t *tempFiles) create(dir, pattern string) (*os.File, error) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	f, err := os.CreateTemp(dir, pattern)
+	if err != nil {
+		return nil, err
+	}
+	if t.paths == nil {
+		t.paths = map[string]bool{}
+	}
+	t.paths[f.Name()] = true
+	return f, nil
+}
+
+func (t *tempFiles) done(path string) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	delete(t.paths, path)
+}
+
+// removeAllAndExit removes every temporary file still being written and
+// exits the process with code, holding the lock so none can be created
+// meanwhile.
+func (t *tempFiles) removeAllAndExit(code int) {
+	t.mu.Lock()
+	for p := range t.paths {
+		os.Remove(p)
+	}
+	os.Exit(code)
 }
 
 // inputs opens input files by name; "-" is standard input (the command
@@ -64,18 +109,20 @@ type atomicFile struct {
 	*os.File
 	target string
 	done   bool
+	temps  *tempFiles
 }
 
-func createAtomic(target string) (*atomicFile, error) {
-	f, err := os.CreateTemp(filepath.Dir(target), "."+filepath.Base(target)+".tmp*")
+func (s *streams) createAtomic(target string) (*atomicFile, error) {
+	f, err := s.temps.create(filepath.Dir(target), "."+filepath.Base(target)+".tmp*")
 	if err != nil {
 		return nil, fmt.Errorf("cannot write output: %w", err)
 	}
-	return &atomicFile{File: f, target: target}, nil
+	return &atomicFile{File: f, target: target, temps: &s.temps}, nil
 }
 
 func (a *atomicFile) commit() error {
 	a.done = true
+	defer a.temps.done(a.Name())
 	if err := a.File.Close(); err != nil {
 		os.Remove(a.Name())
 		return fmt.Errorf("cannot write output: %w", err)
@@ -96,6 +143,7 @@ func (a *atomicFile) abort() {
 	if !a.done {
 		a.File.Close()
 		os.Remove(a.Name())
+		a.temps.done(a.Name())
 	}
 }
 
@@ -108,8 +156,8 @@ func sameFile(a, b string) bool {
 
 // writeAtomic writes a file through write, atomically: on any error the
 // file is left as it was.
-func writeAtomic(file string, write func(io.Writer) error) error {
-	out, err := createAtomic(file)
+func (s *streams) writeAtomic(file string, write func(io.Writer) error) error {
+	out, err := s.createAtomic(file)
 	if err != nil {
 		return err
 	}

@@ -14,6 +14,7 @@ type phases struct {
 	w     io.Writer // nil: not verbose
 	start time.Time
 	last  time.Time
+	prog  *progress // the status line, or nil
 }
 
 func newPhases(w io.Writer, verbose bool) *phases {
@@ -43,4 +44,7 @@ func (p *phases) done(name string, rows int) {
 }
 
 // compute is a plan phase hook.
-func (p *phases) compute(name string) { p.done(name, -1) }
+func (p *phases) compute(name string) {
+	p.done(name, -1)
+	p.prog.phase("computing")
+}

@@ -2,6 +2,7 @@ package cmd
 
 import (
 	"io"
+	"os"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -19,6 +20,7 @@ type runOptions struct {
 	SafeCSV              bool
 	Ledger               string
 	Verbose              bool
+	Quiet                bool
 }
 
 func newRunCmd(s *streams) *cobra.Command {
@@ -45,6 +47,7 @@ reads standard input (one input at most) or writes standard output.`,
 	f.StringVarP(&opts.Output, "output", "o", "-", "output `file`, written atomically (- is standard output)")
 	f.StringVar(&opts.Ledger, "ledger", "", "write every commission line to `file` (CSV, or JSON Lines when it ends in .jsonl)")
 	f.BoolVarP(&opts.Verbose, "verbose", "v", false, "print each phase's time, rows and memory on stderr")
+	f.BoolVarP(&opts.Quiet, "quiet", "q", false, "no progress line on stderr (it shows only when stderr is a terminal, outside CI)")
 	f.BoolVar(&opts.SafeCSV, "safe-csv", false, "prefix CSV text that a spreadsheet would run as a formula (= + - @) with '")
 	return c
 }
@@ -79,6 +82,10 @@ func runRun(c *cobra.Command, s *streams, opts *runOptions) error {
 	}
 
 	ph := newPhases(s.err, opts.Verbose)
+	if s.errTerminal && !opts.Quiet && !opts.Verbose && os.Getenv("CI") == "" {
+		ph.prog = startProgress(s.err, inputSize(opts.Plan, opts.Members, opts.Sales))
+		defer ph.prog.end()
+	}
 	p, d, err := load(s, ph, opts.Plan, opts.Members, opts.Sales, opts.Ledger != "")
 	if err != nil {
 		return err
@@ -92,6 +99,7 @@ func runRun(c *cobra.Command, s *streams, opts *runOptions) error {
 	if err != nil {
 		return err
 	}
+	ph.prog.phase("writing")
 	res.Org.ByID()
 	ph.done("sort by id", res.Org.Len())
 	ro := report.Options{Format: format, SafeCSV: opts.SafeCSV}
@@ -102,6 +110,23 @@ func runRun(c *cobra.Command, s *streams, opts *runOptions) error {
 	}
 	ph.done("write "+string(format), res.Org.Len())
 	return err
+}
+
+// inputSize is the total size of the named files (0 when one is stdin or
+// not a regular file: the progress line then shows bytes without a bar).
+func inputSize(files ...string) int64 {
+	var n int64
+	for _, f := range files {
+		if f == "" {
+			continue
+		}
+		fi, err := os.Stat(f)
+		if f == "-" || err != nil || !fi.Mode().IsRegular() {
+			return 0
+		}
+		n += fi.Size()
+	}
+	return n
 }
 
 // oneStdin checks that at most one of the plan, members and sales files is
@@ -137,7 +162,7 @@ func computeWithLedger(s *streams, p *plan.Plan, d *tree.Data, file string, ph *
 // load reads the plan (when planFile is not empty) and the data;
 // keepOrders keeps sales' order ids.
 func load(s *streams, ph *phases, planFile, members, sales string, keepOrders bool) (*plan.Plan, *tree.Data, error) {
-	in := &inputs{s: s}
+	in := &inputs{s: s, prog: ph.prog}
 	defer in.close()
 	var p *plan.Plan
 	var err error

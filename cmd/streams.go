@@ -78,12 +78,13 @@ func (t *tempFiles) removeAllAndExit(code int) {
 type inputs struct {
 	s     *streams
 	files []*os.File
+	prog  *progress // counts bytes read, when showing progress
 }
 
 // open opens name for reading; what says which input it is, for errors.
 func (in *inputs) open(name, what string) (io.Reader, string, error) {
 	if name == "-" {
-		return in.s.in, "<stdin>", nil
+		return in.prog.reader(in.s.in), "<stdin>", nil
 	}
 	f, err := os.Open(name)
 	if err != nil {
@@ -93,6 +94,9 @@ func (in *inputs) open(name, what string) (io.Reader, string, error) {
 		return nil, "", fmt.Errorf("%s file: %w", what, err)
 	}
 	in.files = append(in.files, f)
+	if in.prog != nil {
+		return in.prog.reader(f), name, nil
+	}
 	return f, name, nil
 }
 

@@ -7,6 +7,9 @@ import (
 	"path/filepath"
 	"testing"
 
+	"github.com/compplan/compplan/plan"
+	"github.com/compplan/compplan/plan/report"
+	"github.com/compplan/compplan/tree"
 	"github.com/compplan/compplan/tree/gen"
 )
 
@@ -55,4 +58,78 @@ func BenchmarkRun(b *testing.B) {
 			}
 		})
 	}
+}
+
+// BenchmarkPhases measures each phase of a run on its own: reading the
+// members, reading the sales (both cores), computing the example plan, and
+// writing the CSV result.
+func BenchmarkPhases(b *testing.B) {
+	p, err := plan.Decode(mustRead(b, "../examples/unilevel.yaml"), "unilevel.yaml")
+	if err != nil {
+		b.Fatal(err)
+	}
+	for _, n := range []int{100_000, 1_000_000} {
+		members, sales := benchData(b, n, 10)
+		readMembers := func(b *testing.B) *tree.Data {
+			f, err := os.Open(members)
+			if err != nil {
+				b.Fatal(err)
+			}
+			defer f.Close()
+			d, err := tree.ReadMembers(f, members)
+			if err != nil {
+				b.Fatal(err)
+			}
+			return d
+		}
+		readSales := func(b *testing.B, d *tree.Data) {
+			f, err := os.Open(sales)
+			if err != nil {
+				b.Fatal(err)
+			}
+			defer f.Close()
+			if err := d.ReadSales(f, sales); err != nil {
+				b.Fatal(err)
+			}
+		}
+		name := fmt.Sprintf("members=%d", n)
+		b.Run(name+"/read-members", func(b *testing.B) {
+			for b.Loop() {
+				readMembers(b)
+			}
+		})
+		d := readMembers(b)
+		b.Run(name+"/read-sales", func(b *testing.B) {
+			for b.Loop() {
+				b.StopTimer()
+				d2 := readMembers(b)
+				b.StartTimer()
+				readSales(b, d2)
+			}
+		})
+		readSales(b, d)
+		var r *plan.Result
+		b.Run(name+"/compute", func(b *testing.B) {
+			for b.Loop() {
+				if r, err = plan.Compute(p, d); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+		b.Run(name+"/write-csv", func(b *testing.B) {
+			for b.Loop() {
+				if err := report.Write(io.Discard, r, report.CSV); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
+
+func mustRead(b *testing.B, name string) []byte {
+	data, err := os.ReadFile(name)
+	if err != nil {
+		b.Fatal(err)
+	}
+	return data
 }

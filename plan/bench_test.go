@@ -8,6 +8,7 @@ import (
 
 	"github.com/compplan/compplan/tree"
 	"github.com/compplan/compplan/tree/dec"
+	"github.com/compplan/compplan/tree/gen"
 )
 
 // shapeData writes n members shaped as "line" (each sponsors the next),
@@ -99,4 +100,24 @@ func TestExtremeShapes(t *testing.T) {
 			t.Errorf("%s: root unilevel %s, want %s", shape, got, want)
 		}
 	}
+}
+
+// TestParallelMatchesSequential: a data set large enough for the components
+// to run on every core gives exactly the figures of the one-worker run with
+// lines written out, and reconciles.
+func TestParallelMatchesSequential(t *testing.T) {
+	var m, s strings.Builder
+	if err := gen.Write(gen.Config{Members: 30000, SalesPerMember: 5, Seed: 4}, &m, &s); err != nil {
+		t.Fatal(err)
+	}
+	d := load(t, m.String(), s.String())
+	if d.Sales.Len() < 1<<16 || len(d.Sales.Chunks) < 2 {
+		t.Fatalf("%d sales in %d chunks: too few to run in parallel", d.Sales.Len(), len(d.Sales.Chunks))
+	}
+	r, err := Compute(examplePlan(t), d)
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkReconciles(t, r)
+	checkLines(t, r) // recomputes on one worker, with lines, and compares
 }

@@ -4,6 +4,8 @@ import (
 	"errors"
 	"fmt"
 	"math/big"
+	"runtime"
+	"sync"
 
 	"github.com/compplan/compplan/tree"
 	"github.com/compplan/compplan/tree/dec"
@@ -219,6 +221,7 @@ func ComputeWith(p *Plan, d *tree.Data, opts Options) (*Result, error) {
 		phase("order sales for lines")
 	}
 	r.active = activity(p, pv)
+	r.activeUplines() // before components may run in parallel
 	var best []int16
 	r.rank, best = paidAsRanks(p, o, pv, gv)
 	phase("ranks")
@@ -230,10 +233,9 @@ func ComputeWith(p *Plan, d *tree.Data, opts Options) (*Result, error) {
 		Breakage: make([]dec.D, len(p.Components)),
 	}
 	for c := range p.Components {
-		post := &poster{comp: c, digits: p.Digits, rounding: p.Rounding, earned: make([]dec.D, o.Len()), sink: opts.Lines, res: res}
-		p.Components[c].family().pay(r, post)
-		if post.err != nil {
-			return nil, post.err
+		post, err := r.payComponent(c, res, opts.Lines)
+		if err != nil {
+			return nil, err
 		}
 		res.Earned[c], res.Paid[c], res.Breakage[c] = post.earned, post.paid, post.breakage
 		res.Payout += post.paid
@@ -241,6 +243,52 @@ func ComputeWith(p *Plan, d *tree.Data, opts Options) (*Result, error) {
 	}
 	return res, nil
 }
+
+// payComponent posts every line of component c. Without a line sink, the
+// sales are split over every core, each worker adding into its own earnings
+// array, and the arrays are summed: integer sums, so the result is exactly
+// the same as one worker's. With a sink, lines must come in order: one worker.
+func (r *run) payComponent(c int, res *Result, sink func(*Result, *Line) error) (*poster, error) {
+	p := r.plan
+	newPoster := func() *poster {
+		return &poster{comp: c, digits: p.Digits, rounding: p.Rounding, earned: make([]dec.D, r.org.Len()), sink: sink, res: res}
+	}
+	workers := min(runtime.GOMAXPROCS(0), len(r.sales.chunks))
+	if sink != nil || workers < 2 || r.sales.Len() < parallelSales {
+		post := newPoster()
+		p.Components[c].family().pay(r, post)
+		return post, post.err
+	}
+	posts := make([]*poster, workers)
+	var wg sync.WaitGroup
+	for w := range workers {
+		posts[w] = newPoster()
+		part := *r
+		part.sales = saleSeq{}
+		for k := w; k < len(r.sales.chunks); k += workers {
+			part.sales.chunks = append(part.sales.chunks, r.sales.chunks[k])
+		}
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			p.Components[c].family().pay(&part, posts[w])
+		}()
+	}
+	wg.Wait()
+	post := posts[0]
+	for _, q := range posts[1:] {
+		for m, v := range q.earned {
+			post.earned[m] += v
+		}
+		post.paid += q.paid
+		post.breakage += q.breakage
+	}
+	return post, nil
+}
+
+// parallelSales is the number of sales from which components run on every
+// core.
+const parallelSales = 1 << 16
 
 // checkRange refuses data whose lines could add up past the exact range:
 // every line is at most its rate × volume plus one minor unit, so the sum

@@ -110,6 +110,15 @@ type saleSeq struct {
 	refs   []SaleRef // nil: entry k of chunk c is sale {c, k}
 }
 
+// Len is the number of sales.
+func (s *saleSeq) Len() int {
+	n := 0
+	for _, c := range s.chunks {
+		n += len(c.Member)
+	}
+	return n
+}
+
 // ref names entry k of chunk c.
 func (s *saleSeq) ref(c, k int) SaleRef {
 	if s.refs == nil {

@@ -61,34 +61,60 @@ func ReadMembers(r io.Reader, name string) (*Data, error) {
 	o := &Org{ids: newStrtab(), names: newStrtab(), index: newIDIndex(rows),
 		joined: make([]int32, 0, rows)}
 	o.ids.off = make([]uint32, 1, rows+1)
+	o.ids.data = make([]byte, 0, rows*32/3)
+	o.names.off = make([]uint32, 1, rows+1)
+	o.names.data = make([]byte, 0, rows*32/3)
 	d := &Data{Org: o}
 	width := len(c.fields)
 	var (
 		lines    = make([]int32, 0, rows)
-		spIDs    = newStrtab()
+		spIDs    = strtab{off: make([]uint32, 1, rows+1), data: make([]byte, 0, rows*32/3)}
 		spCols   = make([]int32, 0, rows)
 		noNames  = col[mName] < 0
 		emptyStr []byte
 	)
+	// Ids go into the index a batch at a time (see insertBatch); any error
+	// first flushes the batch, so a duplicate on an earlier line wins.
+	pending := int32(0)
+	var idCols [batch]int32
+	flush := func() error {
+		to := int32(o.ids.len())
+		dup, prev := o.index.insertBatch(&o.ids, pending, to)
+		if dup >= 0 {
+			return &InputError{File: name, Line: int(lines[dup]), Column: int(idCols[dup-pending]), Field: "id",
+				Msg: fmt.Sprintf("duplicate id %q: it is already used on line %d", o.ids.get(dup), lines[prev])}
+		}
+		pending = to
+		return nil
+	}
+	fail := func(err error) (*Data, error) {
+		if ferr := flush(); ferr != nil {
+			return nil, ferr
+		}
+		return nil, err
+	}
 	for c.next() {
 		if len(c.fields) != width {
-			return nil, c.raggedError(width)
+			return fail(c.raggedError(width))
 		}
 		k := int32(o.ids.len())
 		if k == math.MaxInt32 {
-			return nil, c.errorf(c.recLine, 0, "more than %d members", math.MaxInt32)
+			return fail(c.errorf(c.recLine, 0, "more than %d members", math.MaxInt32))
 		}
 		id := c.fields[col[mID]]
 		if len(id) == 0 {
-			return nil, c.fieldError(col[mID], "id", "empty id: every member needs an id")
+			return fail(c.fieldError(col[mID], "id", "empty id: every member needs an id"))
 		}
 		if !o.ids.add(id) {
-			return nil, c.errorf(c.recLine, 0, "member ids add up to more than 4 GiB")
-		}
-		if prev := o.index.insert(&o.ids, k); prev >= 0 {
-			return nil, c.fieldError(col[mID], "id", "duplicate id %q: it is already used on line %d", id, lines[prev])
+			return fail(c.errorf(c.recLine, 0, "member ids add up to more than 4 GiB"))
 		}
 		lines = append(lines, int32(c.recLine))
+		idCols[k-pending] = int32(c.cols[col[mID]])
+		if k+1-pending == batch {
+			if err := flush(); err != nil {
+				return nil, err
+			}
+		}
 		sp := emptyStr
 		spCol := int32(0)
 		if col[mSponsor] >= 0 {
@@ -100,45 +126,54 @@ func ReadMembers(r io.Reader, name string) (*Data, error) {
 			display = c.fields[col[mName]]
 		}
 		if !spIDs.add(sp) || !o.names.add(display) {
-			return nil, c.errorf(c.recLine, 0, "member ids or names add up to more than 4 GiB")
+			return fail(c.errorf(c.recLine, 0, "member ids or names add up to more than 4 GiB"))
 		}
 		spCols = append(spCols, spCol)
 		j := NoDate
 		if col[mJoined] >= 0 {
 			if j, err = c.date(col[mJoined], "joined"); err != nil {
-				return nil, err
+				return fail(err)
 			}
 		}
 		o.joined = append(o.joined, j)
 		if col[mAmount] >= 0 && len(c.fields[col[mAmount]]) > 0 {
 			if err := c.sale(&d.Sales, k, col[mAmount], col[mVolume], -1, d.KeepOrderIDs); err != nil {
-				return nil, err
+				return fail(err)
 			}
 		} else if col[mVolume] >= 0 && len(c.fields[col[mVolume]]) > 0 {
-			return nil, c.fieldError(col[mVolume], "volume", "a volume without an amount: fill in the sale's amount too, or leave both empty")
+			return fail(c.fieldError(col[mVolume], "volume", "a volume without an amount: fill in the sale's amount too, or leave both empty"))
 		}
 	}
 	if c.err != nil {
-		return nil, c.err
+		return fail(c.err)
+	}
+	if err := flush(); err != nil {
+		return nil, err
 	}
 	// Resolve sponsors now that every id is known.
 	o.sponsor = make([]int32, o.ids.len())
-	for k := range o.sponsor {
-		sp := spIDs.get(int32(k))
-		if len(sp) == 0 {
-			o.sponsor[k] = -1
-			continue
+	var keys [batch][]byte
+	var found [batch]int32
+	for from := 0; from < len(o.sponsor); from += batch {
+		to := min(from+batch, len(o.sponsor))
+		for k := from; k < to; k++ {
+			keys[k-from] = spIDs.get(int32(k))
 		}
-		s := o.index.find(&o.ids, sp)
-		switch {
-		case s < 0:
-			return nil, &InputError{File: name, Line: int(lines[k]), Column: int(spCols[k]), Field: "sponsor_id",
-				Msg: fmt.Sprintf("unknown sponsor %q: no member has that id (leave sponsor_id empty for a root)", sp)}
-		case s == int32(k):
-			return nil, &InputError{File: name, Line: int(lines[k]), Column: int(spCols[k]), Field: "sponsor_id",
-				Msg: fmt.Sprintf("member %q sponsors itself: a root's sponsor_id is empty", sp)}
+		o.index.sink += o.index.findBatch(&o.ids, keys[:to-from], found[:to-from])
+		for k := from; k < to; k++ {
+			sp, s := keys[k-from], found[k-from]
+			switch {
+			case len(sp) == 0:
+				s = -1
+			case s < 0:
+				return nil, &InputError{File: name, Line: int(lines[k]), Column: int(spCols[k]), Field: "sponsor_id",
+					Msg: fmt.Sprintf("unknown sponsor %q: no member has that id (leave sponsor_id empty for a root)", sp)}
+			case s == int32(k):
+				return nil, &InputError{File: name, Line: int(lines[k]), Column: int(spCols[k]), Field: "sponsor_id",
+					Msg: fmt.Sprintf("member %q sponsors itself: a root's sponsor_id is empty", sp)}
+			}
+			o.sponsor[k] = s
 		}
-		o.sponsor[k] = s
 	}
 	if err := o.build(name, lines); err != nil {
 		return nil, err
@@ -149,21 +184,9 @@ func ReadMembers(r io.Reader, name string) (*Data, error) {
 // sale reads the amount and volume fields of the current record as a sale
 // of member m, with the order id in orderCol (-1: none) kept when keep is set.
 func (c *csvReader) sale(s *Sales, m int32, amountCol, volumeCol, orderCol int, keep bool) error {
-	amount, err := c.decimal(amountCol, "amount")
+	volume, err := c.saleValues(s, amountCol, volumeCol)
 	if err != nil {
 		return err
-	}
-	volume := amount
-	if volumeCol >= 0 && len(c.fields[volumeCol]) > 0 {
-		if volume, err = c.decimal(volumeCol, "volume"); err != nil {
-			return err
-		}
-	}
-	var over1, over2 bool
-	s.Amount, over1 = dec.Add(s.Amount, amount)
-	s.TotalVolume, over2 = dec.Add(s.TotalVolume, volume)
-	if over1 || over2 {
-		return c.errorf(c.recLine, 0, "total sales are too large for compplan's exact decimals (at most %s)", dec.Max)
 	}
 	var order []byte
 	if orderCol >= 0 {
@@ -173,6 +196,28 @@ func (c *csvReader) sale(s *Sales, m int32, amountCol, volumeCol, orderCol int, 
 		return c.errorf(c.recLine, 0, "order ids add up to more than 4 GiB in one block")
 	}
 	return nil
+}
+
+// saleValues reads the amount and volume fields of the current record,
+// adds them to s's totals and returns the volume.
+func (c *csvReader) saleValues(s *Sales, amountCol, volumeCol int) (dec.D, error) {
+	amount, err := c.decimal(amountCol, "amount")
+	if err != nil {
+		return 0, err
+	}
+	volume := amount
+	if volumeCol >= 0 && len(c.fields[volumeCol]) > 0 {
+		if volume, err = c.decimal(volumeCol, "volume"); err != nil {
+			return 0, err
+		}
+	}
+	var over1, over2 bool
+	s.Amount, over1 = dec.Add(s.Amount, amount)
+	s.TotalVolume, over2 = dec.Add(s.TotalVolume, volume)
+	if over1 || over2 {
+		return 0, c.errorf(c.recLine, 0, "total sales are too large for compplan's exact decimals (at most %s)", dec.Max)
+	}
+	return volume, nil
 }
 
 // decimal parses field k as a non-negative decimal.

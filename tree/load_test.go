@@ -168,6 +168,7 @@ func TestErrors(t *testing.T) {
 		{"missing id column", "name,sponsor_id\nA,\n", "", `members.csv:1: missing required column "id"`},
 		{"duplicate column", "id,sponsor_id,ID\n", "", `members.csv:1:15: column "ID" appears twice (first at field 1)`},
 		{"duplicate id", "id,sponsor_id\nA,\nB,A\nA,B\n", "", `members.csv:4:1: column "id": duplicate id "A": it is already used on line 2`},
+		{"duplicate before a later error", "id,sponsor_id,joined\nA,,\nA,,\nB,,2026-13-01\n", "", `members.csv:3:1: column "id": duplicate id "A": it is already used on line 2`},
 		{"empty id", "id,sponsor_id\n,\n", "", `members.csv:2:1: column "id": empty id`},
 		{"unknown sponsor", "id,sponsor_id\nA,\nB,Z\n", "", `members.csv:3:3: column "sponsor_id": unknown sponsor "Z"`},
 		{"self sponsor", "id,sponsor_id\nA,\nB,B\n", "", `members.csv:3:3: column "sponsor_id": member "B" sponsors itself`},
@@ -231,6 +232,27 @@ func TestFormatDate(t *testing.T) {
 		d, ok := ParseDate([]byte(s))
 		if !ok || FormatDate(d) != s {
 			t.Errorf("FormatDate(ParseDate(%s)) = %s (%v)", s, FormatDate(d), ok)
+		}
+	}
+}
+
+// TestSortByIDLarge: a large unsorted organisation is sorted (in parallel)
+// exactly as one sort would.
+func TestSortByIDLarge(t *testing.T) {
+	var b strings.Builder
+	b.WriteString("id\n")
+	const n = 100_000
+	for i := 0; i < n; i++ {
+		b.WriteString(itoa((i*7919)%n) + "x\n")
+	}
+	d := mustMembers(t, b.String())
+	got := d.Org.ByID()
+	if len(got) != n {
+		t.Fatalf("%d members sorted, want %d", len(got), n)
+	}
+	for i := 1; i < n; i++ {
+		if d.Org.ID(got[i-1]) >= d.Org.ID(got[i]) {
+			t.Fatalf("ids out of order at %d: %s, %s", i, d.Org.ID(got[i-1]), d.Org.ID(got[i]))
 		}
 	}
 }

@@ -9,6 +9,8 @@ package tree
 import (
 	"bytes"
 	"fmt"
+	"runtime"
+	"sync"
 	"slices"
 	"strings"
 
@@ -105,11 +107,55 @@ func (o *Org) sortByID() []int32 {
 		}
 	}
 	if !sorted {
-		slices.SortFunc(idx, func(a, b int32) int {
-			return o.CompareIDs(a, b)
-		})
+		idx = o.parallelSort(idx)
 	}
 	return idx
+}
+
+// parallelSort sorts member numbers by id: each core sorts a part, then the
+// parts are merged pairwise.
+func (o *Org) parallelSort(idx []int32) []int32 {
+	parts := runtime.GOMAXPROCS(0)
+	if len(idx) < 1<<16 || parts < 2 {
+		slices.SortFunc(idx, o.CompareIDs)
+		return idx
+	}
+	bounds := make([]int, parts+1)
+	for i := range bounds {
+		bounds[i] = i * len(idx) / parts
+	}
+	var wg sync.WaitGroup
+	for i := 0; i < parts; i++ {
+		wg.Add(1)
+		go func(part []int32) {
+			defer wg.Done()
+			slices.SortFunc(part, o.CompareIDs)
+		}(idx[bounds[i]:bounds[i+1]])
+	}
+	wg.Wait()
+	buf := make([]int32, len(idx))
+	for width := 1; width < parts; width *= 2 {
+		for i := 0; i+width < parts; i += 2 * width {
+			lo, mid, hi := bounds[i], bounds[i+width], bounds[min(i+2*width, parts)]
+			o.merge(buf[lo:hi], idx[lo:mid], idx[mid:hi])
+			copy(idx[lo:hi], buf[lo:hi])
+		}
+	}
+	return idx
+}
+
+// merge merges sorted a and b into out.
+func (o *Org) merge(out, a, b []int32) {
+	i, j := 0, 0
+	for k := range out {
+		if j == len(b) || (i < len(a) && o.CompareIDs(a[i], b[j]) <= 0) {
+			out[k] = a[i]
+			i++
+		} else {
+			out[k] = b[j]
+			j++
+		}
+	}
 }
 
 // Sales is the period's sales, stored in chunks of struct-of-arrays so that
@@ -120,6 +166,7 @@ type Sales struct {
 	// Amount and TotalVolume are the sums over all sales.
 	Amount      dec.D
 	TotalVolume dec.D
+	warm        uint64 // see idIndex.findBatch
 }
 
 // SaleChunk is a run of sales: sale k is by member Member[k] with volume

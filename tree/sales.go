@@ -121,87 +121,31 @@ func (d *Data) readSales(r io.Reader, name string, size int) error {
 }
 
 // parseSales parses one block of sales rows starting at line.
-//
-// Member ids are looked up a batch at a time (see findBatch): each row's
-// values are parsed at once and the row waits, with a copy of its ids, until
-// its batch is resolved. Any error first resolves the rows before it, so the
-// error reported is always the first in the file.
 func (d *Data) parseSales(data []byte, name string, line int, col []int, width int, s *Sales) error {
 	c := &csvReader{name: name, buf: data, end: len(data), eof: true, line: line}
 	o := d.Org
-	type row struct {
-		id, order [2]int32 // offsets into text
-		volume    dec.D
-		line, col int32
-	}
-	var (
-		rows  [batch]row
-		keys  [batch][]byte
-		found [batch]int32
-		text  []byte
-		n     int
-	)
-	resolve := func() error {
-		for i := range n {
-			keys[i] = text[rows[i].id[0]:rows[i].id[1]]
-		}
-		s.warm += o.index.findBatch(&o.ids, keys[:n], found[:n])
-		for i := range n {
-			r := &rows[i]
-			if found[i] < 0 {
-				e := &InputError{File: name, Line: int(r.line), Column: int(r.col), Field: "member_id"}
-				if len(keys[i]) == 0 {
-					e.Msg = "empty member_id: every sale needs the id of the member who made it"
-				} else {
-					e.Msg = fmt.Sprintf("sale for unknown member %q: add the member to the members file or remove the sale", keys[i])
-				}
-				return e
-			}
-			if !s.add(found[i], r.volume, text[r.order[0]:r.order[1]], d.KeepOrderIDs) {
-				return &InputError{File: name, Line: int(r.line), Msg: "order ids add up to more than 4 GiB in one block"}
-			}
-		}
-		n, text = 0, text[:0]
-		return nil
-	}
-	fail := func(err error) error {
-		if rerr := resolve(); rerr != nil {
-			return rerr
-		}
-		return err
-	}
 	for c.next() {
 		if len(c.fields) != width {
-			return fail(c.raggedError(width))
+			return c.raggedError(width)
 		}
-		volume, err := c.saleValues(s, col[sAmount], col[sVolume])
-		if err != nil {
-			return fail(err)
+		id := c.fields[col[sMember]]
+		m := o.index.find(&o.ids, id)
+		if m < 0 {
+			if len(id) == 0 {
+				return c.fieldError(col[sMember], "member_id", "empty member_id: every sale needs the id of the member who made it")
+			}
+			return c.fieldError(col[sMember], "member_id", "sale for unknown member %q: add the member to the members file or remove the sale", id)
+		}
+		if err := c.sale(s, m, col[sAmount], col[sVolume], col[sOrder], d.KeepOrderIDs); err != nil {
+			return err
 		}
 		if col[sDate] >= 0 {
 			if _, err := c.date(col[sDate], "date"); err != nil {
-				return fail(err)
-			}
-		}
-		r := &rows[n]
-		r.volume, r.line, r.col = volume, int32(c.recLine), int32(c.cols[col[sMember]])
-		r.id[0] = int32(len(text))
-		text = append(text, c.fields[col[sMember]]...)
-		r.id[1] = int32(len(text))
-		if d.KeepOrderIDs && col[sOrder] >= 0 {
-			text = append(text, c.fields[col[sOrder]]...)
-		}
-		r.order = [2]int32{r.id[1], int32(len(text))}
-		if n++; n == batch {
-			if err := resolve(); err != nil {
 				return err
 			}
 		}
 	}
-	if c.err != nil {
-		return fail(c.err)
-	}
-	return resolve()
+	return c.err
 }
 
 // splitBlocks reads r and hands emit blocks of whole records (cut after a

@@ -10,9 +10,9 @@ import (
 	"bytes"
 	"fmt"
 	"runtime"
-	"sync"
 	"slices"
 	"strings"
+	"sync"
 
 	"github.com/compplan/compplan/tree/dec"
 )
@@ -166,7 +166,6 @@ type Sales struct {
 	// Amount and TotalVolume are the sums over all sales.
 	Amount      dec.D
 	TotalVolume dec.D
-	warm        uint64 // see idIndex.findBatch
 }
 
 // SaleChunk is a run of sales: sale k is by member Member[k] with volume

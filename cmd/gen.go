@@ -1,6 +1,7 @@
 package cmd
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 
@@ -11,9 +12,9 @@ import (
 
 // genOptions are the options of compplan gen.
 type genOptions struct {
-	Members, SalesPerMember int
-	Seed                    uint64
-	Out                     string
+	Members, SalesPerMember, Months int
+	Seed                            uint64
+	Out                             string
 }
 
 func newGenCmd(st *streams) *cobra.Command {
@@ -29,7 +30,8 @@ The same flags always give the same bytes.`,
 	}
 	f := c.Flags()
 	f.IntVar(&opts.Members, "members", 0, "number of members")
-	f.IntVar(&opts.SalesPerMember, "sales-per-member", 10, "average sales per member")
+	f.IntVar(&opts.SalesPerMember, "sales-per-member", 10, "average sales per member per month")
+	f.IntVar(&opts.Months, "months", 1, "months of sales, from January 2026")
 	f.Uint64Var(&opts.Seed, "seed", 1, "random seed")
 	f.StringVar(&opts.Out, "out", "", "output `directory` (created if missing)")
 	return c
@@ -39,8 +41,8 @@ func runGen(c *cobra.Command, st *streams, opts *genOptions) error {
 	if opts.Members < 1 || opts.Out == "" {
 		return usagef(c, "gen needs --members (at least 1) and --out")
 	}
-	if opts.SalesPerMember < 0 {
-		return usagef(c, "--sales-per-member must be 0 or more")
+	if opts.SalesPerMember < 0 || opts.Months < 1 || opts.Months > 1200 {
+		return usagef(c, "--sales-per-member must be 0 or more and --months from 1 to 1200")
 	}
 	if err := os.MkdirAll(opts.Out, 0o755); err != nil {
 		return err
@@ -55,12 +57,18 @@ func runGen(c *cobra.Command, st *streams, opts *genOptions) error {
 		return err
 	}
 	defer s.abort()
-	cfg := gen.Config{Members: opts.Members, SalesPerMember: opts.SalesPerMember, Seed: opts.Seed}
-	if err := gen.Write(cfg, m, s); err != nil {
+	cfg := gen.Config{Members: opts.Members, SalesPerMember: opts.SalesPerMember, Months: opts.Months, Seed: opts.Seed}
+	sum, err := gen.WriteSummary(cfg, m, s)
+	if err != nil {
 		return err
 	}
 	if err := m.commit(); err != nil {
 		return err
 	}
-	return s.commit()
+	if err := s.commit(); err != nil {
+		return err
+	}
+	fmt.Fprintf(st.err, "compplan: wrote %d members and %d sales; sponsor tree depth median %d, max %d; the most anyone sponsored: %d; %.0f%% of members without sales in a month\n",
+		sum.Members, sum.Sales, sum.MedianDepth, sum.MaxDepth, sum.MostSponsored, 100*sum.WithoutSalesPerMonth)
+	return nil
 }

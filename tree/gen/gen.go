@@ -12,15 +12,28 @@ import (
 	"io"
 	"math/rand/v2"
 	"strconv"
+	"time"
 )
 
 // Config says what to generate.
 type Config struct {
-	Members        int
-	SalesPerMember int // average; about 30% of members sell nothing
-	Seed           uint64
+	Members int
+	// SalesPerMember is the average number of sales a member makes in a
+	// month; about 30% of members sell nothing in a given month.
+	SalesPerMember int
+	// Months is how many months of sales, from January 2026 (at least 1).
+	Months int
+	Seed   uint64
 	// Roots is the number of members without a sponsor (at least 1).
 	Roots int
+}
+
+// Summary describes what Write wrote.
+type Summary struct {
+	Members, Sales        int
+	MedianDepth, MaxDepth int // depth in the sponsor tree (a root is 0)
+	MostSponsored         int // the most members one member sponsored
+	WithoutSalesPerMonth  float64
 }
 
 var prices = []string{"19.95", "29.95", "49.00", "54.00", "89.50", "129.00", "159.00", "240.00"}
@@ -33,14 +46,25 @@ var last = []string{"Lopez", "Sato", "Bello", "Johansson", "Raman", "Nowak", "Ha
 
 // Write writes the members CSV to members and the sales CSV to sales.
 func Write(c Config, members, sales io.Writer) error {
+	_, err := WriteSummary(c, members, sales)
+	return err
+}
+
+// WriteSummary is Write, and says what it wrote.
+func WriteSummary(c Config, members, sales io.Writer) (Summary, error) {
 	rng := rand.New(rand.NewPCG(c.Seed, 0x636f6d70706c616e))
 	roots := max(c.Roots, 1)
 	mw := bufio.NewWriterSize(members, 1<<16)
 	sw := bufio.NewWriterSize(sales, 1<<16)
 	mw.WriteString("id,sponsor_id,name,joined\n")
 	sw.WriteString("order_id,member_id,amount,volume,date\n")
+	months := max(c.Months, 1)
 	// slots holds each member once plus once per recruit.
 	slots := make([]int32, 0, 2*c.Members)
+	depth := make([]int32, c.Members)
+	recruits := make([]int32, c.Members)
+	var sum Summary
+	idle := 0
 	var b []byte
 	order := 0
 	for i := 0; i < c.Members; i++ {
@@ -51,6 +75,8 @@ func Write(c Config, members, sales io.Writer) error {
 			s := slots[rng.IntN(len(slots))]
 			slots = append(slots, s)
 			b = appendID(b, int(s))
+			depth[i] = depth[s] + 1
+			recruits[s]++
 		}
 		b = append(b, ',')
 		b = append(b, first[rng.IntN(len(first))]...)
@@ -62,32 +88,56 @@ func Write(c Config, members, sales io.Writer) error {
 		mw.Write(b)
 		slots = append(slots, int32(i))
 
-		if c.SalesPerMember == 0 || rng.IntN(10) < 3 {
-			continue // no sales this period
-		}
-		n := 1 + rng.IntN(max(2*c.SalesPerMember*10/7-1, 1))
-		for k := 0; k < n; k++ {
-			order++
-			b = b[:0]
-			b = append(b, "SO-"...)
-			b = strconv.AppendInt(b, int64(order), 10)
-			b = append(b, ',')
-			b = appendID(b, i)
-			p := rng.IntN(len(prices))
-			b = append(b, ',')
-			b = append(b, prices[p]...)
-			b = append(b, ',')
-			b = append(b, volumes[p]...)
-			b = append(b, ",2026-10-"...)
-			b = append2(b, 1+rng.IntN(31))
-			b = append(b, '\n')
-			sw.Write(b)
+		for month := 0; month < months; month++ {
+			if c.SalesPerMember == 0 || rng.IntN(10) < 3 {
+				idle++
+				continue // no sales this month
+			}
+			year, mon := 2026+month/12, 1+month%12
+			days := time.Date(year, time.Month(mon)+1, 0, 0, 0, 0, 0, time.UTC).Day()
+			n := 1 + rng.IntN(max(2*c.SalesPerMember*10/7-1, 1))
+			for k := 0; k < n; k++ {
+				order++
+				b = b[:0]
+				b = append(b, "SO-"...)
+				b = strconv.AppendInt(b, int64(order), 10)
+				b = append(b, ',')
+				b = appendID(b, i)
+				p := rng.IntN(len(prices))
+				b = append(b, ',')
+				b = append(b, prices[p]...)
+				b = append(b, ',')
+				b = append(b, volumes[p]...)
+				b = append(b, ',')
+				b = strconv.AppendInt(b, int64(year), 10)
+				b = append(b, '-')
+				b = append2(b, mon)
+				b = append(b, '-')
+				b = append2(b, 1+rng.IntN(days))
+				b = append(b, '\n')
+				sw.Write(b)
+			}
 		}
 	}
 	if err := mw.Flush(); err != nil {
-		return err
+		return sum, err
 	}
-	return sw.Flush()
+	sum.Members, sum.Sales = c.Members, order
+	sum.WithoutSalesPerMonth = float64(idle) / float64(max(c.Members*months, 1))
+	// Median depth by counting: depths are small.
+	counts := map[int32]int{}
+	for i, d := range depth {
+		counts[d]++
+		sum.MaxDepth = max(sum.MaxDepth, int(d))
+		sum.MostSponsored = max(sum.MostSponsored, int(recruits[i]))
+	}
+	for d, seen := int32(0), 0; int(d) <= sum.MaxDepth; d++ {
+		if seen += counts[d]; 2*seen >= c.Members {
+			sum.MedianDepth = int(d)
+			break
+		}
+	}
+	return sum, sw.Flush()
 }
 
 // appendID appends member i's id: M followed by 7 or more digits.

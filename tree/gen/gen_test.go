@@ -2,6 +2,7 @@ package gen
 
 import (
 	"bytes"
+	"strings"
 	"testing"
 
 	"github.com/compplan/compplan/tree"
@@ -44,5 +45,34 @@ func TestWriteLoadsAndIsDeterministic(t *testing.T) {
 	}
 	if none < 1000 || most < 20 {
 		t.Errorf("%d members sponsor nobody and the most anyone sponsors is %d: not heavy-tailed", none, most)
+	}
+}
+
+func TestMonthsAndSummary(t *testing.T) {
+	var m, s bytes.Buffer
+	sum, err := WriteSummary(Config{Members: 5000, SalesPerMember: 2, Months: 14, Seed: 3}, &m, &s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Dates run from 2026-01 to 2027-02 and every month has sales.
+	months := map[string]bool{}
+	for _, line := range strings.Split(strings.TrimSpace(s.String()), "\n")[1:] {
+		date := line[strings.LastIndexByte(line, ',')+1:]
+		if _, ok := tree.ParseDate([]byte(date)); !ok {
+			t.Fatalf("bad date %q", date)
+		}
+		months[date[:7]] = true
+	}
+	if len(months) != 14 || !months["2026-01"] || !months["2027-02"] {
+		t.Errorf("sales fall in %d months: %v", len(months), months)
+	}
+	if sum.Members != 5000 || sum.Sales != strings.Count(s.String(), "\n")-1 {
+		t.Errorf("summary %+v, %d sale rows", sum, strings.Count(s.String(), "\n")-1)
+	}
+	if sum.WithoutSalesPerMonth < 0.2 || sum.WithoutSalesPerMonth > 0.4 {
+		t.Errorf("%.2f of members without sales in a month, want 0.2 to 0.4", sum.WithoutSalesPerMonth)
+	}
+	if sum.MaxDepth <= sum.MedianDepth || sum.MedianDepth < 2 {
+		t.Errorf("depth median %d max %d: not a deep genealogy", sum.MedianDepth, sum.MaxDepth)
 	}
 }

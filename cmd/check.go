@@ -49,13 +49,9 @@ func runCheck(c *cobra.Command, s *streams, opts *checkOptions, file string) err
 	if err != nil || limit < 0 {
 		return usagef(c, "--max-payout %q is not a rate such as 100%% or 0.6", opts.MaxPayout)
 	}
-	format := report.Table
-	switch opts.Format {
-	case "text":
-	case "json":
-		format = report.JSON
-	default:
-		return usagef(c, "unknown format %q: use text or json", opts.Format)
+	format, err := textOrJSON(c, opts.Format)
+	if err != nil {
+		return err
 	}
 	p, err := readWith(&inputs{s: s}, file, "plan", plan.Read)
 	if err != nil {

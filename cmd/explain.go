@@ -37,13 +37,9 @@ func runExplain(c *cobra.Command, s *streams, opts *explainOptions, id string) e
 	if opts.Plan == "" || opts.Members == "" {
 		return usagef(c, "explain needs --plan and --members")
 	}
-	format := report.Table
-	switch opts.Format {
-	case "text":
-	case "json":
-		format = report.JSON
-	default:
-		return usagef(c, "unknown format %q: use text or json", opts.Format)
+	format, err := textOrJSON(c, opts.Format)
+	if err != nil {
+		return err
 	}
 	if err := oneStdin(c, opts.Plan, opts.Members, opts.Sales); err != nil {
 		return err
@@ -61,4 +57,15 @@ func runExplain(c *cobra.Command, s *streams, opts *explainOptions, id string) e
 		return err
 	}
 	return report.WriteExplanation(s.out, r, e, format)
+}
+
+// textOrJSON reads a --format of text (the aligned report) or json.
+func textOrJSON(c *cobra.Command, format string) (report.Format, error) {
+	switch format {
+	case "text":
+		return report.Table, nil
+	case "json":
+		return report.JSON, nil
+	}
+	return "", usagef(c, "unknown format %q: use text or json", format)
 }

@@ -21,6 +21,19 @@ func WriteExplanation(w io.Writer, r *plan.Result, e *plan.Explanation, f Format
 	return bw.Flush()
 }
 
+// componentLines returns the explanation's lines of component c and their sum.
+func componentLines(e *plan.Explanation, c int) ([]*plan.Line, dec.D) {
+	var lines []*plan.Line
+	var sub dec.D
+	for i := range e.Lines {
+		if e.Lines[i].Component == c {
+			lines = append(lines, &e.Lines[i])
+			sub += e.Lines[i].Amount
+		}
+	}
+	return lines, sub
+}
+
 // missedGroup is the missed lines of one component for one reason.
 type missedGroup struct {
 	component int
@@ -118,14 +131,7 @@ func writeExplanationText(w *bufio.Writer, r *plan.Result, e *plan.Explanation) 
 	w.WriteString("\ncommissions\n")
 	var total dec.D
 	for c := range p.Components {
-		var lines []*plan.Line
-		var sub dec.D
-		for i := range e.Lines {
-			if e.Lines[i].Component == c {
-				lines = append(lines, &e.Lines[i])
-				sub += e.Lines[i].Amount
-			}
-		}
+		lines, sub := componentLines(e, c)
 		total += sub
 		fmt.Fprintf(w, "  %s: %s (%s)\n", p.Components[c].Name, money(sub), plural(len(lines), "line"))
 		writeAligned(w, nil, lineRows(r, lines), numericLineColumn)
@@ -246,14 +252,7 @@ func writeExplanationJSON(w *bufio.Writer, r *plan.Result, e *plan.Explanation) 
 	b = append(b, `],"components":[`...)
 	var total dec.D
 	for c := range p.Components {
-		var lines []*plan.Line
-		var sub dec.D
-		for i := range e.Lines {
-			if e.Lines[i].Component == c {
-				lines = append(lines, &e.Lines[i])
-				sub += e.Lines[i].Amount
-			}
-		}
+		lines, sub := componentLines(e, c)
 		total += sub
 		if c > 0 {
 			b = append(b, ',')

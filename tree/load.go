@@ -6,6 +6,7 @@ import (
 	"io"
 	"math"
 	"os"
+	"slices"
 
 	"github.com/compplan/compplan/tree/dec"
 )
@@ -18,9 +19,12 @@ const (
 	mJoined
 	mAmount
 	mVolume
+	mType
+	mRank
+	mTerminated
 )
 
-var memberColumns = []string{"id", "sponsor_id", "name", "joined", "amount", "volume"}
+var memberColumns = []string{"id", "sponsor_id", "name", "joined", "amount", "volume", "type", "rank", "terminated"}
 
 // Sales file columns.
 const (
@@ -30,9 +34,11 @@ const (
 	sOrder
 	sDate
 	sType
+	sQV
+	sCV
 )
 
-var salesColumns = []string{"member_id", "amount", "volume", "order_id", "date", "type"}
+var salesColumns = []string{"member_id", "amount", "volume", "order_id", "date", "type", "qv", "cv"}
 
 // ReadMembers reads a members CSV (see README: id, sponsor_id, name, joined,
 // and optionally amount and volume for sales carried in the same file),
@@ -136,6 +142,9 @@ func ReadMembers(r io.Reader, name string) (*Data, error) {
 			}
 		}
 		o.joined = append(o.joined, j)
+		if err := o.readOptional(c, col, k); err != nil {
+			return fail(err)
+		}
 		if col[mAmount] >= 0 && len(c.fields[col[mAmount]]) > 0 {
 			if err := c.sale(&d.Sales, k, col[mAmount], col[mVolume], -1, d.KeepOrderIDs); err != nil {
 				return fail(err)
@@ -201,23 +210,40 @@ func (c *csvReader) sale(s *Sales, m int32, amountCol, volumeCol, orderCol int, 
 // saleValues reads the amount and volume fields of the current record,
 // adds them to s's totals and returns the volume.
 func (c *csvReader) saleValues(s *Sales, amountCol, volumeCol int) (dec.D, error) {
-	amount, err := c.decimal(amountCol, "amount")
+	amount, volume, err := c.amountVolume(amountCol, volumeCol)
 	if err != nil {
 		return 0, err
 	}
-	volume := amount
-	if volumeCol >= 0 && len(c.fields[volumeCol]) > 0 {
-		if volume, err = c.decimal(volumeCol, "volume"); err != nil {
-			return 0, err
-		}
+	return volume, c.addTotals(s, amount, volume)
+}
+
+// amountVolume reads the amount and the volume (the amount when empty).
+func (c *csvReader) amountVolume(amountCol, volumeCol int) (amount, volume dec.D, err error) {
+	if amount, err = c.decimal(amountCol, "amount"); err != nil {
+		return 0, 0, err
 	}
+	volume, err = c.optionalDecimal(volumeCol, "volume", amount)
+	return amount, volume, err
+}
+
+// addTotals adds a sale's amount and commissionable volume to s's totals.
+func (c *csvReader) addTotals(s *Sales, amount, volume dec.D) error {
 	var over1, over2 bool
 	s.Amount, over1 = dec.Add(s.Amount, amount)
 	s.TotalVolume, over2 = dec.Add(s.TotalVolume, volume)
 	if over1 || over2 {
-		return 0, c.errorf(c.recLine, 0, "total sales are too large for compplan's exact decimals (at most %s)", dec.Max)
+		return c.errorf(c.recLine, 0, "total sales are too large for compplan's exact decimals (at most %s)", dec.Max)
 	}
-	return volume, nil
+	return nil
+}
+
+// optionalDecimal parses field k (a column that may be absent, k < 0, or
+// empty) as a non-negative decimal, or returns def.
+func (c *csvReader) optionalDecimal(k int, column string, def dec.D) (dec.D, error) {
+	if k < 0 || len(c.fields[k]) == 0 {
+		return def, nil
+	}
+	return c.decimal(k, column)
 }
 
 // decimal parses field k as a non-negative decimal.
@@ -330,4 +356,45 @@ func FormatDate(days int32) string {
 		y++
 	}
 	return fmt.Sprintf("%04d-%02d-%02d", y, m, d)
+}
+
+// readOptional reads member k's optional type, rank floor and termination
+// columns.
+func (o *Org) readOptional(c *csvReader, col []int, k int32) error {
+	if i := col[mType]; i >= 0 {
+		if o.customer == nil {
+			o.customer = make([]bool, k, cap(o.joined))
+		}
+		switch t := string(c.fields[i]); t {
+		case "", "distributor":
+			o.customer = append(o.customer, false)
+		case "customer":
+			o.customer = append(o.customer, true)
+		default:
+			return c.fieldError(i, "type", "%q is not a member type: use distributor (the default) or customer", t)
+		}
+	}
+	if i := col[mRank]; i >= 0 {
+		f := int32(-1)
+		if name := c.fields[i]; len(name) > 0 {
+			if o.customer != nil && o.customer[k] {
+				return c.fieldError(i, "rank", "customer %q has a rank: customers hold no rank", o.ids.get(k))
+			}
+			f = int32(slices.Index(o.floorNames, string(name)))
+			if f < 0 {
+				f = int32(len(o.floorNames))
+				o.floorNames = append(o.floorNames, string(name))
+				o.floorAt = append(o.floorAt, [2]int32{int32(c.lines[i]), int32(c.cols[i])})
+			}
+		}
+		o.floor = append(o.floor, f)
+	}
+	if i := col[mTerminated]; i >= 0 {
+		t, err := c.date(i, "terminated")
+		if err != nil {
+			return err
+		}
+		o.terminated = append(o.terminated, t)
+	}
+	return nil
 }

@@ -136,7 +136,7 @@ func (d *Data) parseSales(data []byte, name string, line int, col []int, width i
 			}
 			return c.fieldError(col[sMember], "member_id", "sale for unknown member %q: add the member to the members file or remove the sale", id)
 		}
-		if err := c.sale(s, m, col[sAmount], col[sVolume], col[sOrder], d.KeepOrderIDs); err != nil {
+		if err := c.fullSale(s, m, col, d.KeepOrderIDs); err != nil {
 			return err
 		}
 		if col[sDate] >= 0 {
@@ -214,4 +214,33 @@ func recordCut(b []byte) int {
 		}
 	}
 	return cut
+}
+
+// fullSale reads the current sales record of member m: amount, volume, qv,
+// cv, type and order id.
+func (c *csvReader) fullSale(s *Sales, m int32, col []int, keep bool) error {
+	amount, volume, err := c.amountVolume(col[sAmount], col[sVolume])
+	if err != nil {
+		return err
+	}
+	r := saleRow{member: m, hasQV: col[sQV] >= 0, hasType: col[sType] >= 0}
+	if r.qv, err = c.optionalDecimal(col[sQV], "qv", volume); err != nil {
+		return err
+	}
+	if r.cv, err = c.optionalDecimal(col[sCV], "cv", volume); err != nil {
+		return err
+	}
+	if err := c.addTotals(s, amount, r.cv); err != nil {
+		return err
+	}
+	if r.hasType {
+		r.typ = c.fields[col[sType]]
+	}
+	if col[sOrder] >= 0 {
+		r.order = c.fields[col[sOrder]]
+	}
+	if !s.addRow(r, keep) {
+		return c.errorf(c.recLine, 0, "more than 255 sale types, or order ids over 4 GiB, in one block")
+	}
+	return nil
 }

@@ -29,6 +29,13 @@ type Org struct {
 	sponsor []int32 // member number of the sponsor; -1 for a root
 	joined  []int32 // days since 1970-01-01, or NoDate
 
+	// Optional columns: nil when the file has none.
+	customer   []bool     // type customer
+	terminated []int32    // termination day, or NoDate
+	floor      []int32    // rank floor: index into floorNames, or -1
+	floorNames []string   // the rank names the floors use
+	floorAt    [][2]int32 // line and column where each floor name first appears
+
 	childStart []int32 // children of i are children[childStart[i]:childStart[i+1]]
 	children   []int32
 	topDown    []int32 // every member after its sponsor
@@ -71,6 +78,43 @@ func (o *Org) Sponsor(i int32) int32 { return o.sponsor[i] }
 
 // Sponsors returns the sponsor of every member (-1 for a root). Do not modify.
 func (o *Org) Sponsors() []int32 { return o.sponsor }
+
+// Customer reports whether member i is a retail customer (type customer).
+func (o *Org) Customer(i int32) bool { return o.customer != nil && o.customer[i] }
+
+// HasCustomers reports whether the members file has a type column.
+func (o *Org) HasCustomers() bool { return o.customer != nil }
+
+// Terminated returns the day member i was terminated, or NoDate.
+func (o *Org) Terminated(i int32) int32 {
+	if o.terminated == nil {
+		return NoDate
+	}
+	return o.terminated[i]
+}
+
+// Floor returns the name of member i's rank floor, or "".
+func (o *Org) Floor(i int32) string {
+	if o.floor == nil || o.floor[i] < 0 {
+		return ""
+	}
+	return o.floorNames[o.floor[i]]
+}
+
+// HasFloors reports whether the members file has a rank column.
+func (o *Org) HasFloors() bool { return o.floor != nil }
+
+// FloorNames returns the distinct rank floor names, with the line and
+// column where each first appears, for checking them against a plan.
+func (o *Org) FloorNames() ([]string, [][2]int32) { return o.floorNames, o.floorAt }
+
+// FloorIndex returns the index into FloorNames of member i's floor, or -1.
+func (o *Org) FloorIndex(i int32) int32 {
+	if o.floor == nil {
+		return -1
+	}
+	return o.floor[i]
+}
 
 // Joined returns the day member i joined (days since 1970-01-01), or NoDate.
 func (o *Org) Joined(i int32) int32 { return o.joined[i] }
@@ -168,12 +212,19 @@ type Sales struct {
 	TotalVolume dec.D
 }
 
-// SaleChunk is a run of sales: sale k is by member Member[k] with volume
-// Volume[k].
+// SaleChunk is a run of sales: sale k is by member Member[k] with
+// commissionable volume Volume[k] (the cv column, else volume, else
+// amount).
 type SaleChunk struct {
 	Member []int32
 	Volume []dec.D
-	orders strtab // order ids, only when Data.KeepOrderIDs was set
+	// QV is each sale's qualifying volume (the qv column, else as Volume);
+	// nil when it equals Volume throughout.
+	QV []dec.D
+	// Type indexes TypeNames for each sale; nil without a type column.
+	Type      []uint8
+	typeNames []string
+	orders    strtab // order ids, only when Data.KeepOrderIDs was set
 }
 
 // AppendOrderID appends sale k's order id to b (nothing when not kept).
@@ -212,20 +263,92 @@ func (s *Sales) Len() int {
 // add appends one sale to the last chunk, starting a new one when full.
 // order is its order id, kept when keep is set.
 func (s *Sales) add(m int32, v dec.D, order []byte, keep bool) bool {
+	return s.addRow(saleRow{member: m, cv: v, order: order}, keep)
+}
+
+// saleRow is one sale as read: cv is its commissionable volume (Volume),
+// qv its qualifying volume when the file has a qv column, typ its type
+// when the file has a type column.
+type saleRow struct {
+	member     int32
+	cv, qv     dec.D
+	hasQV      bool
+	typ, order []byte
+	hasType    bool
+}
+
+func (s *Sales) addRow(r saleRow, keep bool) bool {
 	const size = 1 << 16
 	if n := len(s.Chunks); n == 0 || len(s.Chunks[n-1].Member) == cap(s.Chunks[n-1].Member) {
 		s.Chunks = append(s.Chunks, SaleChunk{Member: make([]int32, 0, size), Volume: make([]dec.D, 0, size)})
 	}
 	c := &s.Chunks[len(s.Chunks)-1]
-	c.Member = append(c.Member, m)
-	c.Volume = append(c.Volume, v)
+	k := len(c.Member)
+	c.Member = append(c.Member, r.member)
+	c.Volume = append(c.Volume, r.cv)
+	if r.hasQV {
+		if c.QV == nil {
+			c.QV = slices.Clone(c.Volume[:k]) // earlier sales: qv = cv
+		}
+		c.QV = append(c.QV, r.qv)
+	} else if c.QV != nil {
+		c.QV = append(c.QV, r.cv)
+	}
+	if r.hasType {
+		if c.Type == nil {
+			c.Type = make([]uint8, k, cap(c.Member))
+		}
+		t := slices.Index(c.typeNames, string(r.typ))
+		if t < 0 {
+			if len(c.typeNames) == 255 {
+				return false
+			}
+			t = len(c.typeNames)
+			c.typeNames = append(c.typeNames, string(r.typ))
+		}
+		c.Type = append(c.Type, uint8(t))
+	} else if c.Type != nil {
+		c.Type = append(c.Type, c.emptyType())
+	}
 	if keep {
 		if c.orders.off == nil {
 			c.orders = newStrtab()
+			for range k {
+				c.orders.add(nil)
+			}
 		}
-		return c.orders.add(order)
+		return c.orders.add(r.order)
 	}
 	return true
+}
+
+// emptyType is the index of the empty type name, added if needed.
+func (c *SaleChunk) emptyType() uint8 {
+	t := slices.Index(c.typeNames, "")
+	if t < 0 {
+		t = len(c.typeNames)
+		c.typeNames = append(c.typeNames, "")
+	}
+	return uint8(t)
+}
+
+// TypeOf returns sale k's type ("" when not given).
+func (c *SaleChunk) TypeOf(k int) string {
+	if c.Type == nil {
+		return ""
+	}
+	return c.typeNames[c.Type[k]]
+}
+
+// TypeNames returns the types used in this chunk: Type[k] indexes it.
+func (c *SaleChunk) TypeNames() []string { return c.typeNames }
+
+// QVOf returns sale k's qualifying volume.
+func (c *SaleChunk) QVOf(k int) dec.D {
+	if c.QV == nil {
+		return c.Volume[k]
+	}
+	return c.QV[k]
 }
 
 // merge adds t's sales after s's.
@@ -326,12 +449,17 @@ func (o *Org) cycleError(file string, lines []int32) error {
 		Msg: fmt.Sprintf("sponsor cycle of %d members: %s; every line of sponsors must end at a member with an empty sponsor_id", len(cycle), b.String())}
 }
 
-// PersonalVolume returns each member's PV: the sum of their sales' volume.
+// PersonalVolume returns each member's PV: the sum of their sales'
+// qualifying volume.
 func PersonalVolume(o *Org, s *Sales) ([]dec.D, error) {
 	pv := make([]dec.D, o.Len())
 	for _, c := range s.Chunks {
+		qv := c.QV
+		if qv == nil {
+			qv = c.Volume
+		}
 		for k, m := range c.Member {
-			v, over := dec.Add(pv[m], c.Volume[k])
+			v, over := dec.Add(pv[m], qv[k])
 			if over {
 				return nil, fmt.Errorf("personal volume of member %s is too large for compplan's exact decimals", o.ID(m))
 			}

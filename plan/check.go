@@ -108,10 +108,15 @@ func (r *Rank) implies(h *Rank) bool {
 			return false
 		}
 	}
-	if h.Legs.Count > 0 && (r.Legs.Count < h.Legs.Count || r.Legs.Rank < h.Legs.Rank) {
-		return false
+	if h.Legs.Count > 0 {
+		if r.Legs.Count < h.Legs.Count || (r.Legs.Rank < 0) != (h.Legs.Rank < 0) {
+			return false
+		}
+		if (h.Legs.Rank >= 0 && r.Legs.Rank < h.Legs.Rank) || (h.Legs.Rank < 0 && r.Legs.GV < h.Legs.GV) {
+			return false
+		}
 	}
-	return true
+	return r.Customers >= h.Customers && r.SponsoredActive >= h.SponsoredActive
 }
 
 // Describe writes a rank's requirements in words.
@@ -127,8 +132,17 @@ func (r *Rank) Describe(p *Plan) string {
 		}
 		parts = append(parts, s)
 	}
-	if r.Legs.Count > 0 {
+	switch {
+	case r.Legs.Count > 0 && r.Legs.Rank >= 0:
 		parts = append(parts, fmt.Sprintf("%d legs with %s or higher", r.Legs.Count, p.Ranks[r.Legs.Rank].Name))
+	case r.Legs.Count > 0:
+		parts = append(parts, fmt.Sprintf("%d legs with a volume of %s or more", r.Legs.Count, r.Legs.GV))
+	}
+	if r.Customers > 0 {
+		parts = append(parts, fmt.Sprintf("%d personally sponsored customers with a sale", r.Customers))
+	}
+	if r.SponsoredActive > 0 {
+		parts = append(parts, fmt.Sprintf("%d personally sponsored active distributors", r.SponsoredActive))
 	}
 	if len(parts) == 0 {
 		return "no requirements"

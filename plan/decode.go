@@ -200,7 +200,7 @@ func (d *decoder) rankNames() []string {
 }
 
 func (d *decoder) plan(root *yaml.Node) (*Plan, error) {
-	f, err := d.fields(root, "the plan", "name", "currency", "rounding", "active", "ranks", "components")
+	f, err := d.fields(root, "the plan", "name", "currency", "rounding", "active", "ranks", "components", "non_commissionable", "min_payout")
 	if err != nil {
 		return nil, err
 	}
@@ -251,6 +251,33 @@ func (d *decoder) plan(root *yaml.Node) (*Plan, error) {
 			return nil, err
 		}
 	}
+	if n := f["non_commissionable"]; n != nil {
+		if n.Kind != yaml.SequenceNode {
+			return nil, d.errf(n, "non_commissionable must be a list of sale types, e.g. [sample, starter-kit], not %s", kindName(n))
+		}
+		for _, t := range n.Content {
+			name, err := d.str(t, "a non_commissionable sale type")
+			if err != nil {
+				return nil, err
+			}
+			if slices.Contains(p.NonCommissionable, name) {
+				return nil, d.errf(t, "sale type %q is listed twice", name)
+			}
+			p.NonCommissionable = append(p.NonCommissionable, name)
+		}
+	}
+	if n := f["min_payout"]; n != nil {
+		if p.MinPayout.Value, err = d.volume(n, "min_payout"); err != nil {
+			return nil, err
+		}
+		if p.MinPayout.Value <= 0 {
+			return nil, d.errf(n, "min_payout must be above 0: leave it out to pay every amount")
+		}
+		if dec.Round(p.MinPayout.Value, p.Digits, dec.Down) != p.MinPayout.Value {
+			return nil, d.errf(n, "min_payout %s has more decimals than %s's %d", p.MinPayout.Value, p.Currency, p.Digits)
+		}
+		p.MinPayout.Set = true
+	}
 	if err := d.components(f["components"]); err != nil {
 		return nil, err
 	}
@@ -264,7 +291,7 @@ func (d *decoder) ranks(n *yaml.Node) error {
 	// Names first, so a legs rule may name any rank.
 	fs := make([]map[string]*yaml.Node, len(n.Content))
 	for i, rn := range n.Content {
-		f, err := d.fields(rn, "a rank", "name", "pv", "gv", "max_leg", "legs")
+		f, err := d.fields(rn, "a rank", "name", "pv", "gv", "max_leg", "legs", "customers", "sponsored_active")
 		if err != nil {
 			return err
 		}
@@ -308,17 +335,34 @@ func (d *decoder) ranks(n *yaml.Node) error {
 			}
 		}
 		if v := f["legs"]; v != nil {
-			lf, err := d.fields(v, "legs", "count", "rank")
+			lf, err := d.fields(v, "legs", "count", "rank", "gv")
 			if err != nil {
 				return err
 			}
-			if lf["count"] == nil || lf["rank"] == nil {
-				return d.errf(v, "legs needs count and rank, e.g. {count: 2, rank: Bronze}")
+			if lf["count"] == nil || (lf["rank"] == nil) == (lf["gv"] == nil) {
+				return d.errf(v, "legs needs count and either rank or gv, e.g. {count: 2, rank: Bronze} or {count: 2, gv: 500}")
 			}
 			if r.Legs.Count, err = d.count(lf["count"], "legs count"); err != nil {
 				return err
 			}
-			if r.Legs.Rank, err = d.rankIndex(lf["rank"], "legs rank"); err != nil {
+			if lf["rank"] != nil {
+				if r.Legs.Rank, err = d.rankIndex(lf["rank"], "legs rank"); err != nil {
+					return err
+				}
+			} else {
+				r.Legs.Rank = -1
+				if r.Legs.GV, err = d.volume(lf["gv"], "legs gv"); err != nil {
+					return err
+				}
+			}
+		}
+		if v := f["customers"]; v != nil {
+			if r.Customers, err = d.count(v, "customers"); err != nil {
+				return err
+			}
+		}
+		if v := f["sponsored_active"]; v != nil {
+			if r.SponsoredActive, err = d.count(v, "sponsored_active"); err != nil {
 				return err
 			}
 		}

@@ -44,7 +44,7 @@ components:
 		t.Errorf("plan header = %+v", p)
 	}
 	s := p.Ranks[2]
-	if s.PV.Set || !s.GV.Set || s.GV.Value != dec.FromInt(3000) || s.MaxLeg != dec.RateOne/2 || s.Legs != (LegRule{2, 1}) {
+	if s.PV.Set || !s.GV.Set || s.GV.Value != dec.FromInt(3000) || s.MaxLeg != dec.RateOne/2 || s.Legs != (LegRule{Count: 2, Rank: 1}) {
 		t.Errorf("Silver = %+v", s)
 	}
 	u := p.Components[1]

@@ -5,12 +5,14 @@ import (
 )
 
 type yamlPlan struct {
-	Name       string          `yaml:"name"`
-	Currency   string          `yaml:"currency"`
-	Rounding   string          `yaml:"rounding"`
-	Active     *yamlActive     `yaml:"active,omitempty"`
-	Ranks      []yamlRank      `yaml:"ranks,omitempty"`
-	Components []yamlComponent `yaml:"components"`
+	Name              string          `yaml:"name"`
+	Currency          string          `yaml:"currency"`
+	Rounding          string          `yaml:"rounding"`
+	Active            *yamlActive     `yaml:"active,omitempty"`
+	NonCommissionable []string        `yaml:"non_commissionable,omitempty,flow"`
+	MinPayout         string          `yaml:"min_payout,omitempty"`
+	Ranks             []yamlRank      `yaml:"ranks,omitempty"`
+	Components        []yamlComponent `yaml:"components"`
 }
 
 type yamlActive struct {
@@ -18,16 +20,19 @@ type yamlActive struct {
 }
 
 type yamlRank struct {
-	Name   string    `yaml:"name"`
-	PV     string    `yaml:"pv,omitempty"`
-	GV     string    `yaml:"gv,omitempty"`
-	MaxLeg string    `yaml:"max_leg,omitempty"`
-	Legs   *yamlLegs `yaml:"legs,omitempty"`
+	Name            string    `yaml:"name"`
+	PV              string    `yaml:"pv,omitempty"`
+	GV              string    `yaml:"gv,omitempty"`
+	MaxLeg          string    `yaml:"max_leg,omitempty"`
+	Legs            *yamlLegs `yaml:"legs,omitempty"`
+	Customers       int       `yaml:"customers,omitempty"`
+	SponsoredActive int       `yaml:"sponsored_active,omitempty"`
 }
 
 type yamlLegs struct {
 	Count int    `yaml:"count"`
-	Rank  string `yaml:"rank"`
+	Rank  string `yaml:"rank,omitempty"`
+	GV    string `yaml:"gv,omitempty"`
 }
 
 type yamlComponent struct {
@@ -42,7 +47,10 @@ type yamlComponent struct {
 // YAML writes the plan in its canonical form: every default spelled out,
 // rates as percentages. Decoding it gives the same plan.
 func (p *Plan) YAML() []byte {
-	y := yamlPlan{Name: p.Name, Currency: p.Currency, Rounding: p.Rounding.String()}
+	y := yamlPlan{Name: p.Name, Currency: p.Currency, Rounding: p.Rounding.String(), NonCommissionable: p.NonCommissionable}
+	if p.MinPayout.Set {
+		y.MinPayout = p.MinPayout.Value.String()
+	}
 	if p.HasActive {
 		y.Active = &yamlActive{PV: p.ActivePV.String()}
 	}
@@ -58,8 +66,14 @@ func (p *Plan) YAML() []byte {
 			yr.MaxLeg = r.MaxLeg.String()
 		}
 		if r.Legs.Count > 0 {
-			yr.Legs = &yamlLegs{Count: r.Legs.Count, Rank: p.Ranks[r.Legs.Rank].Name}
+			yr.Legs = &yamlLegs{Count: r.Legs.Count}
+			if r.Legs.Rank >= 0 {
+				yr.Legs.Rank = p.Ranks[r.Legs.Rank].Name
+			} else {
+				yr.Legs.GV = r.Legs.GV.String()
+			}
 		}
+		yr.Customers, yr.SponsoredActive = r.Customers, r.SponsoredActive
 		y.Ranks = append(y.Ranks, yr)
 	}
 	for _, c := range p.Components {

@@ -22,7 +22,18 @@ type Result struct {
 	Data *tree.Data // what the result was computed from
 
 	PV, GV []dec.D
-	Rank   []int16 // index into Plan.Ranks, or NoRank
+	Rank   []int16 // paid-as rank: index into Plan.Ranks, or NoRank
+	// Qualified is the rank each member qualified for; Rank is the higher
+	// of it and their rank floor.
+	Qualified []int16
+	// Terminated marks terminated members (nil: nobody is).
+	Terminated []bool
+	// Held is, with a minimum payout, what each member earned but is not
+	// paid this run (nil without one); HeldTotal their sum. Payout is what
+	// the components paid less HeldTotal.
+	Held      []dec.D
+	HeldTotal dec.D
+	facts     *rankFacts
 	// SubtreeRank is the highest paid-as rank in each member's subtree,
 	// them included (what a legs requirement looks at).
 	SubtreeRank []int16
@@ -40,18 +51,21 @@ type Result struct {
 }
 
 // Personal is member m's personal commission: the sum of personal components.
-func (r *Result) Personal(m int32) dec.D { return r.sum(m, true) }
+func (r *Result) Personal(m int32) dec.D { return r.sum(m, (*Component).Personal) }
 
-// Team is member m's team commission: every component that is not personal.
-func (r *Result) Team(m int32) dec.D { return r.sum(m, false) }
+// Team is member m's team commission: every component that is neither
+// personal nor the adjustments.
+func (r *Result) Team(m int32) dec.D { return r.sum(m, (*Component).Team) }
 
-// Total is member m's total commission.
-func (r *Result) Total(m int32) dec.D { return r.Personal(m) + r.Team(m) }
+// Total is member m's total: every component, adjustments included.
+func (r *Result) Total(m int32) dec.D {
+	return r.sum(m, func(*Component) bool { return true })
+}
 
-func (r *Result) sum(m int32, personal bool) dec.D {
+func (r *Result) sum(m int32, which func(*Component) bool) dec.D {
 	var s dec.D
 	for c := range r.Plan.Components {
-		if r.Plan.Components[c].Personal() == personal {
+		if which(&r.Plan.Components[c]) {
 			s += r.Earned[c][m]
 		}
 	}
@@ -65,6 +79,14 @@ func (r *Result) PayoutPct() (pct dec.D, ok bool) {
 		return 0, false
 	}
 	return dec.Percent(r.Payout, r.SalesAmount), true
+}
+
+// QualifiedName is member m's qualified rank name, or "" without one.
+func (r *Result) QualifiedName(m int32) string {
+	if r.Qualified[m] == NoRank {
+		return ""
+	}
+	return r.Plan.Ranks[r.Qualified[m]].Name
 }
 
 // RankName is member m's paid-as rank name, or "" without one.
@@ -83,8 +105,12 @@ type run struct {
 	pv, gv []dec.D
 	rank   []int16
 	active []bool
-	// activeUp[m] is m's nearest active upline, or -1: computed on first use.
-	activeUp []int32
+	// activeUp[m] is m's nearest upline eligible to earn, distUp[m] the
+	// nearest distributor upline, or -1: computed on first use.
+	activeUp, distUp []int32
+	// terminated (nil: nobody) and eligible: active and not terminated.
+	terminated, eligible []bool
+	adjustments          []tree.Adjustment
 	// depth[m] is m's distance from their root: computed on first use.
 	depth []int32
 }
@@ -101,6 +127,8 @@ func (c *Component) family() family {
 		return personal{c}
 	case TypeUnilevel:
 		return unilevel{c}
+	case TypeAdjustment:
+		return adjustment{}
 	}
 	panic("plan: unknown component type " + c.Type) // Decode admits no other
 }
@@ -206,7 +234,16 @@ func ComputeWith(p *Plan, d *tree.Data, opts Options) (*Result, error) {
 	if phase == nil {
 		phase = func(string) {}
 	}
-	pv, err := tree.PersonalVolume(o, &d.Sales)
+	floor, err := floorRanks(p, o)
+	if err != nil {
+		return nil, err
+	}
+	if p, err = withAdjustments(p, d); err != nil {
+		return nil, err
+	}
+	dist := nearestDistributors(o)
+	sales := &tree.Sales{Chunks: effectiveSales(p, &d.Sales, dist)}
+	pv, err := tree.PersonalVolume(o, sales)
 	if err != nil {
 		return nil, err
 	}
@@ -215,18 +252,21 @@ func ComputeWith(p *Plan, d *tree.Data, opts Options) (*Result, error) {
 		return nil, err
 	}
 	phase("volumes")
-	r := &run{plan: p, org: o, sales: saleSeq{chunks: d.Sales.Chunks}, pv: pv, gv: gv}
+	r := &run{plan: p, org: o, sales: saleSeq{chunks: sales.Chunks}, pv: pv, gv: gv, adjustments: d.Adjustments}
 	if opts.Lines != nil {
-		r.sales = canonicalSeq(o, &d.Sales)
+		r.sales = canonicalSeq(o, sales)
 		phase("order sales for lines")
 	}
-	r.active = activity(p, pv)
+	r.activity()
 	r.activeUplines() // before components may run in parallel
-	var best []int16
-	r.rank, best = paidAsRanks(p, o, pv, gv)
+	r.nonCustomerUplines()
+	f := &rankFacts{org: o, pv: pv, gv: gv, buyer: buyers(o, &d.Sales), activeDist: r.eligible}
+	var qualified []int16
+	r.rank, qualified = paidAsRanks(p, f, floor)
 	phase("ranks")
 	res := &Result{
-		Plan: p, Org: o, Data: d, PV: pv, GV: gv, Rank: r.rank, SubtreeRank: best, Active: r.active,
+		Plan: p, Org: o, Data: d, PV: pv, GV: gv, Rank: r.rank, Qualified: qualified, SubtreeRank: f.best,
+		Active: r.active, Terminated: r.terminated, facts: f,
 		Sales: d.Sales.Len(), SalesAmount: d.Sales.Amount, Volume: d.Sales.TotalVolume,
 		Earned:   make([][]dec.D, len(p.Components)),
 		Paid:     make([]dec.D, len(p.Components)),
@@ -241,6 +281,8 @@ func ComputeWith(p *Plan, d *tree.Data, opts Options) (*Result, error) {
 		res.Payout += post.paid
 		phase("component " + p.Components[c].Name)
 	}
+	res.Held, res.HeldTotal = held(p, res)
+	res.Payout -= res.HeldTotal
 	return res, nil
 }
 
@@ -254,7 +296,7 @@ func (r *run) payComponent(c int, res *Result, sink func(*Result, *Line) error) 
 		return &poster{comp: c, digits: p.Digits, rounding: p.Rounding, earned: make([]dec.D, r.org.Len()), sink: sink, res: res}
 	}
 	workers := min(runtime.GOMAXPROCS(0), len(r.sales.chunks))
-	if sink != nil || workers < 2 || r.sales.Len() < parallelSales {
+	if sink != nil || workers < 2 || r.sales.Len() < parallelSales || p.Components[c].Type == TypeAdjustment {
 		post := newPoster()
 		p.Components[c].family().pay(r, post)
 		return post, post.err
@@ -310,21 +352,31 @@ func checkRange(p *Plan, s *tree.Sales) error {
 	return nil
 }
 
-// activity says who is active: PV at least the plan's active pv.
-func activity(p *Plan, pv []dec.D) []bool {
-	a := make([]bool, len(pv))
-	for m, v := range pv {
-		a[m] = !p.HasActive || v >= p.ActivePV
+// activity says who is active (a distributor whose PV is at least the
+// plan's active pv; customers never are), who is terminated, and who is
+// eligible to earn: active and not terminated.
+func (r *run) activity() {
+	p, o := r.plan, r.org
+	n := o.Len()
+	r.active, r.eligible = make([]bool, n), make([]bool, n)
+	for m, v := range r.pv {
+		r.active[m] = !o.Customer(int32(m)) && (!p.HasActive || v >= p.ActivePV)
+		r.eligible[m] = r.active[m]
 	}
-	return a
+	for m := range n {
+		if o.Terminated(int32(m)) != tree.NoDate {
+			if r.terminated == nil {
+				r.terminated = make([]bool, n)
+			}
+			r.terminated[m] = true
+			r.eligible[m] = false
+		}
+	}
 }
 
-// activeUplines returns each member's nearest active upline (or -1),
-// computed once top-down.
-func (r *run) activeUplines() []int32 {
-	if r.activeUp != nil {
-		return r.activeUp
-	}
+// uplines returns, for each member, the nearest upline for which keep
+// holds (or -1), computed top-down.
+func (r *run) uplines(keep func(int32) bool) []int32 {
 	up := make([]int32, r.org.Len())
 	sp := r.org.Sponsors()
 	for _, m := range r.org.TopDown() {
@@ -332,14 +384,41 @@ func (r *run) activeUplines() []int32 {
 		switch {
 		case s < 0:
 			up[m] = -1
-		case r.active[s]:
+		case keep(s):
 			up[m] = s
 		default:
 			up[m] = up[s]
 		}
 	}
-	r.activeUp = up
 	return up
+}
+
+// activeUplines returns each member's nearest upline eligible to earn: what
+// dynamic compression counts. Computed once.
+func (r *run) activeUplines() []int32 {
+	if r.activeUp == nil {
+		r.activeUp = r.uplines(func(m int32) bool { return r.eligible[m] })
+	}
+	return r.activeUp
+}
+
+// nonCustomerUplines returns each member's nearest distributor upline: what
+// every level count counts (customers are skipped). Computed once; without
+// customers it is the sponsor.
+func (r *run) nonCustomerUplines() []int32 {
+	if r.distUp == nil {
+		if !r.org.HasCustomers() {
+			r.distUp = r.org.Sponsors()
+		} else {
+			r.distUp = r.uplines(func(m int32) bool { return !r.org.Customer(m) })
+		}
+	}
+	return r.distUp
+}
+
+// earns reports whether member m may earn: not terminated, not a customer.
+func (r *run) earns(m int32) bool {
+	return !r.org.Customer(m) && (r.terminated == nil || !r.terminated[m])
 }
 
 // depths returns each member's distance from their root, computed once.

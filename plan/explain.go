@@ -43,45 +43,18 @@ type Explanation struct {
 	Lines, Missed []Line
 }
 
-// CheckRanks checks every rank's requirements for member m, highest first.
+// CheckRanks checks every rank's requirements for member m, highest first,
+// with the same function that decided the ranks.
 func (r *Result) CheckRanks(m int32) []RankCheck {
 	p := r.Plan
-	kids := r.Org.Children(m)
 	var out []RankCheck
 	for i := len(p.Ranks) - 1; i >= 0; i-- {
 		rk := &p.Ranks[i]
-		c := RankCheck{Rank: i}
-		if rk.PV.Set {
-			c.Requirements = append(c.Requirements, Requirement{"pv", rk.PV.Value.String(), r.PV[m].String(), r.PV[m] >= rk.PV.Value})
-		}
-		if rk.GV.Set {
-			if rk.MaxLeg == 0 {
-				c.Requirements = append(c.Requirements, Requirement{"gv", rk.GV.Value.String(), r.GV[m].String(), r.GV[m] >= rk.GV.Value})
-			} else {
-				legCap := rk.legCap()
-				q := r.PV[m]
-				for _, k := range kids {
-					q += min(r.GV[k], legCap)
-				}
-				c.Requirements = append(c.Requirements, Requirement{"qualifying gv",
-					fmt.Sprintf("%s, each leg counting at most %s", rk.GV.Value, legCap),
-					fmt.Sprintf("%s (gv %s)", q, r.GV[m]), q >= rk.GV.Value})
-			}
-		}
-		if rk.Legs.Count > 0 {
-			n := 0
-			for _, k := range kids {
-				if r.SubtreeRank[k] >= int16(rk.Legs.Rank) {
-					n++
-				}
-			}
-			c.Requirements = append(c.Requirements, Requirement{"legs",
-				fmt.Sprintf("%d legs with %s or higher", rk.Legs.Count, p.Ranks[rk.Legs.Rank].Name),
-				fmt.Sprint(n), n >= rk.Legs.Count})
-		}
-		c.Holds = true
-		for _, q := range c.Requirements {
-			c.Holds = c.Holds && q.Met
+		var res [6]reqResult
+		ok, n := rk.evaluate(i, r.facts, m, true, &res)
+		c := RankCheck{Rank: i, Holds: ok && !r.Org.Customer(m)}
+		for _, q := range res[:n] {
+			c.Requirements = append(c.Requirements, rk.requirement(p, i, r.facts, m, q))
 		}
 		out = append(out, c)
 	}

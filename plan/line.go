@@ -15,11 +15,13 @@ type Reason uint8
 
 // Reasons for a line.
 const (
-	Paid       Reason = iota // paid to the earner
-	Inactive                 // breakage: the member at this level is inactive
-	RankLevels               // breakage: the member's rank is paid on fewer levels
-	NoRankHeld               // breakage: the member holds no rank and the plan pays by rank
-	AboveTop                 // breakage: the level is above the top of the tree
+	Paid          Reason = iota // paid to the earner
+	Inactive                    // breakage: the member at this level is inactive
+	RankLevels                  // breakage: the member's rank is paid on fewer levels
+	NoRankHeld                  // breakage: the member holds no rank and the plan pays by rank
+	AboveTop                    // breakage: the level is above the top of the tree
+	Terminated                  // breakage: the member is terminated
+	NoDistributor               // breakage: a customer's sale with no distributor above them
 )
 
 // SaleRef names one sale: Data.Sales.Chunks[Chunk], entry K.
@@ -41,6 +43,9 @@ type Line struct {
 	Reason    Reason
 	Skipped   int32 // with compression, the first member compressed past, or -1
 	SkippedN  int   // how many members were compressed past
+	// Text is an adjustment's reason; Sale is {-1, -1} for a line that
+	// comes from no sale.
+	Text string
 }
 
 // Note says in words why the line is unusual; "" for a plain paid line.
@@ -76,6 +81,17 @@ func (l *Line) AppendNote(b []byte, r *Result) []byte {
 		return append(b, " holds no rank"...)
 	case AboveTop:
 		return append(b, "breakage: above the top of the tree"...)
+	case Terminated:
+		b = append(b, "breakage: "...)
+		b = r.Org.AppendID(b, l.Upline)
+		return append(b, " is terminated"...)
+	case NoDistributor:
+		b = append(b, "breakage: customer "...)
+		b = r.Org.AppendID(b, l.Seller)
+		return append(b, " has no distributor above them"...)
+	}
+	if l.Text != "" {
+		return append(b, l.Text...)
 	}
 	if l.SkippedN > 0 {
 		b = append(b, "compressed past "...)

@@ -24,6 +24,11 @@ type Plan struct {
 	ActivePV   dec.D
 	Ranks      []Rank
 	Components []Component
+	// NonCommissionable lists sale types that count for QV but pay nothing.
+	NonCommissionable []string
+	// MinPayout: a member whose total is above 0 but below it is paid
+	// nothing this run; the amount is held.
+	MinPayout Min
 }
 
 // Rank is one rank and its requirements. A rank without requirements always
@@ -36,8 +41,14 @@ type Rank struct {
 	// MaxLeg × GV.Value; 0 means no cap.
 	MaxLeg dec.Rate
 	// Legs requires Legs.Count personally sponsored members whose subtree
-	// holds a member of rank Legs.Rank or higher; Count 0 means none.
+	// holds a member of rank Legs.Rank or higher, or, in its gv form, whose
+	// leg volume is at least Legs.GV; Count 0 means none.
 	Legs LegRule
+	// Customers requires that many personally sponsored customers with a
+	// sale; SponsoredActive that many personally sponsored active
+	// distributors.
+	Customers       int
+	SponsoredActive int
 }
 
 // Min is an optional lower bound.
@@ -49,7 +60,8 @@ type Min struct {
 // LegRule is the legs requirement of a rank.
 type LegRule struct {
 	Count int
-	Rank  int // index into Plan.Ranks
+	Rank  int   // index into Plan.Ranks, or -1 in the gv form
+	GV    dec.D // the gv form: the volume a leg needs
 }
 
 // Compression says how a unilevel counts levels.
@@ -72,7 +84,13 @@ func (c Compression) String() string {
 const (
 	TypePersonal = "personal"
 	TypeUnilevel = "unilevel"
+	// TypeAdjustment is the component compplan adds for --adjustments; a
+	// plan cannot declare it.
+	TypeAdjustment = "adjustment"
 )
+
+// AdjustmentsName is the name of the adjustments component.
+const AdjustmentsName = "adjustments"
 
 // Component is one part of the plan. Which fields apply depends on Type.
 type Component struct {
@@ -90,6 +108,10 @@ type Component struct {
 
 // Personal reports whether the component counts as personal commission.
 func (c *Component) Personal() bool { return c.Type == TypePersonal }
+
+// Team reports whether the component counts as team commission: every
+// component that is neither personal nor the adjustments.
+func (c *Component) Team() bool { return c.Type != TypePersonal && c.Type != TypeAdjustment }
 
 // reservedColumns are the fixed output columns no component may be named.
 var reservedColumns = []string{"id", "name", "rank", "active", "pv", "gv", "personal", "team", "total"}

@@ -1,49 +1,180 @@
 package plan
 
 import (
+	"fmt"
+
 	"github.com/compplan/compplan/tree"
 	"github.com/compplan/compplan/tree/dec"
 )
 
-// paidAsRanks gives every member their paid-as rank in one bottom-up pass:
-// the highest rank whose own requirements all hold. A legs rule looks at the
-// highest paid-as rank in each personally sponsored member's subtree, which
-// the pass has computed by the time it reaches the sponsor.
-//
-// It returns the ranks and, for each member, the highest paid-as rank in
-// their subtree (them included).
-func paidAsRanks(p *Plan, o *tree.Org, pv, gv []dec.D) (rank, best []int16) {
+// rankFacts is what rank requirements look at.
+type rankFacts struct {
+	org    *tree.Org
+	pv, gv []dec.D
+	best   []int16 // highest paid-as rank in each member's subtree, them included
+	// buyer[m]: m is a customer with a sale; activeDist[m]: m is an active,
+	// not terminated distributor.
+	buyer, activeDist []bool
+	legCap            []dec.D // per rank: the most one leg counts (0: no cap)
+}
+
+// paidAsRanks gives every member their qualified and paid-as ranks in one
+// bottom-up pass. The qualified rank is the highest rank whose own
+// requirements all hold; the paid-as rank is the higher of it and the
+// member's rank floor (floor[m], NoRank for none). Customers hold no rank. A
+// legs rule looks at the highest paid-as rank in each personally sponsored
+// member's subtree, which the pass has computed by the time it reaches the
+// sponsor. It also fills f.best.
+func paidAsRanks(p *Plan, f *rankFacts, floor []int16) (paid, qualified []int16) {
+	o := f.org
 	n := o.Len()
-	rank = make([]int16, n)
-	best = make([]int16, n)
-	if len(p.Ranks) == 0 {
-		for m := range rank {
-			rank[m], best[m] = NoRank, NoRank
-		}
-		return rank, best
-	}
-	legCap := make([]dec.D, len(p.Ranks))
+	paid, qualified = make([]int16, n), make([]int16, n)
+	f.best = make([]int16, n)
+	f.legCap = make([]dec.D, len(p.Ranks))
 	for i := range p.Ranks {
-		legCap[i] = p.Ranks[i].legCap()
+		f.legCap[i] = p.Ranks[i].legCap()
 	}
 	td := o.TopDown()
 	for k := len(td) - 1; k >= 0; k-- {
 		m := td[k]
-		kids := o.Children(m)
-		rank[m] = NoRank
-		for i := len(p.Ranks) - 1; i >= 0; i-- {
-			if holds(&p.Ranks[i], legCap[i], pv, gv, best, m, kids) {
-				rank[m] = int16(i)
-				break
+		q := int16(NoRank)
+		if !o.Customer(m) {
+			var res [6]reqResult
+			for i := len(p.Ranks) - 1; i >= 0; i-- {
+				if ok, _ := p.Ranks[i].evaluate(i, f, m, false, &res); ok {
+					q = int16(i)
+					break
+				}
 			}
 		}
-		b := rank[m]
-		for _, c := range kids {
-			b = max(b, best[c])
+		qualified[m] = q
+		paid[m] = q
+		if floor != nil {
+			paid[m] = max(q, floor[m])
 		}
-		best[m] = b
+		b := paid[m]
+		for _, c := range o.Children(m) {
+			b = max(b, f.best[c])
+		}
+		f.best[m] = b
 	}
-	return rank, best
+	return paid, qualified
+}
+
+// reqKind names a rank requirement.
+type reqKind uint8
+
+const (
+	reqPV reqKind = iota
+	reqGV
+	reqQualifyingGV
+	reqLegs
+	reqCustomers
+	reqSponsoredActive
+)
+
+// reqResult is one requirement checked: what the member has, as a volume
+// (pv, gv) or a count (legs, customers, sponsored active), and whether it
+// is met.
+type reqResult struct {
+	kind reqKind
+	have dec.D
+	n    int
+	met  bool
+}
+
+// evaluate reports whether member m meets every requirement of rank rk
+// (index i). With all set it checks every requirement and records each in
+// out (res[:n]); without, it stops at the first that fails. This one
+// function decides ranks for the engine and for explain, which formats out.
+func (rk *Rank) evaluate(i int, f *rankFacts, m int32, all bool, out *[6]reqResult) (ok bool, n int) {
+	ok = true
+	add := func(r reqResult) bool {
+		out[n] = r
+		n++
+		ok = ok && r.met
+		return ok || all
+	}
+	kids := f.org.Children(m)
+	if rk.PV.Set && !add(reqResult{kind: reqPV, have: f.pv[m], met: f.pv[m] >= rk.PV.Value}) {
+		return false, n
+	}
+	if rk.GV.Set {
+		if rk.MaxLeg == 0 {
+			if !add(reqResult{kind: reqGV, have: f.gv[m], met: f.gv[m] >= rk.GV.Value}) {
+				return false, n
+			}
+		} else {
+			q := qualifyingGV(f.pv[m], f.gv, kids, f.legCap[i], rk.GV.Value, all)
+			if !add(reqResult{kind: reqQualifyingGV, have: q, met: q >= rk.GV.Value}) {
+				return false, n
+			}
+		}
+	}
+	if rk.Legs.Count > 0 {
+		legs := 0
+		for _, c := range kids {
+			if (rk.Legs.Rank >= 0 && f.best[c] >= int16(rk.Legs.Rank)) || (rk.Legs.Rank < 0 && f.gv[c] >= rk.Legs.GV) {
+				legs++
+			}
+		}
+		if !add(reqResult{kind: reqLegs, n: legs, met: legs >= rk.Legs.Count}) {
+			return false, n
+		}
+	}
+	if rk.Customers > 0 {
+		c := count(kids, f.buyer)
+		if !add(reqResult{kind: reqCustomers, n: c, met: c >= rk.Customers}) {
+			return false, n
+		}
+	}
+	if rk.SponsoredActive > 0 {
+		c := count(kids, f.activeDist)
+		if !add(reqResult{kind: reqSponsoredActive, n: c, met: c >= rk.SponsoredActive}) {
+			return false, n
+		}
+	}
+	return ok, n
+}
+
+// requirement writes a checked requirement in words.
+func (rk *Rank) requirement(p *Plan, i int, f *rankFacts, m int32, r reqResult) Requirement {
+	q := Requirement{Met: r.met, Have: fmt.Sprint(r.n)}
+	switch r.kind {
+	case reqPV:
+		q.What, q.Need, q.Have = "pv", rk.PV.Value.String(), r.have.String()
+	case reqGV:
+		q.What, q.Need, q.Have = "gv", rk.GV.Value.String(), r.have.String()
+	case reqQualifyingGV:
+		q.What = "qualifying gv"
+		q.Need = fmt.Sprintf("%s, each leg counting at most %s", rk.GV.Value, f.legCap[i])
+		q.Have = fmt.Sprintf("%s (gv %s)", r.have, f.gv[m])
+	case reqLegs:
+		q.What = "legs"
+		if rk.Legs.Rank >= 0 {
+			q.Need = fmt.Sprintf("%d legs with %s or higher", rk.Legs.Count, p.Ranks[rk.Legs.Rank].Name)
+		} else {
+			q.Need = fmt.Sprintf("%d legs with a volume of %s or more", rk.Legs.Count, rk.Legs.GV)
+		}
+	case reqCustomers:
+		q.What, q.Need = "customers", fmt.Sprintf("%d personally sponsored customers with a sale", rk.Customers)
+	case reqSponsoredActive:
+		q.What, q.Need = "sponsored active", fmt.Sprintf("%d personally sponsored active distributors", rk.SponsoredActive)
+	}
+	return q
+}
+
+func count(members []int32, yes []bool) int {
+	n := 0
+	if yes == nil {
+		return 0
+	}
+	for _, m := range members {
+		if yes[m] {
+			n++
+		}
+	}
+	return n
 }
 
 // legCap is the most one leg counts toward the qualifying GV: MaxLeg × the
@@ -55,40 +186,12 @@ func (r *Rank) legCap() dec.D {
 	return dec.MulRound(r.GV.Value, r.MaxLeg, dec.Scale, dec.Down)
 }
 
-// holds reports whether member m meets every requirement of rank r.
-func holds(r *Rank, legCap dec.D, pv, gv []dec.D, best []int16, m int32, kids []int32) bool {
-	if r.PV.Set && pv[m] < r.PV.Value {
-		return false
-	}
-	if r.GV.Set {
-		if r.MaxLeg == 0 {
-			if gv[m] < r.GV.Value {
-				return false
-			}
-		} else if qualifyingGV(pv[m], gv, kids, legCap, r.GV.Value) < r.GV.Value {
-			return false
-		}
-	}
-	if r.Legs.Count > 0 {
-		n := 0
-		for _, c := range kids {
-			if best[c] >= int16(r.Legs.Rank) {
-				n++
-			}
-		}
-		if n < r.Legs.Count {
-			return false
-		}
-	}
-	return true
-}
-
-// qualifyingGV is PV plus each leg's volume capped at legCap. It stops
-// adding once it reaches need (the answer only has to be compared to it).
-func qualifyingGV(pv dec.D, gv []dec.D, kids []int32, legCap, need dec.D) dec.D {
+// qualifyingGV is PV plus each leg's volume capped at legCap. Unless full is
+// set it stops adding once it reaches need (it only has to be compared).
+func qualifyingGV(pv dec.D, gv []dec.D, kids []int32, legCap, need dec.D, full bool) dec.D {
 	q := pv
 	for _, c := range kids {
-		if q >= need {
+		if q >= need && !full {
 			break
 		}
 		q += min(gv[c], legCap)

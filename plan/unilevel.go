@@ -13,12 +13,24 @@ func (f personal) pay(r *run, p *poster) {
 		for k, seller := range ch.Member {
 			v := ch.Volume[k]
 			amount := cache.get(p, v)[0]
+			earner := seller
+			if !r.earns(seller) {
+				earner = -1
+			}
 			if !p.detail() {
-				p.add(seller, amount)
+				p.add(earner, amount)
 				continue
 			}
-			p.post(Line{Earner: seller, Upline: seller, Seller: seller, Sale: r.sales.ref(c, k),
-				Base: v, Rate: rate, Amount: amount, Skipped: -1})
+			l := Line{Earner: earner, Upline: seller, Seller: seller, Sale: r.sales.ref(c, k),
+				Base: v, Rate: rate, Amount: amount, Skipped: -1}
+			switch {
+			case earner >= 0:
+			case r.org.Customer(seller):
+				l.Reason = NoDistributor
+			default:
+				l.Reason = Terminated
+			}
+			p.post(l)
 		}
 	}
 }
@@ -30,15 +42,16 @@ type unilevel struct{ c *Component }
 
 func (f unilevel) pay(r *run, p *poster) {
 	levels := f.c.Levels
-	up := r.org.Sponsors()
+	up := r.nonCustomerUplines()
 	if f.c.Compression == CompressDynamic {
 		up = r.activeUplines()
 	}
-	// paid[m] is the number of levels m is paid on: 0 when inactive.
+	// paid[m] is the number of levels m is paid on: 0 when inactive or
+	// terminated.
 	paid := make([]uint8, r.org.Len())
 	for m := range paid {
 		switch {
-		case !r.active[m]:
+		case !r.eligible[m]:
 		case f.c.PaidLevels == nil:
 			paid[m] = uint8(len(levels))
 		case r.rank[m] != NoRank:
@@ -82,6 +95,8 @@ func (f unilevel) line(r *run, l Line, below int32) Line {
 	case l.Earner >= 0:
 	case !r.active[u]:
 		l.Reason = Inactive
+	case !r.earns(u):
+		l.Reason = Terminated
 	case r.rank[u] == NoRank:
 		l.Reason = NoRankHeld
 	default:
@@ -91,6 +106,17 @@ func (f unilevel) line(r *run, l Line, below int32) Line {
 	l.Level = int(depth[l.Seller] - depth[u])
 	if gap := int(depth[below]-depth[u]) - 1; gap > 0 {
 		l.Skipped, l.SkippedN = r.org.Sponsor(below), gap
+		if r.org.HasCustomers() { // customers skipped do not count as compressed past
+			l.SkippedN = 0
+			for s := r.org.Sponsor(below); s != u; s = r.org.Sponsor(s) {
+				if !r.org.Customer(s) {
+					if l.SkippedN == 0 {
+						l.Skipped = s
+					}
+					l.SkippedN++
+				}
+			}
+		}
 	}
 	return l
 }

@@ -64,7 +64,7 @@ func ReadMembers(r io.Reader, name string) (*Data, error) {
 			rows = int(min(fi.Size()/32, math.MaxInt32))
 		}
 	}
-	o := &Org{ids: newStrtab(), names: newStrtab(), index: newIDIndex(rows),
+	o := &Org{file: name, ids: newStrtab(), names: newStrtab(), index: newIDIndex(rows),
 		joined: make([]int32, 0, rows)}
 	o.ids.off = make([]uint32, 1, rows+1)
 	o.ids.data = make([]byte, 0, rows*32/3)

@@ -23,6 +23,7 @@ const NoDate int32 = -1 << 31
 // Org is a set of members and their sponsor tree (several roots are
 // several organisations).
 type Org struct {
+	file    string // the members file, for errors found later
 	ids     strtab
 	names   strtab
 	index   idIndex
@@ -41,6 +42,9 @@ type Org struct {
 	topDown    []int32 // every member after its sponsor
 	byID       []int32 // member numbers sorted by id, bytewise
 }
+
+// File is the name of the members file the organisation was read from.
+func (o *Org) File() string { return o.file }
 
 // Len is the number of members.
 func (o *Org) Len() int { return len(o.sponsor) }
@@ -364,6 +368,10 @@ func (s *Sales) merge(t *Sales) bool {
 type Data struct {
 	Org   *Org
 	Sales Sales
+	// Adjustments are one-off corrections (see ReadAdjustments).
+	Adjustments []Adjustment
+	// AdjustmentsFile is the file they were read from, for errors.
+	AdjustmentsFile string
 	// KeepOrderIDs makes ReadSales keep each sale's order_id (for a
 	// ledger or an explanation); without it they are checked and dropped.
 	KeepOrderIDs bool

@@ -169,9 +169,15 @@ func lineRows(r *plan.Result, lines []*plan.Line) [][]string {
 		if l.PaidLevel > 0 {
 			what = fmt.Sprintf("level %d from %s", l.PaidLevel, r.Org.ID(l.Seller))
 		}
-		order := r.Data.Sales.Chunks[l.Sale.Chunk].OrderID(int(l.Sale.K))
+		order := ""
+		if l.Sale.Chunk >= 0 {
+			order = r.Data.Sales.Chunks[l.Sale.Chunk].OrderID(int(l.Sale.K))
+		}
 		if order != "" {
 			order = "order " + order
+		}
+		if l.Sale.Chunk < 0 {
+			what = "adjustment"
 		}
 		note := ""
 		if l.Earner >= 0 {

@@ -8,6 +8,7 @@ import (
 	"sync"
 
 	"github.com/compplan/compplan/plan"
+	"github.com/compplan/compplan/tree"
 )
 
 // LedgerColumns are the ledger's columns, in order.
@@ -172,7 +173,10 @@ type lineFormatter struct {
 // line break.
 func (l *lineFormatter) appendLine(b []byte, r *plan.Result, ln *plan.Line) []byte {
 	p := r.Plan
-	sale := &r.Data.Sales.Chunks[ln.Sale.Chunk]
+	var sale *tree.SaleChunk // nil for a line from no sale (an adjustment)
+	if ln.Sale.Chunk >= 0 {
+		sale = &r.Data.Sales.Chunks[ln.Sale.Chunk]
+	}
 	t := l.tmp[:0]
 	b = l.text(b, 0, nil)
 	if ln.Earner >= 0 && l.plainIDs && !l.jsonLines {
@@ -189,9 +193,12 @@ func (l *lineFormatter) appendLine(b []byte, r *plan.Result, ln *plan.Line) []by
 	} else {
 		b = l.text(b, 3, r.Org.AppendID(t[:0], ln.Seller))
 	}
-	if l.plainOrders && !l.jsonLines {
+	switch {
+	case sale == nil:
+		b = l.text(b, 4, nil)
+	case l.plainOrders && !l.jsonLines:
 		b = sale.AppendOrderID(l.sep(b, 4), int(ln.Sale.K))
-	} else {
+	default:
 		b = l.text(b, 4, sale.AppendOrderID(t[:0], int(ln.Sale.K)))
 	}
 	b = l.sep(b, 5)

@@ -72,7 +72,24 @@ func WriteWith(w io.Writer, r *plan.Result, opts Options) error {
 }
 
 // Columns are the fixed member columns, before one column per component.
+// qualified_rank follows rank when the members file gives rank floors, and
+// held follows total when the plan has a minimum payout.
 var Columns = []string{"id", "name", "rank", "active", "pv", "gv", "personal", "team", "total"}
+
+// columns are the member columns of r, in order.
+func columns(r *plan.Result) []string {
+	var cols []string
+	for _, c := range Columns {
+		cols = append(cols, c)
+		if c == "rank" && r.Org.HasFloors() {
+			cols = append(cols, "qualified_rank")
+		}
+		if c == "total" && r.Held != nil {
+			cols = append(cols, "held")
+		}
+	}
+	return append(cols, componentNames(r.Plan)...)
+}
 
 // money appends an amount with exactly the currency's minor digits.
 func money(b []byte, d dec.D, digits int) []byte { return d.AppendFixed(b, digits) }
@@ -88,15 +105,11 @@ func exactMoney(b []byte, d dec.D, digits int) []byte {
 
 func writeCSV(w *bufio.Writer, r *plan.Result, text func(b, f []byte) []byte) error {
 	var b []byte
-	for i, c := range Columns {
+	for i, c := range columns(r) {
 		if i > 0 {
 			b = append(b, ',')
 		}
-		b = append(b, c...)
-	}
-	for _, c := range r.Plan.Components {
-		b = append(b, ',')
-		b = csvField(b, []byte(c.Name))
+		b = csvField(b, []byte(c))
 	}
 	b = append(b, '\n')
 	digits := r.Plan.Digits
@@ -110,6 +123,11 @@ func writeCSV(w *bufio.Writer, r *plan.Result, text func(b, f []byte) []byte) er
 		b = append(b, ',')
 		tmp = append(tmp[:0], r.RankName(m)...)
 		b = text(b, tmp)
+		if r.Org.HasFloors() {
+			b = append(b, ',')
+			tmp = append(tmp[:0], r.QualifiedName(m)...)
+			b = text(b, tmp)
+		}
 		if r.Active[m] {
 			b = append(b, ",true,"...)
 		} else {
@@ -124,6 +142,10 @@ func writeCSV(w *bufio.Writer, r *plan.Result, text func(b, f []byte) []byte) er
 		b = money(b, r.Team(m), digits)
 		b = append(b, ',')
 		b = money(b, r.Total(m), digits)
+		if r.Held != nil {
+			b = append(b, ',')
+			b = money(b, r.Held[m], digits)
+		}
 		for c := range r.Plan.Components {
 			b = append(b, ',')
 			b = money(b, r.Earned[c][m], digits)
@@ -190,7 +212,9 @@ func writeJSON(w *bufio.Writer, r *plan.Result) error {
 	} else {
 		b = append(b, "null"...)
 	}
-	b = fmt.Appendf(b, `,"sales_count":%d,"members_count":%d,"components":{`, r.Sales, r.Org.Len())
+	b = fmt.Appendf(b, `,"sales_count":%d,"members_count":%d,"held":`, r.Sales, r.Org.Len())
+	b = money(b, r.HeldTotal, digits)
+	b = append(b, `,"components":{`...)
 	for c, comp := range p.Components {
 		if c > 0 {
 			b = append(b, ',')
@@ -220,6 +244,12 @@ func writeJSON(w *bufio.Writer, r *plan.Result) error {
 		} else {
 			b = append(b, "null"...)
 		}
+		b = append(b, `,"qualified_rank":`...)
+		if name := r.QualifiedName(m); name != "" {
+			b = jsonString(b, name)
+		} else {
+			b = append(b, "null"...)
+		}
 		b = fmt.Appendf(b, `,"active":%t,"pv":`, r.Active[m])
 		b = r.PV[m].Append(b)
 		b = append(b, `,"gv":`...)
@@ -230,6 +260,12 @@ func writeJSON(w *bufio.Writer, r *plan.Result) error {
 		b = money(b, r.Team(m), digits)
 		b = append(b, `,"total":`...)
 		b = money(b, r.Total(m), digits)
+		b = append(b, `,"held":`...)
+		if r.Held != nil {
+			b = money(b, r.Held[m], digits)
+		} else {
+			b = money(b, 0, digits)
+		}
 		b = append(b, `,"components":{`...)
 		for c, comp := range p.Components {
 			if c > 0 {
@@ -279,22 +315,30 @@ func jsonString[T string | []byte](b []byte, s T) []byte {
 func writeTable(w *bufio.Writer, r *plan.Result) error {
 	p := r.Plan
 	digits := p.Digits
-	head := append(append([]string{}, Columns...), componentNames(p)...)
+	head := columns(r)
 	rows := make([][]string, 0, r.Org.Len())
 	for _, m := range r.Org.ByID() {
-		row := []string{
-			printable(r.Org.ID(m)), printable(r.Org.Name(m)), r.RankName(m), fmt.Sprint(r.Active[m]),
-			r.PV[m].String(), r.GV[m].String(),
+		row := []string{printable(r.Org.ID(m)), printable(r.Org.Name(m)), r.RankName(m)}
+		if r.Org.HasFloors() {
+			row = append(row, r.QualifiedName(m))
+		}
+		row = append(row, fmt.Sprint(r.Active[m]), r.PV[m].String(), r.GV[m].String(),
 			string(money(nil, r.Personal(m), digits)),
 			string(money(nil, r.Team(m), digits)),
-			string(money(nil, r.Total(m), digits)),
+			string(money(nil, r.Total(m), digits)))
+		if r.Held != nil {
+			row = append(row, string(money(nil, r.Held[m], digits)))
 		}
 		for c := range p.Components {
 			row = append(row, string(money(nil, r.Earned[c][m], digits)))
 		}
 		rows = append(rows, row)
 	}
-	numeric := func(col int) bool { return col >= 4 }
+	firstNumber := 4
+	if r.Org.HasFloors() {
+		firstNumber = 5
+	}
+	numeric := func(col int) bool { return col >= firstNumber }
 	writeAligned(w, head, rows, numeric)
 
 	fmt.Fprintf(w, "\n%s (%s)\n", p.Name, p.Currency)
@@ -308,6 +352,7 @@ func writeTable(w *bufio.Writer, r *plan.Result) error {
 		{"sales amount", string(exactMoney(nil, r.SalesAmount, digits))},
 		{"volume", r.Volume.String()},
 		{"payout", string(money(nil, r.Payout, digits))},
+		{"held", string(money(nil, r.HeldTotal, digits))},
 		{"payout %", pct},
 	}
 	writeAligned(w, nil, totals, func(col int) bool { return col > 0 })

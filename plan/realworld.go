@@ -1,0 +1,147 @@
+package plan
+
+import (
+	"fmt"
+	"slices"
+
+	"github.com/compplan/compplan/tree"
+	"github.com/compplan/compplan/tree/dec"
+)
+
+// nearestDistributors returns, for each member, themselves when they are a
+// distributor, else their nearest distributor upline (-1 when a customer
+// has none); nil when the organisation has no customers.
+func nearestDistributors(o *tree.Org) []int32 {
+	if !o.HasCustomers() {
+		return nil
+	}
+	dist := make([]int32, o.Len())
+	for _, m := range o.TopDown() {
+		switch s := o.Sponsor(m); {
+		case !o.Customer(m):
+			dist[m] = m
+		case s < 0:
+			dist[m] = -1
+		default:
+			dist[m] = dist[s]
+		}
+	}
+	return dist
+}
+
+// effectiveSales returns the sales as components see them: a customer's
+// sale is a sale of their nearest distributor upline (a customer with none
+// keeps it, and every line on it is breakage), and a sale of a
+// non-commissionable type has commissionable volume 0. A chunk is copied
+// only when something in it changes.
+func effectiveSales(p *Plan, s *tree.Sales, dist []int32) []tree.SaleChunk {
+	if dist == nil && len(p.NonCommissionable) == 0 {
+		return s.Chunks
+	}
+	out := make([]tree.SaleChunk, len(s.Chunks))
+	for c, ch := range s.Chunks {
+		out[c] = ch
+		if dist != nil {
+			out[c].Member = slices.Clone(ch.Member)
+			for k, m := range ch.Member {
+				if d := dist[m]; d >= 0 {
+					out[c].Member[k] = d
+				}
+			}
+		}
+		if ch.Type != nil && len(p.NonCommissionable) > 0 {
+			free := make([]bool, len(ch.TypeNames()))
+			any := false
+			for t, name := range ch.TypeNames() {
+				free[t] = slices.Contains(p.NonCommissionable, name)
+				any = any || free[t]
+			}
+			if any {
+				if ch.QV == nil {
+					out[c].QV = ch.Volume // QV stays what it was
+				}
+				out[c].Volume = slices.Clone(ch.Volume)
+				for k, t := range ch.Type {
+					if free[t] {
+						out[c].Volume[k] = 0
+					}
+				}
+			}
+		}
+	}
+	return out
+}
+
+// buyers marks the customers who made a sale (before their sales are
+// credited upline); nil without customers.
+func buyers(o *tree.Org, s *tree.Sales) []bool {
+	if !o.HasCustomers() {
+		return nil
+	}
+	b := make([]bool, o.Len())
+	for _, ch := range s.Chunks {
+		for _, m := range ch.Member {
+			b[m] = b[m] || o.Customer(m)
+		}
+	}
+	return b
+}
+
+// floorRanks resolves each member's rank floor to a rank of the plan
+// (NoRank for none); nil without a rank column. A floor naming no rank of
+// the plan is an error pointing at the members file.
+func floorRanks(p *Plan, o *tree.Org) ([]int16, error) {
+	if !o.HasFloors() {
+		return nil, nil
+	}
+	names, at := o.FloorNames()
+	index := make([]int16, len(names))
+	for i, name := range names {
+		index[i] = NoRank
+		for r := range p.Ranks {
+			if p.Ranks[r].Name == name {
+				index[i] = int16(r)
+			}
+		}
+		if index[i] == NoRank {
+			return nil, &tree.InputError{File: o.File(), Line: int(at[i][0]), Column: int(at[i][1]), Field: "rank",
+				Msg: fmt.Sprintf("rank floor %q is not a rank of plan %s (ranks: %s)", name, p.Name, rankList(p))}
+		}
+	}
+	floor := make([]int16, o.Len())
+	for m := range floor {
+		floor[m] = NoRank
+		if f := o.FloorIndex(int32(m)); f >= 0 {
+			floor[m] = index[f]
+		}
+	}
+	return floor, nil
+}
+
+func rankList(p *Plan) string {
+	s := ""
+	for i, r := range p.Ranks {
+		if i > 0 {
+			s += ", "
+		}
+		s += r.Name
+	}
+	return s
+}
+
+// held returns, with a minimum payout, what each member is not paid this
+// run: a total above 0 but below the minimum. nil without one.
+func held(p *Plan, r *Result) ([]dec.D, dec.D) {
+	if !p.MinPayout.Set {
+		return nil, 0
+	}
+	h := make([]dec.D, r.Org.Len())
+	var sum dec.D
+	for m := range h {
+		if t := r.Total(int32(m)); t > 0 && t < p.MinPayout.Value {
+			h[m] = t
+			sum += t
+		}
+	}
+	return h, sum
+}

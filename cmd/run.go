@@ -15,6 +15,7 @@ import (
 // runOptions are the options of compplan run.
 type runOptions struct {
 	Plan, Members, Sales string
+	Adjustments          string
 	Format               string
 	Output               string
 	SafeCSV              bool
@@ -43,6 +44,7 @@ reads standard input (one input at most) or writes standard output.`,
 	f.StringVarP(&opts.Plan, "plan", "p", "", "plan `file` (YAML)")
 	f.StringVarP(&opts.Members, "members", "m", "", "members `file` (CSV: id, sponsor_id, name, joined)")
 	f.StringVarP(&opts.Sales, "sales", "s", "", "sales `file` (CSV: member_id, amount, volume, order_id, date, type)")
+	f.StringVar(&opts.Adjustments, "adjustments", "", "adjustments `file` (CSV: member_id, amount, reason; amounts may be negative)")
 	f.StringVarP(&opts.Format, "format", "f", "", "output `format`: table, csv or json (default table on a terminal, csv otherwise)")
 	f.StringVarP(&opts.Output, "output", "o", "-", "output `file`, written atomically (- is standard output)")
 	f.StringVar(&opts.Ledger, "ledger", "", "write every commission line to `file` (CSV, or JSON Lines when it ends in .jsonl)")
@@ -66,12 +68,12 @@ func runRun(c *cobra.Command, s *streams, opts *runOptions) error {
 	} else if toStdout && s.outTerminal {
 		format = report.Table
 	}
-	if err := oneStdin(c, opts.Plan, opts.Members, opts.Sales); err != nil {
+	if err := oneStdin(c, opts.Plan, opts.Members, opts.Sales, opts.Adjustments); err != nil {
 		return err
 	}
-	inputs := []string{opts.Plan, opts.Members, opts.Sales}
+	files := []string{opts.Plan, opts.Members, opts.Sales, opts.Adjustments}
 	for _, out := range []struct{ flag, file string }{{"--output", opts.Output}, {"--ledger", opts.Ledger}} {
-		for _, in := range inputs {
+		for _, in := range files {
 			if in != "" && in != "-" && out.file != "" && out.file != "-" && sameFile(in, out.file) {
 				return usagef(c, "%s %s is also an input: write to another file", out.flag, out.file)
 			}
@@ -89,6 +91,15 @@ func runRun(c *cobra.Command, s *streams, opts *runOptions) error {
 	p, d, err := load(s, ph, opts.Plan, opts.Members, opts.Sales, opts.Ledger != "")
 	if err != nil {
 		return err
+	}
+	if opts.Adjustments != "" {
+		in := &inputs{s: s}
+		defer in.close()
+		if _, err := readWith(in, opts.Adjustments, "adjustments", func(r io.Reader, name string) (struct{}, error) {
+			return struct{}{}, d.ReadAdjustments(r, name)
+		}); err != nil {
+			return err
+		}
 	}
 	var res *plan.Result
 	if opts.Ledger != "" {
@@ -131,9 +142,13 @@ func inputSize(files ...string) int64 {
 
 // oneStdin checks that at most one of the plan, members and sales files is
 // standard input.
-func oneStdin(c *cobra.Command, planFile, members, sales string) error {
+func oneStdin(c *cobra.Command, planFile, members, sales string, more ...string) error {
 	stdin := []string{}
-	for _, in := range [][2]string{{"plan", planFile}, {"members", members}, {"sales", sales}} {
+	names := [][2]string{{"plan", planFile}, {"members", members}, {"sales", sales}}
+	for _, m := range more {
+		names = append(names, [2]string{"adjustments", m})
+	}
+	for _, in := range names {
 		if in[1] == "-" {
 			stdin = append(stdin, in[0])
 		}

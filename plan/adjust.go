@@ -17,6 +17,9 @@ func withAdjustments(p *Plan, d *tree.Data) (*Plan, error) {
 		return p, nil
 	}
 	for _, c := range p.Components {
+		if c.Type == TypeAdjustment {
+			return p, nil // already added (p is a result's plan)
+		}
 		if strings.EqualFold(c.Name, AdjustmentsName) {
 			return nil, &tree.InputError{File: d.AdjustmentsFile, Msg: fmt.Sprintf("the plan has a component named %q, the name adjustments are reported under: rename it", c.Name)}
 		}

@@ -3,6 +3,7 @@ package plan
 import (
 	"fmt"
 	"os"
+	"slices"
 	"strings"
 	"testing"
 
@@ -393,21 +394,31 @@ func checkReconciles(t *testing.T, r *Result) {
 			t.Errorf("%s: paid %s + breakage %s != put up %d", comp.Name, r.Paid[c], r.Breakage[c], up)
 		}
 	}
-	if payout != int64(r.Payout) {
-		t.Errorf("payout %s, components paid %d", r.Payout, payout)
+	if payout-int64(r.HeldTotal) != int64(r.Payout) {
+		t.Errorf("payout %s, components paid %d, held %s", r.Payout, payout, r.HeldTotal)
 	}
 }
 
-// putUp is Σ over sales and levels of round(rate × volume), written out
+// putUp is Σ over sales and levels of round(rate × commissionable volume)
+// (0 for a non-commissionable type), or Σ adjustments, written out
 // independently of the engine.
 func putUp(r *Result, c *Component) int64 {
+	var s int64
+	if c.Type == TypeAdjustment {
+		for _, a := range r.Data.Adjustments {
+			s += int64(a.Amount)
+		}
+		return s
+	}
 	rates := c.Levels
 	if c.Type == TypePersonal {
 		rates = []dec.Rate{c.Rate}
 	}
-	var s int64
 	for _, ch := range r.Data.Sales.Chunks {
-		for _, v := range ch.Volume {
+		for k, v := range ch.Volume {
+			if slices.Contains(r.Plan.NonCommissionable, ch.TypeOf(k)) {
+				v = 0
+			}
 			for _, rate := range rates {
 				s += int64(dec.MulRound(v, rate, r.Plan.Digits, r.Plan.Rounding))
 			}

@@ -99,6 +99,9 @@ func (l *Line) AppendNote(b []byte, r *Result) []byte {
 		if l.SkippedN > 1 {
 			b = fmt.Appendf(b, " and %d more", l.SkippedN-1)
 		}
+		if r.Terminated != nil && r.Terminated[l.Skipped] && l.SkippedN == 1 {
+			return append(b, " (terminated)"...)
+		}
 		return append(b, " (inactive)"...)
 	}
 	return b

@@ -16,7 +16,7 @@ func TestExplainMatchesLedger(t *testing.T) {
 	for i := 0; i < 100; i++ {
 		plan := randomPlan(rng)
 		members, sales := randomData(rng, 1+rng.IntN(60))
-		r := calc(t, plan, "id,sponsor_id,name\n"+strings.Join(members, "\n")+"\n", "member_id,amount,volume\n"+strings.Join(sales, "\n")+"\n")
+		r := calc(t, plan, memberHeader+strings.Join(members, "\n")+"\n", salesHeader+strings.Join(sales, "\n")+"\n")
 		var ledger []Line
 		if _, err := ComputeWith(r.Plan, r.Data, Options{Lines: func(_ *Result, l *Line) error {
 			ledger = append(ledger, *l)

@@ -64,8 +64,8 @@ func FuzzEngine(f *testing.F) {
 		plan := randomPlan(rng)
 		members, sales := randomData(rng, 1+int(n))
 		join := func(rows []string) string { return strings.Join(rows, "\n") + "\n" }
-		r1 := calc(t, plan, "id,sponsor_id,name\n"+join(members), "member_id,amount,volume\n"+join(sales))
-		r2 := calc(t, plan, "id,sponsor_id,name\n"+join(shuffled(rng, members)), "member_id,amount,volume\n"+join(shuffled(rng, sales)))
+		r1 := calc(t, plan, memberHeader+join(members), salesHeader+join(sales))
+		r2 := calc(t, plan, memberHeader+join(shuffled(rng, members)), salesHeader+join(shuffled(rng, sales)))
 		if render(r1) != render(r2) {
 			t.Fatalf("row order changed the result; plan:\n%s", plan)
 		}

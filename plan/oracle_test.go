@@ -13,25 +13,59 @@ import (
 // README's definitions, slowly and recursively, sharing nothing with the
 // engine but the decoded plan and the parsed rows.
 type oracle struct {
-	p       *Plan
-	sponsor map[string]string
-	kids    map[string][]string
-	sales   map[string][]dec.D
-	rank    map[string]int
+	p          *Plan
+	sponsor    map[string]string
+	kids       map[string][]string
+	customer   map[string]bool
+	terminated map[string]bool
+	floor      map[string]int
+	bought     map[string]bool         // a customer with a sale of their own
+	sales      map[string][]oracleSale // by the member credited with them
+	rank       map[string]int
 }
 
+type oracleSale struct{ qv, cv dec.D }
+
 func newOracle(p *Plan, d *tree.Data) *oracle {
-	o := &oracle{p: p, sponsor: map[string]string{}, kids: map[string][]string{}, sales: map[string][]dec.D{}, rank: map[string]int{}}
-	for m := int32(0); m < int32(d.Org.Len()); m++ {
-		id := d.Org.ID(m)
-		if s := d.Org.Sponsor(m); s >= 0 {
-			o.sponsor[id] = d.Org.ID(s)
-			o.kids[d.Org.ID(s)] = append(o.kids[d.Org.ID(s)], id)
+	o := &oracle{p: p, sponsor: map[string]string{}, kids: map[string][]string{}, customer: map[string]bool{},
+		terminated: map[string]bool{}, floor: map[string]int{}, bought: map[string]bool{},
+		sales: map[string][]oracleSale{}, rank: map[string]int{}}
+	org := d.Org
+	for m := int32(0); m < int32(org.Len()); m++ {
+		id := org.ID(m)
+		if s := org.Sponsor(m); s >= 0 {
+			o.sponsor[id] = org.ID(s)
+			o.kids[org.ID(s)] = append(o.kids[org.ID(s)], id)
+		}
+		o.customer[id] = org.Customer(m)
+		o.terminated[id] = org.Terminated(m) != tree.NoDate
+		o.floor[id] = NoRank
+		for r := range p.Ranks {
+			if p.Ranks[r].Name == org.Floor(m) {
+				o.floor[id] = r
+			}
 		}
 	}
 	for _, c := range d.Sales.Chunks {
 		for k, m := range c.Member {
-			o.sales[d.Org.ID(m)] = append(o.sales[d.Org.ID(m)], c.Volume[k])
+			seller := org.ID(m)
+			if o.customer[seller] {
+				o.bought[seller] = true
+				// Credited to the nearest distributor upline, if any.
+				for u, ok := o.sponsor[seller]; ok; u, ok = o.sponsor[u] {
+					if !o.customer[u] {
+						seller = u
+						break
+					}
+				}
+			}
+			cv := c.Volume[k]
+			for _, t := range p.NonCommissionable {
+				if c.TypeOf(k) == t {
+					cv = 0
+				}
+			}
+			o.sales[seller] = append(o.sales[seller], oracleSale{qv: c.QVOf(k), cv: cv})
 		}
 	}
 	return o
@@ -40,7 +74,7 @@ func newOracle(p *Plan, d *tree.Data) *oracle {
 func (o *oracle) pv(id string) dec.D {
 	var s dec.D
 	for _, v := range o.sales[id] {
-		s += v
+		s += v.qv
 	}
 	return s
 }
@@ -53,7 +87,13 @@ func (o *oracle) gv(id string) dec.D {
 	return s
 }
 
-func (o *oracle) active(id string) bool { return !o.p.HasActive || o.pv(id) >= o.p.ActivePV }
+func (o *oracle) active(id string) bool {
+	return !o.customer[id] && (!o.p.HasActive || o.pv(id) >= o.p.ActivePV)
+}
+
+// eligible: active and not terminated: may earn and holds a level under
+// dynamic compression.
+func (o *oracle) eligible(id string) bool { return o.active(id) && !o.terminated[id] }
 
 // subtreeHas reports whether id's subtree (id included) holds a member of
 // paid-as rank r or higher.
@@ -74,7 +114,7 @@ func (o *oracle) paidAs(id string) int {
 		return r
 	}
 	best := NoRank
-	for i := len(o.p.Ranks) - 1; i >= 0 && best == NoRank; i-- {
+	for i := len(o.p.Ranks) - 1; i >= 0 && best == NoRank && !o.customer[id]; i-- {
 		r := o.p.Ranks[i]
 		ok := !r.PV.Set || o.pv(id) >= r.PV.Value
 		if r.GV.Set {
@@ -91,34 +131,48 @@ func (o *oracle) paidAs(id string) int {
 		if r.Legs.Count > 0 {
 			n := 0
 			for _, k := range o.kids[id] {
-				if o.subtreeHas(k, r.Legs.Rank) {
+				if (r.Legs.Rank >= 0 && o.subtreeHas(k, r.Legs.Rank)) || (r.Legs.Rank < 0 && o.gv(k) >= r.Legs.GV) {
 					n++
 				}
 			}
 			ok = ok && n >= r.Legs.Count
 		}
+		customers, active := 0, 0
+		for _, k := range o.kids[id] {
+			if o.customer[k] && o.bought[k] {
+				customers++
+			}
+			if o.eligible(k) {
+				active++
+			}
+		}
+		ok = ok && customers >= r.Customers && active >= r.SponsoredActive
 		if ok {
 			best = i
 		}
 	}
-	o.rank[id] = best
-	return best
+	o.rank[id] = max(best, o.floor[id])
+	return o.rank[id]
 }
 
 // earned returns member id → amount for component c.
 func (o *oracle) earned(c *Component) map[string]dec.D {
 	out := map[string]dec.D{}
 	line := func(v dec.D, r dec.Rate) dec.D { return dec.MulRound(v, r, o.p.Digits, o.p.Rounding) }
-	for seller, vols := range o.sales {
-		for _, v := range vols {
+	for seller, sales := range o.sales {
+		for _, sale := range sales {
+			v := sale.cv
 			if c.Type == TypePersonal {
-				out[seller] += line(v, c.Rate)
+				if !o.customer[seller] && !o.terminated[seller] {
+					out[seller] += line(v, c.Rate)
+				}
 				continue
 			}
-			// Level k: the k-th upline, counting only active ones when dynamic.
+			// Level k: the k-th upline, skipping customers, and counting
+			// only eligible ones when dynamic.
 			u, ok := o.sponsor[seller]
 			for k := 1; k <= len(c.Levels) && ok; k++ {
-				for ok && c.Compression == CompressDynamic && !o.active(u) {
+				for ok && (o.customer[u] || (c.Compression == CompressDynamic && !o.eligible(u))) {
 					u, ok = o.sponsor[u]
 				}
 				if !ok {
@@ -131,7 +185,7 @@ func (o *oracle) earned(c *Component) map[string]dec.D {
 						paid = c.PaidLevels[r]
 					}
 				}
-				if o.active(u) && k <= paid {
+				if o.eligible(u) && k <= paid {
 					out[u] += line(v, c.Levels[k-1])
 				}
 				u, ok = o.sponsor[u]
@@ -147,8 +201,12 @@ func TestEngineMatchesOracle(t *testing.T) {
 	rng := rand.New(rand.NewPCG(5, 6))
 	for i := 0; i < 300; i++ {
 		plan := randomPlan(rng)
-		members, sales := randomData(rng, 1+rng.IntN(120))
-		r := calc(t, plan, "id,sponsor_id,name\n"+strings.Join(members, "\n")+"\n", "member_id,amount,volume\n"+strings.Join(sales, "\n")+"\n")
+		p, err := Decode([]byte(plan), "p.yaml")
+		if err != nil {
+			t.Fatal(err)
+		}
+		members, sales := randomDataRanks(rng, 1+rng.IntN(120), len(p.Ranks))
+		r := calc(t, plan, memberHeader+strings.Join(members, "\n")+"\n", salesHeader+strings.Join(sales, "\n")+"\n")
 		o := newOracle(r.Plan, r.Data)
 		for m := int32(0); m < int32(r.Org.Len()); m++ {
 			id := r.Org.ID(m)

@@ -15,6 +15,12 @@ func randomPlan(rng *rand.Rand) string {
 	if rng.IntN(2) == 0 {
 		fmt.Fprintf(&b, "active: {pv: %d}\n", rng.IntN(100))
 	}
+	if rng.IntN(2) == 0 {
+		b.WriteString("non_commissionable: [sample]\n")
+	}
+	if rng.IntN(3) == 0 {
+		fmt.Fprintf(&b, "min_payout: %d\n", 1+rng.IntN(20))
+	}
 	nranks := rng.IntN(4)
 	if nranks > 0 {
 		b.WriteString("ranks:\n")
@@ -33,8 +39,17 @@ func randomPlan(rng *rand.Rand) string {
 				fmt.Fprintf(&b, "    max_leg: %d%%\n", 1+rng.IntN(100))
 			}
 		}
-		if rng.IntN(3) == 0 {
+		switch rng.IntN(5) {
+		case 0:
 			fmt.Fprintf(&b, "    legs: {count: %d, rank: R%d}\n", 1+rng.IntN(3), rng.IntN(nranks))
+		case 1:
+			fmt.Fprintf(&b, "    legs: {count: %d, gv: %d}\n", 1+rng.IntN(3), rng.IntN(300))
+		}
+		if rng.IntN(4) == 0 {
+			fmt.Fprintf(&b, "    customers: %d\n", 1+rng.IntN(2))
+		}
+		if rng.IntN(4) == 0 {
+			fmt.Fprintf(&b, "    sponsored_active: %d\n", 1+rng.IntN(2))
 		}
 	}
 	b.WriteString("components:\n")
@@ -65,23 +80,58 @@ func randomPlan(rng *rand.Rand) string {
 	return b.String()
 }
 
-// randomData writes members and sales CSV rows (without headers) for a
-// random forest of n members.
+// The headers of randomData's rows.
+const (
+	memberHeader = "id,sponsor_id,name,type,rank,terminated\n"
+	salesHeader  = "member_id,amount,volume,qv,cv,type\n"
+)
+
+// randomData writes members and sales CSV rows (without headers, see
+// memberHeader and salesHeader) for a random forest of n members: some
+// customers, terminated members and rank floors (R0..R2, which a plan with
+// fewer ranks may not have: then rank floors are left out), sales with and
+// without qv and cv, some of type sample.
 func randomData(rng *rand.Rand, n int) (members, sales []string) {
+	return randomDataRanks(rng, n, 0)
+}
+
+// randomDataRanks is randomData with rank floors drawn from the plan's
+// first ranks ranks (0: none).
+func randomDataRanks(rng *rand.Rand, n, ranks int) (members, sales []string) {
 	ids := rng.Perm(n)
 	for i := 0; i < n; i++ {
 		sp := ""
 		if i > 0 && rng.IntN(20) != 0 { // some extra roots
 			sp = fmt.Sprintf("m%d", ids[rng.IntN(i)])
 		}
-		members = append(members, fmt.Sprintf("m%d,%s,Name %d", ids[i], sp, i))
+		typ, floor, term := "", "", ""
+		switch rng.IntN(10) {
+		case 0, 1:
+			typ = "customer"
+		case 2:
+			term = "2026-01-15"
+		case 3:
+			if ranks > 0 {
+				floor = fmt.Sprintf("R%d", rng.IntN(ranks))
+			}
+		}
+		members = append(members, fmt.Sprintf("m%d,%s,Name %d,%s,%s,%s", ids[i], sp, i, typ, floor, term))
 		for k := rng.IntN(4); k > 0; k-- {
 			amount := fmt.Sprintf("%d.%02d", rng.IntN(300), rng.IntN(100))
-			volume := ""
+			volume, qv, cv, st := "", "", "", ""
 			if rng.IntN(3) == 0 {
 				volume = fmt.Sprintf("%d.%04d", rng.IntN(300), rng.IntN(10000))
 			}
-			sales = append(sales, fmt.Sprintf("m%d,%s,%s", ids[i], amount, volume))
+			if rng.IntN(4) == 0 {
+				qv = fmt.Sprintf("%d", rng.IntN(300))
+			}
+			if rng.IntN(4) == 0 {
+				cv = fmt.Sprintf("%d.5", rng.IntN(300))
+			}
+			if rng.IntN(5) == 0 {
+				st = "sample"
+			}
+			sales = append(sales, fmt.Sprintf("m%d,%s,%s,%s,%s,%s", ids[i], amount, volume, qv, cv, st))
 		}
 	}
 	return members, sales
@@ -110,7 +160,7 @@ func TestRandomTrees(t *testing.T) {
 	for i := 0; i < 300; i++ {
 		plan := randomPlan(rng)
 		members, sales := randomData(rng, 1+rng.IntN(150))
-		const mh, sh = "id,sponsor_id,name\n", "member_id,amount,volume\n"
+		const mh, sh = memberHeader, salesHeader
 		join := func(rows []string) string { return strings.Join(rows, "\n") + "\n" }
 		r1 := calc(t, plan, mh+join(members), sh+join(sales))
 		r2 := calc(t, plan, mh+join(shuffled(rng, members)), sh+join(shuffled(rng, sales)))

@@ -134,15 +134,15 @@ func (r *Rank) Describe(p *Plan) string {
 	}
 	switch {
 	case r.Legs.Count > 0 && r.Legs.Rank >= 0:
-		parts = append(parts, fmt.Sprintf("%d legs with %s or higher", r.Legs.Count, p.Ranks[r.Legs.Rank].Name))
+		parts = append(parts, fmt.Sprintf("%s with %s or higher", counted(r.Legs.Count, "leg"), p.Ranks[r.Legs.Rank].Name))
 	case r.Legs.Count > 0:
-		parts = append(parts, fmt.Sprintf("%d legs with a volume of %s or more", r.Legs.Count, r.Legs.GV))
+		parts = append(parts, fmt.Sprintf("%s with a volume of %s or more", counted(r.Legs.Count, "leg"), r.Legs.GV))
 	}
 	if r.Customers > 0 {
-		parts = append(parts, fmt.Sprintf("%d personally sponsored customers with a sale", r.Customers))
+		parts = append(parts, counted(r.Customers, "personally sponsored customer")+" with a sale")
 	}
 	if r.SponsoredActive > 0 {
-		parts = append(parts, fmt.Sprintf("%d personally sponsored active distributors", r.SponsoredActive))
+		parts = append(parts, counted(r.SponsoredActive, "personally sponsored active distributor"))
 	}
 	if len(parts) == 0 {
 		return "no requirements"

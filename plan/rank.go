@@ -152,14 +152,14 @@ func (rk *Rank) requirement(p *Plan, i int, f *rankFacts, m int32, r reqResult) 
 	case reqLegs:
 		q.What = "legs"
 		if rk.Legs.Rank >= 0 {
-			q.Need = fmt.Sprintf("%d legs with %s or higher", rk.Legs.Count, p.Ranks[rk.Legs.Rank].Name)
+			q.Need = fmt.Sprintf("%s with %s or higher", counted(rk.Legs.Count, "leg"), p.Ranks[rk.Legs.Rank].Name)
 		} else {
-			q.Need = fmt.Sprintf("%d legs with a volume of %s or more", rk.Legs.Count, rk.Legs.GV)
+			q.Need = fmt.Sprintf("%s with a volume of %s or more", counted(rk.Legs.Count, "leg"), rk.Legs.GV)
 		}
 	case reqCustomers:
-		q.What, q.Need = "customers", fmt.Sprintf("%d personally sponsored customers with a sale", rk.Customers)
+		q.What, q.Need = "customers", counted(rk.Customers, "personally sponsored customer")+" with a sale"
 	case reqSponsoredActive:
-		q.What, q.Need = "sponsored active", fmt.Sprintf("%d personally sponsored active distributors", rk.SponsoredActive)
+		q.What, q.Need = "sponsored active", counted(rk.SponsoredActive, "personally sponsored active distributor")
 	}
 	return q
 }
@@ -197,4 +197,12 @@ func qualifyingGV(pv dec.D, gv []dec.D, kids []int32, legCap, need dec.D, full b
 		q += min(gv[c], legCap)
 	}
 	return q
+}
+
+// counted writes n things: "1 leg", "2 legs".
+func counted(n int, thing string) string {
+	if n == 1 {
+		return "1 " + thing
+	}
+	return fmt.Sprintf("%d %ss", n, thing)
 }

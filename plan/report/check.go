@@ -28,6 +28,12 @@ func writeCheckText(w *bufio.Writer, p *plan.Plan, c *plan.Check) {
 	} else {
 		w.WriteString("active: everyone\n")
 	}
+	if len(p.NonCommissionable) > 0 {
+		fmt.Fprintf(w, "non-commissionable sale types (QV only): %s\n", strings.Join(p.NonCommissionable, ", "))
+	}
+	if p.MinPayout.Set {
+		fmt.Fprintf(w, "minimum payout: %s (smaller totals are held)\n", p.MinPayout.Value.AppendFixed(nil, p.Digits))
+	}
 	if len(p.Ranks) > 0 {
 		w.WriteString("\nranks (lowest first)\n")
 		var rows [][]string

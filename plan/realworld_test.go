@@ -195,3 +195,38 @@ func TestRealWorldErrors(t *testing.T) {
 		})
 	}
 }
+
+// TestFloorRaisesPaidLevels: a rank floor raises the paid-as rank, and with
+// it the levels the member is paid on.
+func TestFloorRaisesPaidLevels(t *testing.T) {
+	const plan = `
+name: t
+currency: USD
+ranks:
+  - name: Low
+  - name: High
+    pv: 1000
+components:
+  - name: uni
+    type: unilevel
+    levels: [10%, 10%, 10%]
+    paid_levels: {Low: 1, High: 3}
+`
+	// D's sale of 100: C on level 1, B on level 2 (Low: breakage), A on
+	// level 3: breakage as a Low, paid 10.00 with the floor High.
+	for _, tt := range []struct{ floor, a, tot string }{
+		{"", "Low true 0 100 0.00", "uni 10.00/20.00 payout 10.00"},
+		{"High", "High true 0 100 10.00", "uni 20.00/10.00 payout 20.00"},
+	} {
+		r := calc(t, plan, "id,sponsor_id,rank\nA,,"+tt.floor+"\nB,A,\nC,B,\nD,C,\n", "member_id,amount\nD,100\n")
+		if got := row(r, "A"); got != tt.a {
+			t.Errorf("floor %q: A = %s, want %s", tt.floor, got, tt.a)
+		}
+		if got := r.QualifiedName(r.Org.Lookup("A")); got != "Low" {
+			t.Errorf("floor %q: A qualified %q, want Low", tt.floor, got)
+		}
+		if got := totals(r); got != tt.tot {
+			t.Errorf("floor %q: totals %s, want %s", tt.floor, got, tt.tot)
+		}
+	}
+}

@@ -19,7 +19,7 @@ func addSeeds(f *testing.F, files ...string) {
 // writeMembers writes d's members back as CSV.
 func writeMembers(d *Data) string {
 	var b strings.Builder
-	b.WriteString("id,sponsor_id,name,joined\n")
+	b.WriteString("id,sponsor_id,name,joined,type,rank,terminated\n")
 	q := func(s string) string { return `"` + strings.ReplaceAll(s, `"`, `""`) + `"` }
 	o := d.Org
 	for m := int32(0); m < int32(o.Len()); m++ {
@@ -31,7 +31,14 @@ func writeMembers(d *Data) string {
 		if o.Joined(m) != NoDate {
 			j = FormatDate(o.Joined(m))
 		}
-		fmt.Fprintf(&b, "%s,%s,%s,%s\n", q(o.ID(m)), q(sp), q(o.Name(m)), j)
+		typ, term := "", ""
+		if o.Customer(m) {
+			typ = "customer"
+		}
+		if o.Terminated(m) != NoDate {
+			term = FormatDate(o.Terminated(m))
+		}
+		fmt.Fprintf(&b, "%s,%s,%s,%s,%s,%s,%s\n", q(o.ID(m)), q(sp), q(o.Name(m)), j, typ, q(o.Floor(m)), term)
 	}
 	return b.String()
 }
@@ -40,7 +47,7 @@ func writeMembers(d *Data) string {
 // members that, written back and read again, are the same.
 func FuzzReadMembers(f *testing.F) {
 	addSeeds(f, "../examples/members.csv", "../examples/worked/members.csv")
-	for _, s := range []string{"id,sponsor_id\nA,\nB,A\n", "id\n\"a\"\"b\",\n", "\xEF\xBB\xBFid\r\nA\r\n", "id,sponsor_id\nA,B\nB,A\n", "id,name\nA,\"x\ny\"\n"} {
+	for _, s := range []string{"id,sponsor_id\nA,\nB,A\n", "id,type,rank,terminated\nA,,Gold,2026-01-01\nB,customer,,\n", "id\n\"a\"\"b\",\n", "\xEF\xBB\xBFid\r\nA\r\n", "id,sponsor_id\nA,B\nB,A\n", "id,name\nA,\"x\ny\"\n"} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, in string) {

@@ -31,7 +31,11 @@ func (p *Plan) Check(limit dec.Rate) *Check {
 				c.warn("component %s pays 0%%: nobody can earn it", comp.Name)
 			}
 		case TypeUnilevel:
-			c.Max[i] = sumRates(comp.Levels[:comp.levelsPaid(top)])
+			if comp.LevelsByRank != nil && top >= 0 {
+				c.Max[i] = sumRates(comp.LevelsByRank[top])
+			} else {
+				c.Max[i] = sumRates(comp.Levels[:comp.levelsPaid(top)])
+			}
 			c.checkUnilevel(p, comp)
 		}
 		c.Total += c.Max[i]
@@ -65,10 +69,12 @@ func sumRates(rates []dec.Rate) dec.Rate {
 // levelsPaid is how many levels of a unilevel rank r is paid on (r may be
 // NoRank: a plan without ranks pays everyone every level).
 func (c *Component) levelsPaid(r int) int {
-	if c.PaidLevels == nil {
+	switch {
+	case c.LevelsByRank != nil && r >= 0:
+		return len(c.LevelsByRank[r])
+	case c.PaidLevels == nil && c.LevelsByRank == nil:
 		return len(c.Levels)
-	}
-	if r < 0 {
+	case r < 0 || c.PaidLevels == nil:
 		return 0
 	}
 	return c.PaidLevels[r]

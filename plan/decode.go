@@ -437,37 +437,26 @@ func (d *decoder) personal(n *yaml.Node, c *Component) error {
 }
 
 func (d *decoder) unilevel(n *yaml.Node, c *Component) error {
-	f, err := d.fields(n, "a unilevel component", "name", "type", "levels", "compression", "paid_levels")
+	f, err := d.fields(n, "a unilevel component", "name", "type", "levels", "compression", "paid_levels", "levels_by_rank")
 	if err != nil {
 		return err
 	}
-	ln := f["levels"]
-	if ln == nil || ln.Kind != yaml.SequenceNode || len(ln.Content) == 0 {
-		at := n
-		if ln != nil {
-			at = ln
+	if lb := f["levels_by_rank"]; lb != nil {
+		if f["levels"] != nil || f["paid_levels"] != nil {
+			return d.errf(lb, "levels_by_rank gives each rank its own levels: leave out levels and paid_levels")
 		}
-		return d.errf(at, "a unilevel component needs levels, a list of rates such as [5%%, 4%%, 3%%]")
-	}
-	if len(ln.Content) > MaxLevels {
-		return d.errf(ln, "a unilevel has at most %d levels, this one has %d", MaxLevels, len(ln.Content))
-	}
-	for _, rn := range ln.Content {
-		r, err := d.rate(rn, "level rate")
-		if err != nil {
+		if err := d.levelsByRank(lb, c); err != nil {
 			return err
 		}
-		c.Levels = append(c.Levels, r)
+	} else if c.Levels, err = d.levels(f["levels"], n, "a unilevel component"); err != nil {
+		return err
 	}
 	if cn := f["compression"]; cn != nil {
-		switch cn.Value {
-		case "none":
-			c.Compression = CompressNone
-		case "dynamic":
-			c.Compression = CompressDynamic
-		default:
-			return d.errf(cn, "compression must be none or dynamic, not %s", kindName(cn))
+		i := slices.Index(compressionNames, cn.Value)
+		if i < 0 || cn.Kind != yaml.ScalarNode {
+			return d.errf(cn, "compression must be none, dynamic or dynamic-rank, not %s", kindName(cn))
 		}
+		c.Compression = Compression(i)
 	}
 	if pn := f["paid_levels"]; pn != nil {
 		if len(d.p.Ranks) == 0 {
@@ -477,25 +466,95 @@ func (d *decoder) unilevel(n *yaml.Node, c *Component) error {
 			return d.errf(pn, "paid_levels must map rank names to a number of levels, e.g. {Bronze: 3}, not %s", kindName(pn))
 		}
 		c.PaidLevels = make([]int, len(d.p.Ranks))
-		seen := map[int]bool{}
-		for i := 0; i+1 < len(pn.Content); i += 2 {
-			r, err := d.rankIndex(pn.Content[i], "paid_levels rank")
-			if err != nil {
-				return err
-			}
-			if seen[r] {
-				return d.errf(pn.Content[i], "rank %q appears twice in paid_levels", d.p.Ranks[r].Name)
-			}
-			seen[r] = true
-			k, err := d.count(pn.Content[i+1], "paid levels")
+		err := d.byRank(pn, "paid_levels", func(r int, v *yaml.Node) error {
+			k, err := d.count(v, "paid levels")
 			if err != nil {
 				return err
 			}
 			if k > len(c.Levels) {
-				return d.errf(pn.Content[i+1], "rank %q is paid on %d levels but the component has only %d", d.p.Ranks[r].Name, k, len(c.Levels))
+				return d.errf(v, "rank %q is paid on %d levels but the component has only %d", d.p.Ranks[r].Name, k, len(c.Levels))
 			}
 			c.PaidLevels[r] = k
+			return nil
+		})
+		if err != nil {
+			return err
 		}
+	}
+	return nil
+}
+
+// levels reads a list of level rates (what names the component in errors).
+func (d *decoder) levels(ln, parent *yaml.Node, what string) ([]dec.Rate, error) {
+	if ln == nil || ln.Kind != yaml.SequenceNode || len(ln.Content) == 0 {
+		at := parent
+		if ln != nil {
+			at = ln
+		}
+		return nil, d.errf(at, "%s needs levels, a list of rates such as [5%%, 4%%, 3%%]", what)
+	}
+	if len(ln.Content) > MaxLevels {
+		return nil, d.errf(ln, "at most %d levels, this list has %d", MaxLevels, len(ln.Content))
+	}
+	var out []dec.Rate
+	for _, rn := range ln.Content {
+		r, err := d.rate(rn, "level rate")
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, r)
+	}
+	return out, nil
+}
+
+// byRank reads a mapping of rank names to values, calling f for each; an
+// unknown or repeated rank is an error.
+func (d *decoder) byRank(n *yaml.Node, what string, f func(rank int, v *yaml.Node) error) error {
+	if n.Kind != yaml.MappingNode {
+		return d.errf(n, "%s must map rank names to values, not %s", what, kindName(n))
+	}
+	seen := map[int]bool{}
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		r, err := d.rankIndex(n.Content[i], what+" rank")
+		if err != nil {
+			return err
+		}
+		if seen[r] {
+			return d.errf(n.Content[i], "rank %q appears twice in %s", d.p.Ranks[r].Name, what)
+		}
+		seen[r] = true
+		if err := f(r, n.Content[i+1]); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// levelsByRank reads levels_by_rank: each rank's own level rates; Levels
+// becomes the highest rate on each level.
+func (d *decoder) levelsByRank(n *yaml.Node, c *Component) error {
+	if len(d.p.Ranks) == 0 {
+		return d.errf(n, "levels_by_rank needs ranks: define them under ranks first")
+	}
+	c.LevelsByRank = make([][]dec.Rate, len(d.p.Ranks))
+	err := d.byRank(n, "levels_by_rank", func(r int, v *yaml.Node) error {
+		rates, err := d.levels(v, v, "levels_by_rank "+d.p.Ranks[r].Name)
+		c.LevelsByRank[r] = rates
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	for _, rates := range c.LevelsByRank {
+		for i, rate := range rates {
+			if i == len(c.Levels) {
+				c.Levels = append(c.Levels, 0)
+			}
+			c.Levels[i] = max(c.Levels[i], rate)
+		}
+	}
+	if len(c.Levels) == 0 {
+		return d.errf(n, "levels_by_rank gives no rank any level")
 	}
 	return nil
 }

@@ -2,6 +2,8 @@ package plan
 
 import (
 	"gopkg.in/yaml.v3"
+
+	"github.com/compplan/compplan/tree/dec"
 )
 
 type yamlPlan struct {
@@ -36,12 +38,13 @@ type yamlLegs struct {
 }
 
 type yamlComponent struct {
-	Name        string         `yaml:"name"`
-	Type        string         `yaml:"type"`
-	Rate        string         `yaml:"rate,omitempty"`
-	Levels      []string       `yaml:"levels,omitempty,flow"`
-	Compression string         `yaml:"compression,omitempty"`
-	PaidLevels  map[string]int `yaml:"paid_levels,omitempty"`
+	Name        string              `yaml:"name"`
+	Type        string              `yaml:"type"`
+	Rate        string              `yaml:"rate,omitempty"`
+	Levels      []string            `yaml:"levels,omitempty,flow"`
+	Compression string              `yaml:"compression,omitempty"`
+	PaidLevels  map[string]int      `yaml:"paid_levels,omitempty"`
+	ByRank      map[string][]string `yaml:"levels_by_rank,omitempty"`
 }
 
 // YAML writes the plan in its canonical form: every default spelled out,
@@ -82,8 +85,14 @@ func (p *Plan) YAML() []byte {
 		case TypePersonal:
 			yc.Rate = c.Rate.String()
 		case TypeUnilevel:
-			for _, l := range c.Levels {
-				yc.Levels = append(yc.Levels, l.String())
+			yc.Levels = rateStrings(c.Levels)
+			if c.LevelsByRank != nil {
+				yc.Levels, yc.ByRank = nil, map[string][]string{}
+				for r, rates := range c.LevelsByRank {
+					if rates != nil {
+						yc.ByRank[p.Ranks[r].Name] = rateStrings(rates)
+					}
+				}
 			}
 			yc.Compression = c.Compression.String()
 			if c.PaidLevels != nil {
@@ -98,6 +107,14 @@ func (p *Plan) YAML() []byte {
 	out, err := yaml.Marshal(y)
 	if err != nil {
 		panic("plan: encoding a plan cannot fail: " + err.Error())
+	}
+	return out
+}
+
+func rateStrings(rates []dec.Rate) []string {
+	var out []string
+	for _, r := range rates {
+		out = append(out, r.String())
 	}
 	return out
 }

@@ -21,6 +21,7 @@ const (
 	NoRankHeld                  // breakage: the member holds no rank and the plan pays by rank
 	AboveTop                    // breakage: the level is above the top of the tree
 	Terminated                  // breakage: the member is terminated
+	RankRate                    // breakage: the rest of a level\'s rate above the member\'s rank\'s rate
 	NoDistributor               // breakage: a customer's sale with no distributor above them
 )
 
@@ -81,6 +82,13 @@ func (l *Line) AppendNote(b []byte, r *Result) []byte {
 		return append(b, " holds no rank"...)
 	case AboveTop:
 		return append(b, "breakage: above the top of the tree"...)
+	case RankRate:
+		rank := r.Rank[l.Upline]
+		b = append(b, "breakage: "...)
+		b = r.Org.AppendID(b, l.Upline)
+		b = append(b, " is "...)
+		b = append(b, r.Plan.Ranks[rank].Name...)
+		return fmt.Appendf(b, ", whose level %d rate is %s", l.PaidLevel, r.Plan.Components[l.Component].LevelsByRank[rank][l.PaidLevel-1])
 	case Terminated:
 		b = append(b, "breakage: "...)
 		b = r.Org.AppendID(b, l.Upline)

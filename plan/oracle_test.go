@@ -169,24 +169,38 @@ func (o *oracle) earned(c *Component) map[string]dec.D {
 				continue
 			}
 			// Level k: the k-th upline, skipping customers, and counting
-			// only eligible ones when dynamic.
+			// only eligible ones when dynamic, and only eligible ones whose
+			// rank is paid on level k when dynamic-rank.
+			levelsOf := func(u string) int {
+				switch r := o.paidAs(u); {
+				case c.LevelsByRank != nil && r != NoRank:
+					return len(c.LevelsByRank[r])
+				case c.LevelsByRank != nil:
+					return 0
+				case c.PaidLevels == nil:
+					return len(c.Levels)
+				case r == NoRank:
+					return 0
+				default:
+					return c.PaidLevels[r]
+				}
+			}
 			u, ok := o.sponsor[seller]
 			for k := 1; k <= len(c.Levels) && ok; k++ {
-				for ok && (o.customer[u] || (c.Compression == CompressDynamic && !o.eligible(u))) {
+				for ok && (o.customer[u] ||
+					(c.Compression == CompressDynamic && !o.eligible(u)) ||
+					(c.Compression == CompressDynamicRank && !(o.eligible(u) && k <= levelsOf(u)))) {
 					u, ok = o.sponsor[u]
 				}
 				if !ok {
 					break
 				}
-				paid := len(c.Levels)
-				if c.PaidLevels != nil {
-					paid = 0
-					if r := o.paidAs(u); r != NoRank {
-						paid = c.PaidLevels[r]
+				if o.eligible(u) && k <= levelsOf(u) {
+					rate := c.Levels[k-1]
+					if c.LevelsByRank != nil {
+						rate = c.LevelsByRank[o.paidAs(u)][k-1]
 					}
-				}
-				if o.eligible(u) && k <= paid {
-					out[u] += line(v, c.Levels[k-1])
+					out[u] += line(v, rate)
 				}
 				u, ok = o.sponsor[u]
 			}

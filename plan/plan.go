@@ -69,16 +69,14 @@ type Compression uint8
 
 // Compression modes.
 const (
-	CompressNone    Compression = iota // level k is the k-th sponsor upline
-	CompressDynamic                    // level k is the k-th active upline
+	CompressNone        Compression = iota // level k is the k-th sponsor upline
+	CompressDynamic                        // level k is the k-th active upline
+	CompressDynamicRank                    // level k is the k-th active upline whose rank is paid on level k
 )
 
-func (c Compression) String() string {
-	if c == CompressDynamic {
-		return "dynamic"
-	}
-	return "none"
-}
+var compressionNames = []string{"none", "dynamic", "dynamic-rank"}
+
+func (c Compression) String() string { return compressionNames[c] }
 
 // Component types.
 const (
@@ -104,6 +102,9 @@ type Component struct {
 	// PaidLevels[r] is how many levels rank r is paid on; nil means every
 	// active member is paid on every level, ranked or not.
 	PaidLevels []int
+	// LevelsByRank[r] are rank r's own level rates (levels_by_rank); then
+	// Levels holds the highest rate of each level, what a level puts up.
+	LevelsByRank [][]dec.Rate
 }
 
 // Personal reports whether the component counts as personal commission.

@@ -58,7 +58,25 @@ func randomPlan(rng *rand.Rand) string {
 	}
 	for u := 0; u < 1+rng.IntN(2); u++ {
 		nlev := 1 + rng.IntN(7)
-		fmt.Fprintf(&b, "  - name: uni%d\n    type: unilevel\n    compression: %s\n    levels: [", u, []string{"none", "dynamic"}[rng.IntN(2)])
+		fmt.Fprintf(&b, "  - name: uni%d\n    type: unilevel\n    compression: %s\n", u, []string{"none", "dynamic", "dynamic-rank"}[rng.IntN(3)])
+		if nranks > 0 && rng.IntN(3) == 0 {
+			b.WriteString("    levels_by_rank:\n")
+			for i := 0; i < nranks; i++ {
+				if rng.IntN(4) == 0 && i < nranks-1 {
+					continue // unlisted: paid on no level
+				}
+				fmt.Fprintf(&b, "      R%d: [", i)
+				for l := 0; l < 1+rng.IntN(nlev); l++ {
+					if l > 0 {
+						b.WriteString(", ")
+					}
+					fmt.Fprintf(&b, "0.%03d", rng.IntN(150))
+				}
+				b.WriteString("]\n")
+			}
+			continue
+		}
+		b.WriteString("    levels: [")
 		for l := 0; l < nlev; l++ {
 			if l > 0 {
 				b.WriteString(", ")

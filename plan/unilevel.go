@@ -2,78 +2,77 @@ package plan
 
 import "github.com/compplan/compplan/tree/dec"
 
-// personal pays each member rate × the volume of each of their own sales,
-// active or not.
-type personal struct{ c *Component }
-
-func (f personal) pay(r *run, p *poster) {
-	rate := f.c.Rate
-	cache := newAmountCache([]dec.Rate{rate})
-	for c, ch := range r.sales.chunks {
-		for k, seller := range ch.Member {
-			v := ch.Volume[k]
-			amount := cache.get(p, v)[0]
-			earner := seller
-			if !r.earns(seller) {
-				earner = -1
-			}
-			if !p.detail() {
-				p.add(earner, amount)
-				continue
-			}
-			l := Line{Earner: earner, Upline: seller, Seller: seller, Sale: r.sales.ref(c, k),
-				Base: v, Rate: rate, Amount: amount, Skipped: -1}
-			switch {
-			case earner >= 0:
-			case r.org.Customer(seller):
-				l.Reason = NoDistributor
-			default:
-				l.Reason = Terminated
-			}
-			p.post(l)
-		}
-	}
-}
-
-// unilevel pays level k of each sale to the seller's k-th upline (k-th
-// active upline with dynamic compression) when that upline is active and
-// its rank is paid on level k; otherwise the line is breakage.
+// unilevel pays level k of each sale to the seller's k-th upline when that
+// upline is eligible (active, not terminated) and its rank is paid on level
+// k; otherwise the line is breakage. Customers never count as a level.
+//   - compression none: level k is the k-th upline;
+//   - dynamic: the k-th eligible upline;
+//   - dynamic-rank: the k-th upline that is eligible and whose rank is paid
+//     on level k (everyone else is skipped).
+//
+// With levels_by_rank each rank has its own rates: a member is paid their
+// rank's rate, and the rest of the highest rate any rank has on that level
+// is breakage.
 type unilevel struct{ c *Component }
 
 func (f unilevel) pay(r *run, p *poster) {
-	levels := f.c.Levels
+	c := f.c
+	levels := c.Levels // with levels_by_rank: the highest rate on each level
 	up := r.nonCustomerUplines()
-	if f.c.Compression == CompressDynamic {
+	if c.Compression == CompressDynamic {
 		up = r.activeUplines()
 	}
-	// paid[m] is the number of levels m is paid on: 0 when inactive or
-	// terminated.
+	// paid[m] is the number of levels m is paid on: 0 when not eligible.
 	paid := make([]uint8, r.org.Len())
 	for m := range paid {
-		switch {
-		case !r.eligible[m]:
-		case f.c.PaidLevels == nil:
-			paid[m] = uint8(len(levels))
-		case r.rank[m] != NoRank:
-			paid[m] = uint8(f.c.PaidLevels[r.rank[m]])
+		if r.eligible[m] {
+			paid[m] = uint8(c.levelsPaid(int(r.rank[m])))
 		}
 	}
 	cache := newAmountCache(levels)
-	for c, ch := range r.sales.chunks {
+	var byRank []*amountCache // each rank's amounts, with levels_by_rank
+	if c.LevelsByRank != nil {
+		byRank = make([]*amountCache, len(c.LevelsByRank))
+		for i, rates := range c.LevelsByRank {
+			byRank[i] = newAmountCache(rates)
+		}
+	}
+	skipRank := c.Compression == CompressDynamicRank
+	for ci, ch := range r.sales.chunks {
 		for k, seller := range ch.Member {
 			v := ch.Volume[k]
 			amount := cache.get(p, v)
 			u, below := up[seller], seller
 			for i := range levels {
-				earner := int32(-1)
+				for skipRank && u >= 0 && int(paid[u]) <= i {
+					u = up[u]
+				}
+				earner, earned := int32(-1), dec.D(0)
 				if u >= 0 && i < int(paid[u]) {
-					earner = u
+					earner, earned = u, amount[i]
+					if byRank != nil {
+						earned = byRank[r.rank[u]].get(p, v)[i]
+					}
 				}
 				if p.detail() {
-					p.post(f.line(r, Line{Earner: earner, Upline: u, Seller: seller, Sale: r.sales.ref(c, k),
-						PaidLevel: i + 1, Base: v, Rate: levels[i], Amount: amount[i], Skipped: -1}, below))
+					l := f.line(r, Line{Earner: earner, Upline: u, Seller: seller, Sale: r.sales.ref(ci, k),
+						PaidLevel: i + 1, Base: v, Rate: levels[i], Amount: amount[i], Skipped: -1}, below)
+					if earner >= 0 && earned != amount[i] { // a lower rate by rank: the rest is breakage
+						rest := l
+						l.Rate, l.Amount = c.LevelsByRank[r.rank[u]][i], earned
+						rest.Earner, rest.Rate, rest.Amount, rest.Reason = -1, levels[i]-l.Rate, amount[i]-earned, RankRate
+						p.post(l)
+						p.post(rest)
+					} else {
+						p.post(l)
+					}
 				} else {
-					p.add(earner, amount[i])
+					if earner >= 0 {
+						p.add(earner, earned)
+					}
+					if rest := amount[i] - earned; rest != 0 || earner < 0 {
+						p.add(-1, rest)
+					}
 				}
 				if u >= 0 {
 					below, u = u, up[u]

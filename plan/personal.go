@@ -1,0 +1,36 @@
+package plan
+
+import "github.com/compplan/compplan/tree/dec"
+
+// personal pays each member rate × the volume of each of their own sales,
+// active or not.
+type personal struct{ c *Component }
+
+func (f personal) pay(r *run, p *poster) {
+	rate := f.c.Rate
+	cache := newAmountCache([]dec.Rate{rate})
+	for c, ch := range r.sales.chunks {
+		for k, seller := range ch.Member {
+			v := ch.Volume[k]
+			amount := cache.get(p, v)[0]
+			earner := seller
+			if !r.earns(seller) {
+				earner = -1
+			}
+			if !p.detail() {
+				p.add(earner, amount)
+				continue
+			}
+			l := Line{Earner: earner, Upline: seller, Seller: seller, Sale: r.sales.ref(c, k),
+				Base: v, Rate: rate, Amount: amount, Skipped: -1}
+			switch {
+			case earner >= 0:
+			case r.org.Customer(seller):
+				l.Reason = NoDistributor
+			default:
+				l.Reason = Terminated
+			}
+			p.post(l)
+		}
+	}
+}

@@ -355,6 +355,9 @@ func (d *decoder) ranks(n *yaml.Node) error {
 					return err
 				}
 			}
+			if r.Legs.Count == 0 {
+				r.Legs = LegRule{} // requires nothing
+			}
 		}
 		if v := f["customers"]; v != nil {
 			if r.Customers, err = d.count(v, "customers"); err != nil {

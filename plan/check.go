@@ -22,9 +22,19 @@ type Check struct {
 func (p *Plan) Check(limit dec.Rate) *Check {
 	c := &Check{Max: make([]dec.Rate, len(p.Components))}
 	top := len(p.Ranks) - 1
-	for i := range p.Components {
+	order, _ := evaluationOrder(p.Components) // matched components first
+	for _, i := range order {
 		comp := &p.Components[i]
 		switch comp.Type {
+		case TypeFastStart:
+			c.Max[i] = sumRates(comp.Levels)
+		case TypeMatching:
+			var matched dec.Rate
+			for _, o := range comp.Of {
+				matched += c.Max[o]
+			}
+			gens := sumRates(comp.Generations[:comp.generationsPaid(top)])
+			c.Max[i] = dec.Rate(dec.MulRound(dec.D(matched), gens, dec.Scale, dec.Down))
 		case TypePersonal:
 			c.Max[i] = comp.Rate
 			if comp.Rate == 0 {

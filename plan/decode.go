@@ -63,8 +63,9 @@ func Decode(src []byte, name string) (*Plan, error) {
 }
 
 type decoder struct {
-	file string
-	p    Plan
+	file      string
+	p         Plan
+	pendingOf map[int][]*yaml.Node // a matching's of names, resolved at the end
 }
 
 func (d *decoder) errf(n *yaml.Node, format string, args ...any) error {
@@ -414,6 +415,10 @@ func (d *decoder) components(n *yaml.Node) error {
 			err = d.personal(cn, &c)
 		case TypeUnilevel:
 			err = d.unilevel(cn, &c)
+		case TypeFastStart:
+			err = d.fastStart(cn, &c)
+		case TypeMatching:
+			err = d.matching(cn, &c)
 		default:
 			return d.errf(typ, "unknown component type %q (expected one of: %s)", c.Type, strings.Join(componentTypes, ", "))
 		}
@@ -422,10 +427,100 @@ func (d *decoder) components(n *yaml.Node) error {
 		}
 		d.p.Components = append(d.p.Components, c)
 	}
+	return d.resolveOf(n)
+}
+
+var componentTypes = []string{TypePersonal, TypeUnilevel, TypeFastStart, TypeMatching}
+
+func (d *decoder) fastStart(n *yaml.Node, c *Component) error {
+	f, err := d.fields(n, "a fast_start component", "name", "type", "days", "levels")
+	if err != nil {
+		return err
+	}
+	if f["days"] == nil {
+		return d.errf(n, "a fast_start component needs days, the length of the window from joining, e.g. days: 30")
+	}
+	if c.Days, err = d.count(f["days"], "days"); err != nil {
+		return err
+	}
+	if c.Days <= 0 {
+		return d.errf(f["days"], "days must be 1 or more: the window is joined ≤ date < joined + days")
+	}
+	c.Levels, err = d.levels(f["levels"], n, "a fast_start component")
+	return err
+}
+
+func (d *decoder) matching(n *yaml.Node, c *Component) error {
+	f, err := d.fields(n, "a matching component", "name", "type", "of", "generations", "paid_generations")
+	if err != nil {
+		return err
+	}
+	of := f["of"]
+	if of == nil || of.Kind != yaml.SequenceNode || len(of.Content) == 0 {
+		at := n
+		if of != nil {
+			at = of
+		}
+		return d.errf(at, "a matching component needs of, the list of components it matches, e.g. of: [unilevel]")
+	}
+	if d.pendingOf == nil {
+		d.pendingOf = map[int][]*yaml.Node{}
+	}
+	d.pendingOf[len(d.p.Components)] = of.Content
+	gn := f["generations"]
+	if gn == nil || gn.Kind != yaml.SequenceNode || len(gn.Content) == 0 {
+		at := n
+		if gn != nil {
+			at = gn
+		}
+		return d.errf(at, "a matching component needs generations, a list of rates such as [10%%, 5%%]")
+	}
+	if c.Generations, err = d.levels(gn, n, "a matching component"); err != nil {
+		return err
+	}
+	if pn := f["paid_generations"]; pn != nil {
+		if len(d.p.Ranks) == 0 {
+			return d.errf(pn, "paid_generations needs ranks: define them under ranks first")
+		}
+		c.PaidGenerations = make([]int, len(d.p.Ranks))
+		return d.byRank(pn, "paid_generations", func(r int, v *yaml.Node) error {
+			k, err := d.count(v, "paid generations")
+			if err == nil && k > len(c.Generations) {
+				err = d.errf(v, "rank %q is paid on %d generations but the component has only %d", d.p.Ranks[r].Name, k, len(c.Generations))
+			}
+			c.PaidGenerations[r] = k
+			return err
+		})
+	}
 	return nil
 }
 
-var componentTypes = []string{TypePersonal, TypeUnilevel}
+// resolveOf turns each matching's of names into component indexes, once
+// every component is known, and rejects a matching cycle.
+func (d *decoder) resolveOf(list *yaml.Node) error {
+	for i, names := range d.pendingOf {
+		c := &d.p.Components[i]
+		for _, nn := range names {
+			name, err := d.str(nn, "a matched component")
+			if err != nil {
+				return err
+			}
+			k := slices.IndexFunc(d.p.Components, func(o Component) bool { return o.Name == name })
+			if k < 0 {
+				var all []string
+				for _, o := range d.p.Components {
+					all = append(all, o.Name)
+				}
+				return d.errf(nn, "matching %s matches %q, which is not a component of this plan (components: %s)", c.Name, name, strings.Join(all, ", "))
+			}
+			c.Of = append(c.Of, k)
+		}
+	}
+	if _, err := evaluationOrder(d.p.Components); err != nil {
+		return d.errf(list, "%v", err)
+	}
+	return nil
+}
 
 func (d *decoder) personal(n *yaml.Node, c *Component) error {
 	f, err := d.fields(n, "a personal component", "name", "type", "rate")

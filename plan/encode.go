@@ -45,6 +45,10 @@ type yamlComponent struct {
 	Compression string              `yaml:"compression,omitempty"`
 	PaidLevels  map[string]int      `yaml:"paid_levels,omitempty"`
 	ByRank      map[string][]string `yaml:"levels_by_rank,omitempty"`
+	Days        int                 `yaml:"days,omitempty"`
+	Of          []string            `yaml:"of,omitempty,flow"`
+	Generations []string            `yaml:"generations,omitempty,flow"`
+	PaidGens    map[string]int      `yaml:"paid_generations,omitempty"`
 }
 
 // YAML writes the plan in its canonical form: every default spelled out,
@@ -99,6 +103,19 @@ func (p *Plan) YAML() []byte {
 				yc.PaidLevels = map[string]int{}
 				for r, n := range c.PaidLevels {
 					yc.PaidLevels[p.Ranks[r].Name] = n
+				}
+			}
+		case TypeFastStart:
+			yc.Days, yc.Levels = c.Days, rateStrings(c.Levels)
+		case TypeMatching:
+			for _, o := range c.Of {
+				yc.Of = append(yc.Of, p.Components[o].Name)
+			}
+			yc.Generations = rateStrings(c.Generations)
+			if c.PaidGenerations != nil {
+				yc.PaidGens = map[string]int{}
+				for r, n := range c.PaidGenerations {
+					yc.PaidGens[p.Ranks[r].Name] = n
 				}
 			}
 		}

@@ -111,6 +111,7 @@ type run struct {
 	// terminated (nil: nobody) and eligible: active and not terminated.
 	terminated, eligible []bool
 	adjustments          []tree.Adjustment
+	earned               [][]dec.D // what each component paid, as computed so far
 	// depth[m] is m's distance from their root: computed on first use.
 	depth []int32
 }
@@ -121,6 +122,12 @@ type family interface {
 	pay(r *run, p *poster)
 }
 
+// bySale reports whether a component's lines come from sales one by one,
+// so the sales can be split over cores.
+func (c *Component) bySale() bool {
+	return c.Type == TypePersonal || c.Type == TypeUnilevel || c.Type == TypeFastStart
+}
+
 func (c *Component) family() family {
 	switch c.Type {
 	case TypePersonal:
@@ -129,6 +136,10 @@ func (c *Component) family() family {
 		return unilevel{c}
 	case TypeAdjustment:
 		return adjustment{}
+	case TypeFastStart:
+		return fastStart{c}
+	case TypeMatching:
+		return matching{c}
 	}
 	panic("plan: unknown component type " + c.Type) // Decode admits no other
 }
@@ -238,6 +249,9 @@ func ComputeWith(p *Plan, d *tree.Data, opts Options) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
+	if err := needDates(p, d); err != nil {
+		return nil, err
+	}
 	if p, err = withAdjustments(p, d); err != nil {
 		return nil, err
 	}
@@ -272,7 +286,12 @@ func ComputeWith(p *Plan, d *tree.Data, opts Options) (*Result, error) {
 		Paid:     make([]dec.D, len(p.Components)),
 		Breakage: make([]dec.D, len(p.Components)),
 	}
-	for c := range p.Components {
+	order, err := evaluationOrder(p.Components)
+	if err != nil {
+		return nil, err // Decode rejects cycles: a plan built by hand may not
+	}
+	r.earned = res.Earned
+	for _, c := range order {
 		post, err := r.payComponent(c, res, opts.Lines)
 		if err != nil {
 			return nil, err
@@ -296,7 +315,7 @@ func (r *run) payComponent(c int, res *Result, sink func(*Result, *Line) error) 
 		return &poster{comp: c, digits: p.Digits, rounding: p.Rounding, earned: make([]dec.D, r.org.Len()), sink: sink, res: res}
 	}
 	workers := min(runtime.GOMAXPROCS(0), len(r.sales.chunks))
-	if sink != nil || workers < 2 || r.sales.Len() < parallelSales || p.Components[c].Type == TypeAdjustment {
+	if sink != nil || workers < 2 || r.sales.Len() < parallelSales || !p.Components[c].bySale() {
 		post := newPoster()
 		p.Components[c].family().pay(r, post)
 		return post, post.err

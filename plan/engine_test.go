@@ -412,6 +412,18 @@ func putUp(r *Result, c *Component) int64 {
 		}
 		return s
 	}
+	if c.Type == TypeMatching {
+		for m := range r.Org.Len() {
+			var base dec.D
+			for _, o := range c.Of {
+				base += r.Earned[o][m]
+			}
+			for _, rate := range c.Generations {
+				s += int64(dec.MulRound(base, rate, r.Plan.Digits, r.Plan.Rounding))
+			}
+		}
+		return s
+	}
 	rates := c.Levels
 	if c.Type == TypePersonal {
 		rates = []dec.Rate{c.Rate}
@@ -420,6 +432,19 @@ func putUp(r *Result, c *Component) int64 {
 		for k, v := range ch.Volume {
 			if slices.Contains(r.Plan.NonCommissionable, ch.TypeOf(k)) {
 				v = 0
+			}
+			if c.Type == TypeFastStart {
+				// Only a sale in its seller's window (the seller being the
+				// distributor a customer's sale is credited to).
+				seller := ch.Member[k]
+				for u := seller; r.Org.Customer(seller) && u >= 0; u = r.Org.Sponsor(u) {
+					if !r.Org.Customer(u) {
+						seller = u
+					}
+				}
+				if d, j := ch.DateOf(k), r.Org.Joined(seller); d < j || d-j >= int32(c.Days) {
+					continue
+				}
 			}
 			for _, rate := range rates {
 				s += int64(dec.MulRound(v, rate, r.Plan.Digits, r.Plan.Rounding))

@@ -157,10 +157,11 @@ func (s *saleSeq) ref(c, k int) SaleRef {
 // canonicalSeq returns the sales in canonical order.
 func canonicalSeq(o *tree.Org, s *tree.Sales) saleSeq {
 	refs := canonicalOrder(o, s)
-	ch := tree.SaleChunk{Member: make([]int32, len(refs)), Volume: make([]dec.D, len(refs))}
+	ch := tree.SaleChunk{Member: make([]int32, len(refs)), Volume: make([]dec.D, len(refs)), Date: make([]int32, len(refs))}
 	for i, r := range refs {
 		ch.Member[i] = s.Chunks[r.Chunk].Member[r.K]
 		ch.Volume[i] = s.Chunks[r.Chunk].Volume[r.K]
+		ch.Date[i] = s.Chunks[r.Chunk].DateOf(int(r.K))
 	}
 	return saleSeq{chunks: []tree.SaleChunk{ch}, refs: refs}
 }

@@ -14,6 +14,7 @@ import (
 // engine but the decoded plan and the parsed rows.
 type oracle struct {
 	p          *Plan
+	org        *tree.Org
 	sponsor    map[string]string
 	kids       map[string][]string
 	customer   map[string]bool
@@ -24,10 +25,13 @@ type oracle struct {
 	rank       map[string]int
 }
 
-type oracleSale struct{ qv, cv dec.D }
+type oracleSale struct {
+	qv, cv dec.D
+	date   int32
+}
 
 func newOracle(p *Plan, d *tree.Data) *oracle {
-	o := &oracle{p: p, sponsor: map[string]string{}, kids: map[string][]string{}, customer: map[string]bool{},
+	o := &oracle{p: p, org: d.Org, sponsor: map[string]string{}, kids: map[string][]string{}, customer: map[string]bool{},
 		terminated: map[string]bool{}, floor: map[string]int{}, bought: map[string]bool{},
 		sales: map[string][]oracleSale{}, rank: map[string]int{}}
 	org := d.Org
@@ -65,7 +69,7 @@ func newOracle(p *Plan, d *tree.Data) *oracle {
 					cv = 0
 				}
 			}
-			o.sales[seller] = append(o.sales[seller], oracleSale{qv: c.QVOf(k), cv: cv})
+			o.sales[seller] = append(o.sales[seller], oracleSale{qv: c.QVOf(k), cv: cv, date: c.DateOf(k)})
 		}
 	}
 	return o
@@ -155,10 +159,62 @@ func (o *oracle) paidAs(id string) int {
 	return o.rank[id]
 }
 
-// earned returns member id → amount for component c.
-func (o *oracle) earned(c *Component) map[string]dec.D {
+// earned returns member id → amount for component c; done holds what the
+// components it matches earned.
+func (o *oracle) earned(c *Component, done map[int]map[string]dec.D) map[string]dec.D {
 	out := map[string]dec.D{}
 	line := func(v dec.D, r dec.Rate) dec.D { return dec.MulRound(v, r, o.p.Digits, o.p.Rounding) }
+	// up is the next upline who is not a customer.
+	up := func(u string) (string, bool) {
+		for {
+			s, ok := o.sponsor[u]
+			if !ok || !o.customer[s] {
+				return s, ok
+			}
+			u = s
+		}
+	}
+	switch c.Type {
+	case TypeMatching:
+		for id := range o.customer {
+			var base dec.D
+			for _, m := range c.Of {
+				base += done[m][id]
+			}
+			u, ok := up(id)
+			for g := 0; g < len(c.Generations) && ok; g++ {
+				paid := len(c.Generations)
+				if c.PaidGenerations != nil {
+					paid = 0
+					if r := o.paidAs(u); r != NoRank {
+						paid = c.PaidGenerations[r]
+					}
+				}
+				if o.eligible(u) && g < paid {
+					out[u] += line(base, c.Generations[g])
+				}
+				u, ok = up(u)
+			}
+		}
+		return out
+	case TypeFastStart:
+		for seller, sales := range o.sales {
+			joined := o.org.Joined(o.org.Lookup(seller))
+			for _, sale := range sales {
+				if sale.date < joined || sale.date-joined >= int32(c.Days) {
+					continue
+				}
+				u, ok := up(seller)
+				for k := 0; k < len(c.Levels) && ok; k++ {
+					if o.eligible(u) {
+						out[u] += line(sale.cv, c.Levels[k])
+					}
+					u, ok = up(u)
+				}
+			}
+		}
+		return out
+	}
 	for seller, sales := range o.sales {
 		for _, sale := range sales {
 			v := sale.cv
@@ -231,8 +287,14 @@ func TestEngineMatchesOracle(t *testing.T) {
 				t.Fatalf("case %d: %s gv %s active %v, oracle %s %v", i, id, r.GV[m], r.Active[m], o.gv(id), o.active(id))
 			}
 		}
-		for c := range r.Plan.Components {
-			want := o.earned(&r.Plan.Components[c])
+		done := map[int]map[string]dec.D{}
+		order, err := evaluationOrder(r.Plan.Components)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, c := range order {
+			want := o.earned(&r.Plan.Components[c], done)
+			done[c] = want
 			for m := int32(0); m < int32(r.Org.Len()); m++ {
 				if got := r.Earned[c][m]; got != want[r.Org.ID(m)] {
 					t.Fatalf("case %d: %s earned %s from %s, oracle %s\nplan:\n%s", i, r.Org.ID(m), got, r.Plan.Components[c].Name, want[r.Org.ID(m)], plan)

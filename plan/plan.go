@@ -82,6 +82,8 @@ func (c Compression) String() string { return compressionNames[c] }
 const (
 	TypePersonal = "personal"
 	TypeUnilevel = "unilevel"
+	TypeFastStart = "fast_start"
+	TypeMatching  = "matching"
 	// TypeAdjustment is the component compplan adds for --adjustments; a
 	// plan cannot declare it.
 	TypeAdjustment = "adjustment"
@@ -105,6 +107,14 @@ type Component struct {
 	// LevelsByRank[r] are rank r's own level rates (levels_by_rank); then
 	// Levels holds the highest rate of each level, what a level puts up.
 	LevelsByRank [][]dec.Rate
+	// fast_start: the window in days from joining (Levels are its rates).
+	Days int
+	// matching: the components matched (indexes into Plan.Components), the
+	// generation rates, and how many generations each rank is paid on
+	// (nil: all).
+	Of              []int
+	Generations     []dec.Rate
+	PaidGenerations []int
 }
 
 // Personal reports whether the component counts as personal commission.

@@ -95,13 +95,26 @@ func randomPlan(rng *rand.Rand) string {
 			b.WriteString("}\n")
 		}
 	}
+	if rng.IntN(2) == 0 {
+		fmt.Fprintf(&b, "  - {name: fast, type: fast_start, days: %d, levels: [0.%03d, 0.%03d]}\n", 1+rng.IntN(20), rng.IntN(200), rng.IntN(100))
+	}
+	if rng.IntN(2) == 0 {
+		fmt.Fprintf(&b, "  - name: match\n    type: matching\n    of: [uni0%s]\n    generations: [0.%03d, 0.%03d]\n",
+			map[bool]string{true: ", fast", false: ""}[strings.Contains(b.String(), "name: fast,")], rng.IntN(300), rng.IntN(300))
+		if nranks > 0 && rng.IntN(2) == 0 {
+			fmt.Fprintf(&b, "    paid_generations: {R%d: %d}\n", nranks-1, rng.IntN(3))
+		}
+		if rng.IntN(3) == 0 {
+			b.WriteString("  - {name: match2, type: matching, of: [match], generations: [0.05]}\n")
+		}
+	}
 	return b.String()
 }
 
 // The headers of randomData's rows.
 const (
-	memberHeader = "id,sponsor_id,name,type,rank,terminated\n"
-	salesHeader  = "member_id,amount,volume,qv,cv,type\n"
+	memberHeader = "id,sponsor_id,name,type,rank,terminated,joined\n"
+	salesHeader  = "member_id,amount,volume,qv,cv,type,date\n"
 )
 
 // randomData writes members and sales CSV rows (without headers, see
@@ -133,7 +146,8 @@ func randomDataRanks(rng *rand.Rand, n, ranks int) (members, sales []string) {
 				floor = fmt.Sprintf("R%d", rng.IntN(ranks))
 			}
 		}
-		members = append(members, fmt.Sprintf("m%d,%s,Name %d,%s,%s,%s", ids[i], sp, i, typ, floor, term))
+		joined := fmt.Sprintf("2026-01-%02d", 1+rng.IntN(28))
+		members = append(members, fmt.Sprintf("m%d,%s,Name %d,%s,%s,%s,%s", ids[i], sp, i, typ, floor, term, joined))
 		for k := rng.IntN(4); k > 0; k-- {
 			amount := fmt.Sprintf("%d.%02d", rng.IntN(300), rng.IntN(100))
 			volume, qv, cv, st := "", "", "", ""
@@ -149,7 +163,8 @@ func randomDataRanks(rng *rand.Rand, n, ranks int) (members, sales []string) {
 			if rng.IntN(5) == 0 {
 				st = "sample"
 			}
-			sales = append(sales, fmt.Sprintf("m%d,%s,%s,%s,%s,%s", ids[i], amount, volume, qv, cv, st))
+			date := fmt.Sprintf("2026-01-%02d", 1+rng.IntN(31))
+			sales = append(sales, fmt.Sprintf("m%d,%s,%s,%s,%s,%s,%s", ids[i], amount, volume, qv, cv, st, date))
 		}
 	}
 	return members, sales

@@ -142,12 +142,18 @@ func ReadMembers(r io.Reader, name string) (*Data, error) {
 			}
 		}
 		o.joined = append(o.joined, j)
+		if j == NoDate && o.firstUnjoined == 0 {
+			o.firstUnjoined = c.recLine
+		}
 		if err := o.readOptional(c, col, k); err != nil {
 			return fail(err)
 		}
 		if col[mAmount] >= 0 && len(c.fields[col[mAmount]]) > 0 {
 			if err := c.sale(&d.Sales, k, col[mAmount], col[mVolume], -1, d.KeepOrderIDs); err != nil {
 				return fail(err)
+			}
+			if d.Sales.FirstUndated == 0 {
+				d.Sales.FirstUndated, d.Sales.UndatedFile = c.recLine, name
 			}
 		} else if col[mVolume] >= 0 && len(c.fields[col[mVolume]]) > 0 {
 			return fail(c.fieldError(col[mVolume], "volume", "a volume without an amount: fill in the sale's amount too, or leave both empty"))

@@ -113,6 +113,9 @@ func (d *Data) readSales(r io.Reader, name string, size int) error {
 		return firstErr
 	}
 	for k := range parts {
+		if u := parts[k].FirstUndated; u > 0 && d.Sales.FirstUndated == 0 {
+			d.Sales.FirstUndated, d.Sales.UndatedFile = u, name
+		}
 		if !d.Sales.merge(&parts[k]) {
 			return &InputError{File: name, Msg: "total sales are too large for compplan's exact decimals"}
 		}
@@ -138,11 +141,6 @@ func (d *Data) parseSales(data []byte, name string, line int, col []int, width i
 		}
 		if err := c.fullSale(s, m, col, d.KeepOrderIDs); err != nil {
 			return err
-		}
-		if col[sDate] >= 0 {
-			if _, err := c.date(col[sDate], "date"); err != nil {
-				return err
-			}
 		}
 	}
 	return c.err
@@ -223,7 +221,15 @@ func (c *csvReader) fullSale(s *Sales, m int32, col []int, keep bool) error {
 	if err != nil {
 		return err
 	}
-	r := saleRow{member: m, hasQV: col[sQV] >= 0, hasType: col[sType] >= 0}
+	r := saleRow{member: m, hasQV: col[sQV] >= 0, hasType: col[sType] >= 0, date: NoDate}
+	if col[sDate] >= 0 {
+		if r.date, err = c.date(col[sDate], "date"); err != nil {
+			return err
+		}
+	}
+	if r.date == NoDate && s.FirstUndated == 0 {
+		s.FirstUndated = c.recLine
+	}
 	if r.qv, err = c.optionalDecimal(col[sQV], "qv", volume); err != nil {
 		return err
 	}

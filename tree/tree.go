@@ -31,11 +31,12 @@ type Org struct {
 	joined  []int32 // days since 1970-01-01, or NoDate
 
 	// Optional columns: nil when the file has none.
-	customer   []bool     // type customer
-	terminated []int32    // termination day, or NoDate
-	floor      []int32    // rank floor: index into floorNames, or -1
-	floorNames []string   // the rank names the floors use
-	floorAt    [][2]int32 // line and column where each floor name first appears
+	firstUnjoined int        // line of the first member without a joined date, 0 for none
+	customer      []bool     // type customer
+	terminated    []int32    // termination day, or NoDate
+	floor         []int32    // rank floor: index into floorNames, or -1
+	floorNames    []string   // the rank names the floors use
+	floorAt       [][2]int32 // line and column where each floor name first appears
 
 	childStart []int32 // children of i are children[childStart[i]:childStart[i+1]]
 	children   []int32
@@ -82,6 +83,10 @@ func (o *Org) Sponsor(i int32) int32 { return o.sponsor[i] }
 
 // Sponsors returns the sponsor of every member (-1 for a root). Do not modify.
 func (o *Org) Sponsors() []int32 { return o.sponsor }
+
+// FirstUnjoined is the line of the first member without a joined date (0:
+// every member has one), for plans that need it.
+func (o *Org) FirstUnjoined() int { return o.firstUnjoined }
 
 // Customer reports whether member i is a retail customer (type customer).
 func (o *Org) Customer(i int32) bool { return o.customer != nil && o.customer[i] }
@@ -214,6 +219,10 @@ type Sales struct {
 	// Amount and TotalVolume are the sums over all sales.
 	Amount      dec.D
 	TotalVolume dec.D
+	// FirstUndated is the line of the first sale without a date, in
+	// UndatedFile (0: every sale has one), for plans that need dates.
+	FirstUndated int
+	UndatedFile  string
 }
 
 // SaleChunk is a run of sales: sale k is by member Member[k] with
@@ -225,6 +234,9 @@ type SaleChunk struct {
 	// QV is each sale's qualifying volume (the qv column, else as Volume);
 	// nil when it equals Volume throughout.
 	QV []dec.D
+	// Date is each sale's day (NoDate when not given); nil when no sale in
+	// the chunk has one.
+	Date []int32
 	// Type indexes TypeNames for each sale; nil without a type column.
 	Type      []uint8
 	typeNames []string
@@ -267,7 +279,15 @@ func (s *Sales) Len() int {
 // add appends one sale to the last chunk, starting a new one when full.
 // order is its order id, kept when keep is set.
 func (s *Sales) add(m int32, v dec.D, order []byte, keep bool) bool {
-	return s.addRow(saleRow{member: m, cv: v, order: order}, keep)
+	return s.addRow(saleRow{member: m, cv: v, order: order, date: NoDate}, keep)
+}
+
+// DateOf returns sale k's day, or NoDate.
+func (c *SaleChunk) DateOf(k int) int32 {
+	if c.Date == nil {
+		return NoDate
+	}
+	return c.Date[k]
 }
 
 // saleRow is one sale as read: cv is its commissionable volume (Volume),
@@ -279,6 +299,7 @@ type saleRow struct {
 	hasQV      bool
 	typ, order []byte
 	hasType    bool
+	date       int32 // NoDate when not given
 }
 
 func (s *Sales) addRow(r saleRow, keep bool) bool {
@@ -290,6 +311,15 @@ func (s *Sales) addRow(r saleRow, keep bool) bool {
 	k := len(c.Member)
 	c.Member = append(c.Member, r.member)
 	c.Volume = append(c.Volume, r.cv)
+	if r.date != NoDate && c.Date == nil {
+		c.Date = make([]int32, k, cap(c.Member))
+		for i := range c.Date {
+			c.Date[i] = NoDate
+		}
+	}
+	if c.Date != nil {
+		c.Date = append(c.Date, r.date)
+	}
 	if r.hasQV {
 		if c.QV == nil {
 			c.QV = slices.Clone(c.Volume[:k]) // earlier sales: qv = cv
@@ -357,6 +387,7 @@ func (c *SaleChunk) QVOf(k int) dec.D {
 
 // merge adds t's sales after s's.
 func (s *Sales) merge(t *Sales) bool {
+
 	var o1, o2 bool
 	s.Amount, o1 = dec.Add(s.Amount, t.Amount)
 	s.TotalVolume, o2 = dec.Add(s.TotalVolume, t.TotalVolume)

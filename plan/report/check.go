@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/compplan/compplan/plan"
+	"github.com/compplan/compplan/tree/dec"
 )
 
 // WriteCheck writes a plan's structure, its maximum payout and warnings as
@@ -71,6 +72,22 @@ func describeComponent(p *plan.Plan, c *plan.Component) string {
 	switch c.Type {
 	case plan.TypePersonal:
 		return c.Rate.String() + " of own volume"
+	case plan.TypeFastStart:
+		return fmt.Sprintf("levels %s on sales in the first %d days after joining", rateList(c.Levels), c.Days)
+	case plan.TypeMatching:
+		var of []string
+		for _, o := range c.Of {
+			of = append(of, p.Components[o].Name)
+		}
+		s := fmt.Sprintf("generations %s of what each member earned from %s", rateList(c.Generations), strings.Join(of, ", "))
+		if c.PaidGenerations != nil {
+			var paid []string
+			for r, n := range c.PaidGenerations {
+				paid = append(paid, fmt.Sprintf("%s %d", p.Ranks[r].Name, n))
+			}
+			s += "; paid generations " + strings.Join(paid, ", ")
+		}
+		return s
 	case plan.TypeUnilevel:
 		var levels []string
 		for _, l := range c.Levels {
@@ -112,4 +129,12 @@ func writeCheckJSON(w *bufio.Writer, p *plan.Plan, c *plan.Check) {
 	}
 	b = append(b, "]}\n"...)
 	w.Write(b)
+}
+
+func rateList(rates []dec.Rate) string {
+	var s []string
+	for _, r := range rates {
+		s = append(s, r.String())
+	}
+	return strings.Join(s, " ")
 }

@@ -1,0 +1,85 @@
+package plan
+
+import (
+	"github.com/compplan/compplan/tree"
+)
+
+// fastStart pays a percentage of a new member's sales dated in their first
+// Days days (joined ≤ date < joined + Days) to their sponsor (level 1) and
+// further uplines, by sponsor tree without compression (customers never
+// count as a level). An upline who is not eligible (inactive or
+// terminated) leaves their level as breakage. Sales outside the window put
+// up nothing.
+type fastStart struct{ c *Component }
+
+func (f fastStart) pay(r *run, p *poster) {
+	levels := f.c.Levels
+	up := r.nonCustomerUplines()
+	cache := newAmountCache(levels)
+	days := int32(f.c.Days)
+	for ci, ch := range r.sales.chunks {
+		for k, seller := range ch.Member {
+			date, joined := ch.DateOf(k), r.org.Joined(seller)
+			if date == tree.NoDate || joined == tree.NoDate || date < joined || date-joined >= days {
+				continue
+			}
+			v := ch.Volume[k]
+			amount := cache.get(p, v)
+			u := up[seller]
+			for i := range levels {
+				earner := int32(-1)
+				if u >= 0 && r.eligible[u] {
+					earner = u
+				}
+				if p.detail() {
+					l := Line{Earner: earner, Upline: u, Seller: seller, Sale: r.sales.ref(ci, k),
+						PaidLevel: i + 1, Base: v, Rate: levels[i], Amount: amount[i], Skipped: -1}
+					if u >= 0 {
+						l.Level = int(r.depths()[seller] - r.depths()[u])
+					}
+					l.Reason = r.eligibility(u)
+					p.post(l)
+				} else {
+					p.add(earner, amount[i])
+				}
+				if u >= 0 {
+					u = up[u]
+				}
+			}
+		}
+	}
+}
+
+// eligibility says why member u (-1: above the top of the tree) may earn
+// (Paid) or not.
+func (r *run) eligibility(u int32) Reason {
+	switch {
+	case u < 0:
+		return AboveTop
+	case !r.active[u]:
+		return Inactive
+	case !r.eligible[u]:
+		return Terminated
+	}
+	return Paid
+}
+
+// needDates checks that a plan with a fast_start component has every
+// member's joined date and every sale's date.
+func needDates(p *Plan, d *tree.Data) error {
+	for _, c := range p.Components {
+		if c.Type != TypeFastStart {
+			continue
+		}
+		if line := d.Org.FirstUnjoined(); line > 0 {
+			return &tree.InputError{File: d.Org.File(), Line: line, Field: "joined",
+				Msg: "no joined date: fast_start component " + c.Name + " needs every member's joined date"}
+		}
+		if line := d.Sales.FirstUndated; line > 0 {
+			return &tree.InputError{File: d.Sales.UndatedFile, Line: line, Field: "date",
+				Msg: "no date: fast_start component " + c.Name + " needs every sale's date"}
+		}
+	}
+	return nil
+}
+

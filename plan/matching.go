@@ -1,0 +1,113 @@
+package plan
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/compplan/compplan/tree/dec"
+)
+
+// matching pays a percentage of what each member earned from the matched
+// components to their sponsor (generation 1), the sponsor's sponsor
+// (generation 2) and so on, by sponsor tree without compression (customers
+// never count). An upline who is not eligible, or whose rank is not paid
+// on that generation, leaves it as breakage. One line per earner, matched
+// member and generation; members who earned nothing put up nothing.
+type matching struct{ c *Component }
+
+func (f matching) pay(r *run, p *poster) {
+	c := f.c
+	up := r.nonCustomerUplines()
+	for _, m := range r.org.ByID() { // id order: lines do not depend on row order
+		var base dec.D
+		for _, o := range c.Of {
+			base += r.earned[o][m]
+		}
+		if base == 0 {
+			continue
+		}
+		u := up[m]
+		for g, rate := range c.Generations {
+			amount := p.amount(base, rate)
+			earner := int32(-1)
+			if u >= 0 && r.eligible[u] && g < c.generationsPaid(int(r.rank[u])) {
+				earner = u
+			}
+			if p.detail() {
+				l := Line{Earner: earner, Upline: u, Seller: m, Sale: SaleRef{-1, -1},
+					PaidLevel: g + 1, Base: base, Rate: rate, Amount: amount, Skipped: -1}
+				if l.Reason = r.eligibility(u); l.Reason == Paid && earner < 0 {
+					l.Reason = RankLevels
+					if r.rank[u] == NoRank {
+						l.Reason = NoRankHeld
+					}
+				}
+				if u >= 0 {
+					l.Level = int(r.depths()[m] - r.depths()[u])
+				}
+				p.post(l)
+			} else {
+				p.add(earner, amount)
+			}
+			if u >= 0 {
+				u = up[u]
+			}
+		}
+	}
+}
+
+// generationsPaid is how many generations rank r (NoRank: none) is paid on.
+func (c *Component) generationsPaid(r int) int {
+	switch {
+	case c.PaidGenerations == nil:
+		return len(c.Generations)
+	case r < 0:
+		return 0
+	}
+	return c.PaidGenerations[r]
+}
+
+// evaluationOrder orders the components so that every matching comes after
+// the components it matches, keeping plan order otherwise; a cycle is an
+// error naming it.
+func evaluationOrder(comps []Component) ([]int, error) {
+	state := make([]uint8, len(comps)) // 0 new, 1 on the path, 2 done
+	var order, path []int
+	var visit func(i int) error
+	visit = func(i int) error {
+		switch state[i] {
+		case 2:
+			return nil
+		case 1:
+			var names []string
+			for k := len(path) - 1; k >= 0; k-- {
+				names = append(names, comps[path[k]].Name)
+				if path[k] == i {
+					break
+				}
+			}
+			// names runs from the repeat back down the path: reverse it.
+			for a, b := 0, len(names)-1; a < b; a, b = a+1, b-1 {
+				names[a], names[b] = names[b], names[a]
+			}
+			return fmt.Errorf("matching cycle: %s → %s: a matching cannot depend on itself", strings.Join(names, " → "), comps[i].Name)
+		}
+		state[i] = 1
+		path = append(path, i)
+		for _, o := range comps[i].Of {
+			if err := visit(o); err != nil {
+				return err
+			}
+		}
+		path = path[:len(path)-1]
+		state[i] = 2
+		order = append(order, i)
+		return nil
+	}
+	for i := range comps {
+		if err := visit(i); err != nil {
+			return nil, err
+		}
+	}
+	return order, nil
+}

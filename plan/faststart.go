@@ -82,4 +82,3 @@ func needDates(p *Plan, d *tree.Data) error {
 	}
 	return nil
 }
-

@@ -80,8 +80,8 @@ func (c Compression) String() string { return compressionNames[c] }
 
 // Component types.
 const (
-	TypePersonal = "personal"
-	TypeUnilevel = "unilevel"
+	TypePersonal  = "personal"
+	TypeUnilevel  = "unilevel"
 	TypeFastStart = "fast_start"
 	TypeMatching  = "matching"
 	// TypeAdjustment is the component compplan adds for --adjustments; a

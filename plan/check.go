@@ -2,6 +2,7 @@ package plan
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/compplan/compplan/tree/dec"
@@ -28,6 +29,11 @@ func (p *Plan) Check(limit dec.Rate) *Check {
 		switch comp.Type {
 		case TypeFastStart:
 			c.Max[i] = sumRates(comp.Levels)
+		case TypeDifferential:
+			c.Max[i] = slices.Max(comp.DiffRates)
+			if b := comp.Breakaway; b != nil {
+				c.Max[i] += sumRates(b.Generations[:b.generationsPaid(top)])
+			}
 		case TypeMatching:
 			var matched dec.Rate
 			for _, o := range comp.Of {

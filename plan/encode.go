@@ -49,6 +49,14 @@ type yamlComponent struct {
 	Of          []string            `yaml:"of,omitempty,flow"`
 	Generations []string            `yaml:"generations,omitempty,flow"`
 	PaidGens    map[string]int      `yaml:"paid_generations,omitempty"`
+	Rates       map[string]string   `yaml:"rates,omitempty"`
+	Breakaway   *yamlBreakaway      `yaml:"breakaway,omitempty"`
+}
+
+type yamlBreakaway struct {
+	Rank        string         `yaml:"rank"`
+	Generations []string       `yaml:"generations,flow"`
+	PaidGens    map[string]int `yaml:"paid_generations,omitempty"`
 }
 
 // YAML writes the plan in its canonical form: every default spelled out,
@@ -107,6 +115,20 @@ func (p *Plan) YAML() []byte {
 			}
 		case TypeFastStart:
 			yc.Days, yc.Levels = c.Days, rateStrings(c.Levels)
+		case TypeDifferential:
+			yc.Rates = map[string]string{}
+			for r, rate := range c.DiffRates {
+				yc.Rates[p.Ranks[r].Name] = rate.String()
+			}
+			if b := c.Breakaway; b != nil {
+				yc.Breakaway = &yamlBreakaway{Rank: p.Ranks[b.Rank].Name, Generations: rateStrings(b.Generations)}
+				if b.PaidGenerations != nil {
+					yc.Breakaway.PaidGens = map[string]int{}
+					for r, n := range b.PaidGenerations {
+						yc.Breakaway.PaidGens[p.Ranks[r].Name] = n
+					}
+				}
+			}
 		case TypeMatching:
 			for _, o := range c.Of {
 				yc.Of = append(yc.Of, p.Components[o].Name)

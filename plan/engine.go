@@ -125,7 +125,7 @@ type family interface {
 // bySale reports whether a component's lines come from sales one by one,
 // so the sales can be split over cores.
 func (c *Component) bySale() bool {
-	return c.Type == TypePersonal || c.Type == TypeUnilevel || c.Type == TypeFastStart
+	return c.Type != TypeMatching && c.Type != TypeAdjustment
 }
 
 func (c *Component) family() family {
@@ -140,6 +140,8 @@ func (c *Component) family() family {
 		return fastStart{c}
 	case TypeMatching:
 		return matching{c}
+	case TypeDifferential:
+		return differential{c}
 	}
 	panic("plan: unknown component type " + c.Type) // Decode admits no other
 }

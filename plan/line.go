@@ -22,6 +22,7 @@ const (
 	AboveTop                    // breakage: the level is above the top of the tree
 	Terminated                  // breakage: the member is terminated
 	RankRate                    // breakage: the rest of a level\'s rate above the member\'s rank\'s rate
+	DiffRest                    // breakage: the part of a differential's top rate nobody earned
 	NoDistributor               // breakage: a customer's sale with no distributor above them
 )
 
@@ -82,6 +83,8 @@ func (l *Line) AppendNote(b []byte, r *Result) []byte {
 		return append(b, " holds no rank"...)
 	case AboveTop:
 		return append(b, "breakage: above the top of the tree"...)
+	case DiffRest:
+		return append(b, "breakage: the rest of the top rate nobody below earned"...)
 	case RankRate:
 		rank := r.Rank[l.Upline]
 		b = append(b, "breakage: "...)

@@ -80,10 +80,11 @@ func (c Compression) String() string { return compressionNames[c] }
 
 // Component types.
 const (
-	TypePersonal  = "personal"
-	TypeUnilevel  = "unilevel"
-	TypeFastStart = "fast_start"
-	TypeMatching  = "matching"
+	TypePersonal     = "personal"
+	TypeUnilevel     = "unilevel"
+	TypeFastStart    = "fast_start"
+	TypeMatching     = "matching"
+	TypeDifferential = "differential"
 	// TypeAdjustment is the component compplan adds for --adjustments; a
 	// plan cannot declare it.
 	TypeAdjustment = "adjustment"
@@ -115,6 +116,10 @@ type Component struct {
 	Of              []int
 	Generations     []dec.Rate
 	PaidGenerations []int
+	// differential: each rank's rate (0 for a rank not listed), and an
+	// optional breakaway.
+	DiffRates []dec.Rate
+	Breakaway *Breakaway
 }
 
 // Personal reports whether the component counts as personal commission.

@@ -72,6 +72,16 @@ func describeComponent(p *plan.Plan, c *plan.Component) string {
 	switch c.Type {
 	case plan.TypePersonal:
 		return c.Rate.String() + " of own volume"
+	case plan.TypeDifferential:
+		var rates []string
+		for r, rate := range c.DiffRates {
+			rates = append(rates, fmt.Sprintf("%s %s", p.Ranks[r].Name, rate))
+		}
+		s := "rates " + strings.Join(rates, ", ")
+		if b := c.Breakaway; b != nil {
+			s += fmt.Sprintf("; breakaway at %s, generations %s", p.Ranks[b.Rank].Name, rateList(b.Generations))
+		}
+		return s
 	case plan.TypeFastStart:
 		return fmt.Sprintf("levels %s on sales in the first %d days after joining", rateList(c.Levels), c.Days)
 	case plan.TypeMatching:

@@ -1,0 +1,126 @@
+package plan
+
+import (
+	"slices"
+
+	"github.com/compplan/compplan/tree/dec"
+)
+
+// differential is a stairstep: each member earns their rank's rate on their
+// own volume, and on each downline sale the difference between their rate
+// and the highest rate already paid below them on that sale's path (never
+// negative). Walking up from the seller (customers never count), a member
+// who may not earn (inactive or terminated) takes nothing and passes the
+// difference up. What the top rate puts up and nobody earned is breakage.
+//
+// Line amounts are differences of rounded cumulative amounts, round(rate ×
+// volume) − round(rate paid below × volume), so the lines of a sale add up
+// exactly to round(top rate × volume).
+//
+// With a breakaway, the first member at or above the breakaway rank met
+// going up (the seller included) is the sale's leader: the differential
+// stops with them, and the leaders above earn the generation rates instead
+// (generation 1 is the next leader up, and so on), each as far as their
+// rank is paid; a generation nobody may earn is breakage.
+type differential struct{ c *Component }
+
+func (f differential) pay(r *run, p *poster) {
+	c := f.c
+	up := r.nonCustomerUplines()
+	top := slices.Max(c.DiffRates)
+	rates := append(slices.Clone(c.DiffRates), top)
+	cache := newAmountCache(rates)
+	var gens *amountCache
+	ba := c.Breakaway
+	if ba != nil {
+		gens = newAmountCache(ba.Generations)
+	}
+	leaderRank := func(m int32) bool { return ba != nil && r.rank[m] != NoRank && int(r.rank[m]) >= ba.Rank }
+	for ci, ch := range r.sales.chunks {
+		for k, seller := range ch.Member {
+			v := ch.Volume[k]
+			amounts := cache.get(p, v)
+			ref := r.sales.ref(ci, k)
+			var paidRate dec.Rate
+			var paidAmount dec.D
+			leader := int32(-1)
+			for x := seller; x >= 0; x = up[x] {
+				if rk := r.rank[x]; rk != NoRank && r.eligible[x] && c.DiffRates[rk] > paidRate {
+					amount := amounts[rk] - paidAmount
+					if p.detail() {
+						p.post(Line{Earner: x, Upline: x, Seller: seller, Sale: ref, Level: f.distance(r, seller, x),
+							Base: v, Rate: c.DiffRates[rk] - paidRate, Amount: amount, Skipped: -1})
+					} else {
+						p.add(x, amount)
+					}
+					paidRate, paidAmount = c.DiffRates[rk], amounts[rk]
+				}
+				if leaderRank(x) {
+					leader = x
+					break
+				}
+			}
+			if rest := amounts[len(rates)-1] - paidAmount; paidRate < top {
+				if p.detail() {
+					p.post(Line{Earner: -1, Upline: -1, Seller: seller, Sale: ref, Base: v, Rate: top - paidRate,
+						Amount: rest, Skipped: -1, Reason: DiffRest})
+				} else {
+					p.add(-1, rest)
+				}
+			}
+			if leader < 0 {
+				continue
+			}
+			gen := gens.get(p, v)
+			y := up[leader]
+			for g := range ba.Generations {
+				for y >= 0 && !leaderRank(y) {
+					y = up[y]
+				}
+				earner := int32(-1)
+				if y >= 0 && r.eligible[y] && g < ba.generationsPaid(int(r.rank[y])) {
+					earner = y
+				}
+				if p.detail() {
+					l := Line{Earner: earner, Upline: y, Seller: seller, Sale: ref, PaidLevel: g + 1,
+						Base: v, Rate: ba.Generations[g], Amount: gen[g], Skipped: -1}
+					if y >= 0 {
+						l.Level = f.distance(r, seller, y)
+					}
+					if l.Reason = r.eligibility(y); l.Reason == Paid && earner < 0 {
+						l.Reason = RankLevels
+					}
+					p.post(l)
+				} else {
+					p.add(earner, gen[g])
+				}
+				if y >= 0 {
+					y = up[y]
+				}
+			}
+		}
+	}
+}
+
+func (differential) distance(r *run, from, to int32) int {
+	d := r.depths()
+	return int(d[from] - d[to])
+}
+
+// Breakaway is a differential's breakaway: members at or above Rank lead
+// their own group, and their upline leaders earn Generations on it.
+type Breakaway struct {
+	Rank            int
+	Generations     []dec.Rate
+	PaidGenerations []int // per rank; nil: all
+}
+
+func (b *Breakaway) generationsPaid(r int) int {
+	switch {
+	case b.PaidGenerations == nil:
+		return len(b.Generations)
+	case r < 0:
+		return 0
+	}
+	return b.PaidGenerations[r]
+}

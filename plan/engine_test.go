@@ -63,7 +63,9 @@ func checkLines(t *testing.T, r *Result) {
 		}
 		// A RankRate line is the rest of a level above a rank's own rate:
 		// round(level rate × base) − round(rank rate × base).
-		if want := dec.MulRound(l.Base, l.Rate, r.Plan.Digits, r.Plan.Rounding); l.Amount != want && l.Reason != RankRate {
+		// A differential line is a difference of rounded cumulative amounts.
+		stair := r.Plan.Components[l.Component].Type == TypeDifferential && l.PaidLevel == 0
+		if want := dec.MulRound(l.Base, l.Rate, r.Plan.Digits, r.Plan.Rounding); l.Amount != want && l.Reason != RankRate && !stair {
 			t.Errorf("line amount %s, want round(%s × %s) = %s", l.Amount, l.Base, l.Rate, want)
 		}
 		return nil
@@ -428,6 +430,9 @@ func putUp(r *Result, c *Component) int64 {
 	if c.Type == TypePersonal {
 		rates = []dec.Rate{c.Rate}
 	}
+	if c.Type == TypeDifferential {
+		rates = []dec.Rate{slices.Max(c.DiffRates)}
+	}
 	for _, ch := range r.Data.Sales.Chunks {
 		for k, v := range ch.Volume {
 			if slices.Contains(r.Plan.NonCommissionable, ch.TypeOf(k)) {
@@ -449,7 +454,23 @@ func putUp(r *Result, c *Component) int64 {
 			for _, rate := range rates {
 				s += int64(dec.MulRound(v, rate, r.Plan.Digits, r.Plan.Rounding))
 			}
+			if b := c.Breakaway; b != nil && hasLeader(r, ch.Member[k], b.Rank) {
+				for _, rate := range b.Generations {
+					s += int64(dec.MulRound(v, rate, r.Plan.Digits, r.Plan.Rounding))
+				}
+			}
 		}
 	}
 	return s
+}
+
+// hasLeader reports whether a sale by seller (credited to their nearest
+// distributor) has a member at or above rank on its path up.
+func hasLeader(r *Result, seller int32, rank int) bool {
+	for m := seller; m >= 0; m = r.Org.Sponsor(m) {
+		if !r.Org.Customer(m) && r.Rank[m] != NoRank && int(r.Rank[m]) >= rank {
+			return true
+		}
+	}
+	return false
 }

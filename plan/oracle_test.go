@@ -197,6 +197,50 @@ func (o *oracle) earned(c *Component, done map[int]map[string]dec.D) map[string]
 			}
 		}
 		return out
+	case TypeDifferential:
+		rateOf := func(u string) dec.Rate {
+			if r := o.paidAs(u); r != NoRank {
+				return c.DiffRates[r]
+			}
+			return 0
+		}
+		isLeader := func(u string) bool {
+			return c.Breakaway != nil && o.paidAs(u) != NoRank && o.paidAs(u) >= c.Breakaway.Rank
+		}
+		for seller, sales := range o.sales {
+			for _, sale := range sales {
+				var paid dec.D
+				var paidRate dec.Rate
+				leader, ok := "", true
+				for u := seller; ok; u, ok = up(u) {
+					if o.eligible(u) && rateOf(u) > paidRate {
+						out[u] += line(sale.cv, rateOf(u)) - paid
+						paid, paidRate = line(sale.cv, rateOf(u)), rateOf(u)
+					}
+					if isLeader(u) {
+						leader = u
+						break
+					}
+				}
+				if leader == "" {
+					continue
+				}
+				u, ok := up(leader)
+				for g, rate := range c.Breakaway.Generations {
+					for ok && !isLeader(u) {
+						u, ok = up(u)
+					}
+					if !ok {
+						break
+					}
+					if o.eligible(u) && g < c.Breakaway.generationsPaid(o.paidAs(u)) {
+						out[u] += line(sale.cv, rate)
+					}
+					u, ok = up(u)
+				}
+			}
+		}
+		return out
 	case TypeFastStart:
 		for seller, sales := range o.sales {
 			joined := o.org.Joined(o.org.Lookup(seller))

@@ -95,6 +95,20 @@ func randomPlan(rng *rand.Rand) string {
 			b.WriteString("}\n")
 		}
 	}
+	if nranks > 0 && rng.IntN(2) == 0 {
+		b.WriteString("  - name: stair\n    type: differential\n    rates: {")
+		for i := 0; i < nranks; i++ {
+			if i > 0 {
+				b.WriteString(", ")
+			}
+			fmt.Fprintf(&b, "R%d: 0.%03d", i, rng.IntN(200))
+		}
+		b.WriteString("}\n")
+		if rng.IntN(2) == 0 {
+			fmt.Fprintf(&b, "    breakaway: {rank: R%d, generations: [0.%03d, 0.%03d], paid_generations: {R%d: %d}}\n",
+				rng.IntN(nranks), rng.IntN(100), rng.IntN(100), rng.IntN(nranks), rng.IntN(3))
+		}
+	}
 	if rng.IntN(2) == 0 {
 		fmt.Fprintf(&b, "  - {name: fast, type: fast_start, days: %d, levels: [0.%03d, 0.%03d]}\n", 1+rng.IntN(20), rng.IntN(200), rng.IntN(100))
 	}

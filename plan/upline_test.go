@@ -81,3 +81,68 @@ components:
 		t.Errorf("totals %s, want %s", got, want)
 	}
 }
+
+// TestDifferentialBreakaway: stairstep rates Bronze 5%, Silver 10%, Gold and
+// Diamond 15%; breakaway at Gold with generations [4%, 2%], Gold paid one
+// generation and Diamond two. Ranks come from PV; sales by X and V carry
+// QV 1 (so they hold no rank) and CV 1000.
+//
+//	TOP (Diamond) ← G2 (Gold) ← G1 (Gold) ← Z (Bronze) ← S (Silver) ← B (Bronze) ← X
+//	                            G1 ← G0 (Gold) ← V
+//
+// X's 1000: B 5% = 50; S the 5% above B's 5% = 50; Z, Bronze 5%, is below
+// the 10% already paid: nothing (a negative differential is not paid); G1
+// the last 5% = 50 and, being Gold, leads the breakaway: the differential
+// stops. Generation 1 is the next leader up, G2: 4% = 40; generation 2,
+// TOP (Diamond, paid two): 2% = 20.
+// V's 1000: G0 15% = 150 and leads; generation 1 G1 = 40; generation 2
+// would be G2, but Gold is paid one generation: 20 of breakage.
+func TestDifferentialBreakaway(t *testing.T) {
+	const plan = `
+name: t
+currency: USD
+ranks:
+  - {name: Bronze, pv: 100}
+  - {name: Silver, pv: 200}
+  - {name: Gold, pv: 300}
+  - {name: Diamond, pv: 400}
+components:
+  - name: stair
+    type: differential
+    rates: {Bronze: 5%, Silver: 10%, Gold: 15%, Diamond: 15%}
+    breakaway:
+      rank: Gold
+      generations: [4%, 2%]
+      paid_generations: {Gold: 1, Diamond: 2}
+`
+	members := "id,sponsor_id\nTOP,\nG2,TOP\nG1,G2\nZ,G1\nS,Z\nB,S\nX,B\nG0,G1\nV,G0\n"
+	sales := "member_id,amount,qv\nTOP,400,\nG2,300,\nG1,300,\nZ,100,\nS,200,\nB,100,\nG0,300,\nX,1000,1\nV,1000,1\n"
+	r := calc(t, plan, members, sales)
+	lines := func(seller string) string {
+		var out []string
+		s := r.Org.Lookup(seller)
+		if _, err := ComputeWith(r.Plan, r.Data, Options{Lines: func(r *Result, l *Line) error {
+			if l.Seller == s {
+				who := "-"
+				if l.Earner >= 0 {
+					who = r.Org.ID(l.Earner)
+				}
+				gen := ""
+				if l.PaidLevel > 0 {
+					gen = fmt.Sprintf("g%d:", l.PaidLevel)
+				}
+				out = append(out, gen+who+":"+string(l.Amount.AppendFixed(nil, 2)))
+			}
+			return nil
+		}}); err != nil {
+			t.Fatal(err)
+		}
+		return fmt.Sprint(out)
+	}
+	if got, want := lines("X"), "[B:50.00 S:50.00 G1:50.00 g1:G2:40.00 g2:TOP:20.00]"; got != want {
+		t.Errorf("X's lines %s\nwant        %s", got, want)
+	}
+	if got, want := lines("V"), "[G0:150.00 g1:G1:40.00 g2:-:20.00]"; got != want {
+		t.Errorf("V's lines %s\nwant        %s", got, want)
+	}
+}

@@ -2,6 +2,7 @@ package plan
 
 import (
 	"fmt"
+	"strings"
 	"testing"
 )
 
@@ -144,5 +145,61 @@ components:
 	}
 	if got, want := lines("V"), "[G0:150.00 g1:G1:40.00 g2:-:20.00]"; got != want {
 		t.Errorf("V's lines %s\nwant        %s", got, want)
+	}
+}
+
+// TestMatchingTwoGenerations: a 10%/5% match of unilevel earnings. M earns
+// 100.00 of unilevel (a 100% level 1 on S's 100). M's sponsor I is
+// inactive: generation 1 (10.00) is breakage; generation 2 is T (5.00).
+// I's own earnings (0) put up nothing.
+func TestMatchingTwoGenerations(t *testing.T) {
+	const plan = `
+name: t
+currency: USD
+active: {pv: 10}
+components:
+  - {name: uni, type: unilevel, levels: [100%]}
+  - {name: match, type: matching, of: [uni], generations: [10%, 5%]}
+`
+	r := calc(t, plan, "id,sponsor_id\nT,\nI,T\nM,I\nS,M\n", "member_id,amount\nT,10\nM,10\nS,100\n")
+	// uni: S's 100 → M 100.00; M's 10 → I inactive: breakage 10; T's 10: above the top.
+	// match of M's 100.00: gen 1 I (inactive) ✗10.00, gen 2 T 5.00.
+	expectRows(t, r, map[string]string{
+		"T": "- true 10 120 0.00 5.00",
+		"I": "- false 0 110 0.00 0.00",
+		"M": "- true 10 110 100.00 0.00",
+	})
+	if got, want := totals(r), "uni 100.00/20.00 match 5.00/10.00 payout 105.00"; got != want {
+		t.Errorf("totals %s, want %s", got, want)
+	}
+}
+
+// TestFastStartWindow: a 30-day window from joining on 2026-01-01 is
+// joined ≤ date < joined + 30: the sale on 2026-01-30 (day 29) pays, the
+// sale on 2026-01-31 (day 30) does not, nor does one before joining.
+func TestFastStartWindow(t *testing.T) {
+	const plan = `
+name: t
+currency: USD
+components:
+  - {name: fast, type: fast_start, days: 30, levels: [20%, 10%]}
+`
+	members := "id,sponsor_id,joined\nA,,2025-01-01\nB,A,2025-06-01\nN,B,2026-01-01\n"
+	sales := "member_id,amount,date\nN,100,2026-01-30\nN,1000,2026-01-31\nN,500,2025-12-31\nN,50,2026-01-01\n"
+	r := calc(t, plan, members, sales)
+	// Day 29: B 20.00, A 10.00; day 0: B 10.00, A 5.00.
+	expectRows(t, r, map[string]string{"B": "- true 0 1650 30.00", "A": "- true 0 1650 15.00"})
+	if got, want := totals(r), "fast 45.00/0.00 payout 45.00"; got != want {
+		t.Errorf("totals %s, want %s", got, want)
+	}
+	// Without dates, a fast_start plan cannot run.
+	p, _ := Decode([]byte(plan), "p.yaml")
+	d := load(t, "id,sponsor_id,joined\nA,,2025-01-01\nB,A,\n", "member_id,amount,date\nA,5,2026-01-01\n")
+	if _, err := Compute(p, d); err == nil || !strings.Contains(err.Error(), `members.csv:3: column "joined": no joined date: fast_start component fast needs every member's joined date`) {
+		t.Errorf("error = %v", err)
+	}
+	d = load(t, "id,sponsor_id,joined\nA,,2025-01-01\n", "member_id,amount,date\nA,5,2026-01-01\nA,5,\n")
+	if _, err := Compute(p, d); err == nil || !strings.Contains(err.Error(), `sales.csv:3: column "date": no date: fast_start component fast needs every sale's date`) {
+		t.Errorf("error = %v", err)
 	}
 }

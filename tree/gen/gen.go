@@ -82,9 +82,17 @@ func WriteSummary(c Config, members, sales io.Writer) (Summary, error) {
 		b = append(b, first[rng.IntN(len(first))]...)
 		b = append(b, ' ')
 		b = append(b, last[rng.IntN(len(last))]...)
-		b = append(b, ",2025-"...)
-		b = append2(b, 1+i*12/max(c.Members, 1))
-		b = append(b, "-15\n"...)
+		// Members join over the 13 months up to the first month of sales,
+		// in id order, so sponsors join first; the last ones join during it.
+		joinMonth := i * 13 / max(c.Members, 1) // 0 = 2025-01 … 12 = 2026-01
+		joinDay := 1 + (i*28/max(c.Members/13, 1))%28
+		b = append(b, ',')
+		b = strconv.AppendInt(b, int64(2025+joinMonth/12), 10)
+		b = append(b, '-')
+		b = append2(b, 1+joinMonth%12)
+		b = append(b, '-')
+		b = append2(b, joinDay)
+		b = append(b, '\n')
 		mw.Write(b)
 		slots = append(slots, int32(i))
 
@@ -95,6 +103,10 @@ func WriteSummary(c Config, members, sales io.Writer) (Summary, error) {
 			}
 			year, mon := 2026+month/12, 1+month%12
 			days := time.Date(year, time.Month(mon)+1, 0, 0, 0, 0, 0, time.UTC).Day()
+			first := 1 // a member who joins this month sells from their joining day
+			if month == 0 && joinMonth == 12 {
+				first = joinDay
+			}
 			n := 1 + rng.IntN(max(2*c.SalesPerMember*10/7-1, 1))
 			for k := 0; k < n; k++ {
 				order++
@@ -113,7 +125,7 @@ func WriteSummary(c Config, members, sales io.Writer) (Summary, error) {
 				b = append(b, '-')
 				b = append2(b, mon)
 				b = append(b, '-')
-				b = append2(b, 1+rng.IntN(days))
+				b = append2(b, first+rng.IntN(days-first+1))
 				b = append(b, '\n')
 				sw.Write(b)
 			}

@@ -43,13 +43,21 @@ func benchData(b *testing.B, n, k int) (members, sales string) {
 }
 
 // BenchmarkRun measures compplan run end to end (load, compute, write CSV)
-// on the example unilevel plan: ranks, max_leg, legs, dynamic compression.
+// on the example unilevel plan (ranks, max_leg, legs, dynamic compression)
+// and on the hybrid plan (every upline family at once).
 func BenchmarkRun(b *testing.B) {
-	for _, n := range []int{100_000, 1_000_000} {
-		b.Run(fmt.Sprintf("members=%d/sales=%d", n, 10*n), func(b *testing.B) {
+	for _, bench := range []struct {
+		plan string
+		n    int
+	}{{"unilevel", 100_000}, {"unilevel", 1_000_000}, {"hybrid", 1_000_000}} {
+		n, planFile := bench.n, "../examples/unilevel.yaml"
+		if bench.plan == "hybrid" {
+			planFile = "../examples/hybrid/plan.yaml"
+		}
+		b.Run(fmt.Sprintf("%s/members=%d/sales=%d", bench.plan, n, 10*n), func(b *testing.B) {
 			members, sales := benchData(b, n, 10)
 			out := filepath.Join(b.TempDir(), "out.csv")
-			args := []string{"run", "--plan", "../examples/unilevel.yaml", "--members", members, "--sales", sales, "--output", out}
+			args := []string{"run", "--plan", planFile, "--members", members, "--sales", sales, "--output", out}
 			b.ReportAllocs()
 			for b.Loop() {
 				if code := Main(args, newStreams(nil, io.Discard, os.Stderr)); code != 0 {

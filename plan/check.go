@@ -82,6 +82,17 @@ func sumRates(rates []dec.Rate) dec.Rate {
 	return s
 }
 
+// paidOn is how many levels, or generations, rank r is paid on, and which.
+func (c *Component) paidOn(r int) (int, string) {
+	switch {
+	case c.Type == TypeMatching:
+		return c.generationsPaid(r), "generation"
+	case c.Type == TypeDifferential && c.Breakaway != nil:
+		return c.Breakaway.generationsPaid(r), "generation"
+	}
+	return c.levelsPaid(r), "level"
+}
+
 // levelsPaid is how many levels of a unilevel rank r is paid on (r may be
 // NoRank: a plan without ranks pays everyone every level).
 func (c *Component) levelsPaid(r int) int {

@@ -48,7 +48,8 @@ func checkLines(t *testing.T, r *Result) {
 	for c := range earned {
 		earned[c] = map[int32]dec.D{}
 	}
-	r2, err := ComputeWith(r.Plan, r.Data, Options{Lines: func(_ *Result, l *Line) error {
+	r2, err := ComputeWith(r.Plan, r.Data, Options{Lines: func(res *Result, l *Line) error {
+		_ = l.Note(res) // every line can be described, whatever its component
 		if l.Earner >= 0 {
 			paid[l.Component] += l.Amount
 			earned[l.Component][l.Earner] += l.Amount

@@ -94,11 +94,8 @@ func (r *Result) Unlock(m int32, l *Line) string {
 		return fmt.Sprintf("be active: PV %s of %s needed", r.PV[m], p.ActivePV)
 	}
 	comp := &p.Components[l.Component]
-	if comp.PaidLevels == nil {
-		return ""
-	}
 	for i := range p.Ranks {
-		if comp.PaidLevels[i] < l.PaidLevel || i <= int(r.Rank[m]) {
+		if n, _ := comp.paidOn(i); n < l.PaidLevel || i <= int(r.Rank[m]) {
 			continue
 		}
 		for _, c := range r.CheckRanks(m) {
@@ -114,5 +111,6 @@ func (r *Result) Unlock(m int32, l *Line) string {
 			return s[:len(s)-1]
 		}
 	}
-	return fmt.Sprintf("no rank is paid on level %d", l.PaidLevel)
+	_, unit := comp.paidOn(0)
+	return fmt.Sprintf("no rank is paid on %s %d", unit, l.PaidLevel)
 }

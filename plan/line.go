@@ -71,12 +71,12 @@ func (l *Line) AppendNote(b []byte, r *Result) []byte {
 		b = append(b, " is "...)
 		b = append(b, r.Plan.Ranks[rank].Name...)
 		b = append(b, ", which is paid "...)
-		n := r.Plan.Components[l.Component].PaidLevels[rank]
+		n, unit := r.Plan.Components[l.Component].paidOn(int(rank))
 		b = strconv.AppendInt(b, int64(n), 10)
 		if n == 1 {
-			return append(b, " level"...)
+			return append(append(b, ' '), unit...)
 		}
-		return append(b, " levels"...)
+		return append(append(append(b, ' '), unit...), 's')
 	case NoRankHeld:
 		b = append(b, "breakage: "...)
 		b = r.Org.AppendID(b, l.Upline)

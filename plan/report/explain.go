@@ -154,6 +154,26 @@ func writeExplanationText(w *bufio.Writer, r *plan.Result, e *plan.Explanation) 
 
 func numericLineColumn(c int) bool { return c == 2 || c == 4 }
 
+// lineSource says in a few words where a line comes from.
+func lineSource(r *plan.Result, l *plan.Line) string {
+	seller := r.Org.ID(l.Seller)
+	switch comp := &r.Plan.Components[l.Component]; {
+	case comp.Type == plan.TypeAdjustment:
+		return "adjustment"
+	case comp.Type == plan.TypeMatching:
+		return fmt.Sprintf("generation %d on %s's earnings", l.PaidLevel, seller)
+	case comp.Type == plan.TypeDifferential && l.PaidLevel > 0:
+		return fmt.Sprintf("breakaway generation %d from %s", l.PaidLevel, seller)
+	case comp.Type == plan.TypeDifferential && l.Seller == l.Earner:
+		return "own sale, differential"
+	case comp.Type == plan.TypeDifferential:
+		return fmt.Sprintf("differential on %s, %d up", seller, l.Level)
+	case l.PaidLevel > 0:
+		return fmt.Sprintf("level %d from %s", l.PaidLevel, seller)
+	}
+	return "own sale"
+}
+
 func plural(n int, what string) string {
 	if n == 1 {
 		return "1 " + what
@@ -165,19 +185,13 @@ func plural(n int, what string) string {
 func lineRows(r *plan.Result, lines []*plan.Line) [][]string {
 	rows := make([][]string, 0, len(lines))
 	for _, l := range lines {
-		what := "own sale"
-		if l.PaidLevel > 0 {
-			what = fmt.Sprintf("level %d from %s", l.PaidLevel, r.Org.ID(l.Seller))
-		}
+		what := lineSource(r, l)
 		order := ""
 		if l.Sale.Chunk >= 0 {
 			order = r.Data.Sales.Chunks[l.Sale.Chunk].OrderID(int(l.Sale.K))
 		}
 		if order != "" {
 			order = "order " + order
-		}
-		if l.Sale.Chunk < 0 {
-			what = "adjustment"
 		}
 		note := ""
 		if l.Earner >= 0 {

@@ -46,3 +46,7 @@ func (adjustment) pay(r *run, p *poster) {
 			Base: a.Amount, Rate: dec.RateOne, Amount: a.Amount, Skipped: -1, Text: a.Reason})
 	}
 }
+
+func (adjustment) bySale() bool { return false }
+
+func (adjustment) max(*Plan, *Check, int) dec.Rate { return 0 }

@@ -2,7 +2,6 @@ package plan
 
 import (
 	"fmt"
-	"slices"
 	"strings"
 
 	"github.com/compplan/compplan/tree/dec"
@@ -26,34 +25,7 @@ func (p *Plan) Check(limit dec.Rate) *Check {
 	order, _ := evaluationOrder(p.Components) // matched components first
 	for _, i := range order {
 		comp := &p.Components[i]
-		switch comp.Type {
-		case TypeFastStart:
-			c.Max[i] = sumRates(comp.Levels)
-		case TypeDifferential:
-			c.Max[i] = slices.Max(comp.DiffRates)
-			if b := comp.Breakaway; b != nil {
-				c.Max[i] += sumRates(b.Generations[:b.generationsPaid(top)])
-			}
-		case TypeMatching:
-			var matched dec.Rate
-			for _, o := range comp.Of {
-				matched += c.Max[o]
-			}
-			gens := sumRates(comp.Generations[:comp.generationsPaid(top)])
-			c.Max[i] = dec.Rate(dec.MulRound(dec.D(matched), gens, dec.Scale, dec.Down))
-		case TypePersonal:
-			c.Max[i] = comp.Rate
-			if comp.Rate == 0 {
-				c.warn("component %s pays 0%%: nobody can earn it", comp.Name)
-			}
-		case TypeUnilevel:
-			if comp.LevelsByRank != nil && top >= 0 {
-				c.Max[i] = sumRates(comp.LevelsByRank[top])
-			} else {
-				c.Max[i] = sumRates(comp.Levels[:comp.levelsPaid(top)])
-			}
-			c.checkUnilevel(p, comp)
-		}
+		c.Max[i] = comp.family().max(p, c, top)
 		c.Total += c.Max[i]
 	}
 	for i := 0; i < top; i++ {

@@ -392,7 +392,7 @@ func (d *decoder) components(n *yaml.Node) error {
 			}
 		}
 		if name == nil || typ == nil {
-			return d.errf(cn, "every component needs a name and a type (%s)", strings.Join(componentTypes, ", "))
+			return d.errf(cn, "every component needs a name and a type (%s)", strings.Join(kindNames(), ", "))
 		}
 		c := Component{}
 		var err error
@@ -410,29 +410,17 @@ func (d *decoder) components(n *yaml.Node) error {
 		if c.Type, err = d.str(typ, "component type"); err != nil {
 			return err
 		}
-		switch c.Type {
-		case TypePersonal:
-			err = d.personal(cn, &c)
-		case TypeUnilevel:
-			err = d.unilevel(cn, &c)
-		case TypeFastStart:
-			err = d.fastStart(cn, &c)
-		case TypeMatching:
-			err = d.matching(cn, &c)
-		case TypeDifferential:
-			err = d.differential(cn, &c)
-		default:
-			return d.errf(typ, "unknown component type %q (expected one of: %s)", c.Type, strings.Join(componentTypes, ", "))
+		k, ok := kindOf(c.Type)
+		if !ok {
+			return d.errf(typ, "unknown component type %q (expected one of: %s)", c.Type, strings.Join(kindNames(), ", "))
 		}
-		if err != nil {
+		if err := k.decode(d, cn, &c); err != nil {
 			return err
 		}
 		d.p.Components = append(d.p.Components, c)
 	}
 	return d.resolveOf(n)
 }
-
-var componentTypes = []string{TypePersonal, TypeUnilevel, TypeDifferential, TypeMatching, TypeFastStart}
 
 func (d *decoder) differential(n *yaml.Node, c *Component) error {
 	f, err := d.fields(n, "a differential component", "name", "type", "rates", "breakaway")

@@ -124,3 +124,13 @@ func (b *Breakaway) generationsPaid(r int) int {
 	}
 	return b.PaidGenerations[r]
 }
+
+func (differential) bySale() bool { return true }
+
+func (f differential) max(_ *Plan, _ *Check, top int) dec.Rate {
+	m := slices.Max(f.c.DiffRates)
+	if b := f.c.Breakaway; b != nil {
+		m += sumRates(b.Generations[:b.generationsPaid(top)])
+	}
+	return m
+}

@@ -116,36 +116,6 @@ type run struct {
 	depth []int32
 }
 
-// family is what each component type implements: post every line of
-// component c through p.
-type family interface {
-	pay(r *run, p *poster)
-}
-
-// bySale reports whether a component's lines come from sales one by one,
-// so the sales can be split over cores.
-func (c *Component) bySale() bool {
-	return c.Type != TypeMatching && c.Type != TypeAdjustment
-}
-
-func (c *Component) family() family {
-	switch c.Type {
-	case TypePersonal:
-		return personal{c}
-	case TypeUnilevel:
-		return unilevel{c}
-	case TypeAdjustment:
-		return adjustment{}
-	case TypeFastStart:
-		return fastStart{c}
-	case TypeMatching:
-		return matching{c}
-	case TypeDifferential:
-		return differential{c}
-	}
-	panic("plan: unknown component type " + c.Type) // Decode admits no other
-}
-
 // poster adds up one component's lines, and hands each to the sink when
 // there is one. It is the only place money is added up.
 type poster struct {
@@ -317,7 +287,7 @@ func (r *run) payComponent(c int, res *Result, sink func(*Result, *Line) error) 
 		return &poster{comp: c, digits: p.Digits, rounding: p.Rounding, earned: make([]dec.D, r.org.Len()), sink: sink, res: res}
 	}
 	workers := min(runtime.GOMAXPROCS(0), len(r.sales.chunks))
-	if sink != nil || workers < 2 || r.sales.Len() < parallelSales || !p.Components[c].bySale() {
+	if sink != nil || workers < 2 || r.sales.Len() < parallelSales || !p.Components[c].family().bySale() {
 		post := newPoster()
 		p.Components[c].family().pay(r, post)
 		return post, post.err

@@ -2,6 +2,7 @@ package plan
 
 import (
 	"github.com/compplan/compplan/tree"
+	"github.com/compplan/compplan/tree/dec"
 )
 
 // fastStart pays a percentage of a new member's sales dated in their first
@@ -82,3 +83,7 @@ func needDates(p *Plan, d *tree.Data) error {
 	}
 	return nil
 }
+
+func (fastStart) bySale() bool { return true }
+
+func (f fastStart) max(*Plan, *Check, int) dec.Rate { return sumRates(f.c.Levels) }

@@ -111,3 +111,16 @@ func evaluationOrder(comps []Component) ([]int, error) {
 	}
 	return order, nil
 }
+
+func (matching) bySale() bool { return false }
+
+// max is the generation rates (as far as the top rank is paid) × the most
+// the matched components can pay.
+func (f matching) max(_ *Plan, ch *Check, top int) dec.Rate {
+	var matched dec.Rate
+	for _, o := range f.c.Of {
+		matched += ch.Max[o]
+	}
+	gens := sumRates(f.c.Generations[:f.c.generationsPaid(top)])
+	return dec.Rate(dec.MulRound(dec.D(matched), gens, dec.Scale, dec.Down))
+}

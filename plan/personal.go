@@ -34,3 +34,12 @@ func (f personal) pay(r *run, p *poster) {
 		}
 	}
 }
+
+func (personal) bySale() bool { return true }
+
+func (f personal) max(_ *Plan, ch *Check, _ int) dec.Rate {
+	if f.c.Rate == 0 {
+		ch.warn("component %s pays 0%%: nobody can earn it", f.c.Name)
+	}
+	return f.c.Rate
+}

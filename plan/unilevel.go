@@ -119,3 +119,13 @@ func (f unilevel) line(r *run, l Line, below int32) Line {
 	}
 	return l
 }
+
+func (unilevel) bySale() bool { return true }
+
+func (f unilevel) max(p *Plan, ch *Check, top int) dec.Rate {
+	ch.checkUnilevel(p, f.c)
+	if f.c.LevelsByRank != nil && top >= 0 {
+		return sumRates(f.c.LevelsByRank[top])
+	}
+	return sumRates(f.c.Levels[:f.c.levelsPaid(top)])
+}

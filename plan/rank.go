@@ -41,7 +41,11 @@ func paidAsRanks(p *Plan, f *rankFacts, floor []int16) (paid, qualified []int16)
 		if !o.Customer(m) {
 			var res [6]reqResult
 			for i := len(p.Ranks) - 1; i >= 0; i-- {
-				if ok, _ := p.Ranks[i].evaluate(i, f, m, false, &res); ok {
+				rk := &p.Ranks[i]
+				if (rk.PV.Set && f.pv[m] < rk.PV.Value) || (rk.GV.Set && f.gv[m] < rk.GV.Value) {
+					continue // fails a volume requirement: the common case, checked inline
+				}
+				if ok, _ := rk.evaluate(i, f, m, false, &res); ok {
 					q = int16(i)
 					break
 				}
@@ -88,27 +92,24 @@ type reqResult struct {
 // out (res[:n]); without, it stops at the first that fails. This one
 // function decides ranks for the engine and for explain, which formats out.
 func (rk *Rank) evaluate(i int, f *rankFacts, m int32, all bool, out *[6]reqResult) (ok bool, n int) {
-	ok = true
-	add := func(r reqResult) bool {
-		out[n] = r
-		n++
-		ok = ok && r.met
-		return ok || all
+	// Each requirement is recorded in out; without all, the first that
+	// fails ends the check.
+	if rk.PV.Set {
+		out[n] = reqResult{kind: reqPV, have: f.pv[m], met: f.pv[m] >= rk.PV.Value}
+		if n++; !out[n-1].met && !all {
+			return false, n
+		}
 	}
 	kids := f.org.Children(m)
-	if rk.PV.Set && !add(reqResult{kind: reqPV, have: f.pv[m], met: f.pv[m] >= rk.PV.Value}) {
-		return false, n
-	}
 	if rk.GV.Set {
 		if rk.MaxLeg == 0 {
-			if !add(reqResult{kind: reqGV, have: f.gv[m], met: f.gv[m] >= rk.GV.Value}) {
-				return false, n
-			}
+			out[n] = reqResult{kind: reqGV, have: f.gv[m], met: f.gv[m] >= rk.GV.Value}
 		} else {
 			q := qualifyingGV(f.pv[m], f.gv, kids, f.legCap[i], rk.GV.Value, all)
-			if !add(reqResult{kind: reqQualifyingGV, have: q, met: q >= rk.GV.Value}) {
-				return false, n
-			}
+			out[n] = reqResult{kind: reqQualifyingGV, have: q, met: q >= rk.GV.Value}
+		}
+		if n++; !out[n-1].met && !all {
+			return false, n
 		}
 	}
 	if rk.Legs.Count > 0 {
@@ -118,21 +119,26 @@ func (rk *Rank) evaluate(i int, f *rankFacts, m int32, all bool, out *[6]reqResu
 				legs++
 			}
 		}
-		if !add(reqResult{kind: reqLegs, n: legs, met: legs >= rk.Legs.Count}) {
+		out[n] = reqResult{kind: reqLegs, n: legs, met: legs >= rk.Legs.Count}
+		if n++; !out[n-1].met && !all {
 			return false, n
 		}
 	}
 	if rk.Customers > 0 {
 		c := count(kids, f.buyer)
-		if !add(reqResult{kind: reqCustomers, n: c, met: c >= rk.Customers}) {
+		out[n] = reqResult{kind: reqCustomers, n: c, met: c >= rk.Customers}
+		if n++; !out[n-1].met && !all {
 			return false, n
 		}
 	}
 	if rk.SponsoredActive > 0 {
 		c := count(kids, f.activeDist)
-		if !add(reqResult{kind: reqSponsoredActive, n: c, met: c >= rk.SponsoredActive}) {
-			return false, n
-		}
+		out[n] = reqResult{kind: reqSponsoredActive, n: c, met: c >= rk.SponsoredActive}
+		n++
+	}
+	ok = true
+	for _, r := range out[:n] {
+		ok = ok && r.met
 	}
 	return ok, n
 }

@@ -49,7 +49,7 @@ func (f unilevel) pay(r *run, p *poster) {
 				}
 				earner, earned := int32(-1), dec.D(0)
 				if u >= 0 && i < int(paid[u]) {
-					earner, earned = u, amount[i]
+					earner = u
 					if byRank != nil {
 						earned = byRank[r.rank[u]].get(p, v)[i]
 					}
@@ -57,7 +57,7 @@ func (f unilevel) pay(r *run, p *poster) {
 				if p.detail() {
 					l := f.line(r, Line{Earner: earner, Upline: u, Seller: seller, Sale: r.sales.ref(ci, k),
 						PaidLevel: i + 1, Base: v, Rate: levels[i], Amount: amount[i], Skipped: -1}, below)
-					if earner >= 0 && earned != amount[i] { // a lower rate by rank: the rest is breakage
+					if earner >= 0 && byRank != nil && earned != amount[i] { // a lower rate by rank: the rest is breakage
 						rest := l
 						l.Rate, l.Amount = c.LevelsByRank[r.rank[u]][i], earned
 						rest.Earner, rest.Rate, rest.Amount, rest.Reason = -1, levels[i]-l.Rate, amount[i]-earned, RankRate
@@ -66,13 +66,11 @@ func (f unilevel) pay(r *run, p *poster) {
 					} else {
 						p.post(l)
 					}
+				} else if byRank == nil || earner < 0 {
+					p.add(earner, amount[i])
 				} else {
-					if earner >= 0 {
-						p.add(earner, earned)
-					}
-					if rest := amount[i] - earned; rest != 0 || earner < 0 {
-						p.add(-1, rest)
-					}
+					p.add(earner, earned)
+					p.add(-1, amount[i]-earned)
 				}
 				if u >= 0 {
 					below, u = u, up[u]

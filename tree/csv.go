@@ -61,9 +61,11 @@ type csvReader struct {
 	scratch []byte
 	err     error
 
-	lastDate    [10]byte // the last date parsed, and its day
-	lastDay     int32
-	hasLastDate bool
+	lastDate       [10]byte // the last date parsed, and its day
+	lastDay        int32
+	hasLastDate    bool
+	lastDayOfMonth int // the last date's day of the month,
+	lastMonthDays  int // and the number of days in its month
 }
 
 func newCSVReader(r io.Reader, name string) *csvReader {

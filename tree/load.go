@@ -274,15 +274,27 @@ func (c *csvReader) date(k int, column string) (int32, error) {
 	if len(f) == 0 {
 		return NoDate, nil
 	}
-	// Rows in a file mostly share a few dates: remember the last one.
+	// Rows in a file mostly share a few dates, and months: remember the
+	// last date, and the last month's first day.
 	if c.hasLastDate && len(f) == 10 && [10]byte(f) == c.lastDate {
 		return c.lastDay, nil
+	}
+	if c.hasLastDate && len(f) == 10 && [8]byte(f[:8]) == [8]byte(c.lastDate[:8]) {
+		if d1, d2 := f[8], f[9]; d1 >= '0' && d1 <= '3' && d2 >= '0' && d2 <= '9' {
+			if day := int(d1-'0')*10 + int(d2-'0'); day >= 1 && day <= c.lastMonthDays {
+				d := c.lastDay + int32(day-c.lastDayOfMonth)
+				c.lastDate, c.lastDay, c.lastDayOfMonth = [10]byte(f), d, day
+				return d, nil
+			}
+		}
 	}
 	d, ok := ParseDate(f)
 	if !ok {
 		return 0, c.fieldError(k, column, "%q is not a date: expected YYYY-MM-DD, a real calendar day", f)
 	}
 	c.lastDate, c.lastDay, c.hasLastDate = [10]byte(f), d, true
+	y, m := int(f[0]-'0')*1000+int(f[1]-'0')*100+int(f[2]-'0')*10+int(f[3]-'0'), int(f[5]-'0')*10+int(f[6]-'0')
+	c.lastMonthDays, c.lastDayOfMonth = daysIn(y, m), int(f[8]-'0')*10+int(f[9]-'0')
 	return d, nil
 }
 

@@ -256,3 +256,28 @@ func TestSortByIDLarge(t *testing.T) {
 		}
 	}
 }
+
+// TestDateCache: dates read one after another, the same or in one month,
+// parse exactly as one at a time, and invalid days in a known month are
+// still rejected.
+func TestDateCache(t *testing.T) {
+	c := &csvReader{name: "f"}
+	for _, s := range []string{"2026-01-15", "2026-01-15", "2026-01-31", "2026-01-01", "2026-02-28", "2026-02-01", "2024-02-29", "2024-02-01", "2025-12-31"} {
+		c.fields, c.cols, c.lines = [][]byte{[]byte(s)}, []int{1}, []int{1}
+		got, err := c.date(0, "date")
+		want, _ := ParseDate([]byte(s))
+		if err != nil || got != want {
+			t.Errorf("date(%s) = %d, %v; want %d", s, got, err, want)
+		}
+	}
+	for _, bad := range []string{"2026-02-29", "2026-02-30", "2026-02-00", "2026-02-3x", "2026-02-40", "2026-02-1-"} {
+		c.fields = [][]byte{[]byte("2026-02-10")} // the month is now known
+		if _, err := c.date(0, "date"); err != nil {
+			t.Fatal(err)
+		}
+		c.fields = [][]byte{[]byte(bad)}
+		if _, err := c.date(0, "date"); err == nil {
+			t.Errorf("date(%s) accepted after a date in the same month", bad)
+		}
+	}
+}

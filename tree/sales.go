@@ -245,7 +245,7 @@ func (c *csvReader) fullSale(s *Sales, m int32, col []int, keep bool) error {
 	if col[sOrder] >= 0 {
 		r.order = c.fields[col[sOrder]]
 	}
-	if !s.addRow(r, keep) {
+	if !s.addRow(&r, keep) {
 		return c.errorf(c.recLine, 0, "more than 255 sale types, or order ids over 4 GiB, in one block")
 	}
 	return nil

@@ -279,7 +279,7 @@ func (s *Sales) Len() int {
 // add appends one sale to the last chunk, starting a new one when full.
 // order is its order id, kept when keep is set.
 func (s *Sales) add(m int32, v dec.D, order []byte, keep bool) bool {
-	return s.addRow(saleRow{member: m, cv: v, order: order, date: NoDate}, keep)
+	return s.addRow(&saleRow{member: m, cv: v, order: order, date: NoDate}, keep)
 }
 
 // DateOf returns sale k's day, or NoDate.
@@ -302,7 +302,7 @@ type saleRow struct {
 	date       int32 // NoDate when not given
 }
 
-func (s *Sales) addRow(r saleRow, keep bool) bool {
+func (s *Sales) addRow(r *saleRow, keep bool) bool {
 	const size = 1 << 16
 	if n := len(s.Chunks); n == 0 || len(s.Chunks[n-1].Member) == cap(s.Chunks[n-1].Member) {
 		s.Chunks = append(s.Chunks, SaleChunk{Member: make([]int32, 0, size), Volume: make([]dec.D, 0, size)})

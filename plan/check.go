@@ -42,6 +42,14 @@ func (p *Plan) Check(limit dec.Rate) *Check {
 	return c
 }
 
+// paysSomething warns when a component's maximum is 0, and returns it.
+func (c *Check) paysSomething(comp *Component, max dec.Rate) dec.Rate {
+	if max == 0 {
+		c.warn("component %s can pay nothing, even at the top rank: nobody can earn it", comp.Name)
+	}
+	return max
+}
+
 func (c *Check) warn(format string, args ...any) {
 	c.Warnings = append(c.Warnings, fmt.Sprintf(format, args...))
 }

@@ -38,6 +38,13 @@ components: [{name: u, type: unilevel, levels: [50%, 40%, 30%]}]
 ranks: [{name: A}, {name: B, pv: 100}]
 components: [{name: u, type: unilevel, levels: [5%, 5%], paid_levels: {A: 2, B: 1}}]
 `},
+		{"families paying nothing", `
+ranks: [{name: A}, {name: B, pv: 100}]
+components:
+  - {name: d, type: differential, rates: {A: 0%, B: 0%}}
+  - {name: f, type: fast_start, days: 30, levels: [0%]}
+  - {name: m, type: matching, of: [d], generations: [10%]}
+`},
 		{"clean", `
 ranks: [{name: A}, {name: B, pv: 100, gv: 500, max_leg: 50%}, {name: C, pv: 100, gv: 500, legs: {count: 2, rank: B}}]
 components: [{name: u, type: unilevel, levels: [5%, 5%], paid_levels: {A: 1, B: 2, C: 2}}]
@@ -50,7 +57,10 @@ components: [{name: u, type: unilevel, levels: [5%, 5%], paid_levels: {A: 1, B: 
 		"nobody can earn":                 {"component u: no rank is paid on any level with a rate above 0%: nobody can earn it", "component r pays 0%: nobody can earn it"},
 		"over the limit":                  {"the plan can pay 120% of volume, more than 100%"},
 		"top rank paid fewer levels":      {"component u: the top rank B is paid on fewer levels (1) than a lower rank (2)"},
-		"clean":                           nil,
+		"families paying nothing": {"component d can pay nothing, even at the top rank: nobody can earn it",
+			"component f can pay nothing, even at the top rank: nobody can earn it",
+			"component m can pay nothing, even at the top rank: nobody can earn it"},
+		"clean": nil,
 	}
 	for _, tt := range tests {
 		p, err := Decode([]byte("name: x\ncurrency: USD\n"+tt.src), "p.yaml")

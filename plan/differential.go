@@ -127,10 +127,10 @@ func (b *Breakaway) generationsPaid(r int) int {
 
 func (differential) bySale() bool { return true }
 
-func (f differential) max(_ *Plan, _ *Check, top int) dec.Rate {
+func (f differential) max(_ *Plan, ch *Check, top int) dec.Rate {
 	m := slices.Max(f.c.DiffRates)
 	if b := f.c.Breakaway; b != nil {
 		m += sumRates(b.Generations[:b.generationsPaid(top)])
 	}
-	return m
+	return ch.paysSomething(f.c, m)
 }

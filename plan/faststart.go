@@ -86,4 +86,6 @@ func needDates(p *Plan, d *tree.Data) error {
 
 func (fastStart) bySale() bool { return true }
 
-func (f fastStart) max(*Plan, *Check, int) dec.Rate { return sumRates(f.c.Levels) }
+func (f fastStart) max(_ *Plan, ch *Check, _ int) dec.Rate {
+	return ch.paysSomething(f.c, sumRates(f.c.Levels))
+}

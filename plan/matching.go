@@ -122,5 +122,5 @@ func (f matching) max(_ *Plan, ch *Check, top int) dec.Rate {
 		matched += ch.Max[o]
 	}
 	gens := sumRates(f.c.Generations[:f.c.generationsPaid(top)])
-	return dec.Rate(dec.MulRound(dec.D(matched), gens, dec.Scale, dec.Down))
+	return ch.paysSomething(f.c, dec.Rate(dec.MulRound(dec.D(matched), gens, dec.Scale, dec.Down)))
 }

@@ -94,7 +94,12 @@ func appendTreeLine(b []byte, o *tree.Org, r *plan.Result, m int32, prefix strin
 		b = r.GV[m].Append(b)
 		b = append(b, ", total "...)
 		b = r.Total(m).AppendFixed(b, r.Plan.Digits)
-		if !r.Active[m] {
+		switch {
+		case o.Customer(m):
+			b = append(b, ", customer"...)
+		case r.Terminated != nil && r.Terminated[m]:
+			b = append(b, ", terminated"...)
+		case !r.Active[m]:
 			b = append(b, ", inactive"...)
 		}
 		b = append(b, ']')

@@ -38,6 +38,9 @@ func TestExplainMatchesLedger(t *testing.T) {
 					missed = append(missed, l)
 				}
 			}
+			for i := range e.Missed {
+				_ = r.Unlock(m, &e.Missed[i]) // every missed line can be explained
+			}
 			if !reflect.DeepEqual(mine, e.Lines) || !reflect.DeepEqual(missed, e.Missed) {
 				t.Fatalf("case %d member %s: explain's lines differ from the ledger's", i, r.Org.ID(m))
 			}

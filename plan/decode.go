@@ -201,7 +201,7 @@ func (d *decoder) rankNames() []string {
 }
 
 func (d *decoder) plan(root *yaml.Node) (*Plan, error) {
-	f, err := d.fields(root, "the plan", "name", "currency", "rounding", "active", "ranks", "components", "non_commissionable", "min_payout")
+	f, err := d.fields(root, "the plan", "name", "currency", "rounding", "active", "ranks", "components", "non_commissionable", "min_payout", "member_cap", "payout_cap")
 	if err != nil {
 		return nil, err
 	}
@@ -280,6 +280,9 @@ func (d *decoder) plan(root *yaml.Node) (*Plan, error) {
 		p.MinPayout.Set = true
 	}
 	if err := d.components(f["components"]); err != nil {
+		return nil, err
+	}
+	if err := d.caps(f["member_cap"], f["payout_cap"]); err != nil {
 		return nil, err
 	}
 	return p, nil
@@ -414,7 +417,23 @@ func (d *decoder) components(n *yaml.Node) error {
 		if !ok {
 			return d.errf(typ, "unknown component type %q (expected one of: %s)", c.Type, strings.Join(kindNames(), ", "))
 		}
-		if err := k.decode(d, cn, &c); err != nil {
+		// cap applies to every type: take it out before the type's decoder.
+		body := *cn
+		body.Content = nil
+		for i := 0; i+1 < len(cn.Content); i += 2 {
+			if cn.Content[i].Value == "cap" {
+				if c.Cap.Value, err = d.volume(cn.Content[i+1], "cap"); err != nil {
+					return err
+				}
+				if c.Cap.Value <= 0 {
+					return d.errf(cn.Content[i+1], "cap must be above 0: leave it out for no cap")
+				}
+				c.Cap.Set = true
+				continue
+			}
+			body.Content = append(body.Content, cn.Content[i], cn.Content[i+1])
+		}
+		if err := k.decode(d, &body, &c); err != nil {
 			return err
 		}
 		d.p.Components = append(d.p.Components, c)
@@ -470,6 +489,54 @@ func (d *decoder) differential(n *yaml.Node, c *Component) error {
 		}
 	}
 	c.Breakaway = b
+	return nil
+}
+
+// caps reads the plan's member_cap (an amount, or {amount, components})
+// and payout_cap (a share of the sales amount, above 0 and at most 100%).
+func (d *decoder) caps(member, payout *yaml.Node) error {
+	p := &d.p
+	if n := member; n != nil {
+		amount := n
+		if n.Kind == yaml.MappingNode {
+			f, err := d.fields(n, "member_cap", "amount", "components")
+			if err != nil {
+				return err
+			}
+			if amount = f["amount"]; amount == nil {
+				return d.errf(n, "member_cap needs an amount, e.g. {amount: 1000, components: [unilevel]}")
+			}
+			if cs := f["components"]; cs != nil {
+				if cs.Kind != yaml.SequenceNode {
+					return d.errf(cs, "member_cap components must be a list of component names")
+				}
+				for _, cn := range cs.Content {
+					k := slices.IndexFunc(p.Components, func(c Component) bool { return c.Name == cn.Value })
+					if k < 0 {
+						return d.errf(cn, "member_cap names %q, which is not a component of this plan", cn.Value)
+					}
+					p.MemberCapOf = append(p.MemberCapOf, k)
+				}
+			}
+		}
+		var err error
+		if p.MemberCap.Value, err = d.volume(amount, "member_cap"); err != nil {
+			return err
+		}
+		if p.MemberCap.Value <= 0 {
+			return d.errf(amount, "member_cap must be above 0: leave it out for no cap")
+		}
+		p.MemberCap.Set = true
+	}
+	if n := payout; n != nil {
+		var err error
+		if p.PayoutCap, err = d.rate(n, "payout_cap"); err != nil {
+			return err
+		}
+		if p.PayoutCap == 0 {
+			return d.errf(n, "payout_cap must be above 0%%: leave it out for no cap")
+		}
+	}
 	return nil
 }
 

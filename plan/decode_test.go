@@ -109,7 +109,7 @@ func TestDecodeErrors(t *testing.T) {
 		{"unknown legs rank", head + "ranks:\n  - name: B\n    legs: {count: 2, rank: Gold}\n" + uni, `p.yaml:5:28: legs rank "Gold" is not a rank of this plan (ranks: B)`},
 		{"legs count not a number", head + "ranks:\n  - name: B\n    legs: {count: two, rank: B}\n" + uni, `p.yaml:5:19: legs count must be a whole number`},
 		{"no components", head + "components: []\n", "p.yaml:3:13: components must be a list with at least one component"},
-		{"component without type", head + "components:\n  - name: u\n", "p.yaml:4:5: every component needs a name and a type (personal, unilevel, differential, matching, fast_start)"},
+		{"component without type", head + "components:\n  - name: u\n", "p.yaml:4:5: every component needs a name and a type (personal, unilevel, differential, matching, fast_start, pool)"},
 		{"unknown type", head + "components:\n  - {name: u, type: binary}\n", `p.yaml:4:21: unknown component type "binary" (expected one of: personal, unilevel, differential, matching, fast_start)`},
 		{"reserved name", head + "components:\n  - {name: Total, type: personal, rate: 1%}\n", `p.yaml:4:12: component name "Total" is taken by an output column`},
 		{"duplicate component", head + "components:\n  - {name: u, type: personal, rate: 1%}\n  - {name: U, type: personal, rate: 1%}\n", `p.yaml:5:12: component name "U" is used twice`},

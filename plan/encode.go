@@ -13,8 +13,15 @@ type yamlPlan struct {
 	Active            *yamlActive     `yaml:"active,omitempty"`
 	NonCommissionable []string        `yaml:"non_commissionable,omitempty,flow"`
 	MinPayout         string          `yaml:"min_payout,omitempty"`
+	MemberCap         *yamlMemberCap  `yaml:"member_cap,omitempty"`
+	PayoutCap         string          `yaml:"payout_cap,omitempty"`
 	Ranks             []yamlRank      `yaml:"ranks,omitempty"`
 	Components        []yamlComponent `yaml:"components"`
+}
+
+type yamlMemberCap struct {
+	Amount     string   `yaml:"amount"`
+	Components []string `yaml:"components,omitempty,flow"`
 }
 
 type yamlActive struct {
@@ -40,6 +47,7 @@ type yamlLegs struct {
 type yamlComponent struct {
 	Name        string              `yaml:"name"`
 	Type        string              `yaml:"type"`
+	Cap         string              `yaml:"cap,omitempty"`
 	Rate        string              `yaml:"rate,omitempty"`
 	Levels      []string            `yaml:"levels,omitempty,flow"`
 	Compression string              `yaml:"compression,omitempty"`
@@ -65,6 +73,15 @@ func (p *Plan) YAML() []byte {
 	y := yamlPlan{Name: p.Name, Currency: p.Currency, Rounding: p.Rounding.String(), NonCommissionable: p.NonCommissionable}
 	if p.MinPayout.Set {
 		y.MinPayout = p.MinPayout.Value.String()
+	}
+	if p.MemberCap.Set {
+		y.MemberCap = &yamlMemberCap{Amount: p.MemberCap.Value.String()}
+		for _, c := range p.MemberCapOf {
+			y.MemberCap.Components = append(y.MemberCap.Components, p.Components[c].Name)
+		}
+	}
+	if p.PayoutCap != 0 {
+		y.PayoutCap = p.PayoutCap.String()
 	}
 	if p.HasActive {
 		y.Active = &yamlActive{PV: p.ActivePV.String()}
@@ -93,6 +110,9 @@ func (p *Plan) YAML() []byte {
 	}
 	for _, c := range p.Components {
 		yc := yamlComponent{Name: c.Name, Type: c.Type}
+		if c.Cap.Set {
+			yc.Cap = c.Cap.Value.String()
+		}
 		switch c.Type {
 		case TypePersonal:
 			yc.Rate = c.Rate.String()

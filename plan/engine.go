@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math/big"
 	"runtime"
+	"slices"
 	"sync"
 
 	"github.com/compplan/compplan/tree"
@@ -33,7 +34,12 @@ type Result struct {
 	// the components paid less HeldTotal.
 	Held      []dec.D
 	HeldTotal dec.D
-	facts     *rankFacts
+	// ScaleFactor is the payout cap's factor (1 when it did not bind); the
+	// Cut fields are what each kind of cap took, as breakage.
+	ScaleFactor                                        dec.Rate
+	CutByComponentCaps, CutByMemberCap, CutByPayoutCap dec.D
+	capped                                             dec.D // payout after the component and member caps, before scaling
+	facts                                              *rankFacts
 	// SubtreeRank is the highest paid-as rank in each member's subtree,
 	// them included (what a legs requirement looks at).
 	SubtreeRank []int16
@@ -109,9 +115,11 @@ type run struct {
 	// nearest distributor upline, or -1: computed on first use.
 	activeUp, distUp []int32
 	// terminated (nil: nobody) and eligible: active and not terminated.
-	terminated, eligible []bool
-	adjustments          []tree.Adjustment
-	earned               [][]dec.D // what each component paid, as computed so far
+	terminated, eligible     []bool
+	adjustments              []tree.Adjustment
+	scale                    dec.Rate  // the payout cap's factor, 0: none
+	totalVolume, totalAmount dec.D     // the period's commissionable volume and sales amount, for pools
+	earned                   [][]dec.D // what each component paid, as computed so far
 	// depth[m] is m's distance from their root: computed on first use.
 	depth []int32
 }
@@ -127,8 +135,16 @@ type poster struct {
 	breakage dec.D
 	sink     func(*Result, *Line) error
 	res      *Result
-	err      error // the sink's first error
-	out      Line  // the line handed to the sink (so lines never escape)
+	// scale is the payout cap's factor (0: none); raw is then what members
+	// earned before scaling (the same slice as earned without a scale),
+	// scaled what scaling took back.
+	scale             dec.Rate
+	raw               []dec.D
+	scaled            dec.D
+	cappedByComponent dec.D // what the component's cap cut
+	cappedByMember    dec.D // what the plan's member cap cut from this component
+	err               error // the sink's first error
+	out               Line  // the line handed to the sink (so lines never escape)
 }
 
 // amount returns rate × base rounded to the currency's minor unit.
@@ -176,27 +192,68 @@ func (p *poster) detail() bool { return p.sink != nil }
 // add adds a line's amount to earner m, or to breakage when m is -1, for
 // callers that do not build the line (see detail).
 func (p *poster) add(m int32, amount dec.D) {
-	if m >= 0 {
+	switch {
+	case m < 0:
+		p.breakage += amount
+	case p.scale == 0:
 		p.earned[m] += amount
 		p.paid += amount
-	} else {
-		p.breakage += amount
+	default:
+		p.raw[m] += amount
+		s := dec.MulRound(amount, p.scale, p.digits, dec.Down)
+		p.earned[m] += s
+		p.paid += s
+		p.breakage += amount - s
+		p.scaled += amount - s
 	}
 }
 
-// post adds line l: to its earner, or to breakage when Earner is -1.
+// post adds line l: to its earner, or to breakage when Earner is -1. Under
+// a payout cap an earner's line is scaled, and what scaling removes is
+// posted as a breakage line of its own.
 func (p *poster) post(l Line) {
-	if l.Earner >= 0 {
-		p.earned[l.Earner] += l.Amount
-		p.paid += l.Amount
-	} else {
-		p.breakage += l.Amount
+	p.add(l.Earner, l.Amount)
+	if p.sink == nil || p.err != nil {
+		return
 	}
-	if p.sink != nil && p.err == nil {
+	cut := dec.D(0)
+	if l.Earner >= 0 && p.scale != 0 {
+		scaled := dec.MulRound(l.Amount, p.scale, p.digits, dec.Down)
+		cut, l.Amount = l.Amount-scaled, scaled
+	}
+	p.emit(l)
+	if cut != 0 {
+		l.Earner, l.Amount, l.Reason = -1, cut, Scaled
+		p.emit(l)
+	}
+}
+
+func (p *poster) emit(l Line) {
+	if p.err == nil {
 		p.out = l
 		p.out.Component = p.comp
 		p.err = p.sink(p.res, &p.out)
 	}
+}
+
+// capAt cuts each member's (unscaled) earnings from this component down to
+// limit: a line taking the excess back from the member and a breakage line
+// for it, both noted with the cap. Members in id order.
+func (p *poster) capAt(r *run, limit dec.D) {
+	for _, m := range r.org.ByID() {
+		if over := p.raw[m] - limit; over > 0 {
+			p.cut(m, over, Capped)
+			p.cappedByComponent += over
+		}
+	}
+}
+
+// cut takes amount back from member m's earnings as breakage.
+func (p *poster) cut(m int32, amount dec.D, why Reason) {
+	l := Line{Earner: m, Upline: m, Seller: -1, Sale: SaleRef{-1, -1}, Base: amount, Rate: dec.RateOne, Amount: -amount, Skipped: -1, Reason: why}
+	p.post(l)
+	l.Earner, l.Amount = -1, amount
+	p.post(l)
 }
 
 // ErrTooLarge means sums could exceed the exact decimal range.
@@ -209,6 +266,38 @@ func Compute(p *Plan, d *tree.Data) (*Result, error) {
 
 // ComputeWith is Compute with options.
 func ComputeWith(p *Plan, d *tree.Data, opts Options) (*Result, error) {
+	if p.PayoutCap == 0 {
+		return compute(p, d, opts, 0)
+	}
+	// A payout cap needs the payout first: a pass without lines finds it,
+	// and when the cap binds a second pass scales every line.
+	first := opts
+	first.Lines = nil
+	res, err := compute(p, d, first, 0)
+	if err != nil {
+		return nil, err
+	}
+	capAmount := dec.MulRound(res.SalesAmount, p.PayoutCap, p.Digits, dec.Down)
+	scale := dec.Rate(0)
+	if res.capped > capAmount {
+		scale = factor(capAmount, res.capped)
+	}
+	if scale == 0 && opts.Lines == nil {
+		return res, nil
+	}
+	return compute(p, d, opts, scale)
+}
+
+// factor is cap ÷ payout truncated to 6 decimal places, as a Rate.
+func factor(cap, payout dec.D) dec.Rate {
+	f := new(big.Int).Mul(big.NewInt(int64(cap)), big.NewInt(1_000_000))
+	f.Quo(f, big.NewInt(int64(payout)))
+	return dec.Rate(f.Int64() * (int64(dec.RateOne) / 1_000_000))
+}
+
+// compute is one pass over the data; scale is the payout cap's factor (0:
+// none).
+func compute(p *Plan, d *tree.Data, opts Options, scale dec.Rate) (*Result, error) {
 	o := d.Org
 	if err := checkRange(p, &d.Sales); err != nil {
 		return nil, err
@@ -238,7 +327,13 @@ func ComputeWith(p *Plan, d *tree.Data, opts Options) (*Result, error) {
 		return nil, err
 	}
 	phase("volumes")
-	r := &run{plan: p, org: o, sales: saleSeq{chunks: sales.Chunks}, pv: pv, gv: gv, adjustments: d.Adjustments}
+	r := &run{plan: p, org: o, sales: saleSeq{chunks: sales.Chunks}, pv: pv, gv: gv, adjustments: d.Adjustments, scale: scale,
+		totalAmount: d.Sales.Amount}
+	for _, ch := range sales.Chunks {
+		for _, v := range ch.Volume {
+			r.totalVolume += v
+		}
+	}
 	if opts.Lines != nil {
 		r.sales = canonicalSeq(o, sales)
 		phase("order sales for lines")
@@ -262,19 +357,76 @@ func ComputeWith(p *Plan, d *tree.Data, opts Options) (*Result, error) {
 	if err != nil {
 		return nil, err // Decode rejects cycles: a plan built by hand may not
 	}
-	r.earned = res.Earned
+	r.earned = make([][]dec.D, len(p.Components)) // unscaled, capped: what matching matches
+	posts := make([]*poster, len(p.Components))
 	for _, c := range order {
 		post, err := r.payComponent(c, res, opts.Lines)
 		if err != nil {
 			return nil, err
 		}
+		if cp := p.Components[c].Cap; cp.Set {
+			post.capAt(r, cp.Value)
+		}
+		posts[c], r.earned[c] = post, post.raw
+		phase("component " + p.Components[c].Name)
+	}
+	r.memberCap(posts)
+	res.ScaleFactor = dec.RateOne
+	if scale != 0 {
+		res.ScaleFactor = scale
+	}
+	for c, post := range posts {
+		if post.err != nil {
+			return nil, post.err
+		}
 		res.Earned[c], res.Paid[c], res.Breakage[c] = post.earned, post.paid, post.breakage
 		res.Payout += post.paid
-		phase("component " + p.Components[c].Name)
+		res.CutByComponentCaps += post.cappedByComponent
+		res.CutByMemberCap += post.cappedByMember
+		res.CutByPayoutCap += post.scaled
+		if p.Components[c].Type != TypeAdjustment {
+			for _, v := range post.raw {
+				res.capped += v
+			}
+		}
 	}
 	res.Held, res.HeldTotal = held(p, res)
 	res.Payout -= res.HeldTotal
 	return res, nil
+}
+
+// memberCap cuts each member's (unscaled) total over the capped components
+// down to the plan's member cap, taking the excess from their earnings in
+// component order; members in id order.
+func (r *run) memberCap(posts []*poster) {
+	p := r.plan
+	if !p.MemberCap.Set {
+		return
+	}
+	over := p.MemberCapOf
+	if over == nil {
+		for c, comp := range p.Components {
+			if comp.Type != TypeAdjustment {
+				over = append(over, c)
+			}
+		}
+	}
+	for _, m := range r.org.ByID() {
+		var total dec.D
+		for _, c := range over {
+			total += posts[c].raw[m]
+		}
+		cut := total - p.MemberCap.Value
+		for k := 0; cut > 0 && k < len(p.Components); k++ {
+			if !slices.Contains(over, k) || posts[k].raw[m] <= 0 {
+				continue
+			}
+			take := min(cut, posts[k].raw[m])
+			posts[k].cut(m, take, MemberCapped)
+			posts[k].cappedByMember += take
+			cut -= take
+		}
+	}
 }
 
 // payComponent posts every line of component c. Without a line sink, the
@@ -284,7 +436,15 @@ func ComputeWith(p *Plan, d *tree.Data, opts Options) (*Result, error) {
 func (r *run) payComponent(c int, res *Result, sink func(*Result, *Line) error) (*poster, error) {
 	p := r.plan
 	newPoster := func() *poster {
-		return &poster{comp: c, digits: p.Digits, rounding: p.Rounding, earned: make([]dec.D, r.org.Len()), sink: sink, res: res}
+		post := &poster{comp: c, digits: p.Digits, rounding: p.Rounding, earned: make([]dec.D, r.org.Len()),
+			sink: sink, res: res, scale: r.scale}
+		post.raw = post.earned
+		if r.scale != 0 && p.Components[c].Type != TypeAdjustment {
+			post.raw = make([]dec.D, r.org.Len())
+		} else {
+			post.scale = 0 // adjustments are explicit: never scaled
+		}
+		return post
 	}
 	workers := min(runtime.GOMAXPROCS(0), len(r.sales.chunks))
 	if sink != nil || workers < 2 || r.sales.Len() < parallelSales || !p.Components[c].family().bySale() {
@@ -313,8 +473,14 @@ func (r *run) payComponent(c int, res *Result, sink func(*Result, *Line) error) 
 		for m, v := range q.earned {
 			post.earned[m] += v
 		}
+		if post.scale != 0 {
+			for m, v := range q.raw {
+				post.raw[m] += v
+			}
+		}
 		post.paid += q.paid
 		post.breakage += q.breakage
+		post.scaled += q.scaled
 	}
 	return post, nil
 }

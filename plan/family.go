@@ -37,6 +37,7 @@ func kinds() []kind {
 		{TypeDifferential, (*decoder).differential, func(c *Component) family { return differential{c} }},
 		{TypeMatching, (*decoder).matching, func(c *Component) family { return matching{c} }},
 		{TypeFastStart, (*decoder).fastStart, func(c *Component) family { return fastStart{c} }},
+		{TypePool, (*decoder).pool, func(c *Component) family { return pool{c} }},
 	}
 }
 

@@ -23,6 +23,10 @@ const (
 	Terminated                  // breakage: the member is terminated
 	RankRate                    // breakage: the rest of a level\'s rate above the member\'s rank\'s rate
 	DiffRest                    // breakage: the part of a differential's top rate nobody earned
+	Capped                      // a component's cap: taken back from the member, and breakage
+	MemberCapped                // the plan's member cap: taken back from the member, and breakage
+	Scaled                      // breakage: what the payout cap's scaling took from a line
+	PoolRest                    // breakage: what a pool's shares did not take
 	NoDistributor               // breakage: a customer's sale with no distributor above them
 )
 
@@ -83,6 +87,17 @@ func (l *Line) AppendNote(b []byte, r *Result) []byte {
 		return append(b, " holds no rank"...)
 	case AboveTop:
 		return append(b, "breakage: above the top of the tree"...)
+	case Capped:
+		b = append(b, "capped at "...)
+		return r.Plan.Components[l.Component].Cap.Value.AppendFixed(b, r.Plan.Digits)
+	case MemberCapped:
+		b = append(b, "member cap "...)
+		return r.Plan.MemberCap.Value.AppendFixed(b, r.Plan.Digits)
+	case Scaled:
+		b = append(b, "scaled by payout cap "...)
+		return r.ScaleFactor.AppendFraction(b)
+	case PoolRest:
+		return append(b, "breakage: the pool's rest after its shares (or nobody qualified)"...)
 	case DiffRest:
 		return append(b, "breakage: the rest of the top rate nobody below earned"...)
 	case RankRate:

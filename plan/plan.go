@@ -29,6 +29,12 @@ type Plan struct {
 	// MinPayout: a member whose total is above 0 but below it is paid
 	// nothing this run; the amount is held.
 	MinPayout Min
+	// MemberCap caps each member's total over MemberCapOf (nil: every
+	// component); PayoutCap caps the whole payout at a share of the sales
+	// amount (0: none).
+	MemberCap   Min
+	MemberCapOf []int
+	PayoutCap   dec.Rate
 }
 
 // Rank is one rank and its requirements. A rank without requirements always
@@ -85,6 +91,7 @@ const (
 	TypeFastStart    = "fast_start"
 	TypeMatching     = "matching"
 	TypeDifferential = "differential"
+	TypePool         = "pool"
 	// TypeAdjustment is the component compplan adds for --adjustments; a
 	// plan cannot declare it.
 	TypeAdjustment = "adjustment"
@@ -97,6 +104,8 @@ const AdjustmentsName = "adjustments"
 type Component struct {
 	Name string
 	Type string
+	// Cap limits what one member earns from the component (any type).
+	Cap Min
 	// personal
 	Rate dec.Rate
 	// unilevel
@@ -120,6 +129,11 @@ type Component struct {
 	// optional breakaway.
 	DiffRates []dec.Rate
 	Breakaway *Breakaway
+	// pool: Rate is its percent, of the sales amount with PoolOfAmount
+	// (else of volume); Shares per rank; MinPV for a share.
+	PoolOfAmount bool
+	Shares       []int
+	MinPV        Min
 }
 
 // Personal reports whether the component counts as personal commission.

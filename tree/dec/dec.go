@@ -264,6 +264,10 @@ func MulRound(v D, r Rate, digits int, mode Rounding) D {
 	return out
 }
 
+// MinorUnit is one unit of the digits-th decimal place (0 to Scale), as a
+// D: 0.01 for 2.
+func MinorUnit(digits int) D { return D(pow10[Scale-digits]) }
+
 // Round rounds d to digits decimal places (0 to Scale) by mode.
 func Round(d D, digits int, mode Rounding) D {
 	return MulRound(d, RateOne, digits, mode)

@@ -110,7 +110,7 @@ func TestDecodeErrors(t *testing.T) {
 		{"legs count not a number", head + "ranks:\n  - name: B\n    legs: {count: two, rank: B}\n" + uni, `p.yaml:5:19: legs count must be a whole number`},
 		{"no components", head + "components: []\n", "p.yaml:3:13: components must be a list with at least one component"},
 		{"component without type", head + "components:\n  - name: u\n", "p.yaml:4:5: every component needs a name and a type (personal, unilevel, differential, matching, fast_start, pool)"},
-		{"unknown type", head + "components:\n  - {name: u, type: binary}\n", `p.yaml:4:21: unknown component type "binary" (expected one of: personal, unilevel, differential, matching, fast_start)`},
+		{"unknown type", head + "components:\n  - {name: u, type: binary}\n", `p.yaml:4:21: unknown component type "binary" (expected one of: personal, unilevel, differential, matching, fast_start, pool)`},
 		{"reserved name", head + "components:\n  - {name: Total, type: personal, rate: 1%}\n", `p.yaml:4:12: component name "Total" is taken by an output column`},
 		{"duplicate component", head + "components:\n  - {name: u, type: personal, rate: 1%}\n  - {name: U, type: personal, rate: 1%}\n", `p.yaml:5:12: component name "U" is used twice`},
 		{"unknown component key", head + uni + "    rate: 5%\n", `p.yaml:7:5: unknown key "rate" in a unilevel component (expected one of: name, type, levels, compression, paid_levels, levels_by_rank)`},

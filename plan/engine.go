@@ -44,8 +44,9 @@ type Result struct {
 	// them included (what a legs requirement looks at).
 	SubtreeRank []int16
 	Active      []bool
-	// Earned[c][m] is what member m earned from component c.
-	Earned [][]dec.D
+	// Earned[c][m] is what member m earned from component c; Unscaled the
+	// same before a payout cap's scaling (what matching matches).
+	Earned, Unscaled [][]dec.D
 
 	Sales       int   // number of sales
 	SalesAmount dec.D // sum of sale amounts
@@ -375,6 +376,7 @@ func compute(p *Plan, d *tree.Data, opts Options, scale dec.Rate) (*Result, erro
 	if scale != 0 {
 		res.ScaleFactor = scale
 	}
+	res.Unscaled = r.earned
 	for c, post := range posts {
 		if post.err != nil {
 			return nil, post.err

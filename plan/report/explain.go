@@ -156,8 +156,17 @@ func numericLineColumn(c int) bool { return c == 2 || c == 4 }
 
 // lineSource says in a few words where a line comes from.
 func lineSource(r *plan.Result, l *plan.Line) string {
-	seller := r.Org.ID(l.Seller)
+	seller := ""
+	if l.Seller >= 0 {
+		seller = r.Org.ID(l.Seller)
+	}
 	switch comp := &r.Plan.Components[l.Component]; {
+	case l.Reason == plan.Capped || l.Reason == plan.MemberCapped:
+		return "cap"
+	case l.Reason == plan.Scaled:
+		return "payout cap"
+	case comp.Type == plan.TypePool:
+		return "pool share"
 	case comp.Type == plan.TypeAdjustment:
 		return "adjustment"
 	case comp.Type == plan.TypeMatching:

@@ -188,9 +188,12 @@ func (l *lineFormatter) appendLine(b []byte, r *plan.Result, ln *plan.Line) []by
 		b = l.text(b, 1, t)
 	}
 	b = l.text(b, 2, append(t[:0], p.Components[ln.Component].Name...))
-	if l.plainIDs && !l.jsonLines {
+	switch {
+	case ln.Seller < 0: // a pool share or a cap: no source member
+		b = l.text(b, 3, nil)
+	case l.plainIDs && !l.jsonLines:
 		b = r.Org.AppendID(l.sep(b, 3), ln.Seller)
-	} else {
+	default:
 		b = l.text(b, 3, r.Org.AppendID(t[:0], ln.Seller))
 	}
 	switch {

@@ -2,6 +2,7 @@ package plan
 
 import (
 	"fmt"
+	"math/rand/v2"
 	"strings"
 	"testing"
 
@@ -142,6 +143,59 @@ func TestCapErrors(t *testing.T) {
 		_, err := Decode([]byte("name: x\ncurrency: USD\n"+tt.src), "p.yaml")
 		if err == nil || !strings.Contains(err.Error(), tt.want) {
 			t.Errorf("%q: error %v, want %q", tt.src, err, tt.want)
+		}
+	}
+}
+
+// randomCappedPlan is randomPlan with caps: on unilevels, a member cap, a
+// payout cap and a capped pool.
+func randomCappedPlan(rng *rand.Rand) string {
+	s := randomPlan(rng)
+	if rng.IntN(2) == 0 {
+		s = strings.Replace(s, "rounding:", fmt.Sprintf("member_cap: %d\nrounding:", 1+rng.IntN(60)), 1)
+	}
+	if rng.IntN(2) == 0 {
+		s = strings.Replace(s, "rounding:", fmt.Sprintf("payout_cap: %d%%\nrounding:", 1+rng.IntN(40)), 1)
+	}
+	s = strings.ReplaceAll(s, "    type: unilevel\n", fmt.Sprintf("    type: unilevel\n    cap: %d.%02d\n", 1+rng.IntN(30), rng.IntN(100)))
+	if strings.Contains(s, "ranks:") {
+		s += fmt.Sprintf("  - {name: pool, type: pool, percent: %d%%, shares: {R0: 1}, cap: %d}\n", 1+rng.IntN(5), 1+rng.IntN(20))
+	}
+	return s
+}
+
+// TestCapsOnRandomTrees: with caps on, money reconciles (inside calc), no
+// member earns above a component cap or the member cap, the payout stays
+// within the payout cap, and row order does not matter.
+func TestCapsOnRandomTrees(t *testing.T) {
+	rng := rand.New(rand.NewPCG(31, 32))
+	for i := 0; i < 200; i++ {
+		plan := randomCappedPlan(rng)
+		members, sales := randomData(rng, 1+rng.IntN(100))
+		join := func(rows []string) string { return strings.Join(rows, "\n") + "\n" }
+		r := calc(t, plan, memberHeader+join(members), salesHeader+join(sales))
+		p := r.Plan
+		for m := int32(0); m < int32(r.Org.Len()); m++ {
+			var total dec.D
+			for c, comp := range p.Components {
+				if comp.Cap.Set && r.Earned[c][m] > comp.Cap.Value {
+					t.Fatalf("case %d: %s earns %s from %s, above its cap %s\n%s", i, r.Org.ID(m), r.Earned[c][m], comp.Name, comp.Cap.Value, plan)
+				}
+				total += r.Earned[c][m]
+			}
+			if p.MemberCap.Set && total > p.MemberCap.Value {
+				t.Fatalf("case %d: %s earns %s in all, above the member cap %s\n%s", i, r.Org.ID(m), total, p.MemberCap.Value, plan)
+			}
+		}
+		if p.PayoutCap != 0 {
+			limit := dec.MulRound(r.SalesAmount, p.PayoutCap, p.Digits, dec.Down)
+			if r.Payout+r.HeldTotal > limit {
+				t.Fatalf("case %d: payout %s above the payout cap %s\n%s", i, r.Payout+r.HeldTotal, limit, plan)
+			}
+		}
+		r2 := calc(t, plan, memberHeader+join(shuffled(rng, members)), salesHeader+join(shuffled(rng, sales)))
+		if render(r) != render(r2) {
+			t.Fatalf("case %d: row order changed the result\n%s", i, plan)
 		}
 	}
 }

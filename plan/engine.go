@@ -47,6 +47,9 @@ type Result struct {
 	// Earned[c][m] is what member m earned from component c; Unscaled the
 	// same before a payout cap's scaling (what matching matches).
 	Earned, Unscaled [][]dec.D
+	// BeforeMemberCap is Unscaled before the member cap (nil without one):
+	// what the matchings matched.
+	BeforeMemberCap [][]dec.D
 
 	Sales       int   // number of sales
 	SalesAmount dec.D // sum of sale amounts
@@ -370,6 +373,12 @@ func compute(p *Plan, d *tree.Data, opts Options, scale dec.Rate) (*Result, erro
 		}
 		posts[c], r.earned[c] = post, post.raw
 		phase("component " + p.Components[c].Name)
+	}
+	if p.MemberCap.Set {
+		res.BeforeMemberCap = make([][]dec.D, len(posts))
+		for c := range posts {
+			res.BeforeMemberCap[c] = slices.Clone(r.earned[c])
+		}
 	}
 	r.memberCap(posts)
 	res.ScaleFactor = dec.RateOne

@@ -437,8 +437,12 @@ func putUp(r *Result, c *Component) int64 {
 	if c.Type == TypeMatching {
 		for m := range r.Org.Len() {
 			var base dec.D
+			matched := r.Unscaled
+			if r.BeforeMemberCap != nil {
+				matched = r.BeforeMemberCap
+			}
 			for _, o := range c.Of {
-				base += r.Unscaled[o][m]
+				base += matched[o][m]
 			}
 			for _, rate := range c.Generations {
 				s += int64(dec.MulRound(base, rate, r.Plan.Digits, r.Plan.Rounding))

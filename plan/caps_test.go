@@ -3,6 +3,7 @@ package plan
 import (
 	"fmt"
 	"math/rand/v2"
+	"reflect"
 	"strings"
 	"testing"
 
@@ -197,5 +198,27 @@ func TestCapsOnRandomTrees(t *testing.T) {
 		if render(r) != render(r2) {
 			t.Fatalf("case %d: row order changed the result\n%s", i, plan)
 		}
+	}
+}
+
+func TestCapsYAMLRoundTrip(t *testing.T) {
+	src := `
+name: x
+currency: EUR
+member_cap: {amount: 1000, components: [uni]}
+payout_cap: 45%
+ranks: [{name: A}, {name: B, pv: 10}]
+components:
+  - {name: uni, type: unilevel, levels: [5%], cap: 250.5}
+  - {name: pool, type: pool, percent: 2%, of: amount, shares: {B: 3}, min_pv: 20, cap: 99}
+  - {name: m, type: matching, of: [uni, pool], generations: [10%]}
+`
+	p, err := Decode([]byte(src), "p.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	again, err := Decode(p.YAML(), "again.yaml")
+	if err != nil || !reflect.DeepEqual(p, again) {
+		t.Fatalf("round trip: %v\n%s", err, p.YAML())
 	}
 }

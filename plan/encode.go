@@ -54,10 +54,13 @@ type yamlComponent struct {
 	PaidLevels  map[string]int      `yaml:"paid_levels,omitempty"`
 	ByRank      map[string][]string `yaml:"levels_by_rank,omitempty"`
 	Days        int                 `yaml:"days,omitempty"`
-	Of          []string            `yaml:"of,omitempty,flow"`
+	Of          any                 `yaml:"of,omitempty,flow"` // matching: []string; pool: "amount"
 	Generations []string            `yaml:"generations,omitempty,flow"`
 	PaidGens    map[string]int      `yaml:"paid_generations,omitempty"`
 	Rates       map[string]string   `yaml:"rates,omitempty"`
+	Percent     string              `yaml:"percent,omitempty"`
+	Shares      map[string]int      `yaml:"shares,omitempty"`
+	MinPV       string              `yaml:"min_pv,omitempty"`
 	Breakaway   *yamlBreakaway      `yaml:"breakaway,omitempty"`
 }
 
@@ -149,10 +152,26 @@ func (p *Plan) YAML() []byte {
 					}
 				}
 			}
-		case TypeMatching:
-			for _, o := range c.Of {
-				yc.Of = append(yc.Of, p.Components[o].Name)
+		case TypePool:
+			yc.Percent = c.Rate.String()
+			if c.PoolOfAmount {
+				yc.Of = "amount"
 			}
+			yc.Shares = map[string]int{}
+			for r, n := range c.Shares {
+				if n > 0 {
+					yc.Shares[p.Ranks[r].Name] = n
+				}
+			}
+			if c.MinPV.Set {
+				yc.MinPV = c.MinPV.Value.String()
+			}
+		case TypeMatching:
+			var of []string
+			for _, o := range c.Of {
+				of = append(of, p.Components[o].Name)
+			}
+			yc.Of = of
 			yc.Generations = rateStrings(c.Generations)
 			if c.PaidGenerations != nil {
 				yc.PaidGens = map[string]int{}

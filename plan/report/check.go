@@ -35,6 +35,12 @@ func writeCheckText(w *bufio.Writer, p *plan.Plan, c *plan.Check) {
 	if p.MinPayout.Set {
 		fmt.Fprintf(w, "minimum payout: %s (smaller totals are held)\n", p.MinPayout.Value.AppendFixed(nil, p.Digits))
 	}
+	if p.MemberCap.Set {
+		fmt.Fprintf(w, "member cap: %s a member in all\n", p.MemberCap.Value.AppendFixed(nil, p.Digits))
+	}
+	if p.PayoutCap != 0 {
+		fmt.Fprintf(w, "payout cap: %s of the sales amount (lines are scaled down when it binds)\n", p.PayoutCap)
+	}
 	if len(p.Ranks) > 0 {
 		w.WriteString("\nranks (lowest first)\n")
 		var rows [][]string
@@ -46,7 +52,11 @@ func writeCheckText(w *bufio.Writer, p *plan.Plan, c *plan.Check) {
 	w.WriteString("\ncomponents\n")
 	var rows [][]string
 	for _, comp := range p.Components {
-		rows = append(rows, []string{"  " + comp.Name, comp.Type, describeComponent(p, &comp)})
+		d := describeComponent(p, &comp)
+		if comp.Type != plan.TypePool {
+			d += capText(p, &comp)
+		}
+		rows = append(rows, []string{"  " + comp.Name, comp.Type, d})
 	}
 	writeAligned(w, nil, rows, func(int) bool { return false })
 
@@ -72,6 +82,18 @@ func describeComponent(p *plan.Plan, c *plan.Component) string {
 	switch c.Type {
 	case plan.TypePersonal:
 		return c.Rate.String() + " of own volume"
+	case plan.TypePool:
+		var shares []string
+		for r, n := range c.Shares {
+			if n > 0 {
+				shares = append(shares, fmt.Sprintf("%s %d", p.Ranks[r].Name, n))
+			}
+		}
+		of := "volume"
+		if c.PoolOfAmount {
+			of = "sales amount"
+		}
+		return fmt.Sprintf("%s of the %s, shares %s", c.Rate, of, strings.Join(shares, ", ")) + capText(p, c)
 	case plan.TypeDifferential:
 		var rates []string
 		for r, rate := range c.DiffRates {
@@ -147,4 +169,12 @@ func rateList(rates []dec.Rate) string {
 		s = append(s, r.String())
 	}
 	return strings.Join(s, " ")
+}
+
+// capText is ", capped at X a member" for a component with a cap.
+func capText(p *plan.Plan, c *plan.Component) string {
+	if !c.Cap.Set {
+		return ""
+	}
+	return fmt.Sprintf("; capped at %s a member", c.Cap.Value.AppendFixed(nil, p.Digits))
 }

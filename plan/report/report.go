@@ -214,6 +214,15 @@ func writeJSON(w *bufio.Writer, r *plan.Result) error {
 	}
 	b = fmt.Appendf(b, `,"sales_count":%d,"members_count":%d,"held":`, r.Sales, r.Org.Len())
 	b = money(b, r.HeldTotal, digits)
+	b = append(b, `,"scale_factor":`...)
+	b = r.ScaleFactor.AppendFraction(b)
+	b = append(b, `,"cut":{"component_caps":`...)
+	b = money(b, r.CutByComponentCaps, digits)
+	b = append(b, `,"member_cap":`...)
+	b = money(b, r.CutByMemberCap, digits)
+	b = append(b, `,"payout_cap":`...)
+	b = money(b, r.CutByPayoutCap, digits)
+	b = append(b, '}')
 	b = append(b, `,"components":{`...)
 	for c, comp := range p.Components {
 		if c > 0 {
@@ -354,6 +363,14 @@ func writeTable(w *bufio.Writer, r *plan.Result) error {
 		{"payout", string(money(nil, r.Payout, digits))},
 		{"held", string(money(nil, r.HeldTotal, digits))},
 		{"payout %", pct},
+	}
+	p2 := r.Plan
+	if p2.MemberCap.Set || p2.PayoutCap != 0 || r.CutByComponentCaps != 0 {
+		totals = append(totals,
+			[]string{"cut by component caps", string(money(nil, r.CutByComponentCaps, digits))},
+			[]string{"cut by member cap", string(money(nil, r.CutByMemberCap, digits))},
+			[]string{"cut by payout cap", string(money(nil, r.CutByPayoutCap, digits))},
+			[]string{"scale factor", string(r.ScaleFactor.AppendFraction(nil))})
 	}
 	writeAligned(w, nil, totals, func(col int) bool { return col > 0 })
 	w.WriteString("\n")

@@ -356,6 +356,12 @@ func compute(p *Plan, d *tree.Data, opts Options, scale dec.Rate) (*Result, erro
 		Earned:   make([][]dec.D, len(p.Components)),
 		Paid:     make([]dec.D, len(p.Components)),
 		Breakage: make([]dec.D, len(p.Components)),
+		// Set before any line is posted: a line's note may read it while
+		// the computation goes on.
+		ScaleFactor: dec.RateOne,
+	}
+	if scale != 0 {
+		res.ScaleFactor = scale
 	}
 	order, err := evaluationOrder(p.Components)
 	if err != nil {
@@ -381,10 +387,6 @@ func compute(p *Plan, d *tree.Data, opts Options, scale dec.Rate) (*Result, erro
 		}
 	}
 	r.memberCap(posts)
-	res.ScaleFactor = dec.RateOne
-	if scale != 0 {
-		res.ScaleFactor = scale
-	}
 	res.Unscaled = r.earned
 	for c, post := range posts {
 		if post.err != nil {

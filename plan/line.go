@@ -138,9 +138,10 @@ type Options struct {
 	// Lines, when set, receives every commission line: component by
 	// component, sales in canonical order (seller id, order id, volume),
 	// then level by level. The order does not depend on the order of input
-	// rows. The result is complete but for earnings (ranks, volumes and
-	// activity are set), so a line can be described; the *Line is reused:
-	// copy what you keep.
+	// rows. The result is complete but for earnings and totals (ranks,
+	// volumes, activity and the scale factor are set, and do not change
+	// while lines are posted), so a line can be described, even by another
+	// goroutine; the *Line is reused: copy what you keep.
 	Lines func(*Result, *Line) error
 	// Phase, when set, is called as each phase of the computation ends
 	// ("volumes", "ranks", "component NAME"), to time them.

@@ -159,9 +159,7 @@ func (p *Plan) YAML() []byte {
 			}
 			yc.Shares = map[string]int{}
 			for r, n := range c.Shares {
-				if n > 0 {
-					yc.Shares[p.Ranks[r].Name] = n
-				}
+				yc.Shares[p.Ranks[r].Name] = n // every rank, so it is never empty
 			}
 			if c.MinPV.Set {
 				yc.MinPV = c.MinPV.Value.String()

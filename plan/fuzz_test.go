@@ -14,7 +14,8 @@ import (
 // FuzzDecode: any plan source decodes or gives an *InputError naming the
 // file; a decoded plan satisfies the invariants the engine relies on.
 func FuzzDecode(f *testing.F) {
-	for _, name := range []string{"../examples/unilevel.yaml", "../examples/worked/plan.yaml"} {
+	for _, name := range []string{"../examples/unilevel.yaml", "../examples/worked/plan.yaml", "../examples/hybrid/plan.yaml",
+		"../examples/hybrid/capped.yaml", "../examples/pool.yaml", "../examples/realworld/plan.yaml"} {
 		if b, err := os.ReadFile(name); err == nil {
 			f.Add(string(b))
 		}
@@ -62,6 +63,9 @@ func FuzzEngine(f *testing.F) {
 	f.Fuzz(func(t *testing.T, s1, s2 uint64, n uint8) {
 		rng := rand.New(rand.NewPCG(s1, s2))
 		plan := randomPlan(rng)
+		if s1%2 == 0 {
+			plan = randomCappedPlan(rng)
+		}
 		members, sales := randomData(rng, 1+int(n))
 		join := func(rows []string) string { return strings.Join(rows, "\n") + "\n" }
 		r1 := calc(t, plan, memberHeader+join(members), salesHeader+join(sales))

@@ -1,0 +1,106 @@
+package compare
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/compplan/compplan/plan"
+	"github.com/compplan/compplan/tree"
+	"github.com/compplan/compplan/tree/dec"
+)
+
+func ds(vals ...string) []dec.D {
+	var out []dec.D
+	for _, v := range vals {
+		out = append(out, dec.MustParse(v))
+	}
+	return out
+}
+
+func TestDescribe(t *testing.T) {
+	for _, tt := range []struct {
+		vals []dec.D
+		want string
+	}{
+		{nil, "n=0 none"},
+		{ds("7"), "n=1 mean 7 median 7 p75 7 p90 7 p99 7 max 7"},
+		// Nearest rank on 1..10: p50 → 5th, p75 → ⌈7.5⌉ = 8th, p90 → 9th,
+		// p99 → ⌈9.9⌉ = 10th.
+		{ds("10", "1", "9", "2", "8", "3", "7", "4", "6", "5"), "n=10 mean 5.5 median 5 p75 8 p90 9 p99 10 max 10"},
+		// Ties; a mean of 1/3 rounds half-even to 0.33.
+		{ds("0", "0", "1"), "n=3 mean 0.33 median 0 p75 1 p90 1 p99 1 max 1"},
+		// 0.125 → 0.12 (half-even), 0.135 → 0.14.
+		{ds("0.25", "0"), "n=2 mean 0.12 median 0 p75 0.25 p90 0.25 p99 0.25 max 0.25"},
+		{ds("0.27", "0"), "n=2 mean 0.14 median 0 p75 0.27 p90 0.27 p99 0.27 max 0.27"},
+	} {
+		d := describe(tt.vals, 2)
+		got := fmt.Sprintf("n=%d none", d.N)
+		if d.Has {
+			got = fmt.Sprintf("n=%d mean %s median %s p75 %s p90 %s p99 %s max %s", d.N, d.Mean, d.Median, d.P75, d.P90, d.P99, d.Max)
+		}
+		if got != tt.want {
+			t.Errorf("describe(%v) = %s, want %s", tt.vals, got, tt.want)
+		}
+	}
+}
+
+func compute(t *testing.T, src string, d *tree.Data) *plan.Result {
+	t.Helper()
+	p, err := plan.Decode([]byte(src), "p.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := plan.Compute(p, d)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return r
+}
+
+// TestCompareTwoPlans: on A ← B ← C ← D (D, C and B sell 100; A sells 50),
+// plan A pays 10% on level 1, plan B pays 5% on levels 1 and 2.
+//
+//	plan A: A 10 (B's sale), B 10 (C's), C 10 (D's), D 0: payout 30
+//	plan B: A 5 + 5 = 10, B 5 + 5 = 10, C 5, D 0: payout 25
+func TestCompareTwoPlans(t *testing.T) {
+	d, err := tree.ReadMembers(strings.NewReader("id,sponsor_id,name\nA,,Ann\nB,A,Bob\nC,B,Cy\nD,C,Di\n"), "m.csv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := d.ReadSales(strings.NewReader("member_id,amount\nA,50\nB,100\nC,100\nD,100\n"), "s.csv"); err != nil {
+		t.Fatal(err)
+	}
+	a := compute(t, "name: A\ncurrency: USD\nranks: [{name: Low}, {name: High, pv: 100}]\ncomponents: [{name: u, type: unilevel, levels: [10%]}]\n", d)
+	b := compute(t, "name: B\ncurrency: USD\nranks: [{name: Low}, {name: High, pv: 100}]\ncomponents: [{name: u, type: unilevel, levels: [5%, 5%]}]\n", d)
+	c := Compare([]string{"A", "B"}, []*plan.Result{a, b}, 10)
+	pa, pb := c.Plans[0], c.Plans[1]
+	if pa.Earners != 3 || pa.EarnersPct.String() != "75" || pb.Earners != 3 {
+		t.Errorf("earners %d (%s%%), %d", pa.Earners, pa.EarnersPct, pb.Earners)
+	}
+	// plan A totals: 0, 10, 10, 10. Mean 7.5, median (2nd of 4) 10.
+	if got := fmt.Sprint(pa.All.Mean, pa.All.Median, pa.All.Max, pa.AmongEarners.Median); got != "7.5 10 10 10" {
+		t.Errorf("plan A all: %s", got)
+	}
+	// plan B totals: 0, 5, 10, 10: mean 6.25, median 5; among earners 5, 10, 10: median 10.
+	if got := fmt.Sprint(pb.All.Mean, pb.All.Median, pb.AmongEarners.Mean, pb.AmongEarners.Median); got != "6.25 5 8.33 10" {
+		t.Errorf("plan B: %s", got)
+	}
+	// Top 1% of 3 earners is ⌈0.03⌉ = 1 earner: A (10, ties by id) of 25 = 40%.
+	if pb.Top1Share.String() != "40" || pb.Top10Share.String() != "40" {
+		t.Errorf("plan B top shares %s %s, want 40 40", pb.Top1Share, pb.Top10Share)
+	}
+	// Ranks: A (PV 50) Low, B, C, D High. Plan A: Low [10], High [10, 10, 0]:
+	// median 10, mean 20/3 = 6.67.
+	var ranks []string
+	for _, r := range pa.Ranks {
+		ranks = append(ranks, fmt.Sprintf("%s %d %s%% %s %s %s", r.Rank, r.Count, r.Pct, r.Median, r.Mean, r.Max))
+	}
+	if got, want := strings.Join(ranks, "; "), "Low 1 25% 10 10 10; High 3 75% 10 6.67 10"; got != want {
+		t.Errorf("ranks %s, want %s", got, want)
+	}
+	// Against plan A, C loses 5 (10 → 5); nobody else changes.
+	if len(c.Gainers[1]) != 0 || len(c.Losers[1]) != 1 || a.Org.ID(c.Losers[1][0].Member) != "C" || c.Losers[1][0].Delta.String() != "-5" {
+		t.Errorf("movers %+v %+v", c.Gainers[1], c.Losers[1])
+	}
+}

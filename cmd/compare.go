@@ -18,6 +18,7 @@ type compareOptions struct {
 	Members, Sales string
 	Format         string
 	Diff           string
+	HTML           string
 	Top            int
 }
 
@@ -41,6 +42,7 @@ plan.`,
 	f.StringVarP(&opts.Sales, "sales", "s", "", "sales `file` (CSV)")
 	f.StringVarP(&opts.Format, "format", "f", "", "output `format`: table, csv or json (default table on a terminal, csv otherwise)")
 	f.StringVar(&opts.Diff, "diff", "", "write every member's rank and total per plan, and the change, to `file` (CSV)")
+	f.StringVar(&opts.HTML, "html", "", "write a self-contained HTML page with the figures and charts to `file`")
 	f.IntVar(&opts.Top, "top", 10, "how many members who gain and lose most to show per plan")
 	return c
 }
@@ -98,6 +100,11 @@ func runCompare(c *cobra.Command, s *streams, opts *compareOptions, plans []stri
 	cmp := compare.Compare(labels, results, opts.Top)
 	if opts.Diff != "" {
 		if err := s.writeAtomic(opts.Diff, func(w io.Writer) error { return report.WriteDiff(w, cmp) }); err != nil {
+			return err
+		}
+	}
+	if opts.HTML != "" {
+		if err := s.writeAtomic(opts.HTML, func(w io.Writer) error { return report.WriteHTML(w, cmp) }); err != nil {
 			return err
 		}
 	}

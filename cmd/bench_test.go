@@ -141,3 +141,20 @@ func mustRead(b *testing.B, name string) []byte {
 	}
 	return data
 }
+
+// BenchmarkCompare measures compplan compare of three plans (unilevel,
+// matching, stairstep) on data read once; compare it with BenchmarkRun.
+func BenchmarkCompare(b *testing.B) {
+	n := 1_000_000
+	members, sales := benchData(b, n, 10)
+	args := []string{"compare", "--members", members, "--sales", sales, "-f", "json",
+		"../examples/unilevel.yaml", "../examples/matching.yaml", "../examples/differential.yaml"}
+	b.Run(fmt.Sprintf("plans=3/members=%d/sales=%d", n, 10*n), func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			if code := Main(args, newStreams(nil, io.Discard, os.Stderr)); code != 0 {
+				b.Fatalf("exit %d", code)
+			}
+		}
+	})
+}

@@ -7,8 +7,11 @@ import (
 	"cmp"
 	"math/big"
 	"slices"
+	"sort"
+	"sync"
 
 	"github.com/compplan/compplan/plan"
+	"github.com/compplan/compplan/tree"
 	"github.com/compplan/compplan/tree/dec"
 )
 
@@ -59,89 +62,102 @@ type Comparison struct {
 }
 
 // Compare computes the figures of results (one per plan, on the same data)
-// with top movers per plan.
+// with top movers per plan. Plans are worked on side by side.
 func Compare(labels []string, results []*plan.Result, top int) *Comparison {
-	c := &Comparison{Gainers: make([][]Mover, len(results)), Losers: make([][]Mover, len(results))}
+	c := &Comparison{Plans: make([]PlanStats, len(results)), Gainers: make([][]Mover, len(results)), Losers: make([][]Mover, len(results))}
+	totals := make([][]dec.D, len(results))
+	var wg sync.WaitGroup
 	for i, r := range results {
-		c.Plans = append(c.Plans, stats(labels[i], r))
-		if i > 0 {
-			c.Gainers[i], c.Losers[i] = movers(results[0], r, top)
-		}
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			totals[i] = memberTotals(r)
+			c.Plans[i] = stats(labels[i], r, totals[i])
+		}()
+	}
+	wg.Wait()
+	for i := 1; i < len(results); i++ {
+		c.Gainers[i], c.Losers[i] = movers(results[0].Org, totals[0], totals[i], top)
 	}
 	return c
 }
 
-func stats(label string, r *plan.Result) PlanStats {
-	o := r.Org
-	s := PlanStats{Label: label, Result: r}
-	digits := r.Plan.Digits
-	var all, earners []dec.D
-	type earner struct {
-		m     int32
-		total dec.D
-	}
-	var ranked []earner
-	byRank := map[int16][]dec.D{}
-	for _, m := range o.ByID() {
-		t := r.Total(m)
-		all = append(all, t)
-		byRank[r.Rank[m]] = append(byRank[r.Rank[m]], t)
-		if t > 0 {
-			earners = append(earners, t)
-			ranked = append(ranked, earner{m, t})
+// memberTotals is every member's total, by member number.
+func memberTotals(r *plan.Result) []dec.D {
+	t := make([]dec.D, r.Org.Len())
+	for c := range r.Plan.Components {
+		for m, v := range r.Earned[c] {
+			t[m] += v
 		}
 	}
+	return t
+}
+
+func stats(label string, r *plan.Result, totals []dec.D) PlanStats {
+	s := PlanStats{Label: label, Result: r}
+	digits := r.Plan.Digits
+	all := slices.Clone(totals)
+	slices.Sort(all)
+	first := sort.Search(len(all), func(i int) bool { return all[i] > 0 })
+	earners := all[first:] // ascending: the positive totals
 	s.Earners = len(earners)
 	s.EarnersPct = pct(int64(len(earners)), int64(len(all)))
-	s.All = describe(all, digits)
-	s.AmongEarners = describe(earners, digits)
-	// Top earners: highest total first, ties by id (ByID order is kept).
-	slices.SortStableFunc(ranked, func(a, b earner) int { return cmp.Compare(b.total, a.total) })
+	s.All = describeSorted(all, digits)
+	s.AmongEarners = describeSorted(earners, digits)
+	// The top k earners' share: the k largest totals (ties do not change
+	// the sum).
 	var payout dec.D
-	for _, e := range ranked {
-		payout += e.total
+	for _, t := range earners {
+		payout += t
 	}
 	share := func(k int) dec.D {
 		var t dec.D
-		for _, e := range ranked[:min(k, len(ranked))] {
-			t += e.total
+		for _, v := range earners[len(earners)-min(k, len(earners)):] {
+			t += v
 		}
 		if payout <= 0 {
 			return 0
 		}
 		return dec.Percent(t, payout)
 	}
-	n := len(ranked)
+	n := len(earners)
 	s.Top1Share, s.Top10Share = share((n+99)/100), share((n+9)/10)
-	ranks := []int16{plan.NoRank}
-	for i := range r.Plan.Ranks {
-		ranks = append(ranks, int16(i))
+	byRank := make([][]dec.D, len(r.Plan.Ranks)+1) // [0]: no rank
+	for m, t := range totals {
+		k := int(r.Rank[m]) + 1
+		byRank[k] = append(byRank[k], t)
 	}
-	for _, rk := range ranks {
-		list := byRank[rk]
-		if len(list) == 0 && rk == plan.NoRank {
+	for k, list := range byRank {
+		if len(list) == 0 && k == 0 {
 			continue
 		}
-		d := describe(list, digits)
+		slices.Sort(list)
+		d := describeSorted(list, digits)
 		rs := RankStats{Count: len(list), Pct: pct(int64(len(list)), int64(len(all))), Median: d.Median, Mean: d.Mean, Max: d.Max}
-		if rk != plan.NoRank {
-			rs.Rank = r.Plan.Ranks[rk].Name
+		if k > 0 {
+			rs.Rank = r.Plan.Ranks[k-1].Name
 		}
 		s.Ranks = append(s.Ranks, rs)
 	}
 	return s
 }
 
-// describe gives the mean (rounded half-even to digits) and the
-// nearest-rank percentiles of values: the value at position ⌈p·n/100⌉ of
-// the ascending list.
+// describe is describeSorted of values in any order.
 func describe(values []dec.D, digits int) Dist {
+	sorted := slices.Clone(values)
+	slices.Sort(sorted)
+	return describeSorted(sorted, digits)
+}
+
+// describeSorted gives the mean (rounded half-even to digits) and the
+// nearest-rank percentiles of ascending values: the value at position
+// ⌈p·n/100⌉.
+func describeSorted(sorted []dec.D, digits int) Dist {
+	values := sorted
 	d := Dist{N: len(values), Has: len(values) > 0}
 	if !d.Has {
 		return d
 	}
-	sorted := slices.Clone(values)
-	slices.Sort(sorted)
 	at := func(p int) dec.D { return sorted[(p*len(sorted)+99)/100-1] }
 	d.Median, d.P75, d.P90, d.P99, d.Max = at(50), at(75), at(90), at(99), sorted[len(sorted)-1]
 	sum := new(big.Int)
@@ -172,34 +188,30 @@ func pct(part, whole int64) dec.D {
 	return dec.Percent(dec.FromInt(part), dec.FromInt(whole))
 }
 
-// movers returns the top members gaining most and losing most from a to b
-// (ties by id), at most top of each; members whose total does not change
-// are neither.
-func movers(a, b *plan.Result, top int) (gainers, losers []Mover) {
-	var all []Mover
-	for _, m := range a.Org.ByID() {
-		before, after := a.Total(m), b.Total(m)
-		if before != after {
-			all = append(all, Mover{Member: m, Before: before, After: after, Delta: after - before})
+// movers returns the top members gaining most and losing most from totals
+// a to b (ties by id), at most top of each; members whose total does not
+// change are neither.
+func movers(o *tree.Org, a, b []dec.D, top int) (gainers, losers []Mover) {
+	type moved struct {
+		Mover
+		pos int // in id order: breaks ties
+	}
+	var up, down []moved
+	for pos, m := range o.ByID() {
+		switch mv := (Mover{Member: m, Before: a[m], After: b[m], Delta: b[m] - a[m]}); {
+		case mv.Delta > 0:
+			up = append(up, moved{mv, pos})
+		case mv.Delta < 0:
+			down = append(down, moved{mv, pos})
 		}
 	}
-	slices.SortStableFunc(all, func(x, y Mover) int { return cmp.Compare(y.Delta, x.Delta) })
-	for _, mv := range all {
-		if mv.Delta > 0 && len(gainers) < top {
-			gainers = append(gainers, mv)
-		}
+	slices.SortFunc(up, func(x, y moved) int { return cmp.Or(cmp.Compare(y.Delta, x.Delta), cmp.Compare(x.pos, y.pos)) })
+	slices.SortFunc(down, func(x, y moved) int { return cmp.Or(cmp.Compare(x.Delta, y.Delta), cmp.Compare(x.pos, y.pos)) })
+	for _, mv := range up[:min(top, len(up))] {
+		gainers = append(gainers, mv.Mover)
 	}
-	for k := len(all) - 1; k >= 0 && len(losers) < top; k-- {
-		if all[k].Delta < 0 {
-			losers = append(losers, all[k])
-		}
+	for _, mv := range down[:min(top, len(down))] {
+		losers = append(losers, mv.Mover)
 	}
-	// Losers with equal deltas keep id order.
-	slices.SortStableFunc(losers, func(x, y Mover) int {
-		if c := cmp.Compare(x.Delta, y.Delta); c != 0 {
-			return c
-		}
-		return a.Org.CompareIDs(x.Member, y.Member)
-	})
 	return gainers, losers
 }

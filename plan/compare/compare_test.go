@@ -104,3 +104,63 @@ func TestCompareTwoPlans(t *testing.T) {
 		t.Errorf("movers %+v %+v", c.Gainers[1], c.Losers[1])
 	}
 }
+
+// TestCompareEveryFigure renders every figure of the two-plan comparison
+// above, all worked out by hand:
+//
+//	plan A totals by id: A 10, B 10, C 10, D 0
+//	plan B totals by id: A 10, B 10, C 5, D 0
+func TestCompareEveryFigure(t *testing.T) {
+	d, err := tree.ReadMembers(strings.NewReader("id,sponsor_id,name\nA,,Ann\nB,A,Bob\nC,B,Cy\nD,C,Di\n"), "m.csv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := d.ReadSales(strings.NewReader("member_id,amount\nA,50\nB,100\nC,100\nD,100\n"), "s.csv"); err != nil {
+		t.Fatal(err)
+	}
+	a := compute(t, "name: A\ncurrency: USD\nranks: [{name: Low}, {name: High, pv: 100}]\ncomponents: [{name: u, type: unilevel, levels: [10%]}]\n", d)
+	b := compute(t, "name: B\ncurrency: USD\nranks: [{name: Low}, {name: High, pv: 100}]\ncomponents: [{name: u, type: unilevel, levels: [5%, 5%]}]\n", d)
+	none := compute(t, "name: N\ncurrency: USD\ncomponents: [{name: u, type: unilevel, levels: [0%]}]\n", d)
+	c := Compare([]string{"A", "B", "N"}, []*plan.Result{a, b, none}, 10)
+	render := func(p PlanStats) string {
+		dist := func(x Dist) string {
+			if !x.Has {
+				return fmt.Sprintf("n=%d -", x.N)
+			}
+			return fmt.Sprintf("n=%d %s/%s/%s/%s/%s/%s", x.N, x.Mean, x.Median, x.P75, x.P90, x.P99, x.Max)
+		}
+		var ranks []string
+		for _, r := range p.Ranks {
+			ranks = append(ranks, fmt.Sprintf("%s:%d:%s:%s/%s/%s", r.Rank, r.Count, r.Pct, r.Median, r.Mean, r.Max))
+		}
+		return fmt.Sprintf("earners %d (%s%%) all %s earners %s top1 %s top10 %s ranks %s",
+			p.Earners, p.EarnersPct, dist(p.All), dist(p.AmongEarners), p.Top1Share, p.Top10Share, strings.Join(ranks, " "))
+	}
+	for i, want := range []string{
+		// A: all 0,10,10,10: mean 7.5, p50 = 2nd = 10, p75 = 3rd, p90 = p99 = 4th.
+		// Earners 10,10,10. Top 1% and 10% = 1 earner of 3: 10/30 = 33.33%.
+		// Ranks: Low (A) [10]; High (B, C, D) [0, 10, 10]: median 10, mean 6.67.
+		"earners 3 (75%) all n=4 7.5/10/10/10/10/10 earners n=3 10/10/10/10/10/10 top1 33.33 top10 33.33 ranks Low:1:25:10/10/10 High:3:75:10/6.67/10",
+		// B: all 0,5,10,10: mean 6.25, median 5 (2nd), p75 10. Earners 5,10,10:
+		// mean 8.33, median 10. Top earner 10 of 25 = 40%.
+		"earners 3 (75%) all n=4 6.25/5/10/10/10/10 earners n=3 8.33/10/10/10/10/10 top1 40 top10 40 ranks Low:1:25:10/10/10 High:3:75:5/5/10",
+		// N: nobody earns: no earner figures, shares 0; ranks: none in the
+		// plan, so everyone is under "no rank".
+		"earners 0 (0%) all n=4 0/0/0/0/0/0 earners n=0 - top1 0 top10 0 ranks :4:100:0/0/0",
+	} {
+		if got := render(c.Plans[i]); got != want {
+			t.Errorf("plan %s:\n got %s\nwant %s", c.Plans[i].Label, got, want)
+		}
+	}
+	// Against A: plan B moves C down by 5; plan N moves A, B and C down by 10
+	// each, in id order.
+	var moves []string
+	for i := 1; i < 3; i++ {
+		for _, mv := range c.Losers[i] {
+			moves = append(moves, fmt.Sprintf("%s:%s>%s", a.Org.ID(mv.Member), mv.Before, mv.After))
+		}
+	}
+	if got, want := strings.Join(moves, " "), "C:10>5 A:10>0 B:10>0 C:10>0"; got != want {
+		t.Errorf("losers %s, want %s", got, want)
+	}
+}

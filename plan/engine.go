@@ -502,20 +502,40 @@ func (r *run) payComponent(c int, res *Result, sink func(*Result, *Line) error) 
 // core.
 const parallelSales = 1 << 16
 
-// checkRange refuses data whose lines could add up past the exact range:
-// every line is at most its rate × volume plus one minor unit, so the sum
-// of all rates × the total volume, plus a unit per line, bounds every sum.
+// checkRange refuses data whose lines could add up past the exact range.
+// Every component puts up at most a share of the volume or amount (the sum
+// of all its rates; a matching at most its generations' sum times what the
+// others put up), plus a minor unit per line for rounding; so the larger of
+// total volume and amount times the sum of those shares, plus a unit per
+// line, bounds every sum.
 func checkRange(p *Plan, s *tree.Sales) error {
-	rates, lines := new(big.Int), int64(0)
+	var share dec.Rate // the sum of rates, as a fraction of volume
+	lines := int64(0)
 	for _, c := range p.Components {
-		for _, r := range append([]dec.Rate{c.Rate}, c.Levels...) {
-			rates.Add(rates, big.NewInt(int64(r)))
+		if c.Type == TypeMatching {
+			continue
 		}
-		lines += int64(len(c.Levels) + 1)
+		share += c.Rate + sumRates(c.Levels)
+		if len(c.DiffRates) > 0 {
+			share += slices.Max(c.DiffRates)
+		}
+		if c.Breakaway != nil {
+			share += sumRates(c.Breakaway.Generations)
+			lines += int64(len(c.Breakaway.Generations))
+		}
+		lines += int64(len(c.Levels) + 2)
 	}
-	bound := new(big.Int).Mul(big.NewInt(int64(s.TotalVolume)), rates)
+	total := big.NewInt(int64(share))
+	for _, c := range p.Components {
+		if c.Type == TypeMatching { // matches what the others put up
+			g := big.NewInt(int64(sumRates(c.Generations)))
+			total.Add(total, g.Mul(g, total).Quo(g, big.NewInt(int64(dec.RateOne))))
+			lines += int64(len(c.Generations))
+		}
+	}
+	bound := new(big.Int).Mul(big.NewInt(int64(max(s.TotalVolume, s.Amount))), total)
 	bound.Quo(bound, big.NewInt(int64(dec.RateOne)))
-	bound.Add(bound, new(big.Int).Mul(big.NewInt(lines*int64(s.Len())), big.NewInt(int64(dec.One))))
+	bound.Add(bound, new(big.Int).Mul(big.NewInt(lines*int64(max(s.Len(), 1))), big.NewInt(int64(dec.One))))
 	if bound.Cmp(big.NewInt(int64(dec.Max))) > 0 {
 		return fmt.Errorf("%w: the plan could pay up to %s, beyond the limit %s", ErrTooLarge, bound, dec.Max)
 	}

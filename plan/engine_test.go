@@ -1,6 +1,7 @@
 package plan
 
 import (
+	"errors"
 	"fmt"
 	"os"
 	"slices"
@@ -497,4 +498,24 @@ func hasLeader(r *Result, seller int32, rank int) bool {
 		}
 	}
 	return false
+}
+
+// TestTooLarge: sales whose lines could add up beyond the exact range are
+// refused before any sum could overflow.
+func TestTooLarge(t *testing.T) {
+	p, err := Decode([]byte("name: t\ncurrency: USD\ncomponents:\n  - {name: u, type: unilevel, levels: [100%, 100%]}\n  - {name: m, type: matching, of: [u], generations: [100%]}\n"), "p.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	sales := "member_id,amount\n" + strings.Repeat("B,99999999999999\n", 9)
+	d, err := tree.ReadMembers(strings.NewReader("id,sponsor_id\nA,\nB,A\n"), "m.csv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := d.ReadSales(strings.NewReader(sales), "s.csv"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Compute(p, d); !errors.Is(err, ErrTooLarge) {
+		t.Fatalf("error = %v, want ErrTooLarge", err)
+	}
 }

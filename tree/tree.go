@@ -42,6 +42,7 @@ type Org struct {
 	children   []int32
 	topDown    []int32 // every member after its sponsor
 	byID       []int32 // member numbers sorted by id, bytewise
+	byIDOnce   sync.Once
 }
 
 // File is the name of the members file the organisation was read from.
@@ -137,9 +138,7 @@ func (o *Org) TopDown() []int32 { return o.topDown }
 
 // ByID returns every member number sorted by id (bytewise). Do not modify.
 func (o *Org) ByID() []int32 {
-	if o.byID == nil {
-		o.byID = o.sortByID()
-	}
+	o.byIDOnce.Do(func() { o.byID = o.sortByID() })
 	return o.byID
 }
 

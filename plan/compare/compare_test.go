@@ -58,12 +58,10 @@ func compute(t *testing.T, src string, d *tree.Data) *plan.Result {
 	return r
 }
 
-// TestCompareTwoPlans: on A ← B ← C ← D (D, C and B sell 100; A sells 50),
-// plan A pays 10% on level 1, plan B pays 5% on levels 1 and 2.
-//
-//	plan A: A 10 (B's sale), B 10 (C's), C 10 (D's), D 0: payout 30
-//	plan B: A 5 + 5 = 10, B 5 + 5 = 10, C 5, D 0: payout 25
-func TestCompareTwoPlans(t *testing.T) {
+// twoPlans computes plans A (10% on level 1) and B (5% on levels 1 and 2)
+// on the line A ← B ← C ← D, where A sells 50 and B, C, D sell 100.
+func twoPlans(t *testing.T) (*tree.Data, *plan.Result, *plan.Result) {
+	t.Helper()
 	d, err := tree.ReadMembers(strings.NewReader("id,sponsor_id,name\nA,,Ann\nB,A,Bob\nC,B,Cy\nD,C,Di\n"), "m.csv")
 	if err != nil {
 		t.Fatal(err)
@@ -73,6 +71,16 @@ func TestCompareTwoPlans(t *testing.T) {
 	}
 	a := compute(t, "name: A\ncurrency: USD\nranks: [{name: Low}, {name: High, pv: 100}]\ncomponents: [{name: u, type: unilevel, levels: [10%]}]\n", d)
 	b := compute(t, "name: B\ncurrency: USD\nranks: [{name: Low}, {name: High, pv: 100}]\ncomponents: [{name: u, type: unilevel, levels: [5%, 5%]}]\n", d)
+	return d, a, b
+}
+
+// TestCompareTwoPlans: on A ← B ← C ← D (D, C and B sell 100; A sells 50),
+// plan A pays 10% on level 1, plan B pays 5% on levels 1 and 2.
+//
+//	plan A: A 10 (B's sale), B 10 (C's), C 10 (D's), D 0: payout 30
+//	plan B: A 5 + 5 = 10, B 5 + 5 = 10, C 5, D 0: payout 25
+func TestCompareTwoPlans(t *testing.T) {
+	_, a, b := twoPlans(t)
 	c := Compare([]string{"A", "B"}, []*plan.Result{a, b}, 10)
 	pa, pb := c.Plans[0], c.Plans[1]
 	if pa.Earners != 3 || pa.EarnersPct.String() != "75" || pb.Earners != 3 {
@@ -111,15 +119,7 @@ func TestCompareTwoPlans(t *testing.T) {
 //	plan A totals by id: A 10, B 10, C 10, D 0
 //	plan B totals by id: A 10, B 10, C 5, D 0
 func TestCompareEveryFigure(t *testing.T) {
-	d, err := tree.ReadMembers(strings.NewReader("id,sponsor_id,name\nA,,Ann\nB,A,Bob\nC,B,Cy\nD,C,Di\n"), "m.csv")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := d.ReadSales(strings.NewReader("member_id,amount\nA,50\nB,100\nC,100\nD,100\n"), "s.csv"); err != nil {
-		t.Fatal(err)
-	}
-	a := compute(t, "name: A\ncurrency: USD\nranks: [{name: Low}, {name: High, pv: 100}]\ncomponents: [{name: u, type: unilevel, levels: [10%]}]\n", d)
-	b := compute(t, "name: B\ncurrency: USD\nranks: [{name: Low}, {name: High, pv: 100}]\ncomponents: [{name: u, type: unilevel, levels: [5%, 5%]}]\n", d)
+	d, a, b := twoPlans(t)
 	none := compute(t, "name: N\ncurrency: USD\ncomponents: [{name: u, type: unilevel, levels: [0%]}]\n", d)
 	c := Compare([]string{"A", "B", "N"}, []*plan.Result{a, b, none}, 10)
 	render := func(p PlanStats) string {

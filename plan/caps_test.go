@@ -50,9 +50,7 @@ components:
 		t.Run(tt.name, func(t *testing.T) {
 			r := calc(t, fmt.Sprintf(plan, tt.of), members, "member_id,amount,volume\n"+tt.sales)
 			expectRows(t, r, tt.want)
-			if got := totals(r); got != tt.tot {
-				t.Errorf("totals %s, want %s", got, tt.tot)
-			}
+			expectTotals(t, r, tt.tot)
 		})
 	}
 }
@@ -69,9 +67,7 @@ components:
 `
 	r := calc(t, plan, "id,sponsor_id\nT,\nM,T\nS,M\n", "member_id,amount\nS,80\n")
 	expectRows(t, r, map[string]string{"M": "- true 0 80 50.00 0.00", "T": "- true 0 80 0.00 5.00"})
-	if got, want := totals(r), "uni 50.00/30.00 match 5.00/0.00 payout 55.00"; got != want {
-		t.Errorf("totals %s, want %s", got, want)
-	}
+	expectTotals(t, r, "uni 50.00/30.00 match 5.00/0.00 payout 55.00")
 	if r.CutByComponentCaps != dec.FromInt(30) {
 		t.Errorf("component caps cut %s, want 30", r.CutByComponentCaps)
 	}
@@ -92,9 +88,7 @@ components:
 	r := calc(t, plan, "id,sponsor_id\nA,\nB,A\n", "member_id,amount\nA,100\nB,100\n")
 	expectRows(t, r, map[string]string{"A": "- true 100 200 0.00 30.00", "B": "- true 100 100 10.00 0.00"})
 	// uni: B's 50 (30 paid, 20 cut) and A's own 50 above the top.
-	if got, want := totals(r), "retail 10.00/10.00 uni 30.00/70.00 payout 40.00"; got != want {
-		t.Errorf("totals %s, want %s", got, want)
-	}
+	expectTotals(t, r, "retail 10.00/10.00 uni 30.00/70.00 payout 40.00")
 	if r.CutByMemberCap != dec.FromInt(30) {
 		t.Errorf("member cap cut %s, want 30", r.CutByMemberCap)
 	}
@@ -117,9 +111,7 @@ components:
 	r := calc(t, fmt.Sprintf(plan, "30%"), members, sales)
 	expectRows(t, r, map[string]string{
 		"A": "- true 100 300 8.18 32.72", "B": "- true 100 200 8.18 32.72", "C": "- true 100 100 8.18 0.00"})
-	if got, want := totals(r), "retail 24.54/5.46 uni 65.44/54.56 payout 89.98"; got != want {
-		t.Errorf("totals %s, want %s", got, want)
-	}
+	expectTotals(t, r, "retail 24.54/5.46 uni 65.44/54.56 payout 89.98")
 	if got := string(r.ScaleFactor.AppendFraction(nil)); got != "0.818181" {
 		t.Errorf("scale factor %s, want 0.818181", got)
 	}
@@ -128,8 +120,9 @@ components:
 	}
 	// A cap of 50% (150.00) does not bind: factor 1, nothing cut.
 	r = calc(t, fmt.Sprintf(plan, "50%"), members, sales)
-	if got, want := totals(r), "retail 30.00/0.00 uni 80.00/40.00 payout 110.00"; got != want || r.ScaleFactor != dec.RateOne {
-		t.Errorf("totals %s (factor %s), want %s and 1", got, r.ScaleFactor, want)
+	expectTotals(t, r, "retail 30.00/0.00 uni 80.00/40.00 payout 110.00")
+	if r.ScaleFactor != dec.RateOne {
+		t.Errorf("scale factor %s, want 1", r.ScaleFactor)
 	}
 }
 

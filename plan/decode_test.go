@@ -4,6 +4,7 @@ import (
 	"errors"
 	"os"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 
@@ -48,27 +49,15 @@ components:
 		t.Errorf("Silver = %+v", s)
 	}
 	u := p.Components[1]
-	if got := []dec.Rate{5_000_000, 5_000_000, 4_500_000}; !equal(u.Levels, got) || u.Compression != CompressDynamic {
+	if got := []dec.Rate{5_000_000, 5_000_000, 4_500_000}; !slices.Equal(u.Levels, got) || u.Compression != CompressDynamic {
 		t.Errorf("unilevel = %+v", u)
 	}
-	if !equal(u.PaidLevels, []int{1, 0, 3}) {
+	if !slices.Equal(u.PaidLevels, []int{1, 0, 3}) {
 		t.Errorf("paid levels = %v, want [1 0 3] (Bronze unlisted: 0)", u.PaidLevels)
 	}
 	if p.Components[0].Rate != 10_000_000 || !p.Components[0].Personal() || u.Personal() {
 		t.Errorf("retail = %+v", p.Components[0])
 	}
-}
-
-func equal[T comparable](a, b []T) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		if a[i] != b[i] {
-			return false
-		}
-	}
-	return true
 }
 
 func TestDecodeDefaults(t *testing.T) {

@@ -119,6 +119,14 @@ func totals(r *Result) string {
 	return b.String()
 }
 
+// expectTotals checks totals(r).
+func expectTotals(t *testing.T, r *Result, want string) {
+	t.Helper()
+	if got := totals(r); got != want {
+		t.Errorf("totals = %s\nwant     %s", got, want)
+	}
+}
+
 func expectRows(t *testing.T, r *Result, want map[string]string) {
 	t.Helper()
 	for id, w := range want {
@@ -150,9 +158,7 @@ func TestWorkedExample(t *testing.T) {
 		"G": "Associate true 400 400 40.00 0.00",
 		"H": "Associate false 30 30 3.00 0.00",
 	})
-	if got, want := totals(r), "retail 136.55/0.00 unilevel 175.83/97.28 payout 312.38"; got != want {
-		t.Errorf("totals = %s, want %s", got, want)
-	}
+	expectTotals(t, r, "retail 136.55/0.00 unilevel 175.83/97.28 payout 312.38")
 	if pct, ok := r.PayoutPct(); !ok || pct.String() != "22.15" {
 		t.Errorf("payout %% = %s, %v; want 22.15", pct, ok)
 	}
@@ -200,9 +206,7 @@ components:
 		t.Run(tt.mode, func(t *testing.T) {
 			r := calc(t, fmt.Sprintf(plan, tt.mode), line, lineSales)
 			expectRows(t, r, tt.want)
-			if got := totals(r); got != tt.tot {
-				t.Errorf("totals = %s, want %s", got, tt.tot)
-			}
+			expectTotals(t, r, tt.tot)
 		})
 	}
 }
@@ -231,9 +235,7 @@ components:
 		"A": "High true 100 301 10.10", "B": "High true 100 201 10.10",
 		"C": "Low true 1 101 0.00", "D": "High true 100 100 0.00",
 	})
-	if got, want := totals(r), "uni 20.20/70.10 payout 20.20"; got != want {
-		t.Errorf("totals = %s, want %s", got, want)
-	}
+	expectTotals(t, r, "uni 20.20/70.10 payout 20.20")
 }
 
 func TestNoRankIsPaidNothingWithPaidLevels(t *testing.T) {
@@ -259,9 +261,7 @@ components:
 		if got := row(r, "B"); got != tt.b {
 			t.Errorf("%q: B = %s, want %s", tt.extra, got, tt.b)
 		}
-		if got := totals(r); got != tt.tot {
-			t.Errorf("%q: totals = %s, want %s", tt.extra, got, tt.tot)
-		}
+		expectTotals(t, r, tt.tot)
 	}
 }
 
@@ -367,9 +367,7 @@ components:
 		"B": "- false 10 43.35 1.00 0.00", // C's level 1 is B, inactive: breakage 3.34 (3.335 → even)
 		"C": "- false 33.35 33.35 3.34 0.00",
 	})
-	if got, want := totals(r), "retail 14.34/0.00 uni 1.00/13.34 payout 15.34"; got != want {
-		t.Errorf("totals = %s, want %s", got, want)
-	}
+	expectTotals(t, r, "retail 14.34/0.00 uni 1.00/13.34 payout 15.34")
 	if r.SalesAmount.String() != "153.4" || r.Sales != 3 {
 		t.Errorf("sales amount %s over %d sales, want 153.4 over 3", r.SalesAmount, r.Sales)
 	}

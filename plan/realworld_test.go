@@ -114,9 +114,7 @@ func TestRealWorld(t *testing.T) {
 	if got := r.QualifiedName(r.Org.Lookup("B")); got != "Bronze" {
 		t.Errorf("B qualified %q, want Bronze", got)
 	}
-	if got, want := totals(r), "retail 55.00/10.00 uni 69.50/60.50 adjustments -6.50/0.00 payout 115.00"; got != want {
-		t.Errorf("totals = %s\nwant     %s", got, want)
-	}
+	expectTotals(t, r, "retail 55.00/10.00 uni 69.50/60.50 adjustments -6.50/0.00 payout 115.00")
 	f := r.Org.Lookup("F")
 	if r.Held[f].String() != "3" || r.HeldTotal.String() != "3" {
 		t.Errorf("held F %s, total %s; want 3 and 3", r.Held[f], r.HeldTotal)
@@ -225,8 +223,6 @@ components:
 		if got := r.QualifiedName(r.Org.Lookup("A")); got != "Low" {
 			t.Errorf("floor %q: A qualified %q, want Low", tt.floor, got)
 		}
-		if got := totals(r); got != tt.tot {
-			t.Errorf("floor %q: totals %s, want %s", tt.floor, got, tt.tot)
-		}
+		expectTotals(t, r, tt.tot)
 	}
 }

@@ -6,25 +6,43 @@ import (
 	"testing"
 )
 
-// linesOf returns who each unilevel level of seller's sales went to:
-// "level:earner:amount", breakage as "-".
-func linesOf(t *testing.T, r *Result, seller string) []string {
+// sellerLines renders, with show, every line whose source is seller's
+// sales ("" skips a line).
+func sellerLines(t *testing.T, r *Result, seller string, show func(r *Result, l *Line) string) string {
 	t.Helper()
 	var out []string
 	s := r.Org.Lookup(seller)
 	if _, err := ComputeWith(r.Plan, r.Data, Options{Lines: func(r *Result, l *Line) error {
-		if l.Seller == s && l.PaidLevel > 0 {
-			earner := "-"
-			if l.Earner >= 0 {
-				earner = r.Org.ID(l.Earner)
+		if l.Seller == s {
+			if line := show(r, l); line != "" {
+				out = append(out, line)
 			}
-			out = append(out, fmt.Sprintf("%d:%s:%s", l.PaidLevel, earner, l.Amount.AppendFixed(nil, 2)))
 		}
 		return nil
 	}}); err != nil {
 		t.Fatal(err)
 	}
-	return out
+	return fmt.Sprint(out)
+}
+
+// earnerAmount is "earner:amount", breakage as "-".
+func earnerAmount(r *Result, l *Line) string {
+	earner := "-"
+	if l.Earner >= 0 {
+		earner = r.Org.ID(l.Earner)
+	}
+	return earner + ":" + string(l.Amount.AppendFixed(nil, r.Plan.Digits))
+}
+
+// linesOf renders who each level of seller's sales went to:
+// "level:earner:amount".
+func linesOf(t *testing.T, r *Result, seller string) string {
+	return sellerLines(t, r, seller, func(r *Result, l *Line) string {
+		if l.PaidLevel == 0 {
+			return ""
+		}
+		return fmt.Sprintf("%d:%s", l.PaidLevel, earnerAmount(r, l))
+	})
 }
 
 // TestDynamicVsDynamicRank: on the line Z ← A ← B ← C ← D, where B and C
@@ -53,7 +71,7 @@ components:
 		{"dynamic-rank", "[1:C:10.00 2:A:5.00 3:Z:5.00]"},
 	} {
 		r := calc(t, fmt.Sprintf(plan, tt.mode), members, sales)
-		if got := fmt.Sprint(linesOf(t, r, "D")); got != tt.want {
+		if got := linesOf(t, r, "D"); got != tt.want {
 			t.Errorf("%s: D's lines %s, want %s", tt.mode, got, tt.want)
 		}
 	}
@@ -74,13 +92,11 @@ components:
     levels_by_rank: {Low: [5%], High: [10%, 4%]}
 `
 	r := calc(t, plan, "id,sponsor_id\nA,\nB,A\nC,B\n", "member_id,amount\nA,100\nC,100\n")
-	if got, want := fmt.Sprint(linesOf(t, r, "C")), "[1:B:5.00 1:-:5.00 2:A:4.00]"; got != want {
+	if got, want := linesOf(t, r, "C"), "[1:B:5.00 1:-:5.00 2:A:4.00]"; got != want {
 		t.Errorf("C's lines %s, want %s", got, want)
 	}
 	// A's own 100 is above the top: 10.00 + 4.00 of breakage.
-	if got, want := totals(r), "uni 9.00/19.00 payout 9.00"; got != want {
-		t.Errorf("totals %s, want %s", got, want)
-	}
+	expectTotals(t, r, "uni 9.00/19.00 payout 9.00")
 }
 
 // TestDifferentialBreakaway: stairstep rates Bronze 5%, Silver 10%, Gold and
@@ -120,25 +136,12 @@ components:
 	sales := "member_id,amount,qv\nTOP,400,\nG2,300,\nG1,300,\nZ,100,\nS,200,\nB,100,\nG0,300,\nX,1000,1\nV,1000,1\n"
 	r := calc(t, plan, members, sales)
 	lines := func(seller string) string {
-		var out []string
-		s := r.Org.Lookup(seller)
-		if _, err := ComputeWith(r.Plan, r.Data, Options{Lines: func(r *Result, l *Line) error {
-			if l.Seller == s {
-				who := "-"
-				if l.Earner >= 0 {
-					who = r.Org.ID(l.Earner)
-				}
-				gen := ""
-				if l.PaidLevel > 0 {
-					gen = fmt.Sprintf("g%d:", l.PaidLevel)
-				}
-				out = append(out, gen+who+":"+string(l.Amount.AppendFixed(nil, 2)))
+		return sellerLines(t, r, seller, func(r *Result, l *Line) string {
+			if l.PaidLevel > 0 {
+				return fmt.Sprintf("g%d:%s", l.PaidLevel, earnerAmount(r, l))
 			}
-			return nil
-		}}); err != nil {
-			t.Fatal(err)
-		}
-		return fmt.Sprint(out)
+			return earnerAmount(r, l)
+		})
 	}
 	if got, want := lines("X"), "[B:50.00 S:50.00 G1:50.00 g1:G2:40.00 g2:TOP:20.00]"; got != want {
 		t.Errorf("X's lines %s\nwant        %s", got, want)
@@ -169,9 +172,7 @@ components:
 		"I": "- false 0 110 0.00 0.00",
 		"M": "- true 10 110 100.00 0.00",
 	})
-	if got, want := totals(r), "uni 100.00/20.00 match 5.00/10.00 payout 105.00"; got != want {
-		t.Errorf("totals %s, want %s", got, want)
-	}
+	expectTotals(t, r, "uni 100.00/20.00 match 5.00/10.00 payout 105.00")
 }
 
 // TestFastStartWindow: a 30-day window from joining on 2026-01-01 is
@@ -189,9 +190,7 @@ components:
 	r := calc(t, plan, members, sales)
 	// Day 29: B 20.00, A 10.00; day 0: B 10.00, A 5.00.
 	expectRows(t, r, map[string]string{"B": "- true 0 1650 30.00", "A": "- true 0 1650 15.00"})
-	if got, want := totals(r), "fast 45.00/0.00 payout 45.00"; got != want {
-		t.Errorf("totals %s, want %s", got, want)
-	}
+	expectTotals(t, r, "fast 45.00/0.00 payout 45.00")
 	// Without dates, a fast_start plan cannot run.
 	p, _ := Decode([]byte(plan), "p.yaml")
 	d := load(t, "id,sponsor_id,joined\nA,,2025-01-01\nB,A,\n", "member_id,amount,date\nA,5,2026-01-01\n")

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"io"
+	"strings"
 	"unicode/utf8"
 )
 
@@ -335,7 +336,7 @@ func (c *csvReader) header(want []string) ([]int, error) {
 		if c.err != nil {
 			return nil, c.err
 		}
-		return nil, &InputError{File: c.name, Msg: "the file is empty: expected a header row naming the columns (" + joinNames(want) + ")"}
+		return nil, &InputError{File: c.name, Msg: "the file is empty: expected a header row naming the columns (" + strings.Join(want, ", ") + ")"}
 	}
 	idx := make([]int, len(want))
 	for i := range idx {
@@ -360,17 +361,6 @@ func (c *csvReader) header(want []string) ([]int, error) {
 // fieldError is an InputError about field k of the current record.
 func (c *csvReader) fieldError(k int, column, format string, args ...any) error {
 	return &InputError{File: c.name, Line: c.lines[k], Column: c.cols[k], Field: column, Msg: fmt.Sprintf(format, args...)}
-}
-
-func joinNames(names []string) string {
-	var b bytes.Buffer
-	for i, n := range names {
-		if i > 0 {
-			b.WriteString(", ")
-		}
-		b.WriteString(n)
-	}
-	return b.String()
 }
 
 // errRagged is the error for a record whose field count differs from the header's.

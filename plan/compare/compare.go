@@ -142,33 +142,25 @@ func stats(label string, r *plan.Result, totals []dec.D) PlanStats {
 	return s
 }
 
-// describe is describeSorted of values in any order.
-func describe(values []dec.D, digits int) Dist {
-	sorted := slices.Clone(values)
-	slices.Sort(sorted)
-	return describeSorted(sorted, digits)
-}
-
 // describeSorted gives the mean (rounded half-even to digits) and the
 // nearest-rank percentiles of ascending values: the value at position
 // ⌈p·n/100⌉.
 func describeSorted(sorted []dec.D, digits int) Dist {
-	values := sorted
-	d := Dist{N: len(values), Has: len(values) > 0}
+	d := Dist{N: len(sorted), Has: len(sorted) > 0}
 	if !d.Has {
 		return d
 	}
 	at := func(p int) dec.D { return sorted[(p*len(sorted)+99)/100-1] }
 	d.Median, d.P75, d.P90, d.P99, d.Max = at(50), at(75), at(90), at(99), sorted[len(sorted)-1]
 	sum := new(big.Int)
-	for _, v := range values {
+	for _, v := range sorted {
 		sum.Add(sum, big.NewInt(int64(v)))
 	}
 	// mean = sum / n, rounded half-even to digits.
 	unit := big.NewInt(int64(dec.MinorUnit(digits)))
-	q, rem := new(big.Int).QuoRem(sum, new(big.Int).Mul(big.NewInt(int64(len(values))), unit), new(big.Int))
+	q, rem := new(big.Int).QuoRem(sum, new(big.Int).Mul(big.NewInt(int64(len(sorted))), unit), new(big.Int))
 	twice := new(big.Int).Mul(rem.Abs(rem), big.NewInt(2))
-	switch c := twice.Cmp(new(big.Int).Mul(big.NewInt(int64(len(values))), unit)); {
+	switch c := twice.Cmp(new(big.Int).Mul(big.NewInt(int64(len(sorted))), unit)); {
 	case c > 0, c == 0 && q.Bit(0) == 1:
 		if sum.Sign() < 0 {
 			q.Sub(q, big.NewInt(1))

@@ -2,6 +2,7 @@ package compare
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 
@@ -34,7 +35,9 @@ func TestDescribe(t *testing.T) {
 		{ds("0.25", "0"), "n=2 mean 0.12 median 0 p75 0.25 p90 0.25 p99 0.25 max 0.25"},
 		{ds("0.27", "0"), "n=2 mean 0.14 median 0 p75 0.27 p90 0.27 p99 0.27 max 0.27"},
 	} {
-		d := describe(tt.vals, 2)
+		sorted := slices.Clone(tt.vals)
+		slices.Sort(sorted)
+		d := describeSorted(sorted, 2)
 		got := fmt.Sprintf("n=%d none", d.N)
 		if d.Has {
 			got = fmt.Sprintf("n=%d mean %s median %s p75 %s p90 %s p99 %s max %s", d.N, d.Mean, d.Median, d.P75, d.P90, d.P99, d.Max)

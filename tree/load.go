@@ -22,9 +22,12 @@ const (
 	mType
 	mRank
 	mTerminated
+	mPlacement
+	mLeg
+	mMatrix
 )
 
-var memberColumns = []string{"id", "sponsor_id", "name", "joined", "amount", "volume", "type", "rank", "terminated"}
+var memberColumns = []string{"id", "sponsor_id", "name", "joined", "amount", "volume", "type", "rank", "terminated", "placement_id", "leg", "matrix_parent_id"}
 
 // Sales file columns.
 const (
@@ -78,6 +81,7 @@ func ReadMembers(r io.Reader, name string) (*Data, error) {
 		spCols   = make([]int32, 0, rows)
 		noNames  = col[mName] < 0
 		emptyStr []byte
+		place    = newPlacementCols(col)
 	)
 	// Ids go into the index a batch at a time (see insertBatch); any error
 	// first flushes the batch, so a duplicate on an earlier line wins.
@@ -148,6 +152,11 @@ func ReadMembers(r io.Reader, name string) (*Data, error) {
 		if err := o.readOptional(c, col, k); err != nil {
 			return fail(err)
 		}
+		if place != nil {
+			if err := place.read(c); err != nil {
+				return fail(err)
+			}
+		}
 		if col[mAmount] >= 0 && len(c.fields[col[mAmount]]) > 0 {
 			if err := c.sale(&d.Sales, k, col[mAmount], col[mVolume], -1, d.KeepOrderIDs); err != nil {
 				return fail(err)
@@ -166,32 +175,16 @@ func ReadMembers(r io.Reader, name string) (*Data, error) {
 		return nil, err
 	}
 	// Resolve sponsors now that every id is known.
-	o.sponsor = make([]int32, o.ids.len())
-	var keys [batch][]byte
-	var found [batch]int32
-	for from := 0; from < len(o.sponsor); from += batch {
-		to := min(from+batch, len(o.sponsor))
-		for k := from; k < to; k++ {
-			keys[k-from] = spIDs.get(int32(k))
-		}
-		o.index.sink += o.index.findBatch(&o.ids, keys[:to-from], found[:to-from])
-		for k := from; k < to; k++ {
-			sp, s := keys[k-from], found[k-from]
-			switch {
-			case len(sp) == 0:
-				s = -1
-			case s < 0:
-				return nil, &InputError{File: name, Line: int(lines[k]), Column: int(spCols[k]), Field: "sponsor_id",
-					Msg: fmt.Sprintf("unknown sponsor %q: no member has that id (leave sponsor_id empty for a root)", sp)}
-			case s == int32(k):
-				return nil, &InputError{File: name, Line: int(lines[k]), Column: int(spCols[k]), Field: "sponsor_id",
-					Msg: fmt.Sprintf("member %q sponsors itself: a root's sponsor_id is empty", sp)}
-			}
-			o.sponsor[k] = s
-		}
+	if o.sponsor, err = o.resolveIDs(&spIDs, spCols, lines, name, "sponsor_id"); err != nil {
+		return nil, err
 	}
 	if err := o.build(name, lines); err != nil {
 		return nil, err
+	}
+	if place != nil {
+		if err := place.resolve(o, name, lines); err != nil {
+			return nil, err
+		}
 	}
 	return d, nil
 }

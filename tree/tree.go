@@ -38,6 +38,13 @@ type Org struct {
 	floorNames    []string   // the rank names the floors use
 	floorAt       [][2]int32 // line and column where each floor name first appears
 
+	// Explicit placements (nil without the columns) and each member's
+	// line, kept with them for errors found when placing.
+	placeParent  []int32 // binary parent, or -1
+	placeLeg     []uint8
+	matrixParent []int32
+	lines        []int32
+
 	childStart []int32 // children of i are children[childStart[i]:childStart[i+1]]
 	children   []int32
 	topDown    []int32 // every member after its sponsor

@@ -1,0 +1,414 @@
+package tree
+
+import (
+	"fmt"
+	"slices"
+
+	"github.com/compplan/compplan/tree/dec"
+)
+
+// Side is how members without a binary placement are auto-placed.
+type Side uint8
+
+// Auto-placement sides.
+const (
+	PlaceWeaker Side = iota // the sponsor's leg with less leg volume (ties: left)
+	PlaceLeft               // always the sponsor's left leg
+	PlaceRight              // always the sponsor's right leg
+)
+
+// SideNames are the plan's words for each Side.
+var SideNames = []string{"weaker", "left", "right"}
+
+// Binary is a binary placement tree over an organisation's distributors
+// (customers are not placed).
+type Binary struct {
+	// Parent is each member's parent in the placement tree (-1: a root,
+	// or a customer); Leg the side of the parent they hang on.
+	Parent []int32
+	Leg    []uint8
+	// Auto marks members placed by the auto-placement rule.
+	Auto  []bool
+	child []int32 // child[2m+leg], or -1
+	// order is a preorder: every member after their parent, and each
+	// subtree contiguous (pos[m] is m's index, size[m] its subtree's size).
+	order, pos, size []int32
+	placed           []bool // in the tree: every distributor
+}
+
+// Child returns m's child on leg (Left or Right), or -1.
+func (b *Binary) Child(m int32, leg uint8) int32 { return b.child[2*m+int32(leg)] }
+
+// TopDown returns the placed members, each after their parent. Walk it
+// backwards to go bottom-up. Do not modify.
+func (b *Binary) TopDown() []int32 { return b.order }
+
+// Placed reports whether m is in the tree (customers are not).
+func (b *Binary) Placed(m int32) bool { return b.placed[m] }
+
+// InSubtree reports whether x is in the placement subtree of top (top
+// included).
+func (b *Binary) InSubtree(x, top int32) bool {
+	return b.placed[x] && b.pos[top] <= b.pos[x] && b.pos[x] < b.pos[top]+b.size[top]
+}
+
+// PlaceBinary builds the binary tree: the members file's explicit
+// placements, and every other distributor with a distributor sponsor
+// auto-placed in order of (joined, id): under their sponsor (the nearest
+// distributor upline), in the outermost free slot of the sponsor's leg that
+// side picks. For PlaceWeaker that is the leg with less leg volume at that
+// moment, counting carryIn (nil: none) and the volume (vol, per member) of
+// the members placed so far; ties go left. Distributors without a sponsor
+// are roots.
+func PlaceBinary(o *Org, side Side, vol []dec.D, carryIn *[2][]dec.D) (*Binary, error) {
+	n := int32(o.Len())
+	b := &Binary{Parent: make([]int32, n), Leg: make([]uint8, n), Auto: make([]bool, n), child: make([]int32, 2*n), placed: make([]bool, n)}
+	for i := range b.child {
+		b.child[i] = -1
+	}
+	for m := range n {
+		b.Parent[m] = -1
+		b.placed[m] = !o.Customer(m)
+		if o.placeParent != nil && o.placeParent[m] >= 0 {
+			p, leg := o.placeParent[m], o.placeLeg[m]
+			b.Parent[m], b.Leg[m] = p, leg
+			b.child[2*p+int32(leg)] = m
+		}
+	}
+	auto := o.autoPlaced(b.Parent)
+	if len(auto) > 0 {
+		if err := b.autoPlace(o, auto, side, vol, carryIn); err != nil {
+			return nil, err
+		}
+	}
+	b.preorder(n)
+	return b, nil
+}
+
+// autoPlaced returns the distributors to auto-place, in order of (joined,
+// id): those without an explicit parent whose sponsor line holds a
+// distributor.
+func (o *Org) autoPlaced(parent []int32) []int32 {
+	var auto []int32
+	for m := range int32(o.Len()) {
+		if parent[m] < 0 && !o.Customer(m) && o.placementSponsor(m) >= 0 {
+			auto = append(auto, m)
+		}
+	}
+	o.sortByJoined(auto)
+	return auto
+}
+
+// placementSponsor is m's nearest distributor upline in the sponsor tree,
+// or -1.
+func (o *Org) placementSponsor(m int32) int32 {
+	s := o.sponsor[m]
+	for s >= 0 && o.Customer(s) {
+		s = o.sponsor[s]
+	}
+	return s
+}
+
+func (b *Binary) autoPlace(o *Org, auto []int32, side Side, vol []dec.D, carryIn *[2][]dec.D) error {
+	n := int32(len(b.Parent))
+	var sums *pathSums
+	if side == PlaceWeaker {
+		sums = b.subtreeSums(vol)
+	}
+	roots := newRootSets(b.Parent)
+	// jump[leg][m] is a member on m's outer chain on that leg, at or above
+	// its bottom: chains only grow at the bottom, so it stays valid.
+	var jump [2][]int32
+	for leg := range jump {
+		jump[leg] = make([]int32, n)
+		for m := range n {
+			jump[leg][m] = m
+		}
+	}
+	bottom := func(m int32, leg uint8) int32 {
+		j := jump[leg]
+		y := m
+		for {
+			if j[y] != y {
+				y = j[y]
+			} else if c := b.child[2*y+int32(leg)]; c >= 0 {
+				y = c
+			} else {
+				break
+			}
+		}
+		for x := m; x != y; { // compress
+			next := j[x]
+			if next == x {
+				next = b.child[2*x+int32(leg)]
+			}
+			j[x] = y
+			x = next
+		}
+		return y
+	}
+	legVolume := func(s int32, leg uint8) dec.D {
+		v := dec.D(0)
+		if carryIn != nil && carryIn[leg] != nil {
+			v = carryIn[leg][s]
+		}
+		if c := b.child[2*s+int32(leg)]; c >= 0 {
+			v += sums.get(c)
+		}
+		return v
+	}
+	for _, m := range auto {
+		s := o.placementSponsor(m)
+		leg := Left
+		switch side {
+		case PlaceRight:
+			leg = Right
+		case PlaceWeaker:
+			if legVolume(s, Right) < legVolume(s, Left) {
+				leg = Right
+			}
+		}
+		at := bottom(s, leg)
+		if roots.find(at) == m { // m's subtree holds its sponsor
+			b.Parent[m], b.Leg[m], b.Auto[m] = at, leg, true
+			var path []int32
+			for x := at; ; x = b.Parent[x] {
+				path = append(path, x)
+				if x == m {
+					break
+				}
+			}
+			return cycleError(o, path, b.Parent, func(x int32) string {
+				if b.Auto[x] {
+					return "is auto-placed under its sponsor's leg, at"
+				}
+				return "is placed under"
+			}, o.file, "placement_id")
+		}
+		b.Parent[m], b.Leg[m], b.Auto[m] = at, leg, true
+		b.child[2*at+int32(leg)] = m
+		roots.join(m, at)
+		if sums != nil {
+			sums.link(m, at)
+		}
+	}
+	return nil
+}
+
+// subtreeSums starts the dynamic subtree volumes from the explicit forest.
+func (b *Binary) subtreeSums(vol []dec.D) *pathSums {
+	n := int32(len(b.Parent))
+	sum := make([]dec.D, n)
+	copy(sum, vol)
+	// Bottom-up over the explicit forest: a breadth-first order from its
+	// roots, walked backwards.
+	order := make([]int32, 0, n)
+	for m := range n {
+		if b.Parent[m] < 0 {
+			order = append(order, m)
+		}
+	}
+	for k := 0; k < len(order); k++ {
+		for leg := range 2 {
+			if c := b.child[2*order[k]+int32(leg)]; c >= 0 {
+				order = append(order, c)
+			}
+		}
+	}
+	for k := len(order) - 1; k >= 0; k-- {
+		if m := order[k]; b.Parent[m] >= 0 {
+			sum[b.Parent[m]] += sum[m]
+		}
+	}
+	return newPathSums(b.Parent, sum)
+}
+
+// preorder orders the placed members depth-first, left before right, from
+// the roots in member order, and sizes every subtree.
+func (b *Binary) preorder(n int32) {
+	b.order = make([]int32, 0, n)
+	b.pos = make([]int32, n)
+	b.size = make([]int32, n)
+	stack := make([]int32, 0, 64)
+	for r := range n {
+		if b.Parent[r] >= 0 || !b.placed[r] {
+			continue
+		}
+		stack = append(stack[:0], r)
+		for len(stack) > 0 {
+			m := stack[len(stack)-1]
+			stack = stack[:len(stack)-1]
+			b.pos[m] = int32(len(b.order))
+			b.order = append(b.order, m)
+			for leg := 1; leg >= 0; leg-- {
+				if c := b.child[2*m+int32(leg)]; c >= 0 {
+					stack = append(stack, c)
+				}
+			}
+		}
+	}
+	for k := len(b.order) - 1; k >= 0; k-- {
+		m := b.order[k]
+		b.size[m]++
+		if p := b.Parent[m]; p >= 0 {
+			b.size[p] += b.size[m]
+		}
+	}
+}
+
+// rootSets is a union-find whose sets are the trees of a growing forest,
+// each named by its root.
+type rootSets struct{ up []int32 }
+
+func newRootSets(parent []int32) *rootSets {
+	up := slices.Clone(parent)
+	for m, p := range up {
+		if p < 0 {
+			up[m] = int32(m)
+		}
+	}
+	return &rootSets{up}
+}
+
+func (s *rootSets) find(m int32) int32 {
+	r := m
+	for s.up[r] != r {
+		r = s.up[r]
+	}
+	for s.up[m] != r {
+		s.up[m], m = r, s.up[m]
+	}
+	return r
+}
+
+// join hangs the tree whose root is child under at.
+func (s *rootSets) join(child, at int32) { s.up[child] = s.find(at) }
+
+// pathSums keeps every member's subtree sum in a forest that grows by
+// hanging whole trees under members: a link-cut tree with path-add and
+// point queries, each O(log n) amortised. Nodes are 1-based inside.
+type pathSums struct {
+	l, r, p  []int32
+	val, add []dec.D
+	stack    []int32
+}
+
+func newPathSums(parent []int32, sum []dec.D) *pathSums {
+	n := len(parent)
+	t := &pathSums{l: make([]int32, n+1), r: make([]int32, n+1), p: make([]int32, n+1),
+		val: make([]dec.D, n+1), add: make([]dec.D, n+1)}
+	for m, par := range parent {
+		t.p[m+1] = par + 1 // every edge starts light: a path-parent pointer
+		t.val[m+1] = sum[m]
+	}
+	return t
+}
+
+// get returns m's subtree sum.
+func (t *pathSums) get(m int32) dec.D {
+	x := m + 1
+	t.access(x)
+	return t.val[x]
+}
+
+// link hangs the tree rooted at child under at, adding its sum to at and
+// every member above.
+func (t *pathSums) link(child, at int32) {
+	c, a := child+1, at+1
+	t.access(c)
+	s := t.val[c]
+	t.access(a)
+	t.apply(a, s)
+	t.p[c] = a
+}
+
+func (t *pathSums) isRoot(x int32) bool {
+	p := t.p[x]
+	return p == 0 || (t.l[p] != x && t.r[p] != x)
+}
+
+func (t *pathSums) apply(x int32, v dec.D) {
+	if x != 0 {
+		t.val[x] += v
+		t.add[x] += v
+	}
+}
+
+func (t *pathSums) push(x int32) {
+	if a := t.add[x]; a != 0 {
+		t.apply(t.l[x], a)
+		t.apply(t.r[x], a)
+		t.add[x] = 0
+	}
+}
+
+func (t *pathSums) rotate(x int32) {
+	p := t.p[x]
+	g := t.p[p]
+	if !t.isRoot(p) {
+		if t.l[g] == p {
+			t.l[g] = x
+		} else {
+			t.r[g] = x
+		}
+	}
+	t.p[x] = g
+	if t.l[p] == x {
+		c := t.r[x]
+		t.l[p] = c
+		if c != 0 {
+			t.p[c] = p
+		}
+		t.r[x] = p
+	} else {
+		c := t.l[x]
+		t.r[p] = c
+		if c != 0 {
+			t.p[c] = p
+		}
+		t.l[x] = p
+	}
+	t.p[p] = x
+}
+
+func (t *pathSums) splay(x int32) {
+	t.stack = append(t.stack[:0], x)
+	for y := x; !t.isRoot(y); {
+		y = t.p[y]
+		t.stack = append(t.stack, y)
+	}
+	for i := len(t.stack) - 1; i >= 0; i-- {
+		t.push(t.stack[i])
+	}
+	for !t.isRoot(x) {
+		p := t.p[x]
+		if !t.isRoot(p) {
+			g := t.p[p]
+			if (t.l[g] == p) == (t.l[p] == x) {
+				t.rotate(p)
+			} else {
+				t.rotate(x)
+			}
+		}
+		t.rotate(x)
+	}
+}
+
+// access makes the path from x's root to x one splay tree, rooted at x.
+func (t *pathSums) access(x int32) {
+	last := int32(0)
+	for y := x; y != 0; y = t.p[y] {
+		t.splay(y)
+		t.r[y] = last
+		last = y
+	}
+	t.splay(x)
+}
+
+// String names a binary position, for messages.
+func (b *Binary) String(o *Org, m int32) string {
+	if b.Parent[m] < 0 {
+		return o.ID(m) + " (root)"
+	}
+	return fmt.Sprintf("%s (%s of %s)", o.ID(m), LegName(b.Leg[m]), o.ID(b.Parent[m]))
+}

@@ -643,7 +643,12 @@ func (d *decoder) personal(n *yaml.Node, c *Component) error {
 }
 
 func (d *decoder) unilevel(n *yaml.Node, c *Component) error {
-	f, err := d.fields(n, "a unilevel component", "name", "type", "levels", "compression", "paid_levels", "levels_by_rank")
+	return d.levelsOf(n, c, "a unilevel component")
+}
+
+// levelsOf reads the keys of a level-paying component (what names it).
+func (d *decoder) levelsOf(n *yaml.Node, c *Component, what string, extra ...string) error {
+	f, err := d.fields(n, what, append([]string{"name", "type", "levels", "compression", "paid_levels", "levels_by_rank"}, extra...)...)
 	if err != nil {
 		return err
 	}
@@ -654,7 +659,7 @@ func (d *decoder) unilevel(n *yaml.Node, c *Component) error {
 		if err := d.levelsByRank(lb, c); err != nil {
 			return err
 		}
-	} else if c.Levels, err = d.levels(f["levels"], n, "a unilevel component"); err != nil {
+	} else if c.Levels, err = d.levels(f["levels"], n, what); err != nil {
 		return err
 	}
 	if cn := f["compression"]; cn != nil {

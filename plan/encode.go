@@ -3,6 +3,7 @@ package plan
 import (
 	"gopkg.in/yaml.v3"
 
+	"github.com/compplan/compplan/tree"
 	"github.com/compplan/compplan/tree/dec"
 )
 
@@ -62,6 +63,19 @@ type yamlComponent struct {
 	Shares      map[string]int      `yaml:"shares,omitempty"`
 	MinPV       string              `yaml:"min_pv,omitempty"`
 	Breakaway   *yamlBreakaway      `yaml:"breakaway,omitempty"`
+	Width       int                 `yaml:"width,omitempty"`
+	Cycle       *yamlCycle          `yaml:"cycle,omitempty,flow"`
+	Carry       *bool               `yaml:"carry,omitempty"`
+	CarryCap    string              `yaml:"carry_cap,omitempty"`
+	QualifySp   *bool               `yaml:"qualify_sponsored,omitempty"`
+	FlushUnq    *bool               `yaml:"flush_unqualified,omitempty"`
+	Placement   string              `yaml:"placement,omitempty"`
+}
+
+type yamlCycle struct {
+	Left   string `yaml:"left"`
+	Right  string `yaml:"right"`
+	Amount string `yaml:"amount"`
 }
 
 type yamlBreakaway struct {
@@ -119,7 +133,23 @@ func (p *Plan) YAML() []byte {
 		switch c.Type {
 		case TypePersonal:
 			yc.Rate = c.Rate.String()
-		case TypeUnilevel:
+		case TypeBinary:
+			b := c.Binary
+			if b.Cycle != nil {
+				yc.Cycle = &yamlCycle{Left: b.Cycle.Left.String(), Right: b.Cycle.Right.String(), Amount: b.Cycle.Amount.String()}
+			} else {
+				yc.Rate = c.Rate.String()
+			}
+			carry, qualify, flush := b.Carry, b.QualifySponsored, !b.KeepUnqualified
+			yc.Carry, yc.QualifySp, yc.FlushUnq = &carry, &qualify, &flush
+			if b.CarryCap.Set {
+				yc.CarryCap = b.CarryCap.Value.String()
+			}
+			yc.Placement = tree.SideNames[b.Placement]
+		case TypeUnilevel, TypeMatrix:
+			if c.Type == TypeMatrix {
+				yc.Width = c.Width
+			}
 			yc.Levels = rateStrings(c.Levels)
 			if c.LevelsByRank != nil {
 				yc.Levels, yc.ByRank = nil, map[string][]string{}

@@ -40,6 +40,11 @@ type Result struct {
 	CutByComponentCaps, CutByMemberCap, CutByPayoutCap dec.D
 	capped                                             dec.D // payout after the component and member caps, before scaling
 	facts                                              *rankFacts
+	// Binary and Matrix are the placement trees the plan paid along (nil
+	// without such a component); Legs the binary's per member legs.
+	Binary *tree.Binary
+	Matrix *tree.Matrix
+	Legs   *Legs
 	// SubtreeRank is the highest paid-as rank in each member's subtree,
 	// them included (what a legs requirement looks at).
 	SubtreeRank []int16
@@ -126,6 +131,15 @@ type run struct {
 	earned                   [][]dec.D // what each component paid, as computed so far
 	// depth[m] is m's distance from their root: computed on first use.
 	depth []int32
+	// Placement trees, when the plan has a binary or a matrix; ownVolume
+	// is each member's commissionable volume, carryIn the binary legs'
+	// carry-in (nil: none), legs the binary's report once paid.
+	binary     *tree.Binary
+	matrix     *tree.Matrix
+	matrixTree *levelTree
+	ownVolume  []dec.D
+	carryIn    *[2][]dec.D
+	legs       *Legs
 }
 
 // poster adds up one component's lines, and hands each to the sink when
@@ -345,13 +359,17 @@ func compute(p *Plan, d *tree.Data, opts Options, scale dec.Rate) (*Result, erro
 	r.activity()
 	r.activeUplines() // before components may run in parallel
 	r.nonCustomerUplines()
+	if err := r.place(d); err != nil {
+		return nil, err
+	}
+	phase("placement")
 	f := &rankFacts{org: o, pv: pv, gv: gv, buyer: buyers(o, &d.Sales), activeDist: r.eligible}
 	var qualified []int16
 	r.rank, qualified = paidAsRanks(p, f, floor)
 	phase("ranks")
 	res := &Result{
 		Plan: p, Org: o, Data: d, PV: pv, GV: gv, Rank: r.rank, Qualified: qualified, SubtreeRank: f.best,
-		Active: r.active, Terminated: r.terminated, facts: f,
+		Active: r.active, Terminated: r.terminated, facts: f, Binary: r.binary, Matrix: r.matrix,
 		Sales: d.Sales.Len(), SalesAmount: d.Sales.Amount, Volume: d.Sales.TotalVolume,
 		Earned:   make([][]dec.D, len(p.Components)),
 		Paid:     make([]dec.D, len(p.Components)),
@@ -403,9 +421,47 @@ func compute(p *Plan, d *tree.Data, opts Options, scale dec.Rate) (*Result, erro
 			}
 		}
 	}
+	res.Legs = r.legs
 	res.Held, res.HeldTotal = held(p, res)
 	res.Payout -= res.HeldTotal
 	return res, nil
+}
+
+// place builds the placement trees the plan's binary and matrix pay along.
+func (r *run) place(d *tree.Data) error {
+	if d.CarryIn != nil && !r.plan.Has(TypeBinary) {
+		return &tree.InputError{File: d.CarryInFile, Msg: "a carry-in file is for a binary component, and the plan has none: leave out --carry-in"}
+	}
+	for _, c := range r.plan.Components {
+		switch c.Type {
+		case TypeBinary:
+			r.carryIn = d.CarryIn
+			r.ownVolume = make([]dec.D, r.org.Len())
+			for _, ch := range r.sales.chunks {
+				for k, m := range ch.Member {
+					r.ownVolume[m] += ch.Volume[k] // bounded by the total volume
+				}
+			}
+			b, err := tree.PlaceBinary(r.org, c.Binary.Placement, r.ownVolume, d.CarryIn)
+			if err != nil {
+				return err
+			}
+			r.binary = b
+		case TypeMatrix:
+			x, err := tree.PlaceMatrix(r.org, c.Width)
+			if err != nil {
+				return err
+			}
+			r.matrix = x
+			r.matrixLevels() // before components may run in parallel
+		}
+	}
+	return nil
+}
+
+// Has reports whether the plan has a component of type typ.
+func (p *Plan) Has(typ string) bool {
+	return slices.ContainsFunc(p.Components, func(c Component) bool { return c.Type == typ })
 }
 
 // memberCap cuts each member's (unscaled) total over the capped components

@@ -70,6 +70,7 @@ func checkLines(t *testing.T, r *Result) {
 		// rate, pool shares (rounded down) and what caps cut or scaling took.
 		comp := r.Plan.Components[l.Component]
 		special := (comp.Type == TypeDifferential && l.PaidLevel == 0) || comp.Type == TypePool ||
+			(comp.Type == TypeBinary && comp.Binary.Cycle != nil) ||
 			l.Reason == RankRate || l.Reason == Capped || l.Reason == MemberCapped || l.Reason == Scaled ||
 			(l.Earner >= 0 && res.ScaleFactor != dec.RateOne)
 		if want := dec.MulRound(l.Base, l.Rate, r.Plan.Digits, r.Plan.Rounding); l.Amount != want && !special {
@@ -432,6 +433,9 @@ func putUp(r *Result, c *Component) int64 {
 			}
 		}
 		return int64(dec.MulRound(base, c.Rate, r.Plan.Digits, r.Plan.Rounding))
+	}
+	if c.Type == TypeBinary {
+		return binaryPutUp(r, c)
 	}
 	if c.Type == TypeMatching {
 		for m := range r.Org.Len() {

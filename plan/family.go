@@ -38,6 +38,8 @@ func kinds() []kind {
 		{TypeMatching, (*decoder).matching, func(c *Component) family { return matching{c} }},
 		{TypeFastStart, (*decoder).fastStart, func(c *Component) family { return fastStart{c} }},
 		{TypePool, (*decoder).pool, func(c *Component) family { return pool{c} }},
+		{TypeBinary, (*decoder).binary, func(c *Component) family { return binary{c} }},
+		{TypeMatrix, (*decoder).matrix, func(c *Component) family { return matrix{c} }},
 	}
 }
 

@@ -28,6 +28,7 @@ const (
 	Scaled                      // breakage: what the payout cap's scaling took from a line
 	PoolRest                    // breakage: what a pool's shares did not take
 	NoDistributor               // breakage: a customer's sale with no distributor above them
+	NotInLegs                   // breakage: no personally sponsored distributor in one of the member's binary legs
 )
 
 // SaleRef names one sale: Data.Sales.Chunks[Chunk], entry K.
@@ -111,6 +112,11 @@ func (l *Line) AppendNote(b []byte, r *Result) []byte {
 		b = append(b, "breakage: "...)
 		b = r.Org.AppendID(b, l.Upline)
 		return append(b, " is terminated"...)
+	case NotInLegs:
+		b = append(b, "breakage: "...)
+		b = r.Org.AppendID(b, l.Upline)
+		b = append(b, " has no personally sponsored distributor in each binary leg (qualify_sponsored); legs flushed"...)
+		return b
 	case NoDistributor:
 		b = append(b, "breakage: customer "...)
 		b = r.Org.AppendID(b, l.Seller)

@@ -92,6 +92,8 @@ const (
 	TypeMatching     = "matching"
 	TypeDifferential = "differential"
 	TypePool         = "pool"
+	TypeBinary       = "binary"
+	TypeMatrix       = "matrix"
 	// TypeAdjustment is the component compplan adds for --adjustments; a
 	// plan cannot declare it.
 	TypeAdjustment = "adjustment"
@@ -134,6 +136,11 @@ type Component struct {
 	PoolOfAmount bool
 	Shares       []int
 	MinPV        Min
+	// binary: its settings (Rate is its rate when it pays by rate).
+	Binary *Binary
+	// matrix: the positions under each member (Levels and the rest are as
+	// in a unilevel, along the matrix).
+	Width int
 }
 
 // Personal reports whether the component counts as personal commission.

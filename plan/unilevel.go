@@ -15,12 +15,29 @@ import "github.com/compplan/compplan/tree/dec"
 // is breakage.
 type unilevel struct{ c *Component }
 
-func (f unilevel) pay(r *run, p *poster) {
+// levelTree is the tree a level-paying component counts levels along: the
+// sponsor tree for a unilevel, the placement tree for a matrix.
+type levelTree struct {
+	up       []int32 // each member's parent, customers skipped
+	activeUp []int32 // each member's nearest upline eligible to earn
+	parent   []int32 // the tree's own parent
+	depth    []int32 // each member's distance from their root
+}
+
+func (f unilevel) pay(r *run, p *poster) { f.payLevels(r, p, r.sponsorLevels()) }
+
+// sponsorLevels is the sponsor tree as a levelTree.
+func (r *run) sponsorLevels() *levelTree {
+	return &levelTree{up: r.nonCustomerUplines(), activeUp: r.activeUplines(), parent: r.org.Sponsors(), depth: r.depths()}
+}
+
+// payLevels pays the component's levels along t.
+func (f unilevel) payLevels(r *run, p *poster, t *levelTree) {
 	c := f.c
 	levels := c.Levels // with levels_by_rank: the highest rate on each level
-	up := r.nonCustomerUplines()
+	up := t.up
 	if c.Compression == CompressDynamic {
-		up = r.activeUplines()
+		up = t.activeUp
 	}
 	// paid[m] is the number of levels m is paid on: 0 when not eligible.
 	paid := make([]uint8, r.org.Len())
@@ -55,7 +72,7 @@ func (f unilevel) pay(r *run, p *poster) {
 					}
 				}
 				if p.detail() {
-					l := f.line(r, Line{Earner: earner, Upline: u, Seller: seller, Sale: r.sales.ref(ci, k),
+					l := f.line(r, t, Line{Earner: earner, Upline: u, Seller: seller, Sale: r.sales.ref(ci, k),
 						PaidLevel: i + 1, Base: v, Rate: levels[i], Amount: amount[i], Skipped: -1}, below)
 					if earner >= 0 && byRank != nil && earned != amount[i] { // a lower rate by rank: the rest is breakage
 						rest := l
@@ -83,7 +100,7 @@ func (f unilevel) pay(r *run, p *poster) {
 // line fills in why l went where it went, how far up the tree its upline
 // is and whom compression skipped on the way from below (the member at the
 // level under it, or the seller).
-func (f unilevel) line(r *run, l Line, below int32) Line {
+func (f unilevel) line(r *run, t *levelTree, l Line, below int32) Line {
 	u := l.Upline
 	switch {
 	case u < 0:
@@ -99,13 +116,13 @@ func (f unilevel) line(r *run, l Line, below int32) Line {
 	default:
 		l.Reason = RankLevels
 	}
-	depth := r.depths()
+	depth := t.depth
 	l.Level = int(depth[l.Seller] - depth[u])
 	if gap := int(depth[below]-depth[u]) - 1; gap > 0 {
-		l.Skipped, l.SkippedN = r.org.Sponsor(below), gap
+		l.Skipped, l.SkippedN = t.parent[below], gap
 		if r.org.HasCustomers() { // customers skipped do not count as compressed past
 			l.SkippedN = 0
-			for s := r.org.Sponsor(below); s != u; s = r.org.Sponsor(s) {
+			for s := t.parent[below]; s != u; s = t.parent[s] {
 				if !r.org.Customer(s) {
 					if l.SkippedN == 0 {
 						l.Skipped = s

@@ -6,6 +6,8 @@ import (
 	"os"
 	"strings"
 	"testing"
+
+	"github.com/compplan/compplan/tree/dec"
 )
 
 func addSeeds(f *testing.F, files ...string) {
@@ -19,7 +21,7 @@ func addSeeds(f *testing.F, files ...string) {
 // writeMembers writes d's members back as CSV.
 func writeMembers(d *Data) string {
 	var b strings.Builder
-	b.WriteString("id,sponsor_id,name,joined,type,rank,terminated\n")
+	b.WriteString("id,sponsor_id,name,joined,type,rank,terminated,placement_id,leg,matrix_parent_id\n")
 	q := func(s string) string { return `"` + strings.ReplaceAll(s, `"`, `""`) + `"` }
 	o := d.Org
 	for m := int32(0); m < int32(o.Len()); m++ {
@@ -38,7 +40,14 @@ func writeMembers(d *Data) string {
 		if o.Terminated(m) != NoDate {
 			term = FormatDate(o.Terminated(m))
 		}
-		fmt.Fprintf(&b, "%s,%s,%s,%s,%s,%s,%s\n", q(o.ID(m)), q(sp), q(o.Name(m)), j, typ, q(o.Floor(m)), term)
+		place, leg, mp := "", "", ""
+		if o.placeParent != nil && o.placeParent[m] >= 0 {
+			place, leg = o.ID(o.placeParent[m]), LegName(o.placeLeg[m])
+		}
+		if o.matrixParent != nil && o.matrixParent[m] >= 0 {
+			mp = o.ID(o.matrixParent[m])
+		}
+		fmt.Fprintf(&b, "%s,%s,%s,%s,%s,%s,%s,%s,%s,%s\n", q(o.ID(m)), q(sp), q(o.Name(m)), j, typ, q(o.Floor(m)), term, q(place), leg, q(mp))
 	}
 	return b.String()
 }
@@ -47,7 +56,8 @@ func writeMembers(d *Data) string {
 // members that, written back and read again, are the same.
 func FuzzReadMembers(f *testing.F) {
 	addSeeds(f, "../examples/members.csv", "../examples/worked/members.csv")
-	for _, s := range []string{"id,sponsor_id\nA,\nB,A\n", "id,type,rank,terminated\nA,,Gold,2026-01-01\nB,customer,,\n", "id\n\"a\"\"b\",\n", "\xEF\xBB\xBFid\r\nA\r\n", "id,sponsor_id\nA,B\nB,A\n", "id,name\nA,\"x\ny\"\n"} {
+	for _, s := range []string{"id,sponsor_id\nA,\nB,A\n", "id,type,rank,terminated\nA,,Gold,2026-01-01\nB,customer,,\n", "id\n\"a\"\"b\",\n", "\xEF\xBB\xBFid\r\nA\r\n", "id,sponsor_id\nA,B\nB,A\n", "id,name\nA,\"x\ny\"\n",
+		"id,sponsor_id,placement_id,leg,matrix_parent_id\nA,,,,\nB,A,A,L,A\nC,A,B,R,\n"} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, in string) {
@@ -119,6 +129,109 @@ func FuzzReadSales(f *testing.F) {
 		}
 		if salesOf(d3) != salesOf(d1) {
 			t.Fatalf("sales changed on a round trip:\n%s\n%s", salesOf(d1), salesOf(d3))
+		}
+	})
+}
+
+// FuzzPlacement: members that load place into a binary tree and a matrix,
+// or give an *InputError; a placed tree has every distributor once, at most
+// one member per slot (width per matrix member), no cycle.
+func FuzzPlacement(f *testing.F) {
+	for _, s := range []string{
+		"id,sponsor_id,placement_id,leg\nA,,,\nB,A,A,L\nC,A,,\nD,B,,\n",
+		"id,sponsor_id,joined,matrix_parent_id\nA,,,\nB,A,2026-01-01,A\nC,A,2026-01-02,\nD,C,,A\n",
+		"id,sponsor_id,placement_id,leg\nR,,,\nC,R,A,L\nA,C,,\n",
+	} {
+		f.Add(s, uint8(0), uint8(2))
+	}
+	f.Fuzz(func(t *testing.T, in string, side, width uint8) {
+		d, err := ReadMembers(strings.NewReader(in), "m.csv")
+		if err != nil {
+			return
+		}
+		o := d.Org
+		vol := make([]dec.D, o.Len())
+		for m := range vol {
+			vol[m] = dec.FromInt(int64(m % 7))
+		}
+		check := func(parent []int32, placed func(int32) bool, order []int32, what string) {
+			if len(order) != countPlaced(o.Len(), placed) {
+				t.Fatalf("%s: %d members in the order, %d placed", what, len(order), countPlaced(o.Len(), placed))
+			}
+			seen := make([]bool, o.Len())
+			for _, m := range order {
+				if seen[m] || (parent[m] >= 0 && !seen[parent[m]]) {
+					t.Fatalf("%s: %s out of order", what, o.ID(m))
+				}
+				seen[m] = true
+			}
+		}
+		b, err := PlaceBinary(o, Side(side%3), vol, nil)
+		var e *InputError
+		if err != nil {
+			if !errors.As(err, &e) || e.File != "m.csv" {
+				t.Fatalf("binary: error %v does not name the file", err)
+			}
+		} else {
+			check(b.Parent, b.Placed, b.TopDown(), "binary")
+			for m := range int32(o.Len()) {
+				if p := b.Parent[m]; p >= 0 && b.Child(p, b.Leg[m]) != m {
+					t.Fatalf("binary: %s is not its parent's %s child", o.ID(m), LegName(b.Leg[m]))
+				}
+			}
+		}
+		w := 1 + int(width%4)
+		x, err := PlaceMatrix(o, w)
+		if err != nil {
+			if !errors.As(err, &e) || e.File != "m.csv" {
+				t.Fatalf("matrix: error %v does not name the file", err)
+			}
+			return
+		}
+		check(x.Parent, x.Placed, x.TopDown(), "matrix")
+		for m := range int32(o.Len()) {
+			if len(x.Children(m)) > w {
+				t.Fatalf("matrix: %s has %d children, width %d", o.ID(m), len(x.Children(m)), w)
+			}
+		}
+	})
+}
+
+func countPlaced(n int, placed func(int32) bool) int {
+	k := 0
+	for m := range int32(n) {
+		if placed(m) {
+			k++
+		}
+	}
+	return k
+}
+
+// FuzzReadCarry: a carry file gives an *InputError naming the file, or
+// carries that add up to their rows.
+func FuzzReadCarry(f *testing.F) {
+	for _, s := range []string{"id,left,right\nA,10,0\nB,,5.5\n", "id,left,right\nA,1\n", "id,left,right\nA,1,1\nA,2,2\n"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, in string) {
+		d := mustMembers(t, "id,sponsor_id,type\nA,,\nB,A,\nK,A,customer\n")
+		err := d.ReadCarry(strings.NewReader(in), "c.csv")
+		if err != nil {
+			var e *InputError
+			if !errors.As(err, &e) || e.File != "c.csv" {
+				t.Fatalf("error %v (%T) does not name the file", err, err)
+			}
+			return
+		}
+		if d.CarryIn[0][2] != 0 || d.CarryIn[1][2] != 0 {
+			t.Fatal("a customer carries volume")
+		}
+		for leg := range 2 {
+			for _, v := range d.CarryIn[leg] {
+				if v < 0 {
+					t.Fatalf("negative carry %s", v)
+				}
+			}
 		}
 	})
 }

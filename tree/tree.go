@@ -409,6 +409,10 @@ type Data struct {
 	Adjustments []Adjustment
 	// AdjustmentsFile is the file they were read from, for errors.
 	AdjustmentsFile string
+	// CarryIn is each member's binary carry-in, left and right (nil:
+	// none), read from CarryInFile (see ReadCarry).
+	CarryIn     *[2][]dec.D
+	CarryInFile string
 	// KeepOrderIDs makes ReadSales keep each sale's order_id (for a
 	// ledger or an explanation); without it they are checked and dropped.
 	KeepOrderIDs bool

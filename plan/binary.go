@@ -1,0 +1,309 @@
+package plan
+
+import (
+	"fmt"
+	"slices"
+
+	"gopkg.in/yaml.v3"
+
+	"github.com/compplan/compplan/tree"
+	"github.com/compplan/compplan/tree/dec"
+)
+
+// Binary is a binary component's settings (type binary).
+type Binary struct {
+	// Cycle, when set, pays Amount for every Left + Right of paired
+	// volume; otherwise the component's Rate of the paired volume.
+	Cycle *Cycle
+	// Carry keeps what is left of each leg for the next period, at most
+	// CarryCap a leg; the rest is flushed.
+	Carry    bool
+	CarryCap Min
+	// QualifySponsored requires a personally sponsored distributor in each
+	// leg; KeepUnqualified carries an unqualified member's legs instead
+	// of flushing them.
+	QualifySponsored bool
+	KeepUnqualified  bool
+	// Placement is how members without a placement are auto-placed.
+	Placement tree.Side
+}
+
+// Cycle is a binary's per-cycle pay.
+type Cycle struct {
+	Left, Right, Amount dec.D
+}
+
+// Legs is one binary component's per member report: every leg volume
+// (carry-in included), what was paired, carried out and flushed. For every
+// member and leg: Left = PairedLeft + CarryOutLeft + FlushedLeft.
+type Legs struct {
+	Component                         int
+	Left, Right, CarryInL, CarryInR   []dec.D
+	PairedL, PairedR                  []dec.D
+	CarryOutL, CarryOutR              []dec.D
+	FlushedL, FlushedR                []dec.D
+	Qualified                         []bool
+	// Totals over every member.
+	TotalLeft, TotalRight, TotalCarryInL, TotalCarryInR dec.D
+	TotalPairedL, TotalPairedR                          dec.D
+	TotalCarryOutL, TotalCarryOutR                      dec.D
+	TotalFlushedL, TotalFlushedR                        dec.D
+}
+
+// binary pays on each placed member's paired leg volume (see README,
+// "Binary"). Lines come from members, not sales: one per member whose legs
+// pair, paid when they qualify; an unqualified member whose legs are flushed
+// has a breakage line of what the pairing would have paid.
+type binary struct{ c *Component }
+
+func (f binary) pay(r *run, p *poster) {
+	c, b, o := f.c, r.binary, r.org
+	bn := c.Binary
+	n := o.Len()
+	lg := &Legs{Component: p.comp, Left: make([]dec.D, n), Right: make([]dec.D, n), PairedL: make([]dec.D, n), PairedR: make([]dec.D, n),
+		CarryOutL: make([]dec.D, n), CarryOutR: make([]dec.D, n), FlushedL: make([]dec.D, n), FlushedR: make([]dec.D, n),
+		Qualified: make([]bool, n), CarryInL: make([]dec.D, n), CarryInR: make([]dec.D, n)}
+	if ci := r.carryIn; ci != nil {
+		copy(lg.CarryInL, ci[0])
+		copy(lg.CarryInR, ci[1])
+	}
+	// Subtree volumes in one bottom-up pass over the placement tree.
+	sub := slices.Clone(r.ownVolume)
+	td := b.TopDown()
+	for k := len(td) - 1; k >= 0; k-- {
+		m := td[k]
+		if pa := b.Parent[m]; pa >= 0 {
+			var over bool
+			if sub[pa], over = dec.Add(sub[pa], sub[m]); over {
+				p.err = fmt.Errorf("%w: the binary leg volume of %s", ErrTooLarge, o.ID(pa))
+				return
+			}
+		}
+	}
+	var sponsoredIn [2][]bool
+	if bn.QualifySponsored {
+		sponsoredIn = [2][]bool{make([]bool, n), make([]bool, n)}
+		for x := range int32(n) {
+			s := o.Sponsor(x)
+			if s < 0 || !b.Placed(x) || !b.Placed(s) || o.Terminated(x) != tree.NoDate {
+				continue
+			}
+			for leg := tree.Left; leg <= tree.Right; leg++ {
+				if ch := b.Child(s, leg); ch >= 0 && b.InSubtree(x, ch) {
+					sponsoredIn[leg][s] = true
+				}
+			}
+		}
+	}
+	carryIn := [2][]dec.D{lg.CarryInL, lg.CarryInR}
+	carryOut := [2][]dec.D{lg.CarryOutL, lg.CarryOutR}
+	flushed := [2][]dec.D{lg.FlushedL, lg.FlushedR}
+	var total dec.D
+	for _, m := range o.ByID() {
+		if !b.Placed(m) {
+			continue
+		}
+		var legs [2]dec.D
+		for leg := tree.Left; leg <= tree.Right; leg++ {
+			v := carryIn[leg][m]
+			if ch := b.Child(m, leg); ch >= 0 {
+				var over bool
+				if v, over = dec.Add(v, sub[ch]); over {
+					p.err = fmt.Errorf("%w: the binary leg volume of %s", ErrTooLarge, o.ID(m))
+					return
+				}
+			}
+			legs[leg] = v
+		}
+		lg.Left[m], lg.Right[m] = legs[0], legs[1]
+		why := Paid
+		switch {
+		case !r.active[m]:
+			why = Inactive
+		case !r.earns(m):
+			why = Terminated
+		case bn.QualifySponsored && (!sponsoredIn[0][m] || !sponsoredIn[1][m]):
+			why = NotInLegs
+		}
+		pl, pr, amount, ok := f.pairing(p, legs[0], legs[1])
+		if !ok {
+			p.err = fmt.Errorf("%w: the binary component %s pays more than %s to %s", ErrTooLarge, c.Name, dec.Max, o.ID(m))
+			return
+		}
+		rest := [2]dec.D{legs[0], legs[1]}
+		lg.Qualified[m] = why == Paid
+		switch {
+		case why == Paid:
+			lg.PairedL[m], lg.PairedR[m] = pl, pr
+			rest[0] -= pl
+			rest[1] -= pr
+		case !bn.KeepUnqualified:
+			lg.FlushedL[m], lg.FlushedR[m] = rest[0], rest[1]
+			rest = [2]dec.D{}
+		default:
+			amount = 0 // kept: the legs may pair in a later period
+		}
+		for leg, v := range rest {
+			out := dec.D(0)
+			if bn.Carry {
+				out = v
+				if bn.CarryCap.Set {
+					out = min(out, bn.CarryCap.Value)
+				}
+			}
+			carryOut[leg][m] = out
+			flushed[leg][m] += v - out
+		}
+		if amount == 0 {
+			continue
+		}
+		var over bool
+		if total, over = dec.Add(total, amount); over || total > dec.Max/4 {
+			p.err = fmt.Errorf("%w: the binary component %s pays more than %s", ErrTooLarge, c.Name, dec.Max/4)
+			return
+		}
+		l := Line{Earner: m, Upline: m, Seller: -1, Sale: SaleRef{-1, -1}, Base: min(pl, pr), Rate: c.Rate, Amount: amount, Skipped: -1, Reason: why}
+		if why != Paid {
+			l.Earner = -1
+		}
+		if bn.Cycle != nil { // the base is the number of cycles, the rate 0
+			l.Base, l.Rate = dec.FromInt(int64(pl/bn.Cycle.Left)), 0
+			l.Text = fmt.Sprintf("%s cycles of %s left + %s right at %s", l.Base, bn.Cycle.Left, bn.Cycle.Right, bn.Cycle.Amount)
+		}
+		p.post(l)
+	}
+	for m := range n {
+		lg.TotalLeft += lg.Left[m]
+		lg.TotalRight += lg.Right[m]
+		lg.TotalCarryInL += lg.CarryInL[m]
+		lg.TotalCarryInR += lg.CarryInR[m]
+		lg.TotalPairedL += lg.PairedL[m]
+		lg.TotalPairedR += lg.PairedR[m]
+		lg.TotalCarryOutL += lg.CarryOutL[m]
+		lg.TotalCarryOutR += lg.CarryOutR[m]
+		lg.TotalFlushedL += lg.FlushedL[m]
+		lg.TotalFlushedR += lg.FlushedR[m]
+	}
+	r.legs = lg
+}
+
+// pairing returns the volume of each leg a member's legs pair, and what
+// that pays: the rate of the smaller leg, or a whole number of cycles.
+// ok is false when the amount is beyond the exact range.
+func (f binary) pairing(p *poster, left, right dec.D) (pl, pr, amount dec.D, ok bool) {
+	cy := f.c.Binary.Cycle
+	if cy == nil {
+		v := min(left, right)
+		return v, v, p.amount(v, f.c.Rate), true
+	}
+	cycles := int64(min(left/cy.Left, right/cy.Right)) // a count, not a decimal
+	if cycles > 0 && int64(cy.Amount) > int64(dec.Max)/cycles {
+		return 0, 0, 0, false
+	}
+	amount = dec.Round(dec.D(cycles*int64(cy.Amount)), p.digits, p.rounding)
+	return dec.D(cycles) * cy.Left, dec.D(cycles) * cy.Right, amount, true
+}
+
+func (binary) bySale() bool { return false }
+
+// max is the rate one pairing pays (a cycle's amount over its smaller
+// side): a sale's volume pairs once in every placement upline's legs, so
+// the whole binary can pay that many times over; check warns.
+func (f binary) max(_ *Plan, ch *Check, _ int) dec.Rate {
+	c := f.c
+	rate := c.Rate
+	if cy := c.Binary.Cycle; cy != nil {
+		rate = dec.Rate(int64(cy.Amount) * int64(dec.RateOne) / int64(min(cy.Left, cy.Right)))
+	}
+	ch.warn("component %s pays %s of paired volume at every placement upline: a sale pairs once per upline, so its share of sales grows with the depth of the binary tree; a cap bounds it", c.Name, rate)
+	return ch.paysSomething(c, rate)
+}
+
+func (d *decoder) binary(n *yaml.Node, c *Component) error {
+	f, err := d.fields(n, "a binary component", "name", "type", "rate", "cycle", "carry", "carry_cap", "qualify_sponsored", "flush_unqualified", "placement")
+	if err != nil {
+		return err
+	}
+	for _, o := range d.p.Components {
+		if o.Type == TypeBinary {
+			return d.errf(n, "a plan has at most one binary component (%s is one already): its placement and carry are per member", o.Name)
+		}
+	}
+	bn := &Binary{}
+	c.Binary = bn
+	switch {
+	case f["rate"] != nil && f["cycle"] != nil:
+		return d.errf(f["cycle"], "a binary pays by rate or by cycle, not both")
+	case f["rate"] != nil:
+		if c.Rate, err = d.rate(f["rate"], "rate"); err != nil {
+			return err
+		}
+	case f["cycle"] != nil:
+		cf, err := d.fields(f["cycle"], "a binary cycle", "left", "right", "amount")
+		if err != nil {
+			return err
+		}
+		if cf["left"] == nil || cf["right"] == nil || cf["amount"] == nil {
+			return d.errf(f["cycle"], "a cycle needs left, right and amount, e.g. {left: 300, right: 300, amount: 30}")
+		}
+		bn.Cycle = &Cycle{}
+		for _, x := range []struct {
+			key string
+			to  *dec.D
+		}{{"left", &bn.Cycle.Left}, {"right", &bn.Cycle.Right}, {"amount", &bn.Cycle.Amount}} {
+			if *x.to, err = d.volume(cf[x.key], "cycle "+x.key); err != nil {
+				return err
+			}
+			if *x.to == 0 && x.key != "amount" {
+				return d.errf(cf[x.key], "cycle %s must be above 0: it is the volume one cycle takes from that leg", x.key)
+			}
+		}
+	default:
+		return d.errf(n, "a binary needs rate (a share of the paired volume, e.g. 10%%) or cycle (e.g. {left: 300, right: 300, amount: 30})")
+	}
+	bn.Carry = true
+	for key, to := range map[string]*bool{"carry": &bn.Carry, "qualify_sponsored": &bn.QualifySponsored} {
+		if v := f[key]; v != nil {
+			if *to, err = d.boolean(v, key); err != nil {
+				return err
+			}
+		}
+	}
+	if v := f["flush_unqualified"]; v != nil {
+		flush, err := d.boolean(v, "flush_unqualified")
+		if err != nil {
+			return err
+		}
+		bn.KeepUnqualified = !flush
+	}
+	if v := f["carry_cap"]; v != nil {
+		if !bn.Carry {
+			return d.errf(v, "carry_cap caps what carries, but carry is false: nothing carries")
+		}
+		bn.CarryCap.Set = true
+		if bn.CarryCap.Value, err = d.volume(v, "carry_cap"); err != nil {
+			return err
+		}
+	}
+	if v := f["placement"]; v != nil {
+		i := slices.Index(tree.SideNames, v.Value)
+		if i < 0 || v.Kind != yaml.ScalarNode {
+			return d.errf(v, "placement must be weaker, left or right, not %s", kindName(v))
+		}
+		bn.Placement = tree.Side(i)
+	}
+	return nil
+}
+
+// boolean reads true or false.
+func (d *decoder) boolean(n *yaml.Node, what string) (bool, error) {
+	if n.Kind == yaml.ScalarNode && n.Tag == "!!bool" {
+		switch n.Value {
+		case "true", "True", "TRUE":
+			return true, nil
+		case "false", "False", "FALSE":
+			return false, nil
+		}
+	}
+	return false, d.errf(n, "%s must be true or false, not %s", what, kindName(n))
+}

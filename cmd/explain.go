@@ -10,6 +10,7 @@ import (
 // explainOptions are the options of compplan explain.
 type explainOptions struct {
 	Plan, Members, Sales string
+	Adjustments, CarryIn string
 	Format               string
 }
 
@@ -29,6 +30,8 @@ has it; and the breakage on the member's levels, with what would unlock it.`,
 	f.StringVarP(&opts.Plan, "plan", "p", "", "plan `file` (YAML)")
 	f.StringVarP(&opts.Members, "members", "m", "", "members `file` (CSV)")
 	f.StringVarP(&opts.Sales, "sales", "s", "", "sales `file` (CSV)")
+	f.StringVar(&opts.Adjustments, "adjustments", "", "adjustments `file` (CSV: member_id, amount, reason), as for run")
+	f.StringVar(&opts.CarryIn, "carry-in", "", "binary carry-in `file` (CSV: id, left, right), as for run")
 	f.StringVarP(&opts.Format, "format", "f", "text", "output `format`: text or json")
 	return c
 }
@@ -41,11 +44,14 @@ func runExplain(c *cobra.Command, s *streams, opts *explainOptions, id string) e
 	if err != nil {
 		return err
 	}
-	if err := oneStdin(c, opts.Plan, opts.Members, opts.Sales); err != nil {
+	if err := oneStdin(c, opts.Plan, opts.Members, opts.Sales, [2]string{"adjustments", opts.Adjustments}, [2]string{"carry-in", opts.CarryIn}); err != nil {
 		return err
 	}
 	p, d, err := load(s, newPhases(s.err, false), opts.Plan, opts.Members, opts.Sales, true)
 	if err != nil {
+		return err
+	}
+	if err := readExtras(s, d, opts.Adjustments, opts.CarryIn); err != nil {
 		return err
 	}
 	m := d.Org.Lookup(id)

@@ -22,6 +22,9 @@ type runOptions struct {
 	Ledger               string
 	Verbose              bool
 	Quiet                bool
+	// Binary and matrix plans.
+	CarryIn, CarryOut string
+	PlacementOut      string
 }
 
 func newRunCmd(s *streams) *cobra.Command {
@@ -50,6 +53,9 @@ reads standard input (one input at most) or writes standard output.`,
 	f.StringVar(&opts.Ledger, "ledger", "", "write every commission line to `file` (CSV, or JSON Lines when it ends in .jsonl)")
 	f.BoolVarP(&opts.Verbose, "verbose", "v", false, "print each phase's time, rows and memory on stderr")
 	f.BoolVarP(&opts.Quiet, "quiet", "q", false, "no progress line on stderr (it shows only when stderr is a terminal, outside CI)")
+	f.StringVar(&opts.CarryIn, "carry-in", "", "binary carry-in `file` (CSV: id, left, right), as --carry-out wrote it")
+	f.StringVar(&opts.CarryOut, "carry-out", "", "write each member's binary carry-out to `file` (CSV: id, left, right)")
+	f.StringVar(&opts.PlacementOut, "placement-out", "", "write the binary or matrix placement to `file` (CSV: id, placement_id, leg, …)")
 	f.BoolVar(&opts.SafeCSV, "safe-csv", false, "prefix CSV text that a spreadsheet would run as a formula (= + - @) with '")
 	return c
 }
@@ -68,19 +74,27 @@ func runRun(c *cobra.Command, s *streams, opts *runOptions) error {
 	} else if toStdout && s.outTerminal {
 		format = report.Table
 	}
-	if err := oneStdin(c, opts.Plan, opts.Members, opts.Sales, opts.Adjustments); err != nil {
+	if err := oneStdin(c, opts.Plan, opts.Members, opts.Sales, [2]string{"adjustments", opts.Adjustments}, [2]string{"carry-in", opts.CarryIn}); err != nil {
 		return err
 	}
-	files := []string{opts.Plan, opts.Members, opts.Sales, opts.Adjustments}
-	for _, out := range []struct{ flag, file string }{{"--output", opts.Output}, {"--ledger", opts.Ledger}} {
+	files := []string{opts.Plan, opts.Members, opts.Sales, opts.Adjustments, opts.CarryIn}
+	outs := []struct{ flag, file string }{{"--output", opts.Output}, {"--ledger", opts.Ledger}, {"--carry-out", opts.CarryOut}, {"--placement-out", opts.PlacementOut}}
+	for i, out := range outs {
+		if out.file == "-" && i > 0 {
+			return usagef(c, "%s needs a file of its own: standard output is for the results", out.flag)
+		}
+		for _, other := range outs[:i] {
+			if out.file != "" && out.file == other.file {
+				return usagef(c, "%s and %s name the same file %s", other.flag, out.flag, out.file)
+			}
+		}
+	}
+	for _, out := range outs {
 		for _, in := range files {
 			if in != "" && in != "-" && out.file != "" && out.file != "-" && sameFile(in, out.file) {
 				return usagef(c, "%s %s is also an input: write to another file", out.flag, out.file)
 			}
 		}
-	}
-	if opts.Ledger != "" && (opts.Ledger == "-" || opts.Ledger == opts.Output) {
-		return usagef(c, "--ledger needs a file of its own")
 	}
 
 	ph := newPhases(s.err, opts.Verbose)
@@ -92,14 +106,14 @@ func runRun(c *cobra.Command, s *streams, opts *runOptions) error {
 	if err != nil {
 		return err
 	}
-	if opts.Adjustments != "" {
-		in := &inputs{s: s}
-		defer in.close()
-		if _, err := readWith(in, opts.Adjustments, "adjustments", func(r io.Reader, name string) (struct{}, error) {
-			return struct{}{}, d.ReadAdjustments(r, name)
-		}); err != nil {
-			return err
-		}
+	if err := readExtras(s, d, opts.Adjustments, opts.CarryIn); err != nil {
+		return err
+	}
+	if opts.CarryOut != "" && !p.Has(plan.TypeBinary) {
+		return usagef(c, "--carry-out writes a binary's carry, and the plan has no binary component")
+	}
+	if opts.PlacementOut != "" && !p.Has(plan.TypeBinary) && !p.Has(plan.TypeMatrix) {
+		return usagef(c, "--placement-out writes a binary or matrix placement, and the plan has neither")
 	}
 	var res *plan.Result
 	if opts.Ledger != "" {
@@ -120,7 +134,20 @@ func runRun(c *cobra.Command, s *streams, opts *runOptions) error {
 		err = s.writeAtomic(opts.Output, func(w io.Writer) error { return report.WriteWith(w, res, ro) })
 	}
 	ph.done("write "+string(format), res.Org.Len())
-	return err
+	if err != nil {
+		return err
+	}
+	if opts.CarryOut != "" {
+		if err := s.writeAtomic(opts.CarryOut, func(w io.Writer) error { return report.WriteCarry(w, res) }); err != nil {
+			return err
+		}
+	}
+	if opts.PlacementOut != "" {
+		if err := s.writeAtomic(opts.PlacementOut, func(w io.Writer) error { return report.WritePlacement(w, res, opts.SafeCSV) }); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // inputSize is the total size of the named files (0 when one is stdin or
@@ -142,12 +169,9 @@ func inputSize(files ...string) int64 {
 
 // oneStdin checks that at most one of the plan, members and sales files is
 // standard input.
-func oneStdin(c *cobra.Command, planFile, members, sales string, more ...string) error {
+func oneStdin(c *cobra.Command, planFile, members, sales string, more ...[2]string) error {
 	stdin := []string{}
-	names := [][2]string{{"plan", planFile}, {"members", members}, {"sales", sales}}
-	for _, m := range more {
-		names = append(names, [2]string{"adjustments", m})
-	}
+	names := append([][2]string{{"plan", planFile}, {"members", members}, {"sales", sales}}, more...)
 	for _, in := range names {
 		if in[1] == "-" {
 			stdin = append(stdin, in[0])
@@ -212,4 +236,26 @@ func readWith[T any](in *inputs, name, what string, read func(io.Reader, string)
 		return zero, err
 	}
 	return read(r, shown)
+}
+
+// readExtras reads the optional adjustments and binary carry-in files
+// into d.
+func readExtras(s *streams, d *tree.Data, adjustments, carryIn string) error {
+	in := &inputs{s: s}
+	defer in.close()
+	if adjustments != "" {
+		if _, err := readWith(in, adjustments, "adjustments", func(r io.Reader, name string) (struct{}, error) {
+			return struct{}{}, d.ReadAdjustments(r, name)
+		}); err != nil {
+			return err
+		}
+	}
+	if carryIn != "" {
+		if _, err := readWith(in, carryIn, "carry-in", func(r io.Reader, name string) (struct{}, error) {
+			return struct{}{}, d.ReadCarry(r, name)
+		}); err != nil {
+			return err
+		}
+	}
+	return nil
 }

@@ -166,9 +166,12 @@ func (f binary) pay(r *run, p *poster) {
 		if why != Paid {
 			l.Earner = -1
 		}
+		if why == Paid && p.detail() {
+			l.Text = fmt.Sprintf("legs %s left / %s right", legs[0], legs[1])
+		}
 		if bn.Cycle != nil { // the base is the number of cycles, the rate 0
 			l.Base, l.Rate = dec.FromInt(int64(pl/bn.Cycle.Left)), 0
-			l.Text = fmt.Sprintf("%s cycles of %s left + %s right at %s", l.Base, bn.Cycle.Left, bn.Cycle.Right, bn.Cycle.Amount)
+			l.Text = fmt.Sprintf("legs %s left / %s right: %s cycles of %s + %s", legs[0], legs[1], l.Base, bn.Cycle.Left, bn.Cycle.Right)
 		}
 		p.post(l)
 	}
@@ -306,4 +309,20 @@ func (d *decoder) boolean(n *yaml.Node, what string) (bool, error) {
 		}
 	}
 	return false, d.errf(n, "%s must be true or false, not %s", what, kindName(n))
+}
+
+// LegColumns name a member's binary figures, in the order of Figures.
+var LegColumns = []string{"left", "right", "carry_in_left", "carry_in_right", "paired_left", "paired_right",
+	"carry_out_left", "carry_out_right", "flushed_left", "flushed_right"}
+
+// Figures returns member m's binary figures in LegColumns order.
+func (l *Legs) Figures(m int32) [10]dec.D {
+	return [10]dec.D{l.Left[m], l.Right[m], l.CarryInL[m], l.CarryInR[m], l.PairedL[m], l.PairedR[m],
+		l.CarryOutL[m], l.CarryOutR[m], l.FlushedL[m], l.FlushedR[m]}
+}
+
+// Totals returns the figures summed over every member, in LegColumns order.
+func (l *Legs) Totals() [10]dec.D {
+	return [10]dec.D{l.TotalLeft, l.TotalRight, l.TotalCarryInL, l.TotalCarryInR, l.TotalPairedL, l.TotalPairedR,
+		l.TotalCarryOutL, l.TotalCarryOutR, l.TotalFlushedL, l.TotalFlushedR}
 }

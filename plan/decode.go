@@ -438,6 +438,13 @@ func (d *decoder) components(n *yaml.Node) error {
 		}
 		d.p.Components = append(d.p.Components, c)
 	}
+	if d.p.Has(TypeBinary) { // the binary's report columns follow the components'
+		for i, c := range d.p.Components {
+			if slices.Contains(append(LegColumns, "binary_qualified"), strings.ToLower(c.Name)) {
+				return d.errf(n.Content[i], "component name %q is taken by a binary output column (%s): choose another", c.Name, strings.Join(LegColumns, ", "))
+			}
+		}
+	}
 	return d.resolveOf(n)
 }
 

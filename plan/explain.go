@@ -90,8 +90,14 @@ func Explain(p *Plan, d *tree.Data, m int32) (*Result, *Explanation, error) {
 // on: to be active, or to reach the lowest rank paid on that level.
 func (r *Result) Unlock(m int32, l *Line) string {
 	p := r.Plan
-	if l.Reason == Inactive {
+	switch l.Reason {
+	case Inactive:
 		return fmt.Sprintf("be active: PV %s of %s needed", r.PV[m], p.ActivePV)
+	case NotInLegs:
+		return "personally sponsor a distributor in each binary leg"
+	case RankLevels, NoRankHeld, RankRate:
+	default:
+		return "" // caps, scaling, terminations and the top of the tree: no rank unlocks them
 	}
 	comp := &p.Components[l.Component]
 	for i := range p.Ranks {

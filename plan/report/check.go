@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/compplan/compplan/plan"
+	"github.com/compplan/compplan/tree"
 	"github.com/compplan/compplan/tree/dec"
 )
 
@@ -120,12 +121,38 @@ func describeComponent(p *plan.Plan, c *plan.Component) string {
 			s += "; paid generations " + strings.Join(paid, ", ")
 		}
 		return s
-	case plan.TypeUnilevel:
+	case plan.TypeBinary:
+		b := c.Binary
+		s := c.Rate.String() + " of the paired (smaller) leg volume"
+		if cy := b.Cycle; cy != nil {
+			s = fmt.Sprintf("%s per cycle of %s left + %s right", cy.Amount.AppendFixed(nil, p.Digits), cy.Left, cy.Right)
+		}
+		switch {
+		case !b.Carry:
+			s += "; no carry"
+		case b.CarryCap.Set:
+			s += "; carry up to " + b.CarryCap.Value.String() + " a leg"
+		default:
+			s += "; carry without a cap"
+		}
+		if b.QualifySponsored {
+			s += "; qualify: a personally sponsored distributor in each leg"
+		}
+		if b.KeepUnqualified {
+			s += "; unqualified legs kept"
+		} else {
+			s += "; unqualified legs flushed"
+		}
+		return s + "; auto-placement " + tree.SideNames[b.Placement]
+	case plan.TypeUnilevel, plan.TypeMatrix:
 		var levels []string
 		for _, l := range c.Levels {
 			levels = append(levels, l.String())
 		}
 		s := fmt.Sprintf("levels %s; compression %s", strings.Join(levels, " "), c.Compression)
+		if c.Type == plan.TypeMatrix {
+			s = fmt.Sprintf("%d wide, %s", c.Width, s)
+		}
 		if c.PaidLevels != nil {
 			var paid []string
 			for r, n := range c.PaidLevels {

@@ -7,6 +7,7 @@ import (
 	"io"
 
 	"github.com/compplan/compplan/plan"
+	"github.com/compplan/compplan/tree"
 	"github.com/compplan/compplan/tree/dec"
 )
 
@@ -102,6 +103,8 @@ func writeExplanationText(w *bufio.Writer, r *plan.Result, e *plan.Explanation) 
 	}
 	writeAligned(w, nil, rows, func(c int) bool { return c == 1 })
 
+	writePlacementText(w, r, m, who)
+
 	if len(e.Ranks) > 0 {
 		w.WriteString("\nranks (highest first; the paid-as rank is the highest that holds)\n")
 		for _, c := range e.Ranks {
@@ -171,6 +174,8 @@ func lineSource(r *plan.Result, l *plan.Line) string {
 		return "adjustment"
 	case comp.Type == plan.TypeMatching:
 		return fmt.Sprintf("generation %d on %s's earnings", l.PaidLevel, seller)
+	case comp.Type == plan.TypeBinary:
+		return "paired legs"
 	case comp.Type == plan.TypeDifferential && l.PaidLevel > 0:
 		return fmt.Sprintf("breakaway generation %d from %s", l.PaidLevel, seller)
 	case comp.Type == plan.TypeDifferential && l.Seller == l.Earner:
@@ -206,8 +211,12 @@ func lineRows(r *plan.Result, lines []*plan.Line) [][]string {
 		if l.Earner >= 0 {
 			note = l.Note(r)
 		}
+		base, rate := l.Base.String(), "× "+l.Rate.String()
+		if c := &r.Plan.Components[l.Component]; c.Type == plan.TypeBinary && c.Binary.Cycle != nil && l.Reason != plan.Capped {
+			base, rate = plural(int(l.Base/dec.One), "cycle"), "× "+string(c.Binary.Cycle.Amount.AppendFixed(nil, r.Plan.Digits))
+		}
 		rows = append(rows, []string{"    " + printable(what), printable(order),
-			l.Base.String(), "× " + l.Rate.String(), "= " + string(l.Amount.AppendFixed(nil, r.Plan.Digits)), note})
+			base, rate, "= " + string(l.Amount.AppendFixed(nil, r.Plan.Digits)), note})
 	}
 	return rows
 }
@@ -245,7 +254,22 @@ func writeExplanationJSON(w *bufio.Writer, r *plan.Result, e *plan.Explanation) 
 		}
 		b = append(b, '}')
 	}
-	b = append(b, `],"ranks":[`...)
+	b = append(b, ']')
+	if r.Legs != nil {
+		b = append(b, `,"binary":{`...)
+		if pa := r.Binary.Parent[m]; pa >= 0 {
+			b = append(append(append(b, `"placement_id":`...), jsonString(nil, o.ID(pa))...), `,"leg":"`+tree.LegName(r.Binary.Leg[m])+`",`...)
+		}
+		for i, v := range r.Legs.Figures(m) {
+			b = append(append(jsonString(b, plan.LegColumns[i]), ':'), v.String()...)
+			b = append(b, ',')
+		}
+		b = fmt.Appendf(b, `"qualified":%t}`, r.Legs.Qualified[m])
+	}
+	if x := r.Matrix; x != nil && x.Parent[m] >= 0 {
+		b = append(append(append(b, `,"matrix":{"parent":`...), jsonString(nil, o.ID(x.Parent[m]))...), fmt.Sprintf(`,"position":%d}`, x.Position[m])...)
+	}
+	b = append(b, `,"ranks":[`...)
 	for i, c := range e.Ranks {
 		if i > 0 {
 			b = append(b, ',')
@@ -315,4 +339,41 @@ func writeExplanationJSON(w *bufio.Writer, r *plan.Result, e *plan.Explanation) 
 	}
 	b = append(b, "]}\n"...)
 	w.Write(b)
+}
+
+// writePlacementText describes member m's binary legs and matrix position.
+func writePlacementText(w *bufio.Writer, r *plan.Result, m int32, who func(int32) string) {
+	if b, l := r.Binary, r.Legs; l != nil && b.Placed(m) {
+		where := "a root of the binary tree"
+		if pa := b.Parent[m]; pa >= 0 {
+			where = tree.LegName(b.Leg[m]) + " leg of " + who(pa)
+			if b.Auto[m] {
+				where += " (auto-placed)"
+			}
+		}
+		f := l.Figures(m)
+		q := "yes"
+		if !l.Qualified[m] {
+			q = "no"
+		}
+		fmt.Fprintf(w, "\nbinary (placed in the %s)\n", where)
+		writeAligned(w, []string{"", "left", "right"}, [][]string{
+			{"  leg volume (with carry-in)", f[0].String(), f[1].String()},
+			{"  carry-in", f[2].String(), f[3].String()},
+			{"  paired", f[4].String(), f[5].String()},
+			{"  carry-out", f[6].String(), f[7].String()},
+			{"  flushed", f[8].String(), f[9].String()},
+		}, func(c int) bool { return c > 0 })
+		fmt.Fprintf(w, "  qualified: %s\n", q)
+	}
+	if x := r.Matrix; x != nil && x.Placed(m) {
+		where := "a root of the matrix"
+		if pa := x.Parent[m]; pa >= 0 {
+			where = fmt.Sprintf("position %d under %s", x.Position[m], who(pa))
+			if x.Auto[m] {
+				where += " (spillover)"
+			}
+		}
+		fmt.Fprintf(w, "\nmatrix: %s; %d of %d positions below filled\n", where, len(x.Children(m)), x.Width)
+	}
 }

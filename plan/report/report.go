@@ -8,6 +8,7 @@ import (
 	"bufio"
 	"fmt"
 	"io"
+	"strconv"
 	"strings"
 	"unicode/utf8"
 
@@ -88,7 +89,11 @@ func columns(r *plan.Result) []string {
 			cols = append(cols, "held")
 		}
 	}
-	return append(cols, componentNames(r.Plan)...)
+	cols = append(cols, componentNames(r.Plan)...)
+	if r.Legs != nil {
+		cols = append(append(cols, plan.LegColumns...), "binary_qualified")
+	}
+	return cols
 }
 
 // money appends an amount with exactly the currency's minor digits.
@@ -149,6 +154,13 @@ func writeCSV(w *bufio.Writer, r *plan.Result, text func(b, f []byte) []byte) er
 		for c := range r.Plan.Components {
 			b = append(b, ',')
 			b = money(b, r.Earned[c][m], digits)
+		}
+		if r.Legs != nil {
+			for _, v := range r.Legs.Figures(m) {
+				b = append(b, ',')
+				b = v.Append(b)
+			}
+			b = strconv.AppendBool(append(b, ','), r.Legs.Qualified[m])
 		}
 		b = append(b, '\n')
 		if len(b) > 1<<15 {
@@ -223,6 +235,16 @@ func writeJSON(w *bufio.Writer, r *plan.Result) error {
 	b = append(b, `,"payout_cap":`...)
 	b = money(b, r.CutByPayoutCap, digits)
 	b = append(b, '}')
+	if r.Legs != nil {
+		b = append(b, `,"binary":{`...)
+		for i, v := range r.Legs.Totals() {
+			if i > 0 {
+				b = append(b, ',')
+			}
+			b = append(append(jsonString(b, plan.LegColumns[i]), ':'), v.String()...)
+		}
+		b = append(b, '}')
+	}
 	b = append(b, `,"components":{`...)
 	for c, comp := range p.Components {
 		if c > 0 {
@@ -284,7 +306,17 @@ func writeJSON(w *bufio.Writer, r *plan.Result) error {
 			b = append(b, ':')
 			b = money(b, r.Earned[c][m], digits)
 		}
-		b = append(b, "}}"...)
+		b = append(b, '}')
+		if r.Legs != nil {
+			b = append(b, `,"binary":{`...)
+			for i, v := range r.Legs.Figures(m) {
+				b = append(append(jsonString(b, plan.LegColumns[i]), ':'), v.String()...)
+				b = append(b, ',')
+			}
+			b = strconv.AppendBool(append(b, `"qualified":`...), r.Legs.Qualified[m])
+			b = append(b, '}')
+		}
+		b = append(b, '}')
 		if len(b) > 1<<15 {
 			if _, err := w.Write(b); err != nil {
 				return err
@@ -341,6 +373,12 @@ func writeTable(w *bufio.Writer, r *plan.Result) error {
 		for c := range p.Components {
 			row = append(row, string(money(nil, r.Earned[c][m], digits)))
 		}
+		if r.Legs != nil {
+			for _, v := range r.Legs.Figures(m) {
+				row = append(row, v.String())
+			}
+			row = append(row, fmt.Sprint(r.Legs.Qualified[m]))
+		}
 		rows = append(rows, row)
 	}
 	firstNumber := 4
@@ -371,6 +409,11 @@ func writeTable(w *bufio.Writer, r *plan.Result) error {
 			[]string{"cut by member cap", string(money(nil, r.CutByMemberCap, digits))},
 			[]string{"cut by payout cap", string(money(nil, r.CutByPayoutCap, digits))},
 			[]string{"scale factor", string(r.ScaleFactor.AppendFraction(nil))})
+	}
+	if r.Legs != nil {
+		for i, v := range r.Legs.Totals() {
+			totals = append(totals, []string{"binary " + strings.ReplaceAll(plan.LegColumns[i], "_", " "), v.String()})
+		}
 	}
 	writeAligned(w, nil, totals, func(col int) bool { return col > 0 })
 	w.WriteString("\n")

@@ -37,12 +37,12 @@ type Cycle struct {
 // (carry-in included), what was paired, carried out and flushed. For every
 // member and leg: Left = PairedLeft + CarryOutLeft + FlushedLeft.
 type Legs struct {
-	Component                         int
-	Left, Right, CarryInL, CarryInR   []dec.D
-	PairedL, PairedR                  []dec.D
-	CarryOutL, CarryOutR              []dec.D
-	FlushedL, FlushedR                []dec.D
-	Qualified                         []bool
+	Component                       int
+	Left, Right, CarryInL, CarryInR []dec.D
+	PairedL, PairedR                []dec.D
+	CarryOutL, CarryOutR            []dec.D
+	FlushedL, FlushedR              []dec.D
+	Qualified                       []bool
 	// Totals over every member.
 	TotalLeft, TotalRight, TotalCarryInL, TotalCarryInR dec.D
 	TotalPairedL, TotalPairedR                          dec.D

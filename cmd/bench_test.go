@@ -43,17 +43,22 @@ func benchData(b *testing.B, n, k int) (members, sales string) {
 }
 
 // BenchmarkRun measures compplan run end to end (load, compute, write CSV)
-// on the example unilevel plan (ranks, max_leg, legs, dynamic compression)
-// and on the hybrid plan (every upline family at once).
+// on the example unilevel plan (ranks, max_leg, legs, dynamic compression),
+// the hybrid plan (every upline family at once), and the binary (by rate:
+// weaker-leg auto-placement; by cycle: left) and 3x7 matrix examples, whose
+// generated members are all auto-placed.
 func BenchmarkRun(b *testing.B) {
 	for _, bench := range []struct {
 		plan string
 		n    int
-	}{{"unilevel", 100_000}, {"unilevel", 1_000_000}, {"hybrid", 1_000_000}} {
-		n, planFile := bench.n, "../examples/unilevel.yaml"
-		if bench.plan == "hybrid" {
-			planFile = "../examples/hybrid/plan.yaml"
-		}
+	}{{"unilevel", 100_000}, {"unilevel", 1_000_000}, {"hybrid", 1_000_000}, {"binary", 1_000_000}, {"binary-cycle", 1_000_000}, {"matrix", 1_000_000}} {
+		n, planFile := bench.n, map[string]string{
+			"unilevel":     "../examples/unilevel.yaml",
+			"hybrid":       "../examples/hybrid/plan.yaml",
+			"binary":       "../examples/binary/plan.yaml",
+			"binary-cycle": "../examples/binary/cycle.yaml",
+			"matrix":       "../examples/matrix/plan.yaml",
+		}[bench.plan]
 		b.Run(fmt.Sprintf("%s/members=%d/sales=%d", bench.plan, n, 10*n), func(b *testing.B) {
 			members, sales := benchData(b, n, 10)
 			out := filepath.Join(b.TempDir(), "out.csv")

@@ -189,7 +189,7 @@ func (b *Binary) autoPlace(o *Org, auto []int32, side Side, vol []dec.D, carryIn
 		b.child[2*at+int32(leg)] = m
 		roots.join(m, at)
 		if sums != nil {
-			sums.link(m, at)
+			sums.link(m, at, b.child[2*m] < 0 && b.child[2*m+1] < 0)
 		}
 	}
 	return nil
@@ -286,20 +286,25 @@ func (s *rootSets) join(child, at int32) { s.up[child] = s.find(at) }
 
 // pathSums keeps every member's subtree sum in a forest that grows by
 // hanging whole trees under members: a link-cut tree with path-add and
-// point queries, each O(log n) amortised. Nodes are 1-based inside.
+// point queries, each O(log n) amortised. Nodes are 1-based inside (0 is
+// none), each in one 32-byte record so that a rotation touches few cache
+// lines.
 type pathSums struct {
-	l, r, p  []int32
-	val, add []dec.D
-	stack    []int32
+	n     []lcNode
+	stack []int32
+}
+
+type lcNode struct {
+	l, r, p  int32
+	_        int32
+	val, add dec.D
 }
 
 func newPathSums(parent []int32, sum []dec.D) *pathSums {
-	n := len(parent)
-	t := &pathSums{l: make([]int32, n+1), r: make([]int32, n+1), p: make([]int32, n+1),
-		val: make([]dec.D, n+1), add: make([]dec.D, n+1)}
+	t := &pathSums{n: make([]lcNode, len(parent)+1)}
 	for m, par := range parent {
-		t.p[m+1] = par + 1 // every edge starts light: a path-parent pointer
-		t.val[m+1] = sum[m]
+		t.n[m+1].p = par + 1 // every edge starts light: a path-parent pointer
+		t.n[m+1].val = sum[m]
 	}
 	return t
 }
@@ -308,83 +313,87 @@ func newPathSums(parent []int32, sum []dec.D) *pathSums {
 func (t *pathSums) get(m int32) dec.D {
 	x := m + 1
 	t.access(x)
-	return t.val[x]
+	return t.n[x].val
 }
 
 // link hangs the tree rooted at child under at, adding its sum to at and
-// every member above.
-func (t *pathSums) link(child, at int32) {
+// every member above; leaf says child has nothing below it (its value is
+// then its own, with no access needed).
+func (t *pathSums) link(child, at int32, leaf bool) {
 	c, a := child+1, at+1
-	t.access(c)
-	s := t.val[c]
+	if !leaf {
+		t.access(c)
+	}
+	s := t.n[c].val
 	t.access(a)
 	t.apply(a, s)
-	t.p[c] = a
+	t.n[c].p = a
 }
 
 func (t *pathSums) isRoot(x int32) bool {
-	p := t.p[x]
-	return p == 0 || (t.l[p] != x && t.r[p] != x)
+	p := t.n[x].p
+	return p == 0 || (t.n[p].l != x && t.n[p].r != x)
 }
 
 func (t *pathSums) apply(x int32, v dec.D) {
 	if x != 0 {
-		t.val[x] += v
-		t.add[x] += v
+		t.n[x].val += v
+		t.n[x].add += v
 	}
 }
 
 func (t *pathSums) push(x int32) {
-	if a := t.add[x]; a != 0 {
-		t.apply(t.l[x], a)
-		t.apply(t.r[x], a)
-		t.add[x] = 0
+	if a := t.n[x].add; a != 0 {
+		t.apply(t.n[x].l, a)
+		t.apply(t.n[x].r, a)
+		t.n[x].add = 0
 	}
 }
 
 func (t *pathSums) rotate(x int32) {
-	p := t.p[x]
-	g := t.p[p]
+	n := t.n
+	p := n[x].p
+	g := n[p].p
 	if !t.isRoot(p) {
-		if t.l[g] == p {
-			t.l[g] = x
+		if n[g].l == p {
+			n[g].l = x
 		} else {
-			t.r[g] = x
+			n[g].r = x
 		}
 	}
-	t.p[x] = g
-	if t.l[p] == x {
-		c := t.r[x]
-		t.l[p] = c
+	n[x].p = g
+	if n[p].l == x {
+		c := n[x].r
+		n[p].l = c
 		if c != 0 {
-			t.p[c] = p
+			n[c].p = p
 		}
-		t.r[x] = p
+		n[x].r = p
 	} else {
-		c := t.l[x]
-		t.r[p] = c
+		c := n[x].l
+		n[p].r = c
 		if c != 0 {
-			t.p[c] = p
+			n[c].p = p
 		}
-		t.l[x] = p
+		n[x].l = p
 	}
-	t.p[p] = x
+	n[p].p = x
 }
 
 func (t *pathSums) splay(x int32) {
 	t.stack = append(t.stack[:0], x)
 	for y := x; !t.isRoot(y); {
-		y = t.p[y]
+		y = t.n[y].p
 		t.stack = append(t.stack, y)
 	}
 	for i := len(t.stack) - 1; i >= 0; i-- {
 		t.push(t.stack[i])
 	}
 	for !t.isRoot(x) {
-		p := t.p[x]
+		p := t.n[x].p
 		if !t.isRoot(p) {
-			g := t.p[p]
-			if (t.l[g] == p) == (t.l[p] == x) {
+			g := t.n[p].p
+			if (t.n[g].l == p) == (t.n[p].l == x) {
 				t.rotate(p)
 			} else {
 				t.rotate(x)
@@ -397,9 +406,9 @@ func (t *pathSums) splay(x int32) {
 // access makes the path from x's root to x one splay tree, rooted at x.
 func (t *pathSums) access(x int32) {
 	last := int32(0)
-	for y := x; y != 0; y = t.p[y] {
+	for y := x; y != 0; y = t.n[y].p {
 		t.splay(y)
-		t.r[y] = last
+		t.n[y].r = last
 		last = y
 	}
 	t.splay(x)

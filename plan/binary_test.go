@@ -147,7 +147,8 @@ func calcCarry(t *testing.T, plan, members, sales, carry string) *Result {
 	return r
 }
 
-// TestBinary: hand-computed legs. A's left leg is B 200 + D 300 + E 50 =
+// TestBinary: the README's worked example; an independent reviewer given
+// only the README's binary rules computed the same figures. A's left leg is B 200 + D 300 + E 50 =
 // 550; the right is C 100 + the carry-in 30 = 130. B's legs are D 300 and
 // E 50.
 func TestBinary(t *testing.T) {

@@ -12,6 +12,8 @@ type treeOptions struct {
 	Plan, Members, Sales string
 	Root                 string
 	Depth                int
+	Placement            string
+	CarryIn              string
 }
 
 func newTreeCmd(s *streams) *cobra.Command {
@@ -20,7 +22,8 @@ func newTreeCmd(s *streams) *cobra.Command {
 		Use:   "tree --members MEMBERS.csv [--plan PLAN.yaml --sales SALES.csv] [--root ID] [--depth N]",
 		Short: "Print the sponsor tree, with ranks, volumes and pay when a plan is given",
 		Example: `  compplan tree -m examples/members.csv --root M1003 --depth 2
-  compplan tree -m examples/members.csv -p examples/unilevel.yaml -s examples/sales.csv`,
+  compplan tree -m examples/members.csv -p examples/unilevel.yaml -s examples/sales.csv
+  compplan tree -m examples/binary/members.csv -p examples/binary/plan.yaml -s examples/binary/sales.csv --placement binary --depth 3`,
 		Args: cobra.NoArgs,
 		RunE: func(c *cobra.Command, _ []string) error { return runTree(c, s, opts) },
 	}
@@ -30,6 +33,8 @@ func newTreeCmd(s *streams) *cobra.Command {
 	f.StringVarP(&opts.Sales, "sales", "s", "", "sales `file` (CSV)")
 	f.StringVar(&opts.Root, "root", "", "print only the subtree of member `ID`")
 	f.IntVar(&opts.Depth, "depth", -1, "print at most `N` levels below each root (-1: all)")
+	f.StringVar(&opts.Placement, "placement", "", "draw the plan's `binary` or `matrix` placement tree instead of the sponsor tree")
+	f.StringVar(&opts.CarryIn, "carry-in", "", "binary carry-in `file` (CSV: id, left, right), as for run")
 	return c
 }
 
@@ -40,11 +45,20 @@ func runTree(c *cobra.Command, s *streams, opts *treeOptions) error {
 	if opts.Sales != "" && opts.Plan == "" {
 		return usagef(c, "--sales needs --plan: sales only show through a plan's figures")
 	}
-	if err := oneStdin(c, opts.Plan, opts.Members, opts.Sales); err != nil {
+	if opts.Placement != "" && opts.Placement != "binary" && opts.Placement != "matrix" {
+		return usagef(c, "--placement is binary or matrix, not %q", opts.Placement)
+	}
+	if opts.Placement != "" && opts.Plan == "" {
+		return usagef(c, "--placement needs --plan: the plan's placement rule places members")
+	}
+	if err := oneStdin(c, opts.Plan, opts.Members, opts.Sales, [2]string{"carry-in", opts.CarryIn}); err != nil {
 		return err
 	}
 	p, d, err := load(s, newPhases(s.err, false), opts.Plan, opts.Members, opts.Sales, false)
 	if err != nil {
+		return err
+	}
+	if err := readExtras(s, d, "", opts.CarryIn); err != nil {
 		return err
 	}
 	var roots []int32
@@ -60,6 +74,12 @@ func runTree(c *cobra.Command, s *streams, opts *treeOptions) error {
 		if r, err = plan.Compute(p, d); err != nil {
 			return err
 		}
+	}
+	if opts.Placement != "" {
+		if !p.Has(map[string]string{"binary": plan.TypeBinary, "matrix": plan.TypeMatrix}[opts.Placement]) {
+			return usagef(c, "--placement %s: the plan has no %s component", opts.Placement, opts.Placement)
+		}
+		return report.WritePlacementTree(s.out, r, opts.Placement, roots, opts.Depth)
 	}
 	return report.WriteTree(s.out, d.Org, r, roots, opts.Depth)
 }

@@ -230,7 +230,7 @@ func TestBinaryInactive(t *testing.T) {
 	}}); err != nil {
 		t.Fatal(err)
 	}
-	want := "[A 13 breakage: A is inactive (PV 100 < 150) B 5 ]"
+	want := "[A 13 breakage: A is inactive (PV 100 < 150) B 5 legs 300 left / 50 right]"
 	if got := fmt.Sprint(notes); got != want {
 		t.Errorf("lines %s\nwant  %s", got, want)
 	}

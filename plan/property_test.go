@@ -160,7 +160,8 @@ func randomDataRanks(rng *rand.Rand, n, ranks int) (members, sales []string) {
 				floor = fmt.Sprintf("R%d", rng.IntN(ranks))
 			}
 		}
-		joined := fmt.Sprintf("2026-01-%02d", 1+rng.IntN(28))
+		joinedDay := 1 + rng.IntN(28)
+		joined := fmt.Sprintf("2026-01-%02d", joinedDay)
 		members = append(members, fmt.Sprintf("m%d,%s,Name %d,%s,%s,%s,%s", ids[i], sp, i, typ, floor, term, joined))
 		for k := rng.IntN(4); k > 0; k-- {
 			amount := fmt.Sprintf("%d.%02d", rng.IntN(300), rng.IntN(100))
@@ -177,7 +178,7 @@ func randomDataRanks(rng *rand.Rand, n, ranks int) (members, sales []string) {
 			if rng.IntN(5) == 0 {
 				st = "sample"
 			}
-			date := fmt.Sprintf("2026-01-%02d", 1+rng.IntN(31))
+			date := fmt.Sprintf("2026-01-%02d", joinedDay+rng.IntN(32-joinedDay)) // never before joining
 			sales = append(sales, fmt.Sprintf("m%d,%s,%s,%s,%s,%s,%s", ids[i], amount, volume, qv, cv, st, date))
 		}
 	}

@@ -177,7 +177,8 @@ components:
 
 // TestFastStartWindow: a 30-day window from joining on 2026-01-01 is
 // joined ≤ date < joined + 30: the sale on 2026-01-30 (day 29) pays, the
-// sale on 2026-01-31 (day 30) does not, nor does one before joining.
+// sale on 2026-01-31 (day 30) does not (a sale before joining is an input
+// error, see tree's TestErrors).
 func TestFastStartWindow(t *testing.T) {
 	const plan = `
 name: t
@@ -186,10 +187,10 @@ components:
   - {name: fast, type: fast_start, days: 30, levels: [20%, 10%]}
 `
 	members := "id,sponsor_id,joined\nA,,2025-01-01\nB,A,2025-06-01\nN,B,2026-01-01\n"
-	sales := "member_id,amount,date\nN,100,2026-01-30\nN,1000,2026-01-31\nN,500,2025-12-31\nN,50,2026-01-01\n"
+	sales := "member_id,amount,date\nN,100,2026-01-30\nN,1000,2026-01-31\nN,50,2026-01-01\n"
 	r := calc(t, plan, members, sales)
 	// Day 29: B 20.00, A 10.00; day 0: B 10.00, A 5.00.
-	expectRows(t, r, map[string]string{"B": "- true 0 1650 30.00", "A": "- true 0 1650 15.00"})
+	expectRows(t, r, map[string]string{"B": "- true 0 1150 30.00", "A": "- true 0 1150 15.00"})
 	expectTotals(t, r, "fast 45.00/0.00 payout 45.00")
 	// Without dates, a fast_start plan cannot run.
 	p, _ := Decode([]byte(plan), "p.yaml")

@@ -67,6 +67,10 @@ type csvReader struct {
 	hasLastDate    bool
 	lastDayOfMonth int // the last date's day of the month,
 	lastMonthDays  int // and the number of days in its month
+
+	// refund: the current record is a return, whose amount and volumes
+	// are 0 or less.
+	refund bool
 }
 
 func newCSVReader(r io.Reader, name string) *csvReader {

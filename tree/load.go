@@ -255,8 +255,11 @@ func (c *csvReader) decimal(k int, column string) (dec.D, error) {
 		}
 		return 0, c.fieldError(k, column, "%q %v", f, err)
 	}
-	if v < 0 {
-		return 0, c.fieldError(k, column, "%q is negative: amounts and volumes must be 0 or more (returns are not supported yet)", f)
+	switch {
+	case c.refund && v > 0:
+		return 0, c.fieldError(k, column, "%q is positive in a return: a return's amount and volumes are 0 or negative (write -%s)", f, f)
+	case !c.refund && v < 0:
+		return 0, c.fieldError(k, column, "%q is negative: amounts and volumes must be 0 or more (a refund is a row of type return, with the order_id of the original sale)", f)
 	}
 	return v, nil
 }

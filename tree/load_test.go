@@ -194,6 +194,9 @@ func TestErrors(t *testing.T) {
 		{"sales: negative volume", "id\nA\n", "member_id,amount,volume\nA,5,-1\n", `sales.csv:2:5: column "volume": "-1" is negative`},
 		{"field too long", "id,name\nA," + strings.Repeat("x", MaxFieldBytes+1) + "\n", "", "members.csv:2:3: field is longer than 65536 bytes"},
 		{"quoted field too long", "id,name\nA,\"" + strings.Repeat("x", MaxFieldBytes+1) + "\"\n", "", "members.csv:2:3: field is longer than 65536 bytes"},
+		{"sales: before joining", "id,joined\nA,2026-02-01\n", "member_id,amount,date\nA,5,2026-01-31\n", `sales.csv:2:5: column "date": the sale is dated 2026-01-31, before its member joined (2026-02-01)`},
+		{"sales: positive return", "id\nA\n", "member_id,amount,type,order_id\nA,5,return,O1\n", `sales.csv:2:3: column "amount": "5" is positive in a return`},
+		{"sales: return without order", "id\nA\n", "member_id,amount,type,order_id\nA,-5,return,\n", `sales.csv:2:13: column "order_id": a return needs the order_id of the sale it returns`},
 		{"sales: bad date", "id\nA\n", "member_id,amount,date\nA,5,2026-13-01\n", `sales.csv:2:5: column "date": "2026-13-01" is not a date`},
 	}
 	for _, tt := range tests {

@@ -139,7 +139,7 @@ func (d *Data) parseSales(data []byte, name string, line int, col []int, width i
 			}
 			return c.fieldError(col[sMember], "member_id", "sale for unknown member %q: add the member to the members file or remove the sale", id)
 		}
-		if err := c.fullSale(s, m, col, d.KeepOrderIDs); err != nil {
+		if err := c.fullSale(s, m, col, d.KeepOrderIDs, o.joined[m]); err != nil {
 			return err
 		}
 	}
@@ -216,7 +216,12 @@ func recordCut(b []byte) int {
 
 // fullSale reads the current sales record of member m: amount, volume, qv,
 // cv, type and order id.
-func (c *csvReader) fullSale(s *Sales, m int32, col []int, keep bool) error {
+func (c *csvReader) fullSale(s *Sales, m int32, col []int, keep bool, joined int32) error {
+	c.refund = col[sType] >= 0 && string(c.fields[col[sType]]) == ReturnType
+	if c.refund && (col[sOrder] < 0 || len(c.fields[col[sOrder]]) == 0) {
+		k := max(col[sOrder], col[sType])
+		return c.fieldError(k, "order_id", "a return needs the order_id of the sale it returns")
+	}
 	amount, volume, err := c.amountVolume(col[sAmount], col[sVolume])
 	if err != nil {
 		return err
@@ -227,8 +232,18 @@ func (c *csvReader) fullSale(s *Sales, m int32, col []int, keep bool) error {
 			return err
 		}
 	}
-	if r.date == NoDate && s.FirstUndated == 0 {
-		s.FirstUndated = c.recLine
+	switch {
+	case r.date == NoDate:
+		if s.FirstUndated == 0 {
+			s.FirstUndated = c.recLine
+		}
+	case joined != NoDate && r.date < joined:
+		return c.fieldError(col[sDate], "date", "the sale is dated %s, before its member joined (%s): fix the date or the member's joined", FormatDate(r.date), FormatDate(joined))
+	default:
+		if s.dayAmount == nil {
+			s.dayAmount = map[int32]dec.D{}
+		}
+		s.dayAmount[r.date] += amount // bounded by the total, checked below
 	}
 	if r.qv, err = c.optionalDecimal(col[sQV], "qv", volume); err != nil {
 		return err

@@ -229,6 +229,9 @@ type Sales struct {
 	// UndatedFile (0: every sale has one), for plans that need dates.
 	FirstUndated int
 	UndatedFile  string
+	// dayAmount is the sales amount of each day, for the amount of a
+	// period (see In).
+	dayAmount map[int32]dec.D
 }
 
 // SaleChunk is a run of sales: sale k is by member Member[k] with
@@ -398,6 +401,12 @@ func (s *Sales) merge(t *Sales) bool {
 	s.Amount, o1 = dec.Add(s.Amount, t.Amount)
 	s.TotalVolume, o2 = dec.Add(s.TotalVolume, t.TotalVolume)
 	s.Chunks = append(s.Chunks, t.Chunks...)
+	for day, a := range t.dayAmount {
+		if s.dayAmount == nil {
+			s.dayAmount = map[int32]dec.D{}
+		}
+		s.dayAmount[day] += a
+	}
 	return !o1 && !o2
 }
 

@@ -1,0 +1,362 @@
+package tree
+
+import (
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+
+	"github.com/compplan/compplan/tree/dec"
+)
+
+// ReturnType is the sale type of a return: a row with a negative amount
+// and volume and the order_id of the sale it returns.
+const ReturnType = "return"
+
+// Period is a run's span of days, both ends included.
+type Period struct {
+	Name     string // "2026-03", "2026-W14", or "2026-01-01..2026-02-15"
+	From, To int32  // days since 1970-01-01
+}
+
+// Every is how replay cuts history into periods.
+type Every string
+
+// The period lengths.
+const (
+	Month Every = "month"
+	Week  Every = "week"
+)
+
+// ParsePeriod reads a month (2026-03) or an ISO week (2026-W14).
+func ParsePeriod(s string) (Period, error) {
+	bad := fmt.Errorf("period %q is neither a month (2026-03) nor an ISO week (2026-W14)", s)
+	if len(s) == 7 && s[4] == '-' {
+		y, err1 := strconv.Atoi(s[:4])
+		m, err2 := strconv.Atoi(s[5:])
+		if err1 != nil || err2 != nil || m < 1 || m > 12 || y < 1 {
+			return Period{}, bad
+		}
+		return monthOf(y, m), nil
+	}
+	if len(s) == 8 && s[4] == '-' && (s[5] == 'W' || s[5] == 'w') {
+		y, err1 := strconv.Atoi(s[:4])
+		w, err2 := strconv.Atoi(s[6:])
+		if err1 != nil || err2 != nil || y < 1 || w < 1 || w > isoWeeks(y) {
+			if err1 == nil && err2 == nil && w > 0 {
+				return Period{}, fmt.Errorf("period %q: %d has %d ISO weeks", s, y, isoWeeks(y))
+			}
+			return Period{}, bad
+		}
+		return weekOf(y, w), nil
+	}
+	return Period{}, bad
+}
+
+// Range is the period from one day to another, both included.
+func Range(from, to int32) (Period, error) {
+	if to < from {
+		return Period{}, fmt.Errorf("--to %s is before --from %s", FormatDate(to), FormatDate(from))
+	}
+	return Period{Name: FormatDate(from) + ".." + FormatDate(to), From: from, To: to}, nil
+}
+
+func monthOf(y, m int) Period {
+	from := int32(daysFromCivil(y, m, 1))
+	return Period{Name: fmt.Sprintf("%04d-%02d", y, m), From: from, To: from + int32(daysIn(y, m)) - 1}
+}
+
+// weekday is 0 for Monday … 6 for Sunday.
+func weekday(day int32) int32 { return ((day+3)%7 + 7) % 7 }
+
+// isoWeek1 is the Monday of ISO week 1 of year y (the week with 4 January).
+func isoWeek1(y int) int32 {
+	jan4 := int32(daysFromCivil(y, 1, 4))
+	return jan4 - weekday(jan4)
+}
+
+func isoWeeks(y int) int { return int((isoWeek1(y+1) - isoWeek1(y)) / 7) }
+
+func weekOf(y, w int) Period {
+	from := isoWeek1(y) + int32(7*(w-1))
+	return Period{Name: fmt.Sprintf("%04d-W%02d", y, w), From: from, To: from + 6}
+}
+
+// PeriodOf returns the month or ISO week holding day.
+func PeriodOf(every Every, day int32) Period {
+	if every == Week {
+		thursday := day - weekday(day) + 3
+		y, _, _ := civil(thursday)
+		return weekOf(y, int((thursday-isoWeek1(y))/7)+1)
+	}
+	y, m, _ := civil(day)
+	return monthOf(y, m)
+}
+
+// Periods returns every month or week from the one holding from to the one
+// holding to, in order.
+func Periods(every Every, from, to int32) []Period {
+	var out []Period
+	for p := PeriodOf(every, from); p.From <= to; p = PeriodOf(every, p.To+1) {
+		out = append(out, p)
+	}
+	return out
+}
+
+// civil returns the year, month and day of a day number.
+func civil(days int32) (y, m, d int) {
+	s := FormatDate(days)
+	y, _ = strconv.Atoi(s[:4])
+	m, _ = strconv.Atoi(s[5:7])
+	d, _ = strconv.Atoi(s[8:])
+	return y, m, d
+}
+
+// Dated reports whether every sale has a date, or says which row has none.
+func (s *Sales) Dated() error {
+	if s.FirstUndated > 0 {
+		return &InputError{File: s.UndatedFile, Line: s.FirstUndated, Field: "date",
+			Msg: "this sale has no date: with a period every sale needs a date (YYYY-MM-DD)"}
+	}
+	return nil
+}
+
+// DateRange returns the first and last sale dates (ok false without sales).
+func (s *Sales) DateRange() (first, last int32, ok bool) {
+	for day := range s.dayAmount {
+		if !ok || day < first {
+			first = day
+		}
+		if !ok || day > last {
+			last = day
+		}
+		ok = true
+	}
+	return first, last, ok
+}
+
+// AmountIn is the sales amount of the days from..to.
+func (s *Sales) AmountIn(from, to int32) dec.D {
+	var a dec.D
+	for day, v := range s.dayAmount {
+		if day >= from && day <= to {
+			a += v
+		}
+	}
+	return a
+}
+
+// InPeriod returns the data of one period: the members who joined by its
+// last day (the others are not in the tree), as the organisation stood
+// then (a termination after the period does not count yet), and the sales
+// dated inside it. Every sale needs a date. It shares what it can with d.
+func (d *Data) InPeriod(p Period) (*Data, error) {
+	if err := d.Sales.Dated(); err != nil {
+		return nil, err
+	}
+	o, remap := d.Org.AsOf(p.To)
+	out := &Data{Org: o, Adjustments: d.Adjustments, AdjustmentsFile: d.AdjustmentsFile, KeepOrderIDs: d.KeepOrderIDs,
+		CarryIn: d.CarryIn, CarryInFile: d.CarryInFile}
+	if remap != nil {
+		out.Adjustments = nil
+		for _, a := range d.Adjustments {
+			if a.Member = remap[a.Member]; a.Member < 0 {
+				return nil, &InputError{File: d.AdjustmentsFile, Line: int(a.Line), Column: int(a.Column),
+					Msg: fmt.Sprintf("adjustment for a member who joins after the period %s", p.Name)}
+			}
+			out.Adjustments = append(out.Adjustments, a)
+		}
+		if d.CarryIn != nil {
+			out.CarryIn = &[2][]dec.D{make([]dec.D, o.Len()), make([]dec.D, o.Len())}
+			for m, n := range remap {
+				if n >= 0 {
+					out.CarryIn[0][n], out.CarryIn[1][n] = d.CarryIn[0][m], d.CarryIn[1][m]
+				}
+			}
+		}
+	}
+	out.Sales = d.Sales.between(p.From, p.To, remap)
+	return out, nil
+}
+
+// between returns the sales dated from..to, members renumbered by remap
+// (nil: unchanged).
+func (s *Sales) between(from, to int32, remap []int32) Sales {
+	var out Sales
+	for _, c := range s.Chunks {
+		keep := make([]int, 0, len(c.Member))
+		for k := range c.Member {
+			if d := c.Date[k]; d >= from && d <= to {
+				keep = append(keep, k)
+			}
+		}
+		if len(keep) == 0 {
+			continue
+		}
+		out.Chunks = append(out.Chunks, c.pick(keep, remap))
+		for _, k := range keep {
+			out.TotalVolume += c.Volume[k]
+		}
+	}
+	out.Amount = s.AmountIn(from, to)
+	out.dayAmount = map[int32]dec.D{}
+	for day, a := range s.dayAmount {
+		if day >= from && day <= to {
+			out.dayAmount[day] = a
+		}
+	}
+	return out
+}
+
+// pick returns a chunk of the sales k of c (the whole chunk when keep
+// holds every sale and remap is nil).
+func (c *SaleChunk) pick(keep []int, remap []int32) SaleChunk {
+	if len(keep) == len(c.Member) && remap == nil {
+		return *c
+	}
+	out := SaleChunk{Member: make([]int32, len(keep)), Volume: make([]dec.D, len(keep)), Date: make([]int32, len(keep)), typeNames: c.typeNames}
+	if c.QV != nil {
+		out.QV = make([]dec.D, len(keep))
+	}
+	if c.Type != nil {
+		out.Type = make([]uint8, len(keep))
+	}
+	if c.orders.off != nil {
+		out.orders = newStrtab()
+	}
+	for i, k := range keep {
+		m := c.Member[k]
+		if remap != nil {
+			m = remap[m]
+		}
+		out.Member[i], out.Volume[i], out.Date[i] = m, c.Volume[k], c.Date[k]
+		if c.QV != nil {
+			out.QV[i] = c.QV[k]
+		}
+		if c.Type != nil {
+			out.Type[i] = c.Type[k]
+		}
+		if c.orders.off != nil {
+			out.orders.add(c.OrderIDBytes(k))
+		}
+	}
+	return out
+}
+
+// AsOf returns the organisation as it stood on day: the members who joined
+// by then (members without a joined date always count), each under their
+// nearest upline who had joined, terminations after that day undone. It
+// returns o itself, and a nil remap, when nothing changes; otherwise remap
+// gives each member's number in the new organisation (-1: not in it).
+func (o *Org) AsOf(day int32) (*Org, []int32) {
+	n := int32(o.Len())
+	absent, later := false, false
+	for m := range n {
+		if j := o.joined[m]; j != NoDate && j > day {
+			absent = true
+		}
+		if t := o.Terminated(m); t != NoDate && t > day {
+			later = true
+		}
+	}
+	if !absent && !later {
+		return o, nil
+	}
+	if !absent { // the same members: only terminations change
+		c := *o
+		c.byIDOnce = sync.Once{}
+		c.byID = nil
+		c.terminated = slices.Clone(o.terminated)
+		for m, t := range c.terminated {
+			if t != NoDate && t > day {
+				c.terminated[m] = NoDate
+			}
+		}
+		return &c, nil
+	}
+	return o.subset(func(m int32) bool { j := o.joined[m]; return j == NoDate || j <= day }, day)
+}
+
+// subset builds the organisation of the members keep holds, numbered in
+// their old order.
+func (o *Org) subset(keep func(int32) bool, day int32) (*Org, []int32) {
+	n := int32(o.Len())
+	remap := make([]int32, n)
+	k := int32(0)
+	for m := range n {
+		remap[m] = -1
+		if keep(m) {
+			remap[m] = k
+			k++
+		}
+	}
+	s := &Org{file: o.file, ids: newStrtab(), names: newStrtab(), index: newIDIndex(int(k)),
+		floorNames: o.floorNames, floorAt: o.floorAt, firstUnjoined: o.firstUnjoined}
+	s.sponsor, s.joined = make([]int32, 0, k), make([]int32, 0, k)
+	lines := make([]int32, 0, k)
+	up := func(parent []int32, m int32) int32 { // nearest kept member up parent, renumbered
+		for p := parent[m]; p >= 0; p = parent[p] {
+			if remap[p] >= 0 {
+				return remap[p]
+			}
+		}
+		return -1
+	}
+	for m := range n {
+		if remap[m] < 0 {
+			continue
+		}
+		s.ids.add(o.ids.get(m))
+		s.names.add(o.names.get(m))
+		s.sponsor = append(s.sponsor, up(o.sponsor, m))
+		s.joined = append(s.joined, o.joined[m])
+		lines = append(lines, int32(o.line(m)))
+		if o.customer != nil {
+			s.customer = append(s.customer, o.customer[m])
+		}
+		if o.terminated != nil {
+			t := o.terminated[m]
+			if t != NoDate && t > day {
+				t = NoDate
+			}
+			s.terminated = append(s.terminated, t)
+		}
+		if o.floor != nil {
+			s.floor = append(s.floor, o.floor[m])
+		}
+		if o.placeParent != nil {
+			p, leg := int32(-1), o.placeLeg[m]
+			if pp := o.placeParent[m]; pp >= 0 && remap[pp] >= 0 {
+				p = remap[pp]
+			}
+			s.placeParent, s.placeLeg = append(s.placeParent, p), append(s.placeLeg, leg)
+		}
+		if o.matrixParent != nil {
+			p := int32(-1)
+			if pp := o.matrixParent[m]; pp >= 0 && remap[pp] >= 0 {
+				p = remap[pp]
+			}
+			s.matrixParent = append(s.matrixParent, p)
+		}
+	}
+	if o.lines != nil {
+		s.lines = lines
+	}
+	for from := int32(0); from < k; from += batch {
+		s.index.insertBatch(&s.ids, from, min(from+batch, k))
+	}
+	// A sub-forest of a forest: build cannot fail.
+	if err := s.build(o.file, lines); err != nil {
+		panic("tree: a subset of an organisation has a cycle: " + err.Error())
+	}
+	return s, remap
+}
+
+// PeriodName formats a period for messages: its name and its days.
+func (p Period) String() string {
+	if strings.Contains(p.Name, "..") {
+		return p.Name
+	}
+	return fmt.Sprintf("%s (%s..%s)", p.Name, FormatDate(p.From), FormatDate(p.To))
+}

@@ -201,7 +201,8 @@ func (d *decoder) rankNames() []string {
 }
 
 func (d *decoder) plan(root *yaml.Node) (*Plan, error) {
-	f, err := d.fields(root, "the plan", "name", "currency", "rounding", "active", "ranks", "components", "non_commissionable", "min_payout", "member_cap", "payout_cap")
+	f, err := d.fields(root, "the plan", "name", "currency", "rounding", "active", "ranks", "components", "non_commissionable", "min_payout", "member_cap", "payout_cap",
+		"rank_grace", "returns", "return_window")
 	if err != nil {
 		return nil, err
 	}
@@ -283,6 +284,9 @@ func (d *decoder) plan(root *yaml.Node) (*Plan, error) {
 		return nil, err
 	}
 	if err := d.caps(f["member_cap"], f["payout_cap"]); err != nil {
+		return nil, err
+	}
+	if err := d.periods(f["rank_grace"], f["returns"], f["return_window"]); err != nil {
 		return nil, err
 	}
 	return p, nil
@@ -773,6 +777,50 @@ func (d *decoder) levelsByRank(n *yaml.Node, c *Component) error {
 	}
 	if len(c.Levels) == 0 {
 		return d.errf(n, "levels_by_rank gives no rank any level")
+	}
+	return nil
+}
+
+// periods reads the plan's settings for state carried between periods.
+func (d *decoder) periods(grace, returns, window *yaml.Node) error {
+	p := &d.p
+	p.RankGrace = 1
+	if grace != nil {
+		n, err := d.count(grace, "rank_grace")
+		if err != nil {
+			return err
+		}
+		if n < 1 || n > MaxGrace {
+			return d.errf(grace, "rank_grace must be from 1 (no grace) to %d periods, not %d", MaxGrace, n)
+		}
+		if len(p.Ranks) == 0 {
+			return d.errf(grace, "rank_grace needs ranks: define them under ranks first")
+		}
+		p.RankGrace = n
+	}
+	if returns != nil {
+		switch returns.Value {
+		case "volume":
+		case "reverse":
+			p.ReverseReturns = true
+		default:
+			return d.errf(returns, "returns must be volume or reverse, not %s", kindName(returns))
+		}
+	}
+	if window != nil {
+		if !p.ReverseReturns {
+			return d.errf(window, "return_window is for returns: reverse (how many periods a chained run keeps each order's lines)")
+		}
+		n, err := d.count(window, "return_window")
+		if err != nil {
+			return err
+		}
+		if n < 1 {
+			return d.errf(window, "return_window must be at least 1 period")
+		}
+		p.ReturnWindow = n
+	} else if p.ReverseReturns {
+		p.ReturnWindow = DefaultReturnWindow
 	}
 	return nil
 }

@@ -16,6 +16,9 @@ type yamlPlan struct {
 	MinPayout         string          `yaml:"min_payout,omitempty"`
 	MemberCap         *yamlMemberCap  `yaml:"member_cap,omitempty"`
 	PayoutCap         string          `yaml:"payout_cap,omitempty"`
+	RankGrace         int             `yaml:"rank_grace,omitempty"`
+	Returns           string          `yaml:"returns,omitempty"`
+	ReturnWindow      int             `yaml:"return_window,omitempty"`
 	Ranks             []yamlRank      `yaml:"ranks,omitempty"`
 	Components        []yamlComponent `yaml:"components"`
 }
@@ -70,6 +73,7 @@ type yamlComponent struct {
 	QualifySp   *bool               `yaml:"qualify_sponsored,omitempty"`
 	FlushUnq    *bool               `yaml:"flush_unqualified,omitempty"`
 	Placement   string              `yaml:"placement,omitempty"`
+	Amounts     map[string]string   `yaml:"amounts,omitempty"`
 }
 
 type yamlCycle struct {
@@ -103,6 +107,12 @@ func (p *Plan) YAML() []byte {
 	if p.HasActive {
 		y.Active = &yamlActive{PV: p.ActivePV.String()}
 	}
+	if p.RankGrace > 1 {
+		y.RankGrace = p.RankGrace
+	}
+	if p.ReverseReturns {
+		y.Returns, y.ReturnWindow = "reverse", p.ReturnWindow
+	}
 	for _, r := range p.Ranks {
 		yr := yamlRank{Name: r.Name}
 		if r.PV.Set {
@@ -133,6 +143,11 @@ func (p *Plan) YAML() []byte {
 		switch c.Type {
 		case TypePersonal:
 			yc.Rate = c.Rate.String()
+		case TypeAdvancement:
+			yc.Amounts = map[string]string{}
+			for r, a := range c.Amounts {
+				yc.Amounts[p.Ranks[r].Name] = a.String()
+			}
 		case TypeBinary:
 			b := c.Binary
 			if b.Cycle != nil {

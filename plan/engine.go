@@ -30,10 +30,26 @@ type Result struct {
 	// Terminated marks terminated members (nil: nobody is).
 	Terminated []bool
 	// Held is, with a minimum payout, what each member earned but is not
-	// paid this run (nil without one); HeldTotal their sum. Payout is what
-	// the components paid less HeldTotal.
+	// paid this run (nil without one); HeldTotal their sum.
 	Held      []dec.D
 	HeldTotal dec.D
+	// BalanceIn is what each member carried in from the previous period
+	// (nil: nothing); BalanceOut what they carry out: a held payout (above
+	// 0) or a debit (below 0); Debits the sum of the debits. Payout is
+	// what the components paid plus the balances in, less the balances out.
+	BalanceIn, BalanceOut []dec.D
+	Debits                dec.D
+	// Highest is each member's highest paid-as rank ever (this period
+	// included); Recent their qualified ranks of the latest periods, most
+	// recent first, as many as the rank grace needs.
+	Highest []int16
+	Recent  [][]int16
+	// ReturnsAsVolume describes each return (returns: reverse) whose order
+	// was unknown or past the return window, and was counted as volume.
+	ReturnsAsVolume []string
+	carried         *carried
+	orders          map[string]*OrderLines // this period's orders' lines, for later returns
+	returnedNow     map[string]dec.D       // volume returned this period, by order
 	// ScaleFactor is the payout cap's factor (1 when it did not bind); the
 	// Cut fields are what each kind of cap took, as breakage.
 	ScaleFactor                                        dec.Rate
@@ -131,6 +147,10 @@ type run struct {
 	earned                   [][]dec.D // what each component paid, as computed so far
 	// depth[m] is m's distance from their root: computed on first use.
 	depth []int32
+	// floor is each member's rank floor (nil: none); carried the previous
+	// period's state (nil: none).
+	floor   []int16
+	carried *carried
 	// Placement trees, when the plan has a binary or a matrix; ownVolume
 	// is each member's commissionable volume, carryIn the binary legs'
 	// carry-in (nil: none), legs the binary's report once paid.
@@ -334,8 +354,50 @@ func compute(p *Plan, d *tree.Data, opts Options, scale dec.Rate) (*Result, erro
 	if p, err = withAdjustments(p, d); err != nil {
 		return nil, err
 	}
+	var carried *carried
+	if opts.State != nil {
+		if carried, err = opts.State.lay(p, o, opts.StateName); err != nil {
+			return nil, err
+		}
+		if carried.carry != nil {
+			if d.CarryIn != nil {
+				return nil, &tree.InputError{File: d.CarryInFile, Msg: "the state carries the binary legs already: give --state-in or --carry-in, not both"}
+			}
+			dd := *d
+			dd.CarryIn = carried.carry
+			d = &dd
+		}
+	}
+	r := &run{plan: p, org: o, adjustments: d.Adjustments, scale: scale, totalAmount: d.Sales.Amount, floor: floor, carried: carried}
+	res := &Result{
+		Plan: p, Org: o, Data: d, carried: carried,
+		Sales: d.Sales.Len(), SalesAmount: d.Sales.Amount, Volume: d.Sales.TotalVolume,
+		Earned:   make([][]dec.D, len(p.Components)),
+		Paid:     make([]dec.D, len(p.Components)),
+		Breakage: make([]dec.D, len(p.Components)),
+		// Set before any line is posted: a line's note may read it while
+		// the computation goes on.
+		ScaleFactor: dec.RateOne,
+	}
+	var zero map[SaleRef]bool
+	var revs []reversal
+	sink := opts.Lines
+	if p.ReverseReturns {
+		if zero, revs, err = r.reverseReturns(d, res); err != nil {
+			return nil, err
+		}
+		capture := res.capture(d, opts.KeepOrders)
+		user := opts.Lines
+		sink = func(res *Result, l *Line) error {
+			capture(l)
+			if user != nil {
+				return user(res, l)
+			}
+			return nil
+		}
+	}
 	dist := nearestDistributors(o)
-	sales := &tree.Sales{Chunks: effectiveSales(p, &d.Sales, dist)}
+	sales := &tree.Sales{Chunks: effectiveSales(p, &d.Sales, dist, zero)}
 	pv, err := tree.PersonalVolume(o, sales)
 	if err != nil {
 		return nil, err
@@ -345,14 +407,13 @@ func compute(p *Plan, d *tree.Data, opts Options, scale dec.Rate) (*Result, erro
 		return nil, err
 	}
 	phase("volumes")
-	r := &run{plan: p, org: o, sales: saleSeq{chunks: sales.Chunks}, pv: pv, gv: gv, adjustments: d.Adjustments, scale: scale,
-		totalAmount: d.Sales.Amount}
+	r.sales, r.pv, r.gv = saleSeq{chunks: sales.Chunks}, pv, gv
 	for _, ch := range sales.Chunks {
 		for _, v := range ch.Volume {
 			r.totalVolume += v
 		}
 	}
-	if opts.Lines != nil {
+	if sink != nil {
 		r.sales = canonicalSeq(o, sales)
 		phase("order sales for lines")
 	}
@@ -366,18 +427,10 @@ func compute(p *Plan, d *tree.Data, opts Options, scale dec.Rate) (*Result, erro
 	f := &rankFacts{org: o, pv: pv, gv: gv, buyer: buyers(o, &d.Sales), activeDist: r.eligible}
 	var qualified []int16
 	r.rank, qualified = paidAsRanks(p, f, floor)
+	res.Highest, res.Recent = r.history(qualified)
 	phase("ranks")
-	res := &Result{
-		Plan: p, Org: o, Data: d, PV: pv, GV: gv, Rank: r.rank, Qualified: qualified, SubtreeRank: f.best,
-		Active: r.active, Terminated: r.terminated, facts: f, Binary: r.binary, Matrix: r.matrix,
-		Sales: d.Sales.Len(), SalesAmount: d.Sales.Amount, Volume: d.Sales.TotalVolume,
-		Earned:   make([][]dec.D, len(p.Components)),
-		Paid:     make([]dec.D, len(p.Components)),
-		Breakage: make([]dec.D, len(p.Components)),
-		// Set before any line is posted: a line's note may read it while
-		// the computation goes on.
-		ScaleFactor: dec.RateOne,
-	}
+	res.PV, res.GV, res.Rank, res.Qualified, res.SubtreeRank = pv, gv, r.rank, qualified, f.best
+	res.Active, res.Terminated, res.facts, res.Binary, res.Matrix = r.active, r.terminated, f, r.binary, r.matrix
 	if scale != 0 {
 		res.ScaleFactor = scale
 	}
@@ -388,9 +441,12 @@ func compute(p *Plan, d *tree.Data, opts Options, scale dec.Rate) (*Result, erro
 	r.earned = make([][]dec.D, len(p.Components)) // unscaled, capped: what matching matches
 	posts := make([]*poster, len(p.Components))
 	for _, c := range order {
-		post, err := r.payComponent(c, res, opts.Lines)
+		post, err := r.payComponent(c, res, sink)
 		if err != nil {
 			return nil, err
+		}
+		if len(revs) > 0 {
+			r.postReversals(post, c, revs)
 		}
 		if cp := p.Components[c].Cap; cp.Set {
 			post.capAt(r, cp.Value)
@@ -422,9 +478,82 @@ func compute(p *Plan, d *tree.Data, opts Options, scale dec.Rate) (*Result, erro
 		}
 	}
 	res.Legs = r.legs
-	res.Held, res.HeldTotal = held(p, res)
-	res.Payout -= res.HeldTotal
+	if res.orders != nil {
+		res.orderVolumes(d)
+	}
+	res.settle(carried)
 	return res, nil
+}
+
+// history returns each member's highest paid-as rank ever and their recent
+// qualified ranks, and applies the rank grace: the paid-as rank is at
+// least the highest rank qualified in the grace-1 periods before.
+func (r *run) history(qualified []int16) (highest []int16, recent [][]int16) {
+	p, n := r.plan, r.org.Len()
+	highest = make([]int16, n)
+	keep := p.RankGrace - 1
+	if keep > 0 {
+		recent = make([][]int16, n)
+	}
+	for m := range n {
+		if keep > 0 && r.carried != nil {
+			for _, q := range r.carried.recent[m][:min(keep, len(r.carried.recent[m]))] {
+				r.rank[m] = max(r.rank[m], q)
+			}
+		}
+		highest[m] = max(r.highestBefore(int32(m)), r.rank[m])
+		if keep > 0 {
+			rec := []int16{qualified[m]}
+			if r.carried != nil {
+				rec = append(rec, r.carried.recent[m]...)
+			}
+			recent[m] = rec[:min(keep, len(rec))]
+		}
+	}
+	return highest, recent
+}
+
+// settle pays each member their total plus the balance they carried in:
+// a net below 0 is carried out as a debit, a net above 0 but below the
+// minimum payout is held and carried out, and any other net is paid.
+func (res *Result) settle(c *carried) {
+	p, n := res.Plan, res.Org.Len()
+	if c != nil {
+		res.BalanceIn = c.balance
+	}
+	res.BalanceOut = make([]dec.D, n)
+	if p.MinPayout.Set {
+		res.Held = make([]dec.D, n)
+	}
+	var in, out dec.D
+	for m := range n {
+		net := res.Total(int32(m))
+		if res.BalanceIn != nil {
+			net += res.BalanceIn[m]
+			in += res.BalanceIn[m]
+		}
+		switch {
+		case net < 0:
+			res.BalanceOut[m] = net
+			res.Debits += net
+		case p.MinPayout.Set && net > 0 && net < p.MinPayout.Value:
+			res.BalanceOut[m] = net
+			res.Held[m] = net
+			res.HeldTotal += net
+		}
+		out += res.BalanceOut[m]
+	}
+	res.Payout += in - out
+}
+
+// Payable is what member m is paid this period: their total plus the
+// balance carried in, less the balance carried out.
+func (res *Result) Payable(m int32) dec.D {
+	v := res.Total(m) - res.BalanceOut[m]
+	if res.BalanceIn != nil {
+		v += res.BalanceIn[m]
+	}
+	return v
 }
 
 // place builds the placement trees the plan's binary and matrix pay along.

@@ -404,8 +404,26 @@ func checkReconciles(t *testing.T, r *Result) {
 			t.Errorf("%s: paid %s + breakage %s != put up %d", comp.Name, r.Paid[c], r.Breakage[c], up)
 		}
 	}
-	if payout-int64(r.HeldTotal) != int64(r.Payout) {
-		t.Errorf("payout %s, components paid %d, held %s", r.Payout, payout, r.HeldTotal)
+	// Every member's total plus what they carried in is paid or carried
+	// out: held (above 0, under the minimum payout) or a debit (below 0).
+	var in, out int64
+	for m := range int32(r.Org.Len()) {
+		if r.BalanceIn != nil {
+			in += int64(r.BalanceIn[m])
+		}
+		b := r.BalanceOut[m]
+		out += int64(b)
+		net := r.Total(m)
+		if r.BalanceIn != nil {
+			net += r.BalanceIn[m]
+		}
+		switch {
+		case net < 0 && b != net, net >= 0 && b != 0 && (!r.Plan.MinPayout.Set || b != net || net >= r.Plan.MinPayout.Value):
+			t.Errorf("%s: net %s, carried out %s", r.Org.ID(m), net, b)
+		}
+	}
+	if payout+in-out != int64(r.Payout) {
+		t.Errorf("payout %s, components paid %d, carried in %d, out %d", r.Payout, payout, in, out)
 	}
 }
 

@@ -40,6 +40,7 @@ func kinds() []kind {
 		{TypePool, (*decoder).pool, func(c *Component) family { return pool{c} }},
 		{TypeBinary, (*decoder).binary, func(c *Component) family { return binary{c} }},
 		{TypeMatrix, (*decoder).matrix, func(c *Component) family { return matrix{c} }},
+		{TypeAdvancement, (*decoder).advancement, func(c *Component) family { return advancement{c} }},
 	}
 }
 

@@ -29,6 +29,7 @@ const (
 	PoolRest                    // breakage: what a pool's shares did not take
 	NoDistributor               // breakage: a customer's sale with no distributor above them
 	NotInLegs                   // breakage: no personally sponsored distributor in one of the member's binary legs
+	Reversed                    // a returned order's line reversed, pro rata (returns: reverse)
 )
 
 // SaleRef names one sale: Data.Sales.Chunks[Chunk], entry K.
@@ -152,6 +153,13 @@ type Options struct {
 	// Phase, when set, is called as each phase of the computation ends
 	// ("volumes", "ranks", "component NAME"), to time them.
 	Phase func(name string)
+	// State, when set, is what the previous period carried (see State);
+	// StateName names its file in errors.
+	State     *State
+	StateName string
+	// KeepOrders, with returns: reverse, says which orders' lines to keep
+	// for later returns (nil: every order, as a chained run must).
+	KeepOrders func(order string) bool
 }
 
 // saleSeq is the sales in the order components walk them: the data's own

@@ -35,7 +35,22 @@ type Plan struct {
 	MemberCap   Min
 	MemberCapOf []int
 	PayoutCap   dec.Rate
+	// RankGrace: the paid-as rank is the highest rank qualified in this
+	// period or the RankGrace-1 before it (1: no grace).
+	RankGrace int
+	// ReverseReturns (returns: reverse) reverses a returned order's lines;
+	// otherwise (returns: volume) a return is negative volume. A chained
+	// run keeps each order's lines for ReturnWindow periods.
+	ReverseReturns bool
+	ReturnWindow   int
 }
+
+// MaxGrace is the longest rank grace a plan may have, in periods.
+const MaxGrace = 24
+
+// DefaultReturnWindow is return_window when a plan with returns: reverse
+// leaves it out.
+const DefaultReturnWindow = 3
 
 // Rank is one rank and its requirements. A rank without requirements always
 // holds.
@@ -94,6 +109,7 @@ const (
 	TypePool         = "pool"
 	TypeBinary       = "binary"
 	TypeMatrix       = "matrix"
+	TypeAdvancement  = "rank_advancement"
 	// TypeAdjustment is the component compplan adds for --adjustments; a
 	// plan cannot declare it.
 	TypeAdjustment = "adjustment"
@@ -141,6 +157,9 @@ type Component struct {
 	// matrix: the positions under each member (Levels and the rest are as
 	// in a unilevel, along the matrix).
 	Width int
+	// rank_advancement: the amount paid once on first reaching each rank
+	// (0 for a rank not listed).
+	Amounts []dec.D
 }
 
 // Personal reports whether the component counts as personal commission.

@@ -5,7 +5,6 @@ import (
 	"slices"
 
 	"github.com/compplan/compplan/tree"
-	"github.com/compplan/compplan/tree/dec"
 )
 
 // nearestDistributors returns, for each member, themselves when they are a
@@ -34,8 +33,8 @@ func nearestDistributors(o *tree.Org) []int32 {
 // keeps it, and every line on it is breakage), and a sale of a
 // non-commissionable type has commissionable volume 0. A chunk is copied
 // only when something in it changes.
-func effectiveSales(p *Plan, s *tree.Sales, dist []int32) []tree.SaleChunk {
-	if dist == nil && len(p.NonCommissionable) == 0 {
+func effectiveSales(p *Plan, s *tree.Sales, dist []int32, zero map[SaleRef]bool) []tree.SaleChunk {
+	if dist == nil && len(p.NonCommissionable) == 0 && len(zero) == 0 {
 		return s.Chunks
 	}
 	out := make([]tree.SaleChunk, len(s.Chunks))
@@ -66,6 +65,22 @@ func effectiveSales(p *Plan, s *tree.Sales, dist []int32) []tree.SaleChunk {
 						out[c].Volume[k] = 0
 					}
 				}
+			}
+		}
+		if len(zero) > 0 { // reversed returns: no volume of any kind
+			for k := range ch.Member {
+				if !zero[SaleRef{int32(c), int32(k)}] {
+					continue
+				}
+				if out[c].QV == nil {
+					out[c].QV = slices.Clone(out[c].Volume)
+				} else if &out[c].QV[0] == &ch.QVOrVolume()[0] || &out[c].QV[0] == &out[c].Volume[0] {
+					out[c].QV = slices.Clone(out[c].QV)
+				}
+				if &out[c].Volume[0] == &ch.Volume[0] {
+					out[c].Volume = slices.Clone(ch.Volume)
+				}
+				out[c].Volume[k], out[c].QV[k] = 0, 0
 			}
 		}
 	}
@@ -127,21 +142,4 @@ func rankList(p *Plan) string {
 		s += r.Name
 	}
 	return s
-}
-
-// held returns, with a minimum payout, what each member is not paid this
-// run: a total above 0 but below the minimum. nil without one.
-func held(p *Plan, r *Result) ([]dec.D, dec.D) {
-	if !p.MinPayout.Set {
-		return nil, 0
-	}
-	h := make([]dec.D, r.Org.Len())
-	var sum dec.D
-	for m := range h {
-		if t := r.Total(int32(m)); t > 0 && t < p.MinPayout.Value {
-			h[m] = t
-			sum += t
-		}
-	}
-	return h, sum
 }

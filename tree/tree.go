@@ -386,6 +386,15 @@ func (c *SaleChunk) TypeOf(k int) string {
 // TypeNames returns the types used in this chunk: Type[k] indexes it.
 func (c *SaleChunk) TypeNames() []string { return c.typeNames }
 
+// QVOrVolume returns the qualifying volumes (Volume when they are the
+// same). Do not modify.
+func (c *SaleChunk) QVOrVolume() []dec.D {
+	if c.QV == nil {
+		return c.Volume
+	}
+	return c.QV
+}
+
 // QVOf returns sale k's qualifying volume.
 func (c *SaleChunk) QVOf(k int) dec.D {
 	if c.QV == nil {

@@ -303,3 +303,20 @@ func Percent(part, whole D) D {
 	}
 	return out
 }
+
+// MarshalJSON writes d as a JSON number with its exact decimal text.
+func (d D) MarshalJSON() ([]byte, error) { return d.Append(nil), nil }
+
+// UnmarshalJSON reads a JSON number (or a string holding one) exactly,
+// never through a float.
+func (d *D) UnmarshalJSON(b []byte) error {
+	if len(b) >= 2 && b[0] == '"' && b[len(b)-1] == '"' {
+		b = b[1 : len(b)-1]
+	}
+	v, err := Parse(b)
+	if err != nil {
+		return fmt.Errorf("%q: %w", b, err)
+	}
+	*d = v
+	return nil
+}

@@ -1,0 +1,81 @@
+package plan
+
+import (
+	"gopkg.in/yaml.v3"
+
+	"github.com/compplan/compplan/tree/dec"
+)
+
+// advancement (type rank_advancement) pays each rank's amount once: in the
+// first period a member's paid-as rank reaches it. Reaching several ranks
+// at once pays each of them. A member who may not earn that period
+// (inactive, terminated) leaves the amount as breakage; the rank counts as
+// reached either way. What a member had reached comes from the state of the
+// previous period (the highest paid-as rank ever held) and from their rank
+// floor, a rank the company says they already held.
+type advancement struct{ c *Component }
+
+func (f advancement) pay(r *run, p *poster) {
+	c := f.c
+	for _, m := range r.org.ByID() {
+		before, now := r.highestBefore(m), r.rank[m]
+		for k := before + 1; k <= now; k++ {
+			a := c.Amounts[k]
+			if a == 0 {
+				continue
+			}
+			l := Line{Earner: m, Upline: m, Seller: -1, Sale: SaleRef{-1, -1}, Base: a, Rate: dec.RateOne, Amount: a, Skipped: -1,
+				Text: "reached " + r.plan.Ranks[k].Name}
+			if !r.eligible[m] {
+				l.Earner, l.Reason = -1, r.eligibility(m)
+			}
+			p.post(l)
+		}
+	}
+}
+
+// highestBefore is the highest rank member m held before this period:
+// from the state carried in, and their rank floor.
+func (r *run) highestBefore(m int32) int16 {
+	h := int16(NoRank)
+	if r.carried != nil {
+		h = r.carried.highest[m]
+	}
+	if r.floor != nil {
+		h = max(h, r.floor[m])
+	}
+	return h
+}
+
+func (advancement) bySale() bool { return false }
+
+// max: an advancement is a fixed amount, not a share of volume.
+func (f advancement) max(_ *Plan, ch *Check, _ int) dec.Rate {
+	ch.warn("component %s pays fixed amounts on reaching a rank, not a share of volume: it is not in the maximum", f.c.Name)
+	return 0
+}
+
+func (d *decoder) advancement(n *yaml.Node, c *Component) error {
+	f, err := d.fields(n, "a rank_advancement component", "name", "type", "amounts")
+	if err != nil {
+		return err
+	}
+	if f["amounts"] == nil {
+		return d.errf(n, "a rank_advancement needs amounts by rank, e.g. {Silver: 100, Gold: 250}")
+	}
+	if len(d.p.Ranks) == 0 {
+		return d.errf(f["amounts"], "amounts needs ranks: define them under ranks first")
+	}
+	c.Amounts = make([]dec.D, len(d.p.Ranks))
+	return d.byRank(f["amounts"], "amounts", func(r int, v *yaml.Node) error {
+		a, err := d.volume(v, "amount")
+		if err != nil {
+			return err
+		}
+		if dec.Round(a, d.p.Digits, dec.Down) != a {
+			return d.errf(v, "amount %s has more decimals than %s's %d", a, d.p.Currency, d.p.Digits)
+		}
+		c.Amounts[r] = a
+		return nil
+	})
+}

@@ -1,0 +1,248 @@
+package plan
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"slices"
+
+	"github.com/compplan/compplan/tree"
+	"github.com/compplan/compplan/tree/dec"
+)
+
+// StateVersion is the version of the state document this compplan writes
+// and reads.
+const StateVersion = 1
+
+// State is what one period hands the next: per member, the binary carry,
+// the highest rank ever held, the recent qualified ranks (for rank grace)
+// and the balance (a held minimum payout, or a debit); and, for returns:
+// reverse, the lines of recent orders. It is written as a versioned JSON
+// document naming the plan (by a hash of its canonical form) and the
+// period it ends.
+type State struct {
+	Version  int    `json:"version"`
+	PlanHash string `json:"plan_sha256"`
+	// Period is the last period computed and PeriodEnd its last day;
+	// Periods counts the periods chained so far.
+	Period    string        `json:"period"`
+	PeriodEnd string        `json:"period_end"`
+	Periods   int           `json:"periods"`
+	Members   []MemberState `json:"members"`
+	Orders    []OrderLines  `json:"orders,omitempty"`
+}
+
+// MemberState is one member's carried state; members with nothing to carry
+// are left out.
+type MemberState struct {
+	ID string `json:"id"`
+	// Highest is the highest paid-as rank ever held.
+	Highest string `json:"highest_rank,omitempty"`
+	// Recent are the qualified ranks of the latest periods, most recent
+	// first ("" for none), as many as the plan's grace needs.
+	Recent     []string `json:"recent_qualified,omitempty"`
+	CarryLeft  *dec.D   `json:"carry_left,omitempty"`
+	CarryRight *dec.D   `json:"carry_right,omitempty"`
+	// Balance is carried money: above 0 a held payout, below 0 a debit.
+	Balance *dec.D `json:"balance,omitempty"`
+}
+
+// OrderLines are the earner lines of one order (returns: reverse): what a
+// return of it reverses, pro rata.
+type OrderLines struct {
+	Order  string      `json:"order_id"`
+	Seller string      `json:"seller"`
+	Volume dec.D       `json:"volume"`
+	Period int         `json:"period_number"` // State.Periods when the order was paid
+	// Returned is the volume returned so far.
+	Returned dec.D       `json:"returned,omitempty"`
+	Lines    []OrderLine `json:"lines"`
+}
+
+// OrderLine is one earner line of an order.
+type OrderLine struct {
+	Earner    string `json:"earner"`
+	Component string `json:"component"`
+	Amount    dec.D  `json:"amount"`
+}
+
+// Hash is the SHA-256 of the plan's canonical YAML: two files that decode
+// to the same plan have the same hash.
+func (p *Plan) Hash() string {
+	h := sha256.Sum256(p.YAML())
+	return hex.EncodeToString(h[:])
+}
+
+// ReadState reads a state document, refusing unknown fields and versions.
+func ReadState(r io.Reader, name string) (*State, error) {
+	b, err := io.ReadAll(io.LimitReader(r, 8<<30))
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", name, err)
+	}
+	var probe struct {
+		Version *int `json:"version"`
+	}
+	if err := json.Unmarshal(b, &probe); err != nil || probe.Version == nil {
+		return nil, &tree.InputError{File: name, Msg: "not a compplan state file: expected a JSON document with a version, as run --state-out writes it"}
+	}
+	if *probe.Version != StateVersion {
+		return nil, &tree.InputError{File: name, Msg: fmt.Sprintf("state version %d: this compplan reads version %d; write the state again with this compplan", *probe.Version, StateVersion)}
+	}
+	dec := json.NewDecoder(bytes.NewReader(b))
+	dec.DisallowUnknownFields()
+	s := &State{}
+	if err := dec.Decode(s); err != nil {
+		return nil, &tree.InputError{File: name, Msg: "bad state document: " + err.Error()}
+	}
+	return s, nil
+}
+
+// Write writes the state as indented JSON.
+func (s *State) Write(w io.Writer) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", " ")
+	return enc.Encode(s)
+}
+
+// ErrState is the error for a state that does not fit the run.
+var ErrState = errors.New("state")
+
+// Check refuses a state from another plan, or one that does not end the day
+// before the period starts.
+func (s *State) Check(p *Plan, period tree.Period, name string) error {
+	if s.PlanHash != p.Hash() {
+		return &tree.InputError{File: name, Msg: fmt.Sprintf("the state was written for another plan (sha256 %.12s…, this plan is %.12s…): a state only carries to the plan that wrote it", s.PlanHash, p.Hash())}
+	}
+	end, ok := tree.ParseDate([]byte(s.PeriodEnd))
+	if !ok {
+		return &tree.InputError{File: name, Msg: fmt.Sprintf("period_end %q is not a date", s.PeriodEnd)}
+	}
+	if end+1 != period.From {
+		return &tree.InputError{File: name, Msg: fmt.Sprintf("the state ends %s (period %s) but this run starts %s: periods must follow one another without a gap or an overlap",
+			s.PeriodEnd, s.Period, tree.FormatDate(period.From))}
+	}
+	return nil
+}
+
+// carried is a state laid over an organisation: per member number.
+type carried struct {
+	highest []int16
+	recent  [][]int16 // most recent first
+	balance []dec.D   // nil when nobody has one
+	carry   *[2][]dec.D
+	orders  map[string]*OrderLines
+	periods int
+}
+
+// lay maps s onto o's members. A member of the state who is not in o is an
+// error (the members file only grows).
+func (s *State) lay(p *Plan, o *tree.Org, name string) (*carried, error) {
+	n := o.Len()
+	c := &carried{highest: make([]int16, n), recent: make([][]int16, n), periods: s.Periods}
+	for m := range c.highest {
+		c.highest[m] = NoRank
+	}
+	rankOf := func(name string) (int16, bool) {
+		if name == "" {
+			return NoRank, true
+		}
+		i := slices.IndexFunc(p.Ranks, func(r Rank) bool { return r.Name == name })
+		return int16(i), i >= 0
+	}
+	for _, ms := range s.Members {
+		m := o.Lookup(ms.ID)
+		if m < 0 {
+			return nil, &tree.InputError{File: name, Msg: fmt.Sprintf("member %q of the state is not in the members file: a member who joined stays in it", ms.ID)}
+		}
+		var ok bool
+		if c.highest[m], ok = rankOf(ms.Highest); !ok {
+			return nil, &tree.InputError{File: name, Msg: fmt.Sprintf("member %s: rank %q is not a rank of the plan", ms.ID, ms.Highest)}
+		}
+		for _, q := range ms.Recent {
+			r, ok := rankOf(q)
+			if !ok {
+				return nil, &tree.InputError{File: name, Msg: fmt.Sprintf("member %s: rank %q is not a rank of the plan", ms.ID, q)}
+			}
+			c.recent[m] = append(c.recent[m], r)
+		}
+		if ms.CarryLeft != nil || ms.CarryRight != nil {
+			if c.carry == nil {
+				c.carry = &[2][]dec.D{make([]dec.D, n), make([]dec.D, n)}
+			}
+			if ms.CarryLeft != nil {
+				c.carry[0][m] = *ms.CarryLeft
+			}
+			if ms.CarryRight != nil {
+				c.carry[1][m] = *ms.CarryRight
+			}
+		}
+		if ms.Balance != nil {
+			if c.balance == nil {
+				c.balance = make([]dec.D, n)
+			}
+			c.balance[m] = *ms.Balance
+		}
+	}
+	if len(s.Orders) > 0 {
+		c.orders = make(map[string]*OrderLines, len(s.Orders))
+		for i := range s.Orders {
+			c.orders[s.Orders[i].Order] = &s.Orders[i]
+		}
+	}
+	return c, nil
+}
+
+// NextState is the state this result hands the next period, which starts
+// the day after period.
+func (r *Result) NextState(period tree.Period) *State {
+	p, o := r.Plan, r.Org
+	s := &State{Version: StateVersion, PlanHash: p.Hash(), Period: period.Name, PeriodEnd: tree.FormatDate(period.To), Periods: 1}
+	if r.carried != nil {
+		s.Periods = r.carried.periods + 1
+	}
+	name := func(k int16) string {
+		if k == NoRank {
+			return ""
+		}
+		return p.Ranks[k].Name
+	}
+	for _, m := range o.ByID() {
+		ms := MemberState{ID: o.ID(m)}
+		keep := false
+		if h := r.Highest[m]; h != NoRank {
+			ms.Highest, keep = name(h), true
+		}
+		if p.RankGrace > 1 {
+			recent := r.Recent[m]
+			for _, q := range recent {
+				ms.Recent = append(ms.Recent, name(q))
+			}
+			if slices.ContainsFunc(recent, func(q int16) bool { return q != NoRank }) {
+				keep = true
+			} else {
+				ms.Recent = nil
+			}
+		}
+		if r.Legs != nil {
+			if l, rt := r.Legs.CarryOutL[m], r.Legs.CarryOutR[m]; l != 0 || rt != 0 {
+				ms.CarryLeft, ms.CarryRight, keep = &l, &rt, true
+			}
+		}
+		if r.BalanceOut != nil && r.BalanceOut[m] != 0 {
+			b := r.BalanceOut[m]
+			ms.Balance, keep = &b, true
+		}
+		if keep {
+			s.Members = append(s.Members, ms)
+		}
+	}
+	if s.Members == nil {
+		s.Members = []MemberState{}
+	}
+	s.Orders = r.keptOrders(s.Periods)
+	return s
+}

@@ -54,10 +54,10 @@ type MemberState struct {
 // OrderLines are the earner lines of one order (returns: reverse): what a
 // return of it reverses, pro rata.
 type OrderLines struct {
-	Order  string      `json:"order_id"`
-	Seller string      `json:"seller"`
-	Volume dec.D       `json:"volume"`
-	Period int         `json:"period_number"` // State.Periods when the order was paid
+	Order  string `json:"order_id"`
+	Seller string `json:"seller"`
+	Volume dec.D  `json:"volume"`
+	Period int    `json:"period_number"` // State.Periods when the order was paid
 	// Returned is the volume returned so far.
 	Returned dec.D       `json:"returned,omitempty"`
 	Lines    []OrderLine `json:"lines"`

@@ -133,7 +133,7 @@ func newRootCmd(s *streams) *cobra.Command {
 	root.PersistentFlags().String("config", "", "config `file` of flag values (default .compplan.yaml in the working directory, if present)")
 	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error { return &usageError{err: err, cmd: c} })
 	root.PersistentPreRunE = func(c *cobra.Command, _ []string) error { return configure(c) }
-	root.AddCommand(newRunCmd(s), newExplainCmd(s), newCheckCmd(s), newTreeCmd(s), newCompareCmd(s), newGenCmd(s))
+	root.AddCommand(newRunCmd(s), newExplainCmd(s), newCheckCmd(s), newTreeCmd(s), newCompareCmd(s), newGenCmd(s), newReplayCmd(s))
 	markRunErrors(root)
 	return root
 }

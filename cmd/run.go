@@ -1,6 +1,7 @@
 package cmd
 
 import (
+	"fmt"
 	"io"
 	"os"
 	"strings"
@@ -25,6 +26,9 @@ type runOptions struct {
 	// Binary and matrix plans.
 	CarryIn, CarryOut string
 	PlacementOut      string
+	// Periods.
+	Period, From, To   string
+	StateIn, StateOut string
 }
 
 func newRunCmd(s *streams) *cobra.Command {
@@ -56,6 +60,11 @@ reads standard input (one input at most) or writes standard output.`,
 	f.StringVar(&opts.CarryIn, "carry-in", "", "binary carry-in `file` (CSV: id, left, right), as --carry-out wrote it")
 	f.StringVar(&opts.CarryOut, "carry-out", "", "write each member's binary carry-out to `file` (CSV: id, left, right)")
 	f.StringVar(&opts.PlacementOut, "placement-out", "", "write the binary or matrix placement to `file` (CSV: id, placement_id, leg, …)")
+	f.StringVar(&opts.Period, "period", "", "compute one `period`: a month (2026-03) or an ISO week (2026-W14); only its sales count")
+	f.StringVar(&opts.From, "from", "", "with --to, compute the period from this `date` (YYYY-MM-DD) to --to, both included")
+	f.StringVar(&opts.To, "to", "", "the last `date` of the period (YYYY-MM-DD)")
+	f.StringVar(&opts.StateIn, "state-in", "", "the `file` of state the previous period wrote with --state-out")
+	f.StringVar(&opts.StateOut, "state-out", "", "write the state this period hands the next to `file` (JSON)")
 	f.BoolVar(&opts.SafeCSV, "safe-csv", false, "prefix CSV text that a spreadsheet would run as a formula (= + - @) with '")
 	return c
 }
@@ -77,8 +86,15 @@ func runRun(c *cobra.Command, s *streams, opts *runOptions) error {
 	if err := oneStdin(c, opts.Plan, opts.Members, opts.Sales, [2]string{"adjustments", opts.Adjustments}, [2]string{"carry-in", opts.CarryIn}); err != nil {
 		return err
 	}
-	files := []string{opts.Plan, opts.Members, opts.Sales, opts.Adjustments, opts.CarryIn}
-	outs := []struct{ flag, file string }{{"--output", opts.Output}, {"--ledger", opts.Ledger}, {"--carry-out", opts.CarryOut}, {"--placement-out", opts.PlacementOut}}
+	files := []string{opts.Plan, opts.Members, opts.Sales, opts.Adjustments, opts.CarryIn, opts.StateIn}
+	period, err := periodOf(c, opts.Period, opts.From, opts.To)
+	if err != nil {
+		return err
+	}
+	if period == nil && (opts.StateIn != "" || opts.StateOut != "") {
+		return usagef(c, "--state-in and --state-out need a period: give --period or --from and --to")
+	}
+	outs := []struct{ flag, file string }{{"--output", opts.Output}, {"--ledger", opts.Ledger}, {"--carry-out", opts.CarryOut}, {"--placement-out", opts.PlacementOut}, {"--state-out", opts.StateOut}}
 	for i, out := range outs {
 		if out.file == "-" && i > 0 {
 			return usagef(c, "%s needs a file of its own: standard output is for the results", out.flag)
@@ -106,6 +122,12 @@ func runRun(c *cobra.Command, s *streams, opts *runOptions) error {
 	if err != nil {
 		return err
 	}
+	var state *plan.State
+	if opts.StateIn != "" {
+		if state, err = readState(s, opts.StateIn); err != nil {
+			return err
+		}
+	}
 	if err := readExtras(s, d, opts.Adjustments, opts.CarryIn); err != nil {
 		return err
 	}
@@ -115,23 +137,48 @@ func runRun(c *cobra.Command, s *streams, opts *runOptions) error {
 	if opts.PlacementOut != "" && !p.Has(plan.TypeBinary) && !p.Has(plan.TypeMatrix) {
 		return usagef(c, "--placement-out writes a binary or matrix placement, and the plan has neither")
 	}
+	compute := func(o plan.Options) (*plan.Result, error) {
+		o.Phase = ph.compute
+		if period != nil {
+			return plan.RunPeriod(p, d, *period, state, opts.StateIn, o)
+		}
+		return plan.ComputeWith(p, d, o)
+	}
 	var res *plan.Result
 	if opts.Ledger != "" {
-		res, err = computeWithLedger(s, p, d, opts.Ledger, ph)
+		name := ""
+		if period != nil {
+			name = period.Name
+		}
+		res, err = computeWithLedger(s, opts.Ledger, name, compute)
 	} else {
-		res, err = plan.ComputeWith(p, d, plan.Options{Phase: ph.compute})
+		res, err = compute(plan.Options{})
 	}
 	if err != nil {
 		return err
 	}
+	notes(s, res)
 	ph.prog.phase("writing")
 	res.Org.ByID()
 	ph.done("sort by id", res.Org.Len())
 	ro := report.Options{Format: format, SafeCSV: opts.SafeCSV}
+	write := func(w io.Writer) error { return report.WriteWith(w, res, ro) }
+	if period != nil && format != report.Table {
+		write = func(w io.Writer) error { // the long format replay writes
+			pw, err := report.NewPeriodWriter(w, format, opts.SafeCSV)
+			if err != nil {
+				return err
+			}
+			if err := pw.Write(*period, res); err != nil {
+				return err
+			}
+			return pw.Close()
+		}
+	}
 	if toStdout {
-		err = report.WriteWith(s.out, res, ro)
+		err = write(s.out)
 	} else {
-		err = s.writeAtomic(opts.Output, func(w io.Writer) error { return report.WriteWith(w, res, ro) })
+		err = s.writeAtomic(opts.Output, write)
 	}
 	ph.done("write "+string(format), res.Org.Len())
 	if err != nil {
@@ -147,7 +194,56 @@ func runRun(c *cobra.Command, s *streams, opts *runOptions) error {
 			return err
 		}
 	}
+	if opts.StateOut != "" {
+		next := res.NextState(*period)
+		if err := s.writeAtomic(opts.StateOut, next.Write); err != nil {
+			return err
+		}
+	}
 	return nil
+}
+
+// periodOf reads --period, or --from and --to (nil: no period).
+func periodOf(c *cobra.Command, period, from, to string) (*tree.Period, error) {
+	switch {
+	case period != "" && (from != "" || to != ""):
+		return nil, usagef(c, "give --period or --from and --to, not both")
+	case period != "":
+		p, err := tree.ParsePeriod(period)
+		if err != nil {
+			return nil, usagef(c, "%v", err)
+		}
+		return &p, nil
+	case from == "" && to == "":
+		return nil, nil
+	case from == "" || to == "":
+		return nil, usagef(c, "--from and --to go together: give both dates")
+	}
+	f, ok1 := tree.ParseDate([]byte(from))
+	t, ok2 := tree.ParseDate([]byte(to))
+	if !ok1 || !ok2 {
+		return nil, usagef(c, "--from and --to are dates: YYYY-MM-DD")
+	}
+	p, err := tree.Range(f, t)
+	if err != nil {
+		return nil, usagef(c, "%v", err)
+	}
+	return &p, nil
+}
+
+// readState reads a --state-in file.
+func readState(s *streams, file string) (*plan.State, error) {
+	in := &inputs{s: s}
+	defer in.close()
+	return readWith(in, file, "state", plan.ReadState)
+}
+
+// notes prints what the run reports without failing: returns counted as
+// volume.
+func notes(s *streams, res *plan.Result) {
+	for _, n := range res.ReturnsAsVolume {
+		fmt.Fprintf(s.err, "compplan: note: %s\n", n)
+	}
 }
 
 // inputSize is the total size of the named files (0 when one is stdin or
@@ -183,13 +279,14 @@ func oneStdin(c *cobra.Command, planFile, members, sales string, more ...[2]stri
 	return nil
 }
 
-// computeWithLedger runs the plan writing every line to the ledger file.
-func computeWithLedger(s *streams, p *plan.Plan, d *tree.Data, file string, ph *phases) (*plan.Result, error) {
+// computeWithLedger runs compute writing every line to the ledger file,
+// with period in its period column.
+func computeWithLedger(s *streams, file, period string, compute func(plan.Options) (*plan.Result, error)) (*plan.Result, error) {
 	var res *plan.Result
 	err := s.writeAtomic(file, func(w io.Writer) error {
-		l := report.NewLedger(w, strings.HasSuffix(strings.ToLower(file), ".jsonl"))
+		l := report.NewPeriodLedger(w, strings.HasSuffix(strings.ToLower(file), ".jsonl"), period, true)
 		var err error
-		res, err = plan.ComputeWith(p, d, plan.Options{Lines: l.Line, Phase: ph.compute})
+		res, err = compute(plan.Options{Lines: l.Line})
 		if ferr := l.Flush(); err == nil {
 			err = ferr
 		}
@@ -216,7 +313,7 @@ func load(s *streams, ph *phases, planFile, members, sales string, keepOrders bo
 		return nil, nil, err
 	}
 	ph.done("read members", d.Org.Len())
-	d.KeepOrderIDs = keepOrders
+	d.KeepOrderIDs = keepOrders || (p != nil && p.ReverseReturns) // a return names the order it reverses
 	if sales != "" {
 		before := d.Sales.Len()
 		if _, err := readWith(in, sales, "sales", func(r io.Reader, name string) (struct{}, error) {

@@ -5,7 +5,6 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"sync"
 
 	"github.com/compplan/compplan/tree/dec"
 )
@@ -152,61 +151,107 @@ func (s *Sales) AmountIn(from, to int32) dec.D {
 // then (a termination after the period does not count yet), and the sales
 // dated inside it. Every sale needs a date. It shares what it can with d.
 func (d *Data) InPeriod(p Period) (*Data, error) {
+	split, err := d.Split([]Period{p})
+	if err != nil {
+		return nil, err
+	}
+	return d.WithSales(p, split[0])
+}
+
+// Split buckets the sales by period in one pass: sale k goes to the period
+// holding its date (periods in order, not overlapping); sales outside every
+// period are left out. Every sale needs a date.
+func (d *Data) Split(periods []Period) ([]Sales, error) {
 	if err := d.Sales.Dated(); err != nil {
 		return nil, err
 	}
-	o, remap := d.Org.AsOf(p.To)
-	out := &Data{Org: o, Adjustments: d.Adjustments, AdjustmentsFile: d.AdjustmentsFile, KeepOrderIDs: d.KeepOrderIDs,
-		CarryIn: d.CarryIn, CarryInFile: d.CarryInFile}
-	if remap != nil {
-		out.Adjustments = nil
-		for _, a := range d.Adjustments {
-			if a.Member = remap[a.Member]; a.Member < 0 {
-				return nil, &InputError{File: d.AdjustmentsFile, Line: int(a.Line), Column: int(a.Column),
-					Msg: fmt.Sprintf("adjustment for a member who joins after the period %s", p.Name)}
+	out := make([]Sales, len(periods))
+	if len(periods) == 0 {
+		return out, nil
+	}
+	which := func(day int32) int {
+		i, _ := slices.BinarySearchFunc(periods, day, func(p Period, day int32) int {
+			switch {
+			case p.To < day:
+				return -1
+			case p.From > day:
+				return 1
 			}
-			out.Adjustments = append(out.Adjustments, a)
+			return 0
+		})
+		if i < len(periods) && periods[i].From <= day && day <= periods[i].To {
+			return i
 		}
-		if d.CarryIn != nil {
-			out.CarryIn = &[2][]dec.D{make([]dec.D, o.Len()), make([]dec.D, o.Len())}
-			for m, n := range remap {
-				if n >= 0 {
-					out.CarryIn[0][n], out.CarryIn[1][n] = d.CarryIn[0][m], d.CarryIn[1][m]
-				}
+		return -1
+	}
+	for _, c := range d.Sales.Chunks {
+		keep := make([][]int, len(periods))
+		last, lastDay := -1, NoDate
+		for k, day := range c.Date {
+			if day != lastDay {
+				last, lastDay = which(day), day
+			}
+			if last >= 0 {
+				keep[last] = append(keep[last], k)
+			}
+		}
+		for i, ks := range keep {
+			if len(ks) == 0 {
+				continue
+			}
+			out[i].Chunks = append(out[i].Chunks, c.pick(ks, nil))
+			for _, k := range ks {
+				out[i].TotalVolume += c.Volume[k]
 			}
 		}
 	}
-	out.Sales = d.Sales.between(p.From, p.To, remap)
+	for day, a := range d.Sales.dayAmount {
+		if i := which(day); i >= 0 {
+			if out[i].dayAmount == nil {
+				out[i].dayAmount = map[int32]dec.D{}
+			}
+			out[i].dayAmount[day] = a
+			out[i].Amount += a
+		}
+	}
 	return out, nil
 }
 
-// between returns the sales dated from..to, members renumbered by remap
-// (nil: unchanged).
-func (s *Sales) between(from, to int32, remap []int32) Sales {
-	var out Sales
-	for _, c := range s.Chunks {
-		keep := make([]int, 0, len(c.Member))
-		for k := range c.Member {
-			if d := c.Date[k]; d >= from && d <= to {
-				keep = append(keep, k)
+// WithSales returns the data of period p with the sales s (from Split):
+// the organisation as it stood on p's last day, the sales renumbered to it.
+func (d *Data) WithSales(p Period, s Sales) (*Data, error) {
+	o, remap := d.Org.AsOf(p.To)
+	out := &Data{Org: o, Adjustments: d.Adjustments, AdjustmentsFile: d.AdjustmentsFile, KeepOrderIDs: d.KeepOrderIDs,
+		CarryIn: d.CarryIn, CarryInFile: d.CarryInFile, Sales: s}
+	if remap == nil {
+		return out, nil
+	}
+	out.Adjustments = nil
+	for _, a := range d.Adjustments {
+		if a.Member = remap[a.Member]; a.Member < 0 {
+			return nil, &InputError{File: d.AdjustmentsFile, Line: int(a.Line), Column: int(a.Column),
+				Msg: fmt.Sprintf("adjustment for a member who joins after the period %s", p.Name)}
+		}
+		out.Adjustments = append(out.Adjustments, a)
+	}
+	if d.CarryIn != nil {
+		out.CarryIn = &[2][]dec.D{make([]dec.D, o.Len()), make([]dec.D, o.Len())}
+		for m, n := range remap {
+			if n >= 0 {
+				out.CarryIn[0][n], out.CarryIn[1][n] = d.CarryIn[0][m], d.CarryIn[1][m]
 			}
 		}
-		if len(keep) == 0 {
-			continue
-		}
-		out.Chunks = append(out.Chunks, c.pick(keep, remap))
-		for _, k := range keep {
-			out.TotalVolume += c.Volume[k]
-		}
 	}
-	out.Amount = s.AmountIn(from, to)
-	out.dayAmount = map[int32]dec.D{}
-	for day, a := range s.dayAmount {
-		if day >= from && day <= to {
-			out.dayAmount[day] = a
+	out.Sales.Chunks = slices.Clone(s.Chunks)
+	for c := range out.Sales.Chunks {
+		ch := &out.Sales.Chunks[c]
+		members := make([]int32, len(ch.Member))
+		for k, m := range ch.Member {
+			members[k] = remap[m] // a sale dated in p is by a member who joined by p's end
 		}
+		ch.Member = members
 	}
-	return out
+	return out, nil
 }
 
 // pick returns a chunk of the sales k of c (the whole chunk when keep
@@ -264,9 +309,10 @@ func (o *Org) AsOf(day int32) (*Org, []int32) {
 		return o, nil
 	}
 	if !absent { // the same members: only terminations change
-		c := *o
-		c.byIDOnce = sync.Once{}
-		c.byID = nil
+		c := Org{file: o.file, ids: o.ids, names: o.names, index: o.index, sponsor: o.sponsor, joined: o.joined,
+			firstUnjoined: o.firstUnjoined, customer: o.customer, floor: o.floor, floorNames: o.floorNames, floorAt: o.floorAt,
+			placeParent: o.placeParent, placeLeg: o.placeLeg, matrixParent: o.matrixParent, lines: o.lines,
+			childStart: o.childStart, children: o.children, topDown: o.topDown}
 		c.terminated = slices.Clone(o.terminated)
 		for m, t := range c.terminated {
 			if t != NoDate && t > day {

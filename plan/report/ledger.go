@@ -35,6 +35,7 @@ type Ledger struct {
 	header    []byte
 	w         io.Writer
 	err       error
+	period    []byte // the period column's text ("" outside periods)
 }
 
 type ledgerJob struct {
@@ -68,7 +69,7 @@ func (l *Ledger) start() {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			f := &lineFormatter{jsonLines: l.jsonLines, plainIDs: plainIDs, plainOrders: plainOrders}
+			f := &lineFormatter{jsonLines: l.jsonLines, plainIDs: plainIDs, plainOrders: plainOrders, period: l.period}
 			for j := range l.jobs {
 				for k := range j.lines {
 					j.out = f.appendLine(j.out, l.r, &j.lines[k])
@@ -167,6 +168,7 @@ type lineFormatter struct {
 	// plainIDs and plainOrders say member ids and order ids need no CSV
 	// quoting, so they are copied as they are.
 	plainIDs, plainOrders bool
+	period                []byte
 }
 
 // appendLine appends one line as a CSV record or a JSON object, with its
@@ -178,7 +180,7 @@ func (l *lineFormatter) appendLine(b []byte, r *plan.Result, ln *plan.Line) []by
 		sale = &r.Data.Sales.Chunks[ln.Sale.Chunk]
 	}
 	t := l.tmp[:0]
-	b = l.text(b, 0, nil)
+	b = l.text(b, 0, l.period)
 	if ln.Earner >= 0 && l.plainIDs && !l.jsonLines {
 		b = r.Org.AppendID(l.sep(b, 1), ln.Earner)
 	} else {
@@ -250,4 +252,16 @@ func (l *lineFormatter) sep(b []byte, i int) []byte {
 		b = append(b, '"', ':')
 	}
 	return b
+}
+
+// NewPeriodLedger starts the lines of one period on w: the period column
+// holds its name, and the header is written only with header set (the
+// first period of a replay).
+func NewPeriodLedger(w io.Writer, jsonLines bool, period string, header bool) *Ledger {
+	l := NewLedger(w, jsonLines)
+	l.period = []byte(period)
+	if !header {
+		l.header = nil
+	}
+	return l
 }

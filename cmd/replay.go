@@ -1,0 +1,196 @@
+package cmd
+
+import (
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/compplan/compplan/plan"
+	"github.com/compplan/compplan/plan/report"
+	"github.com/compplan/compplan/tree"
+)
+
+// replayOptions are the options of compplan replay.
+type replayOptions struct {
+	Plan, Members, Sales string
+	Every                string
+	From, To             string
+	Format               string
+	Output               string
+	Summary              string
+	Ledger               string
+	StateOut             string
+	SafeCSV, Quiet       bool
+}
+
+func newReplayCmd(s *streams) *cobra.Command {
+	opts := &replayOptions{}
+	c := &cobra.Command{
+		Use:   "replay --plan PLAN.yaml --members MEMBERS.csv --sales SALES.csv --every month|week [--from DATE --to DATE]",
+		Short: "Replay dated history period by period, carrying state from each period to the next",
+		Long: `Replay computes every period in order, periods without sales included, each
+with the state the period before handed over (binary carry, highest rank, rank
+grace, held payouts and debits, orders' lines for returns), exactly as
+consecutive runs chained with --state-out and --state-in would. It writes one
+row per period and member (CSV or JSON) and a summary per period: a table on
+stderr (not with --quiet) and, with --summary, a CSV file.`,
+		Example: "  compplan replay -p examples/periods/plan.yaml -m examples/periods/members.csv -s examples/periods/sales.csv --every month",
+		Args:    cobra.NoArgs,
+		RunE:    func(c *cobra.Command, _ []string) error { return runReplay(c, s, opts) },
+	}
+	f := c.Flags()
+	f.StringVarP(&opts.Plan, "plan", "p", "", "plan `file` (YAML)")
+	f.StringVarP(&opts.Members, "members", "m", "", "members `file` (CSV)")
+	f.StringVarP(&opts.Sales, "sales", "s", "", "sales `file` (CSV, every sale dated)")
+	f.StringVar(&opts.Every, "every", "", "period `length`: month or week (ISO weeks)")
+	f.StringVar(&opts.From, "from", "", "first `date` to replay (default: the first sale's)")
+	f.StringVar(&opts.To, "to", "", "last `date` to replay (default: the last sale's)")
+	f.StringVarP(&opts.Format, "format", "f", "csv", "rows `format`: csv or json")
+	f.StringVarP(&opts.Output, "output", "o", "-", "rows `file`, written atomically (- is standard output)")
+	f.StringVar(&opts.Summary, "summary", "", "write the per-period summary to `file` (CSV)")
+	f.StringVar(&opts.Ledger, "ledger", "", "write every period's commission lines to `file` (CSV, or JSON Lines when it ends in .jsonl)")
+	f.StringVar(&opts.StateOut, "state-out", "", "write the state after the last period to `file`, to go on with run --state-in")
+	f.BoolVarP(&opts.Quiet, "quiet", "q", false, "no summary table on stderr")
+	f.BoolVar(&opts.SafeCSV, "safe-csv", false, "prefix CSV text that a spreadsheet would run as a formula with '")
+	return c
+}
+
+func runReplay(c *cobra.Command, s *streams, opts *replayOptions) error {
+	if opts.Plan == "" || opts.Members == "" || opts.Sales == "" {
+		return usagef(c, "replay needs --plan, --members and --sales")
+	}
+	every := tree.Every(opts.Every)
+	if every != tree.Month && every != tree.Week {
+		return usagef(c, "--every is month or week, not %q", opts.Every)
+	}
+	format, err := report.ParseFormat(opts.Format)
+	if err != nil || format == report.Table {
+		return usagef(c, "--format is csv or json for replay rows (the summary is the table)")
+	}
+	if err := oneStdin(c, opts.Plan, opts.Members, opts.Sales); err != nil {
+		return err
+	}
+	inputs := []string{opts.Plan, opts.Members, opts.Sales}
+	outs := []struct{ flag, file string }{{"--output", opts.Output}, {"--summary", opts.Summary}, {"--ledger", opts.Ledger}, {"--state-out", opts.StateOut}}
+	for i, out := range outs {
+		if out.file == "" || out.file == "-" {
+			if out.file == "-" && i > 0 {
+				return usagef(c, "%s needs a file of its own", out.flag)
+			}
+			continue
+		}
+		for _, in := range inputs {
+			if in != "-" && sameFile(in, out.file) {
+				return usagef(c, "%s %s is also an input: write to another file", out.flag, out.file)
+			}
+		}
+		for _, other := range outs[:i] {
+			if out.file == other.file {
+				return usagef(c, "%s and %s name the same file %s", other.flag, out.flag, out.file)
+			}
+		}
+	}
+	p, d, err := load(s, newPhases(s.err, false), opts.Plan, opts.Members, opts.Sales, opts.Ledger != "")
+	if err != nil {
+		return err
+	}
+	if err := d.Sales.Dated(); err != nil {
+		return err
+	}
+	first, last, ok := d.Sales.DateRange()
+	if opts.From != "" {
+		if first, ok = tree.ParseDate([]byte(opts.From)); !ok {
+			return usagef(c, "--from is a date: YYYY-MM-DD")
+		}
+	}
+	if opts.To != "" {
+		var okTo bool
+		if last, okTo = tree.ParseDate([]byte(opts.To)); !okTo {
+			return usagef(c, "--to is a date: YYYY-MM-DD")
+		}
+		ok = ok || opts.From != ""
+	}
+	if !ok {
+		return usagef(c, "there are no dated sales to replay: give --from and --to")
+	}
+	if last < first {
+		return usagef(c, "--to %s is before --from %s", tree.FormatDate(last), tree.FormatDate(first))
+	}
+	periods := tree.Periods(every, first, last)
+
+	var summary [][]string
+	var head []string
+	var state *plan.State
+	replay := func(rows io.Writer, ledger io.Writer) error {
+		pw, err := report.NewPeriodWriter(rows, format, opts.SafeCSV)
+		if err != nil {
+			return err
+		}
+		var led *report.Ledger
+		o := plan.Options{}
+		jsonl := strings.HasSuffix(strings.ToLower(opts.Ledger), ".jsonl")
+		err = plan.Replay(p, d, periods, o, func(period tree.Period, res *plan.Result) error {
+			notes(s, res)
+			if err := pw.Write(period, res); err != nil {
+				return err
+			}
+			h, row := report.SummaryRow(period, res)
+			head, summary = h, append(summary, row)
+			if opts.StateOut != "" {
+				state = res.NextState(period)
+			}
+			return nil
+		}, func(period tree.Period, first bool) func(*plan.Result, *plan.Line) error {
+			if ledger == nil {
+				return nil
+			}
+			if led != nil {
+				if err := led.Flush(); err != nil {
+					return func(*plan.Result, *plan.Line) error { return err }
+				}
+			}
+			led = report.NewPeriodLedger(ledger, jsonl, period.Name, first)
+			return led.Line
+		})
+		if err != nil {
+			return err
+		}
+		if led != nil {
+			if err := led.Flush(); err != nil {
+				return err
+			}
+		}
+		return pw.Close()
+	}
+	withLedger := func(rows io.Writer) error {
+		if opts.Ledger == "" {
+			return replay(rows, nil)
+		}
+		return s.writeAtomic(opts.Ledger, func(l io.Writer) error { return replay(rows, l) })
+	}
+	if opts.Output == "-" || opts.Output == "" {
+		err = withLedger(s.out)
+	} else {
+		err = s.writeAtomic(opts.Output, withLedger)
+	}
+	if err != nil {
+		return err
+	}
+	if !opts.Quiet {
+		fmt.Fprintf(s.err, "%s: %d periods (%s)\n", p.Name, len(periods), every)
+		if err := report.WriteSummary(s.err, summary, head, true); err != nil {
+			return err
+		}
+	}
+	if opts.Summary != "" {
+		if err := s.writeAtomic(opts.Summary, func(w io.Writer) error { return report.WriteSummary(w, summary, head, false) }); err != nil {
+			return err
+		}
+	}
+	if opts.StateOut != "" && state != nil {
+		return s.writeAtomic(opts.StateOut, state.Write)
+	}
+	return nil
+}

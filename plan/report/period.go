@@ -1,0 +1,272 @@
+package report
+
+import (
+	"bufio"
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+
+	"github.com/compplan/compplan/plan"
+	"github.com/compplan/compplan/tree"
+	"github.com/compplan/compplan/tree/dec"
+)
+
+// PeriodColumns are the first columns of a period row; then one column per
+// component, then balance_in, payable, balance_out (and with a binary, its
+// figures).
+var PeriodColumns = []string{"period", "id", "rank", "pv", "gv", "personal", "team", "total"}
+
+// PeriodWriter writes the long format of one or more periods: a row per
+// period × member, in period order then id order (CSV), or one JSON
+// document with a summary and the members of each period. Replay and
+// run --period write through it, so their rows are the same bytes.
+type PeriodWriter struct {
+	w      *bufio.Writer
+	format Format
+	safe   bool
+	n      int // periods written
+	buf    []byte
+}
+
+// NewPeriodWriter starts a period document on w (CSV or JSON).
+func NewPeriodWriter(w io.Writer, f Format, safeCSV bool) (*PeriodWriter, error) {
+	if f != CSV && f != JSON {
+		return nil, fmt.Errorf("period rows are csv or json, not %s", f)
+	}
+	return &PeriodWriter{w: bufio.NewWriterSize(w, 1<<16), format: f, safe: safeCSV}, nil
+}
+
+func periodColumns(r *plan.Result) []string {
+	cols := append(append([]string(nil), PeriodColumns...), componentNames(r.Plan)...)
+	cols = append(cols, "balance_in", "payable", "balance_out")
+	if r.Legs != nil {
+		cols = append(append(cols, plan.LegColumns...), "binary_qualified")
+	}
+	return cols
+}
+
+// Write adds one period's rows.
+func (pw *PeriodWriter) Write(period tree.Period, r *plan.Result) error {
+	digits := r.Plan.Digits
+	b := pw.buf[:0]
+	text := csvField
+	if pw.safe {
+		text = safeCSVField
+	}
+	if pw.format == JSON {
+		if pw.n == 0 {
+			b = append(b, `{"plan":`...)
+			b = jsonString(b, r.Plan.Name)
+			b = append(b, `,"currency":`...)
+			b = jsonString(b, r.Plan.Currency)
+			b = append(b, `,"periods":[`...)
+		} else {
+			b = append(b, ',')
+		}
+		b = append(b, "\n"+`{"period":`...)
+		b = jsonString(b, period.Name)
+		b = fmt.Appendf(b, `,"from":"%s","to":"%s","summary":{`, tree.FormatDate(period.From), tree.FormatDate(period.To))
+		head, row := SummaryRow(period, r)
+		for i := 3; i < len(head); i++ {
+			if i > 3 {
+				b = append(b, ',')
+			}
+			b = append(append(jsonString(b, head[i]), ':'), jsonValue(row[i])...)
+		}
+		b = append(b, `},"members":[`...)
+	} else if pw.n == 0 {
+		b = append(b, strings.Join(periodColumns(r), ",")...)
+		b = append(b, '\n')
+	}
+	var tmp []byte
+	o := r.Org
+	for k, m := range o.ByID() {
+		rank := r.RankName(m)
+		if pw.format == JSON {
+			if k > 0 {
+				b = append(b, ',')
+			}
+			b = append(b, "\n"+`{"id":`...)
+			b = jsonString(b, o.AppendID(tmp[:0], m))
+			b = append(b, `,"rank":`...)
+			if rank == "" {
+				b = append(b, "null"...)
+			} else {
+				b = jsonString(b, rank)
+			}
+			b = append(b, `,"pv":`...)
+			b = r.PV[m].Append(b)
+			b = append(b, `,"gv":`...)
+			b = r.GV[m].Append(b)
+			b = append(b, `,"personal":`...)
+			b = money(b, r.Personal(m), digits)
+			b = append(b, `,"team":`...)
+			b = money(b, r.Team(m), digits)
+			b = append(b, `,"total":`...)
+			b = money(b, r.Total(m), digits)
+			b = append(b, `,"components":{`...)
+			for c, comp := range r.Plan.Components {
+				if c > 0 {
+					b = append(b, ',')
+				}
+				b = append(jsonString(b, comp.Name), ':')
+				b = money(b, r.Earned[c][m], digits)
+			}
+			b = append(b, `},"balance_in":`...)
+			b = money(b, balanceIn(r, m), digits)
+			b = append(b, `,"payable":`...)
+			b = money(b, r.Payable(m), digits)
+			b = append(b, `,"balance_out":`...)
+			b = money(b, r.BalanceOut[m], digits)
+			if r.Legs != nil {
+				b = append(b, `,"binary":{`...)
+				for i, v := range r.Legs.Figures(m) {
+					b = append(append(jsonString(b, plan.LegColumns[i]), ':'), v.String()...)
+					b = append(b, ',')
+				}
+				b = strconv.AppendBool(append(b, `"qualified":`...), r.Legs.Qualified[m])
+				b = append(b, '}')
+			}
+			b = append(b, '}')
+		} else {
+			b = text(b, []byte(period.Name))
+			b = append(b, ',')
+			b = text(b, o.AppendID(tmp[:0], m))
+			b = append(b, ',')
+			b = text(b, []byte(rank))
+			b = append(b, ',')
+			b = r.PV[m].Append(b)
+			b = append(b, ',')
+			b = r.GV[m].Append(b)
+			for _, v := range []dec.D{r.Personal(m), r.Team(m), r.Total(m)} {
+				b = money(append(b, ','), v, digits)
+			}
+			for c := range r.Plan.Components {
+				b = money(append(b, ','), r.Earned[c][m], digits)
+			}
+			for _, v := range []dec.D{balanceIn(r, m), r.Payable(m), r.BalanceOut[m]} {
+				b = money(append(b, ','), v, digits)
+			}
+			if r.Legs != nil {
+				for _, v := range r.Legs.Figures(m) {
+					b = v.Append(append(b, ','))
+				}
+				b = strconv.AppendBool(append(b, ','), r.Legs.Qualified[m])
+			}
+			b = append(b, '\n')
+		}
+		if len(b) > 1<<15 {
+			if _, err := pw.w.Write(b); err != nil {
+				return err
+			}
+			b = b[:0]
+		}
+	}
+	if pw.format == JSON {
+		b = append(b, "\n]}"...)
+	}
+	pw.n++
+	pw.buf = b[:0]
+	_, err := pw.w.Write(b)
+	return err
+}
+
+// Close ends the document.
+func (pw *PeriodWriter) Close() error {
+	if pw.format == JSON {
+		if pw.n == 0 {
+			pw.w.WriteString(`{"periods":[`)
+		}
+		pw.w.WriteString("\n]}\n")
+	}
+	return pw.w.Flush()
+}
+
+func balanceIn(r *plan.Result, m int32) dec.D {
+	if r.BalanceIn == nil {
+		return 0
+	}
+	return r.BalanceIn[m]
+}
+
+// jsonValue writes a summary cell as JSON: numbers as they are, "" as
+// null, anything else as a string.
+func jsonValue(s string) []byte {
+	if s == "" {
+		return []byte("null")
+	}
+	if _, err := dec.Parse([]byte(s)); err == nil {
+		return []byte(s)
+	}
+	return jsonString(nil, s)
+}
+
+// SummaryRow is one period's summary: its name and days, members (and how
+// many joined in it), active members, sales, sales amount, volume, payout,
+// payout %, earners (members paid above 0), what was carried out (held and
+// debits), and the count of each paid-as rank.
+func SummaryRow(period tree.Period, r *plan.Result) (head, row []string) {
+	p, o := r.Plan, r.Org
+	digits := p.Digits
+	head = []string{"period", "from", "to", "members", "new_members", "active", "sales", "sales_amount", "volume",
+		"payout", "payout_pct", "earners", "held", "debits"}
+	var newMembers, active, earners int
+	ranks := make([]int, len(p.Ranks))
+	for m := range int32(o.Len()) {
+		if j := o.Joined(m); j != tree.NoDate && j >= period.From && j <= period.To {
+			newMembers++
+		}
+		if r.Active[m] {
+			active++
+		}
+		if r.Payable(m) > 0 {
+			earners++
+		}
+		if k := r.Rank[m]; k != plan.NoRank {
+			ranks[k]++
+		}
+	}
+	pct := ""
+	if v, ok := r.PayoutPct(); ok {
+		pct = string(v.AppendFixed(nil, 2))
+	}
+	row = []string{period.Name, tree.FormatDate(period.From), tree.FormatDate(period.To), strconv.Itoa(o.Len()),
+		strconv.Itoa(newMembers), strconv.Itoa(active), strconv.Itoa(r.Sales), string(exactMoney(nil, r.SalesAmount, digits)),
+		r.Volume.String(), string(money(nil, r.Payout, digits)), pct, strconv.Itoa(earners),
+		string(money(nil, r.HeldTotal, digits)), string(money(nil, r.Debits, digits))}
+	for i, rk := range p.Ranks {
+		head = append(head, "rank_"+rk.Name)
+		row = append(row, strconv.Itoa(ranks[i]))
+	}
+	return head, row
+}
+
+// WriteSummary writes the per-period summaries as CSV, or as an aligned
+// table.
+func WriteSummary(w io.Writer, rows [][]string, head []string, table bool) error {
+	bw := bufio.NewWriter(w)
+	if table {
+		writeAligned(bw, head, rows, func(c int) bool { return c >= 3 })
+		return bw.Flush()
+	}
+	var b []byte
+	for i, h := range head {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = csvField(b, []byte(h))
+	}
+	b = append(b, '\n')
+	for _, row := range rows {
+		for i, c := range row {
+			if i > 0 {
+				b = append(b, ',')
+			}
+			b = csvField(b, []byte(c))
+		}
+		b = append(b, '\n')
+	}
+	bw.Write(b)
+	return bw.Flush()
+}

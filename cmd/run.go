@@ -27,7 +27,7 @@ type runOptions struct {
 	CarryIn, CarryOut string
 	PlacementOut      string
 	// Periods.
-	Period, From, To   string
+	Period, From, To  string
 	StateIn, StateOut string
 }
 

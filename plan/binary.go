@@ -195,6 +195,7 @@ func (f binary) pay(r *run, p *poster) {
 // ok is false when the amount is beyond the exact range.
 func (f binary) pairing(p *poster, left, right dec.D) (pl, pr, amount dec.D, ok bool) {
 	cy := f.c.Binary.Cycle
+	left, right = max(left, 0), max(right, 0) // a leg below 0 (returns) pairs nothing
 	if cy == nil {
 		v := min(left, right)
 		return v, v, p.amount(v, f.c.Rate), true

@@ -18,12 +18,19 @@ func binaryPutUp(r *Result, c *Component) int64 {
 	o, b, bn := r.Org, r.Binary, c.Binary
 	n := o.Len()
 	legs := [2][]dec.D{make([]dec.D, n), make([]dec.D, n)}
-	if ci := r.Data.CarryIn; ci != nil {
+	ci := r.Data.CarryIn
+	if r.carried != nil && r.carried.carry != nil {
+		ci = r.carried.carry
+	}
+	if ci != nil {
 		copy(legs[0], ci[0])
 		copy(legs[1], ci[1])
 	}
-	for _, ch := range r.Data.Sales.Chunks {
+	for ci, ch := range r.Data.Sales.Chunks {
 		for k, v := range ch.Volume {
+			if r.reversedSales[SaleRef{int32(ci), int32(k)}] {
+				continue // a reversed return carries no volume
+			}
 			seller := ch.Member[k]
 			for o.Customer(seller) && o.Sponsor(seller) >= 0 {
 				seller = o.Sponsor(seller)
@@ -73,7 +80,7 @@ func binaryPutUp(r *Result, c *Component) int64 {
 		if !qualified && bn.KeepUnqualified {
 			continue
 		}
-		l, rt := legs[0][m], legs[1][m]
+		l, rt := max(legs[0][m], 0), max(legs[1][m], 0)
 		if cy := bn.Cycle; cy != nil {
 			cycles := min(int64(l/cy.Left), int64(rt/cy.Right))
 			s += int64(dec.Round(dec.D(cycles*int64(cy.Amount)), r.Plan.Digits, r.Plan.Rounding))

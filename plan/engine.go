@@ -48,6 +48,8 @@ type Result struct {
 	// was unknown or past the return window, and was counted as volume.
 	ReturnsAsVolume []string
 	carried         *carried
+	stateIn         *State           // the state the result was computed with, to compute it again
+	reversedSales   map[SaleRef]bool // returns reversed (returns: reverse): they carry no volume
 	orders          map[string]*OrderLines // this period's orders' lines, for later returns
 	returnedNow     map[string]dec.D       // volume returned this period, by order
 	// ScaleFactor is the payout cap's factor (1 when it did not bind); the
@@ -359,18 +361,13 @@ func compute(p *Plan, d *tree.Data, opts Options, scale dec.Rate) (*Result, erro
 		if carried, err = opts.State.lay(p, o, opts.StateName); err != nil {
 			return nil, err
 		}
-		if carried.carry != nil {
-			if d.CarryIn != nil {
-				return nil, &tree.InputError{File: d.CarryInFile, Msg: "the state carries the binary legs already: give --state-in or --carry-in, not both"}
-			}
-			dd := *d
-			dd.CarryIn = carried.carry
-			d = &dd
+		if carried.carry != nil && d.CarryIn != nil {
+			return nil, &tree.InputError{File: d.CarryInFile, Msg: "the state carries the binary legs already: give --state-in or --carry-in, not both"}
 		}
 	}
 	r := &run{plan: p, org: o, adjustments: d.Adjustments, scale: scale, totalAmount: d.Sales.Amount, floor: floor, carried: carried}
 	res := &Result{
-		Plan: p, Org: o, Data: d, carried: carried,
+		Plan: p, Org: o, Data: d, carried: carried, stateIn: opts.State,
 		Sales: d.Sales.Len(), SalesAmount: d.Sales.Amount, Volume: d.Sales.TotalVolume,
 		Earned:   make([][]dec.D, len(p.Components)),
 		Paid:     make([]dec.D, len(p.Components)),
@@ -386,6 +383,7 @@ func compute(p *Plan, d *tree.Data, opts Options, scale dec.Rate) (*Result, erro
 		if zero, revs, err = r.reverseReturns(d, res); err != nil {
 			return nil, err
 		}
+		res.reversedSales = zero
 		capture := res.capture(d, opts.KeepOrders)
 		user := opts.Lines
 		sink = func(res *Result, l *Line) error {
@@ -561,17 +559,21 @@ func (r *run) place(d *tree.Data) error {
 	if d.CarryIn != nil && !r.plan.Has(TypeBinary) {
 		return &tree.InputError{File: d.CarryInFile, Msg: "a carry-in file is for a binary component, and the plan has none: leave out --carry-in"}
 	}
+	carryIn := d.CarryIn
+	if r.carried != nil && r.carried.carry != nil {
+		carryIn = r.carried.carry
+	}
 	for _, c := range r.plan.Components {
 		switch c.Type {
 		case TypeBinary:
-			r.carryIn = d.CarryIn
+			r.carryIn = carryIn
 			r.ownVolume = make([]dec.D, r.org.Len())
 			for _, ch := range r.sales.chunks {
 				for k, m := range ch.Member {
 					r.ownVolume[m] += ch.Volume[k] // bounded by the total volume
 				}
 			}
-			b, err := tree.PlaceBinary(r.org, c.Binary.Placement, r.ownVolume, d.CarryIn)
+			b, err := tree.PlaceBinary(r.org, c.Binary.Placement, r.ownVolume, carryIn)
 			if err != nil {
 				return err
 			}

@@ -44,17 +44,20 @@ func calc(t *testing.T, src, members, sales string) *Result {
 func checkLines(t *testing.T, r *Result) {
 	t.Helper()
 	n := len(r.Plan.Components)
-	paid, lost := make([]dec.D, n), make([]dec.D, n)
+	paid, lost, reversed := make([]dec.D, n), make([]dec.D, n), make([]dec.D, n)
 	earned := make([]map[int32]dec.D, n)
 	for c := range earned {
 		earned[c] = map[int32]dec.D{}
 	}
-	r2, err := ComputeWith(r.Plan, r.Data, Options{Lines: func(res *Result, l *Line) error {
+	r2, err := ComputeWith(r.Plan, r.Data, Options{State: r.stateIn, Lines: func(res *Result, l *Line) error {
 		_ = l.Note(res) // every line can be described, whatever its component
+		if l.Reason == Reversed {
+			reversed[l.Component] += l.Amount
+		}
 		if l.Earner >= 0 {
 			paid[l.Component] += l.Amount
 			earned[l.Component][l.Earner] += l.Amount
-			if l.Reason != Paid && l.Reason != Capped && l.Reason != MemberCapped {
+			if l.Reason != Paid && l.Reason != Capped && l.Reason != MemberCapped && l.Reason != Reversed {
 				t.Errorf("paid line with reason %d", l.Reason)
 			}
 		} else {
@@ -70,7 +73,7 @@ func checkLines(t *testing.T, r *Result) {
 		// rate, pool shares (rounded down) and what caps cut or scaling took.
 		comp := r.Plan.Components[l.Component]
 		special := (comp.Type == TypeDifferential && l.PaidLevel == 0) || comp.Type == TypePool ||
-			(comp.Type == TypeBinary && comp.Binary.Cycle != nil) ||
+			(comp.Type == TypeBinary && comp.Binary.Cycle != nil) || l.Reason == Reversed ||
 			l.Reason == RankRate || l.Reason == Capped || l.Reason == MemberCapped || l.Reason == Scaled ||
 			(l.Earner >= 0 && res.ScaleFactor != dec.RateOne)
 		if want := dec.MulRound(l.Base, l.Rate, r.Plan.Digits, r.Plan.Rounding); l.Amount != want && !special {
@@ -82,6 +85,11 @@ func checkLines(t *testing.T, r *Result) {
 		t.Fatal(err)
 	}
 	for c := range r.Plan.Components {
+		// Per component, paid + breakage = what its rules put up on this
+		// period's sales, plus the reversals of returned orders.
+		if up := putUp(r, &r.Plan.Components[c]) + int64(reversed[c]); int64(r.Paid[c]+r.Breakage[c]) != up {
+			t.Errorf("%s: paid %s + breakage %s != put up %d (reversals %s)", r.Plan.Components[c].Name, r.Paid[c], r.Breakage[c], up, reversed[c])
+		}
 		if paid[c] != r.Paid[c] || lost[c] != r.Breakage[c] || r2.Paid[c] != r.Paid[c] {
 			t.Errorf("component %d: lines paid %s breakage %s; totals %s %s", c, paid[c], lost[c], r.Paid[c], r.Breakage[c])
 		}
@@ -400,7 +408,7 @@ func checkReconciles(t *testing.T, r *Result) {
 			t.Errorf("%s: members earned %d, paid says %d", comp.Name, sum, r.Paid[c])
 		}
 		payout += int64(r.Paid[c])
-		if up := putUp(r, &comp); int64(r.Paid[c]+r.Breakage[c]) != up {
+		if up := putUp(r, &comp); int64(r.Paid[c]+r.Breakage[c]) != up && len(r.reversedSales) == 0 {
 			t.Errorf("%s: paid %s + breakage %s != put up %d", comp.Name, r.Paid[c], r.Breakage[c], up)
 		}
 	}
@@ -443,9 +451,9 @@ func putUp(r *Result, c *Component) int64 {
 		if c.PoolOfAmount {
 			base = r.SalesAmount
 		}
-		for _, ch := range r.Data.Sales.Chunks { // volume less non-commissionable sales
+		for ci, ch := range r.Data.Sales.Chunks { // volume less non-commissionable sales and reversed returns
 			for k, v := range ch.Volume {
-				if !c.PoolOfAmount && slices.Contains(r.Plan.NonCommissionable, ch.TypeOf(k)) {
+				if !c.PoolOfAmount && (slices.Contains(r.Plan.NonCommissionable, ch.TypeOf(k)) || r.reversedSales[SaleRef{int32(ci), int32(k)}]) {
 					base -= v
 				}
 			}
@@ -454,6 +462,21 @@ func putUp(r *Result, c *Component) int64 {
 	}
 	if c.Type == TypeBinary {
 		return binaryPutUp(r, c)
+	}
+	if c.Type == TypeAdvancement { // each rank crossed since the highest held before
+		for m := range int32(r.Org.Len()) {
+			before := int16(NoRank)
+			if r.carried != nil {
+				before = r.carried.highest[m]
+			}
+			if f := r.Org.Floor(m); f != "" {
+				before = max(before, int16(slices.IndexFunc(r.Plan.Ranks, func(rk Rank) bool { return rk.Name == f })))
+			}
+			for k := before + 1; k <= r.Rank[m]; k++ {
+				s += int64(c.Amounts[k])
+			}
+		}
+		return s
 	}
 	if c.Type == TypeMatching {
 		for m := range r.Org.Len() {
@@ -478,9 +501,9 @@ func putUp(r *Result, c *Component) int64 {
 	if c.Type == TypeDifferential {
 		rates = []dec.Rate{slices.Max(c.DiffRates)}
 	}
-	for _, ch := range r.Data.Sales.Chunks {
+	for ci, ch := range r.Data.Sales.Chunks {
 		for k, v := range ch.Volume {
-			if slices.Contains(r.Plan.NonCommissionable, ch.TypeOf(k)) {
+			if slices.Contains(r.Plan.NonCommissionable, ch.TypeOf(k)) || r.reversedSales[SaleRef{int32(ci), int32(k)}] {
 				v = 0
 			}
 			if c.Type == TypeFastStart {

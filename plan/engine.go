@@ -48,8 +48,8 @@ type Result struct {
 	// was unknown or past the return window, and was counted as volume.
 	ReturnsAsVolume []string
 	carried         *carried
-	stateIn         *State           // the state the result was computed with, to compute it again
-	reversedSales   map[SaleRef]bool // returns reversed (returns: reverse): they carry no volume
+	stateIn         *State                 // the state the result was computed with, to compute it again
+	reversedSales   map[SaleRef]bool       // returns reversed (returns: reverse): they carry no volume
 	orders          map[string]*OrderLines // this period's orders' lines, for later returns
 	returnedNow     map[string]dec.D       // volume returned this period, by order
 	// ScaleFactor is the payout cap's factor (1 when it did not bind); the

@@ -185,6 +185,9 @@ type poster struct {
 	cappedByMember    dec.D // what the plan's member cap cut from this component
 	err               error // the sink's first error
 	out               Line  // the line handed to the sink (so lines never escape)
+	// silent are sales whose lines are not handed to the sink: reversed
+	// returns, which carry no volume (their lines would all be 0).
+	silent map[SaleRef]bool
 }
 
 // amount returns rate × base rounded to the currency's minor unit.
@@ -253,7 +256,7 @@ func (p *poster) add(m int32, amount dec.D) {
 // posted as a breakage line of its own.
 func (p *poster) post(l Line) {
 	p.add(l.Earner, l.Amount)
-	if p.sink == nil || p.err != nil {
+	if p.sink == nil || p.err != nil || (p.silent != nil && l.Reason != Reversed && p.silent[l.Sale]) {
 		return
 	}
 	cut := dec.D(0)
@@ -384,6 +387,9 @@ func compute(p *Plan, d *tree.Data, opts Options, scale dec.Rate) (*Result, erro
 			return nil, err
 		}
 		res.reversedSales = zero
+		for ref := range zero { // a reversed return carries no volume
+			res.Volume -= d.Sales.Chunks[ref.Chunk].Volume[ref.K]
+		}
 		capture := res.capture(d, opts.KeepOrders)
 		user := opts.Lines
 		sink = func(res *Result, l *Line) error {
@@ -637,7 +643,7 @@ func (r *run) payComponent(c int, res *Result, sink func(*Result, *Line) error) 
 	p := r.plan
 	newPoster := func() *poster {
 		post := &poster{comp: c, digits: p.Digits, rounding: p.Rounding, earned: make([]dec.D, r.org.Len()),
-			sink: sink, res: res, scale: r.scale}
+			sink: sink, res: res, scale: r.scale, silent: res.reversedSales}
 		post.raw = post.earned
 		if r.scale != 0 && p.Components[c].Type != TypeAdjustment {
 			post.raw = make([]dec.D, r.org.Len())

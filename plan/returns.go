@@ -134,7 +134,7 @@ func (r *run) postReversals(p *poster, c int, revs []reversal) {
 			amount := -mulDivRound(ol.Amount, rv.returned, rv.of, p.digits, p.rounding)
 			earner := r.org.Lookup(ol.Earner)
 			l := Line{Earner: earner, Upline: earner, Seller: rv.seller, Sale: rv.sale, Base: ol.Amount,
-				Rate: dec.Rate(mulDivRound(dec.D(dec.RateOne), rv.returned, rv.of, 8, dec.HalfEven)), Amount: amount,
+				Rate: ratio(rv.returned, rv.of), Amount: amount,
 				Skipped: -1, Reason: Reversed, Text: "return of order " + rv.order}
 			scale := p.scale
 			p.scale = 0 // raw and earned both take the whole amount
@@ -146,26 +146,29 @@ func (r *run) postReversals(p *poster, c int, revs []reversal) {
 
 // mulDivRound is round(a × b ÷ c) to digits decimal places, exactly.
 func mulDivRound(a, b, c dec.D, digits int, mode dec.Rounding) dec.D {
-	if c == 0 {
+	unit := int64(dec.MinorUnit(digits))
+	return dec.D(divRound(new(big.Int).Mul(big.NewInt(int64(a)), big.NewInt(int64(b))), big.NewInt(int64(c)), unit, mode))
+}
+
+// ratio is returned ÷ of as a Rate, rounded half-even (for display: the
+// amounts are computed exactly).
+func ratio(returned, of dec.D) dec.Rate {
+	return dec.Rate(divRound(new(big.Int).Mul(big.NewInt(int64(dec.RateOne)), big.NewInt(int64(returned))), big.NewInt(int64(of)), 1, dec.HalfEven))
+}
+
+// divRound is num ÷ den rounded by mode to a multiple of unit (den ≠ 0).
+func divRound(num, den *big.Int, unit int64, mode dec.Rounding) int64 {
+	if den.Sign() == 0 {
 		return 0
 	}
-	num := new(big.Int).Mul(big.NewInt(int64(a)), big.NewInt(int64(b)))
-	den := big.NewInt(int64(c))
 	neg := (num.Sign() < 0) != (den.Sign() < 0)
-	num.Abs(num)
-	den.Abs(den)
-	// num/den is in units of 10^-Scale; round to 10^-digits.
-	unit := new(big.Int).Exp(big.NewInt(10), big.NewInt(int64(dec.Scale-digits)), nil)
-	if digits > dec.Scale { // a rate: 10^-8
-		num.Mul(num, new(big.Int).Exp(big.NewInt(10), big.NewInt(int64(digits-dec.Scale)), nil))
-		unit = big.NewInt(1)
-	}
-	d := new(big.Int).Mul(den, unit)
-	q, rem := new(big.Int).QuoRem(num, d, new(big.Int))
-	twice := new(big.Int).Mul(rem, big.NewInt(2))
+	n, d := new(big.Int).Abs(num), new(big.Int).Abs(den)
+	d.Mul(d, big.NewInt(unit))
+	q, rem := new(big.Int).QuoRem(n, d, new(big.Int))
+	twice := rem.Mul(rem, big.NewInt(2))
 	switch mode {
 	case dec.HalfEven:
-		if cmp := twice.Cmp(d); cmp > 0 || (cmp == 0 && q.Bit(0) == 1) {
+		if c := twice.Cmp(d); c > 0 || (c == 0 && q.Bit(0) == 1) {
 			q.Add(q, big.NewInt(1))
 		}
 	case dec.HalfUp:
@@ -173,8 +176,7 @@ func mulDivRound(a, b, c dec.D, digits int, mode dec.Rounding) dec.D {
 			q.Add(q, big.NewInt(1))
 		}
 	}
-	q.Mul(q, unit)
-	v := dec.D(q.Int64())
+	v := q.Int64() * unit
 	if neg {
 		return -v
 	}

@@ -16,8 +16,16 @@ import (
 // benchData writes (once, cached in the temp dir) a generated data set of
 // n members with k sales each on average and returns its two files.
 func benchData(b *testing.B, n, k int) (members, sales string) {
+	return benchMonths(b, n, k, 1)
+}
+
+// benchMonths is benchData with months of dated sales.
+func benchMonths(b *testing.B, n, k, months int) (members, sales string) {
 	b.Helper()
 	dir := filepath.Join(os.TempDir(), fmt.Sprintf("compplan-bench-%d-%d", n, k))
+	if months > 1 {
+		dir += fmt.Sprintf("-%dm", months)
+	}
 	members, sales = filepath.Join(dir, "members.csv"), filepath.Join(dir, "sales.csv")
 	if _, err := os.Stat(filepath.Join(dir, "done")); err == nil {
 		return members, sales
@@ -33,7 +41,7 @@ func benchData(b *testing.B, n, k int) (members, sales string) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	if err := gen.Write(gen.Config{Members: n, SalesPerMember: k, Seed: 1}, mf, sf); err != nil {
+	if err := gen.Write(gen.Config{Members: n, SalesPerMember: k, Months: months, Seed: 1}, mf, sf); err != nil {
 		b.Fatal(err)
 	}
 	mf.Close()
@@ -162,4 +170,30 @@ func BenchmarkCompare(b *testing.B) {
 			}
 		}
 	})
+}
+
+// BenchmarkReplay replays 12 months of 1M members (sales dated over the
+// year, about 8.4M) month by month with the example unilevel plan, against
+// one run over all the same sales: the sales are bucketed by period once,
+// and each period is one computation over the tree.
+func BenchmarkReplay(b *testing.B) {
+	n := 1_000_000
+	members, sales := benchMonths(b, n, 1, 12)
+	out := filepath.Join(b.TempDir(), "out.csv")
+	for _, bench := range []struct {
+		name string
+		args []string
+	}{
+		{"run-all-sales", []string{"run", "--plan", "../examples/unilevel.yaml", "--members", members, "--sales", sales, "--output", out}},
+		{"replay-12-months", []string{"replay", "--every", "month", "-q", "--plan", "../examples/unilevel.yaml", "--members", members, "--sales", sales, "--output", out}},
+	} {
+		b.Run(fmt.Sprintf("%s/members=%d", bench.name, n), func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				if code := Main(bench.args, newStreams(nil, io.Discard, os.Stderr)); code != 0 {
+					b.Fatalf("exit %d", code)
+				}
+			}
+		})
+	}
 }

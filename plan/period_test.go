@@ -3,6 +3,7 @@ package plan
 import (
 	"bytes"
 	"fmt"
+	"math/rand/v2"
 	"strings"
 	"testing"
 
@@ -284,5 +285,67 @@ func TestStateRefused(t *testing.T) {
 	undated := load2(t, "id\nA\n", "member_id,amount\nA,10\n")
 	if _, err := RunPeriod(p, undated, jan, nil, "", Options{}); err == nil || !strings.Contains(err.Error(), `sales.csv:2: column "date": this sale has no date`) {
 		t.Errorf("undated: %v", err)
+	}
+}
+
+// TestReplayRandom: random plans of every family over three months of
+// random sales with returns (whole orders, some returned twice, under
+// either policy): each period reconciles, and replay equals chained runs
+// whose state goes through JSON (see months).
+func TestReplayRandom(t *testing.T) {
+	rng := rand.New(rand.NewPCG(41, 42))
+	for i := 0; i < 60; i++ {
+		plan := randomPlan(rng)
+		if rng.IntN(2) == 0 {
+			plan = strings.Replace(plan, "components:\n", "returns: reverse\nreturn_window: 1\ncomponents:\n", 1)
+		}
+		if strings.Contains(plan, "ranks:") && rng.IntN(2) == 0 {
+			plan = strings.Replace(plan, "components:\n", "rank_grace: 2\ncomponents:\n", 1)
+		}
+		members, _ := randomData(rng, 1+rng.IntN(60))
+		var ids []string
+		for _, row := range members {
+			if f := strings.Split(row, ","); f[3] != "customer" {
+				ids = append(ids, f[0])
+			}
+		}
+		if len(ids) == 0 {
+			continue
+		}
+		sales := []string{"order_id,member_id,amount,volume,type,date"}
+		type order struct{ id, member, amount, volume string }
+		var orders []order
+		for k := 0; k < 3*len(ids); k++ {
+			o := order{fmt.Sprintf("O%d", k), ids[rng.IntN(len(ids))], fmt.Sprintf("%d.%02d", rng.IntN(300), rng.IntN(100)), ""}
+			if rng.IntN(3) == 0 {
+				o.volume = fmt.Sprint(rng.IntN(300))
+			}
+			typ := ""
+			if rng.IntN(6) == 0 {
+				typ = "sample"
+			}
+			// Members joined in January: sales from 29 January on.
+			month := 1 + rng.IntN(3)
+			day := 1 + rng.IntN(28)
+			if month == 1 {
+				day = 29 + rng.IntN(3)
+			}
+			sales = append(sales, fmt.Sprintf("%s,%s,%s,%s,%s,2026-%02d-%02d", o.id, o.member, o.amount, o.volume, typ, month, day))
+			orders = append(orders, o)
+			if rng.IntN(5) == 0 { // returned whole, in March (sometimes twice)
+				for n := 1 + rng.IntN(2); n > 0; n-- {
+					vol := ""
+					if o.volume != "" {
+						vol = "-" + o.volume
+					}
+					sales = append(sales, fmt.Sprintf("%s,%s,-%s,%s,return,2026-03-%02d", o.id, o.member, o.amount, vol, 1+rng.IntN(28)))
+				}
+			}
+		}
+		rs := months(t, plan, memberHeader+strings.Join(members, "\n")+"\n", strings.Join(sales, "\n")+"\n", "01", "02", "03")
+		t.Logf("case %d: %d sales, march payout %s, reversed %d, as volume %d", i, len(sales), rs[2].Payout, len(rs[2].reversedSales), len(rs[2].ReturnsAsVolume))
+		if t.Failed() {
+			t.Fatalf("case %d; plan:\n%s", i, plan)
+		}
 	}
 }

@@ -131,16 +131,31 @@ func runReplay(c *cobra.Command, s *streams, opts *replayOptions) error {
 		var led *report.Ledger
 		o := plan.Options{}
 		jsonl := strings.HasSuffix(strings.ToLower(opts.Ledger), ".jsonl")
+		// A period's rows are written while the next period computes.
+		type done struct {
+			period tree.Period
+			res    *plan.Result
+		}
+		results := make(chan done, 1)
+		written := make(chan error, 1)
+		go func() {
+			var err error
+			for d := range results {
+				if err != nil {
+					continue // drain
+				}
+				notes(s, d.res)
+				err = pw.Write(d.period, d.res)
+				h, row := report.SummaryRow(d.period, d.res)
+				head, summary = h, append(summary, row)
+				if opts.StateOut != "" {
+					state = d.res.NextState(d.period)
+				}
+			}
+			written <- err
+		}()
 		err = plan.Replay(p, d, periods, o, func(period tree.Period, res *plan.Result) error {
-			notes(s, res)
-			if err := pw.Write(period, res); err != nil {
-				return err
-			}
-			h, row := report.SummaryRow(period, res)
-			head, summary = h, append(summary, row)
-			if opts.StateOut != "" {
-				state = res.NextState(period)
-			}
+			results <- done{period, res}
 			return nil
 		}, func(period tree.Period, first bool) func(*plan.Result, *plan.Line) error {
 			if ledger == nil {
@@ -154,6 +169,10 @@ func runReplay(c *cobra.Command, s *streams, opts *replayOptions) error {
 			led = report.NewPeriodLedger(ledger, jsonl, period.Name, first)
 			return led.Line
 		})
+		close(results)
+		if werr := <-written; err == nil {
+			err = werr
+		}
 		if err != nil {
 			return err
 		}

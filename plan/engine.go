@@ -359,8 +359,8 @@ func compute(p *Plan, d *tree.Data, opts Options, scale dec.Rate) (*Result, erro
 	if p, err = withAdjustments(p, d); err != nil {
 		return nil, err
 	}
-	var carried *carried
-	if opts.State != nil {
+	carried := opts.carried
+	if carried == nil && opts.State != nil {
 		if carried, err = opts.State.lay(p, o, opts.StateName); err != nil {
 			return nil, err
 		}

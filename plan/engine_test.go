@@ -49,7 +49,7 @@ func checkLines(t *testing.T, r *Result) {
 	for c := range earned {
 		earned[c] = map[int32]dec.D{}
 	}
-	r2, err := ComputeWith(r.Plan, r.Data, Options{State: r.stateIn, Lines: func(res *Result, l *Line) error {
+	r2, err := ComputeWith(r.Plan, r.Data, Options{State: r.stateIn, carried: r.carried, Lines: func(res *Result, l *Line) error {
 		_ = l.Note(res) // every line can be described, whatever its component
 		if l.Reason == Reversed {
 			reversed[l.Component] += l.Amount

@@ -160,6 +160,8 @@ type Options struct {
 	// KeepOrders, with returns: reverse, says which orders' lines to keep
 	// for later returns (nil: every order, as a chained run must).
 	KeepOrders func(order string) bool
+	// carried is State laid over the members already (Replay's fast path).
+	carried *carried
 }
 
 // saleSeq is the sales in the order components walk them: the data's own

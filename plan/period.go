@@ -2,6 +2,7 @@ package plan
 
 import (
 	"github.com/compplan/compplan/tree"
+	"github.com/compplan/compplan/tree/dec"
 )
 
 // RunPeriod computes one period: the data as of the period (see
@@ -49,15 +50,17 @@ func Replay(p *Plan, d *tree.Data, periods []tree.Period, opts Options, each fun
 		}
 		opts.KeepOrders = func(o string) bool { return returned[o] }
 	}
-	var state *State
+	// The state goes from period to period in memory, per member of the
+	// whole organisation (a period's organisation may lack later members).
+	var full *carried
 	for i, period := range periods {
-		pd, err := d.WithSales(period, buckets[i])
+		pd, remap, err := d.WithSalesRemap(period, buckets[i])
 		if err != nil {
 			return err
 		}
 		buckets[i] = tree.Sales{} // done with: let it go
 		o := opts
-		o.State = state
+		o.carried = full.on(remap, pd.Org.Len())
 		if lines != nil {
 			o.Lines = lines(period, i == 0)
 		}
@@ -68,7 +71,86 @@ func Replay(p *Plan, d *tree.Data, periods []tree.Period, opts Options, each fun
 		if err := each(period, res); err != nil {
 			return err
 		}
-		state = res.NextState(period)
+		full = res.carryOver(full, remap, d.Org.Len())
 	}
 	return nil
+}
+
+// on returns c (numbered by the whole organisation) for a period's
+// organisation: remap gives each member's number there (-1: not in it;
+// nil: the same numbering). A nil c is nil.
+func (c *carried) on(remap []int32, n int) *carried {
+	if c == nil || remap == nil {
+		return c
+	}
+	out := &carried{highest: make([]int16, n), recent: make([][]int16, n), orders: c.orders, periods: c.periods}
+	if c.balance != nil {
+		out.balance = make([]dec.D, n)
+	}
+	if c.carry != nil {
+		out.carry = &[2][]dec.D{make([]dec.D, n), make([]dec.D, n)}
+	}
+	for m, pm := range remap {
+		if pm < 0 {
+			continue
+		}
+		out.highest[pm], out.recent[pm] = c.highest[m], c.recent[m]
+		if c.balance != nil {
+			out.balance[pm] = c.balance[m]
+		}
+		if c.carry != nil {
+			out.carry[0][pm], out.carry[1][pm] = c.carry[0][m], c.carry[1][m]
+		}
+	}
+	return out
+}
+
+// carryOver is what this result hands the next period, numbered by the
+// whole organisation of n members (remap: as for on), the same as
+// NextState laid over the members.
+func (r *Result) carryOver(prev *carried, remap []int32, n int) *carried {
+	c := &carried{highest: make([]int16, n), recent: make([][]int16, n), periods: 1}
+	if prev != nil {
+		c.periods = prev.periods + 1
+	}
+	for m := range c.highest {
+		c.highest[m] = NoRank
+	}
+	grace := r.Plan.RankGrace > 1
+	var bal []dec.D
+	var carry *[2][]dec.D
+	for m := range n {
+		pm := int32(m)
+		if remap != nil {
+			if pm = remap[m]; pm < 0 {
+				continue
+			}
+		}
+		c.highest[m] = r.Highest[pm]
+		if grace {
+			c.recent[m] = r.Recent[pm]
+		}
+		if b := r.BalanceOut[pm]; b != 0 {
+			if bal == nil {
+				bal = make([]dec.D, n)
+			}
+			bal[m] = b
+		}
+		if r.Legs != nil {
+			if l, rt := r.Legs.CarryOutL[pm], r.Legs.CarryOutR[pm]; l != 0 || rt != 0 {
+				if carry == nil {
+					carry = &[2][]dec.D{make([]dec.D, n), make([]dec.D, n)}
+				}
+				carry[0][m], carry[1][m] = l, rt
+			}
+		}
+	}
+	c.balance, c.carry = bal, carry
+	if orders := r.keptOrders(c.periods); orders != nil {
+		c.orders = make(map[string]*OrderLines, len(orders))
+		for i := range orders {
+			c.orders[orders[i].Order] = &orders[i]
+		}
+	}
+	return c
 }

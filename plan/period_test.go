@@ -202,7 +202,7 @@ components:
 	rs = months(t, fmt.Sprintf(plan, "reverse"), members, fmt.Sprintf(sales, "250"), "01", "02")
 	expectPeriod(t, rs[1], "Feb partial", map[string]string{"A": "- 100 100 10.00 -25.00 | in 0.00 pay 0.00 out -15.00", "B": "- 0 0 -25.00 0.00 | in 0.00 pay 0.00 out -25.00"})
 	var notes []string
-	if _, err := ComputeWith(rs[1].Plan, rs[1].Data, Options{State: rs[1].stateIn, Lines: func(r *Result, l *Line) error {
+	if _, err := ComputeWith(rs[1].Plan, rs[1].Data, Options{carried: rs[1].carried, Lines: func(r *Result, l *Line) error {
 		if l.Reason == Reversed {
 			notes = append(notes, fmt.Sprintf("%s %s %s %s", r.Plan.Components[l.Component].Name, r.Org.ID(l.Earner), l.Amount, l.Note(r)))
 		}

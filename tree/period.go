@@ -220,16 +220,28 @@ func (d *Data) Split(periods []Period) ([]Sales, error) {
 // WithSales returns the data of period p with the sales s (from Split):
 // the organisation as it stood on p's last day, the sales renumbered to it.
 func (d *Data) WithSales(p Period, s Sales) (*Data, error) {
+	out, _, err := d.WithSalesRemap(p, s)
+	return out, err
+}
+
+// WithSalesRemap is WithSales, and the number of each of d's members in
+// the period's organisation (-1: not in it; nil: the same numbering).
+func (d *Data) WithSalesRemap(p Period, s Sales) (*Data, []int32, error) {
+	out, remap, err := d.withSales(p, s)
+	return out, remap, err
+}
+
+func (d *Data) withSales(p Period, s Sales) (*Data, []int32, error) {
 	o, remap := d.Org.AsOf(p.To)
 	out := &Data{Org: o, Adjustments: d.Adjustments, AdjustmentsFile: d.AdjustmentsFile, KeepOrderIDs: d.KeepOrderIDs,
 		CarryIn: d.CarryIn, CarryInFile: d.CarryInFile, Sales: s}
 	if remap == nil {
-		return out, nil
+		return out, remap, nil
 	}
 	out.Adjustments = nil
 	for _, a := range d.Adjustments {
 		if a.Member = remap[a.Member]; a.Member < 0 {
-			return nil, &InputError{File: d.AdjustmentsFile, Line: int(a.Line), Column: int(a.Column),
+			return nil, nil, &InputError{File: d.AdjustmentsFile, Line: int(a.Line), Column: int(a.Column),
 				Msg: fmt.Sprintf("adjustment for a member who joins after the period %s", p.Name)}
 		}
 		out.Adjustments = append(out.Adjustments, a)
@@ -251,7 +263,7 @@ func (d *Data) WithSales(p Period, s Sales) (*Data, error) {
 		}
 		ch.Member = members
 	}
-	return out, nil
+	return out, remap, nil
 }
 
 // pick returns a chunk of the sales k of c (the whole chunk when keep

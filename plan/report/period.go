@@ -34,7 +34,7 @@ func NewPeriodWriter(w io.Writer, f Format, safeCSV bool) (*PeriodWriter, error)
 	if f != CSV && f != JSON {
 		return nil, fmt.Errorf("period rows are csv or json, not %s", f)
 	}
-	return &PeriodWriter{w: bufio.NewWriterSize(w, 1<<16), format: f, safe: safeCSV}, nil
+	return &PeriodWriter{w: bufio.NewWriterSize(w, 1<<20), format: f, safe: safeCSV}, nil
 }
 
 func periodColumns(r *plan.Result) []string {
@@ -81,16 +81,25 @@ func (pw *PeriodWriter) Write(period tree.Period, r *plan.Result) error {
 	}
 	var tmp []byte
 	o := r.Org
+	name := []byte(period.Name)
+	ranks := make([][]byte, len(r.Plan.Ranks))
+	for i, rk := range r.Plan.Ranks {
+		ranks[i] = []byte(rk.Name)
+	}
 	for k, m := range o.ByID() {
-		rank := r.RankName(m)
+		rank := []byte(nil)
+		if rk := r.Rank[m]; rk != plan.NoRank {
+			rank = ranks[rk]
+		}
 		if pw.format == JSON {
 			if k > 0 {
 				b = append(b, ',')
 			}
 			b = append(b, "\n"+`{"id":`...)
-			b = jsonString(b, o.AppendID(tmp[:0], m))
+			tmp = o.AppendID(tmp[:0], m)
+			b = jsonString(b, tmp)
 			b = append(b, `,"rank":`...)
-			if rank == "" {
+			if rank == nil {
 				b = append(b, "null"...)
 			} else {
 				b = jsonString(b, rank)
@@ -130,11 +139,12 @@ func (pw *PeriodWriter) Write(period tree.Period, r *plan.Result) error {
 			}
 			b = append(b, '}')
 		} else {
-			b = text(b, []byte(period.Name))
+			b = text(b, name)
 			b = append(b, ',')
-			b = text(b, o.AppendID(tmp[:0], m))
+			tmp = o.AppendID(tmp[:0], m)
+			b = text(b, tmp)
 			b = append(b, ',')
-			b = text(b, []byte(rank))
+			b = text(b, rank)
 			b = append(b, ',')
 			b = r.PV[m].Append(b)
 			b = append(b, ',')
@@ -156,7 +166,7 @@ func (pw *PeriodWriter) Write(period tree.Period, r *plan.Result) error {
 			}
 			b = append(b, '\n')
 		}
-		if len(b) > 1<<15 {
+		if len(b) > 1<<19 {
 			if _, err := pw.w.Write(b); err != nil {
 				return err
 			}

@@ -107,6 +107,9 @@ func (d D) String() string { return string(d.Append(nil)) }
 // Append appends the exact value, trailing zero decimals removed ("12.5",
 // "3", "-0.0001").
 func (d D) Append(b []byte) []byte {
+	if d == 0 {
+		return append(b, '0')
+	}
 	b = d.AppendFixed(b, Scale)
 	if d%One == 0 {
 		return b[:len(b)-Scale-1]
@@ -120,6 +123,12 @@ func (d D) Append(b []byte) []byte {
 // AppendFixed appends the value with exactly digits decimal places (0 to
 // Scale). Digits beyond that must be zero: callers round first.
 func (d D) AppendFixed(b []byte, digits int) []byte {
+	if d == 0 { // the common case in a report: no multiplications
+		if digits == 0 {
+			return append(b, '0')
+		}
+		return append(append(b, "0."...), "0000"[:digits]...)
+	}
 	u := uint64(d)
 	if d < 0 {
 		b = append(b, '-')

@@ -1,6 +1,8 @@
 package cmd
 
 import (
+	"errors"
+
 	"github.com/spf13/cobra"
 
 	"github.com/compplan/compplan/plan"
@@ -12,6 +14,8 @@ type explainOptions struct {
 	Plan, Members, Sales string
 	Adjustments, CarryIn string
 	Format               string
+	Period, From, To     string
+	StateIn              string
 }
 
 func newExplainCmd(s *streams) *cobra.Command {
@@ -32,6 +36,10 @@ has it; and the breakage on the member's levels, with what would unlock it.`,
 	f.StringVarP(&opts.Sales, "sales", "s", "", "sales `file` (CSV)")
 	f.StringVar(&opts.Adjustments, "adjustments", "", "adjustments `file` (CSV: member_id, amount, reason), as for run")
 	f.StringVar(&opts.CarryIn, "carry-in", "", "binary carry-in `file` (CSV: id, left, right), as for run")
+	f.StringVar(&opts.Period, "period", "", "explain one `period` (2026-03, 2026-W14), as run --period computes it")
+	f.StringVar(&opts.From, "from", "", "with --to, explain the period from this `date`")
+	f.StringVar(&opts.To, "to", "", "the last `date` of the period")
+	f.StringVar(&opts.StateIn, "state-in", "", "the state `file` the previous period wrote (run --state-out)")
 	f.StringVarP(&opts.Format, "format", "f", "text", "output `format`: text or json")
 	return c
 }
@@ -58,7 +66,28 @@ func runExplain(c *cobra.Command, s *streams, opts *explainOptions, id string) e
 	if m < 0 {
 		return usagef(c, "no member has id %q in %s", id, opts.Members)
 	}
-	r, e, err := plan.Explain(p, d, m)
+	period, err := periodOf(c, opts.Period, opts.From, opts.To)
+	if err != nil {
+		return err
+	}
+	if period == nil && opts.StateIn != "" {
+		return usagef(c, "--state-in needs a period: give --period or --from and --to")
+	}
+	var r *plan.Result
+	var e *plan.Explanation
+	if period != nil {
+		var state *plan.State
+		if opts.StateIn != "" {
+			if state, err = readState(s, opts.StateIn); err != nil {
+				return err
+			}
+		}
+		if r, e, err = plan.ExplainPeriod(p, d, id, *period, state, opts.StateIn); errors.Is(err, plan.ErrNotInPeriod) {
+			return usagef(c, "%v", err)
+		}
+	} else {
+		r, e, err = plan.Explain(p, d, m)
+	}
 	if err != nil {
 		return err
 	}

@@ -1,6 +1,7 @@
 package plan
 
 import (
+	"errors"
 	"fmt"
 	"slices"
 
@@ -34,6 +35,8 @@ type Leg struct {
 // It is built from the same result and lines the engine posted.
 type Explanation struct {
 	Member int32
+	// Period is the period explained ("" for a run without one).
+	Period string
 	Legs   []Leg
 	// Ranks are checked highest first; the paid-as rank is the first that
 	// holds.
@@ -65,8 +68,38 @@ func (r *Result) CheckRanks(m int32) []RankCheck {
 // explains them: the same computation, and the same lines, as a run with a
 // ledger.
 func Explain(p *Plan, d *tree.Data, m int32) (*Result, *Explanation, error) {
+	return explain(p, d, m, Options{})
+}
+
+// ExplainPeriod explains member id's pay in one period, computed as
+// RunPeriod computes it (with the state the period before handed over).
+func ExplainPeriod(p *Plan, d *tree.Data, id string, period tree.Period, state *State, stateName string) (*Result, *Explanation, error) {
+	if state != nil {
+		if err := state.Check(p, period, stateName); err != nil {
+			return nil, nil, err
+		}
+	}
+	pd, err := d.InPeriod(period)
+	if err != nil {
+		return nil, nil, err
+	}
+	m := pd.Org.Lookup(id)
+	if m < 0 {
+		return nil, nil, fmt.Errorf("%w: member %s joined after the period %s", ErrNotInPeriod, id, period)
+	}
+	r, e, err := explain(p, pd, m, Options{State: state, StateName: stateName})
+	if e != nil {
+		e.Period = period.Name
+	}
+	return r, e, err
+}
+
+// ErrNotInPeriod means a member was not in the tree in a period.
+var ErrNotInPeriod = errors.New("not in the period")
+
+func explain(p *Plan, d *tree.Data, m int32, opts Options) (*Result, *Explanation, error) {
 	e := &Explanation{Member: m}
-	r, err := ComputeWith(p, d, Options{Lines: func(_ *Result, l *Line) error {
+	opts.Lines = func(_ *Result, l *Line) error {
 		switch {
 		case l.Earner == m:
 			e.Lines = append(e.Lines, *l)
@@ -74,7 +107,8 @@ func Explain(p *Plan, d *tree.Data, m int32) (*Result, *Explanation, error) {
 			e.Missed = append(e.Missed, *l)
 		}
 		return nil
-	}})
+	}
+	r, err := ComputeWith(p, d, opts)
 	if err != nil {
 		return nil, nil, err
 	}

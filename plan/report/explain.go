@@ -86,11 +86,21 @@ func writeExplanationText(w *bufio.Writer, r *plan.Result, e *plan.Explanation) 
 	if rank == "" {
 		rank = "none"
 	}
-	writeAligned(w, nil, [][]string{
+	head := [][]string{
 		{"member", who(m)}, {"sponsor", sponsor},
 		{"pv", r.PV[m].String()}, {"gv", r.GV[m].String()},
 		{"active", active}, {"paid-as rank", rank},
-	}, func(int) bool { return false })
+	}
+	if e.Period != "" {
+		head = append([][]string{{"period", e.Period}}, head...)
+		if q := r.QualifiedName(m); q != rank && !(q == "" && rank == "none") {
+			if q == "" {
+				q = "none"
+			}
+			head = append(head, []string{"qualified rank", q + " (the paid-as rank is higher: a rank floor or rank grace)"})
+		}
+	}
+	writeAligned(w, nil, head, func(int) bool { return false })
 
 	fmt.Fprintf(w, "\nlegs (%d personally sponsored)\n", len(e.Legs))
 	var rows [][]string
@@ -110,6 +120,8 @@ func writeExplanationText(w *bufio.Writer, r *plan.Result, e *plan.Explanation) 
 		for _, c := range e.Ranks {
 			status := "does not hold"
 			switch {
+			case int16(c.Rank) == r.Rank[m] && !c.Holds:
+				status = "does not hold, but is the paid-as rank (a rank floor, or rank grace from an earlier period)"
 			case int16(c.Rank) == r.Rank[m]:
 				status = "holds: the paid-as rank"
 			case c.Holds:
@@ -140,6 +152,13 @@ func writeExplanationText(w *bufio.Writer, r *plan.Result, e *plan.Explanation) 
 		writeAligned(w, nil, lineRows(r, lines), numericLineColumn)
 	}
 	fmt.Fprintf(w, "  total: %s\n", money(total))
+	if e.Period != "" || r.BalanceIn != nil {
+		in := dec.D(0)
+		if r.BalanceIn != nil {
+			in = r.BalanceIn[m]
+		}
+		fmt.Fprintf(w, "  balance in: %s, payable: %s, balance out: %s\n", money(in), money(r.Payable(m)), money(r.BalanceOut[m]))
+	}
 
 	w.WriteString("\nmissed (breakage on this member's levels)\n")
 	groups := groupMissed(r, e)
@@ -168,6 +187,8 @@ func lineSource(r *plan.Result, l *plan.Line) string {
 		return "cap"
 	case l.Reason == plan.Scaled:
 		return "payout cap"
+	case l.Reason == plan.Reversed:
+		return "return: reversed share of"
 	case comp.Type == plan.TypePool:
 		return "pool share"
 	case comp.Type == plan.TypeAdjustment:

@@ -235,3 +235,34 @@ func FuzzReadCarry(f *testing.F) {
 		}
 	})
 }
+
+// FuzzParsePeriod: a period either is refused or names a span of whole
+// days whose name parses back to the same span, and every day of it maps
+// back to it.
+func FuzzParsePeriod(f *testing.F) {
+	for _, s := range []string{"2026-03", "2026-W14", "2026-W53", "2025-W53", "2026-13", "0001-01", "9999-W52"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, in string) {
+		p, err := ParsePeriod(in)
+		if err != nil {
+			return
+		}
+		if p.To < p.From || (p.To-p.From != 6 && (p.To-p.From < 27 || p.To-p.From > 30)) {
+			t.Fatalf("%q: %s..%s is neither a week nor a month", in, FormatDate(p.From), FormatDate(p.To))
+		}
+		again, err := ParsePeriod(p.Name)
+		if err != nil || again != p {
+			t.Fatalf("%q: name %q parses to %v (%v)", in, p.Name, again, err)
+		}
+		every := Month
+		if p.To-p.From == 6 {
+			every = Week
+		}
+		for _, day := range []int32{p.From, (p.From + p.To) / 2, p.To} {
+			if got := PeriodOf(every, day); got != p {
+				t.Fatalf("%q: day %s is in %v", in, FormatDate(day), got)
+			}
+		}
+	})
+}

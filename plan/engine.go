@@ -579,7 +579,11 @@ func (r *run) place(d *tree.Data) error {
 					r.ownVolume[m] += ch.Volume[k] // bounded by the total volume
 				}
 			}
-			b, err := tree.PlaceBinary(r.org, c.Binary.Placement, r.ownVolume, carryIn)
+			var prior *tree.Prior
+			if r.carried != nil {
+				prior = r.carried.placed
+			}
+			b, err := tree.PlaceBinaryAfter(r.org, c.Binary.Placement, r.ownVolume, carryIn, prior)
 			if err != nil {
 				return err
 			}

@@ -84,6 +84,9 @@ func (c *carried) on(remap []int32, n int) *carried {
 		return c
 	}
 	out := &carried{highest: make([]int16, n), recent: make([][]int16, n), orders: c.orders, periods: c.periods}
+	if c.placed != nil {
+		out.placed = newPrior(n)
+	}
 	if c.balance != nil {
 		out.balance = make([]dec.D, n)
 	}
@@ -100,6 +103,11 @@ func (c *carried) on(remap []int32, n int) *carried {
 		}
 		if c.carry != nil {
 			out.carry[0][pm], out.carry[1][pm] = c.carry[0][m], c.carry[1][m]
+		}
+		if c.placed != nil {
+			if pa := c.placed.Parent[m]; pa >= 0 && remap[pa] >= 0 {
+				out.placed.Parent[pm], out.placed.Leg[pm] = remap[pa], c.placed.Leg[m]
+			}
 		}
 	}
 	return out
@@ -118,6 +126,15 @@ func (r *Result) carryOver(prev *carried, remap []int32, n int) *carried {
 	}
 	grace := r.Plan.RankGrace > 1
 	var bal []dec.D
+	// full[pm] is period member pm's number in the whole organisation.
+	full := make([]int32, r.Org.Len())
+	for m := range n {
+		if remap == nil {
+			full[m] = int32(m)
+		} else if pm := remap[m]; pm >= 0 {
+			full[pm] = int32(m)
+		}
+	}
 	var carry *[2][]dec.D
 	for m := range n {
 		pm := int32(m)
@@ -135,6 +152,12 @@ func (r *Result) carryOver(prev *carried, remap []int32, n int) *carried {
 				bal = make([]dec.D, n)
 			}
 			bal[m] = b
+		}
+		if b := r.Binary; b != nil && b.Auto[pm] {
+			if c.placed == nil {
+				c.placed = newPrior(n)
+			}
+			c.placed.Parent[m], c.placed.Leg[m] = full[b.Parent[pm]], b.Leg[pm]
 		}
 		if r.Legs != nil {
 			if l, rt := r.Legs.CarryOutL[pm], r.Legs.CarryOutR[pm]; l != 0 || rt != 0 {

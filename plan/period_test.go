@@ -349,3 +349,28 @@ func TestReplayRandom(t *testing.T) {
 		}
 	}
 }
+
+// TestAutoPlacementKeptOverPeriods: on the weaker leg, C is placed in
+// January by January's volumes (B's 100 on the left: C goes right). In
+// February's volumes alone C would tie and go left; it keeps its slot,
+// and only D, who joins in February, is placed by February's volumes (the
+// left, B's 0 against C's 100).
+func TestAutoPlacementKeptOverPeriods(t *testing.T) {
+	const plan = "name: b\ncurrency: USD\ncomponents:\n  - {name: bin, type: binary, rate: 10%}\n"
+	members := "id,sponsor_id,joined\nA,,2025-12-01\nB,A,2026-01-02\nC,A,2026-01-03\nD,A,2026-02-02\n"
+	sales := "member_id,amount,date\nB,100,2026-01-05\nC,100,2026-02-05\n"
+	rs := months(t, plan, members, sales, "01", "02")
+	where := func(r *Result, id string) string {
+		m := r.Org.Lookup(id)
+		return r.Org.ID(r.Binary.Parent[m]) + ":" + tree.LegName(r.Binary.Leg[m])
+	}
+	if got := where(rs[0], "C"); got != "A:R" {
+		t.Errorf("January: C at %s, want A:R", got)
+	}
+	if got := where(rs[1], "C"); got != "A:R" {
+		t.Errorf("February: C at %s, want A:R (kept)", got)
+	}
+	if got := where(rs[1], "D"); got != "B:L" {
+		t.Errorf("February: D at %s, want B:L", got)
+	}
+}

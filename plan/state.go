@@ -49,6 +49,10 @@ type MemberState struct {
 	CarryRight *dec.D   `json:"carry_right,omitempty"`
 	// Balance is carried money: above 0 a held payout, below 0 a debit.
 	Balance *dec.D `json:"balance,omitempty"`
+	// PlacementID and Leg are where an earlier period auto-placed the
+	// member in the binary tree: they keep that slot.
+	PlacementID string `json:"placement_id,omitempty"`
+	Leg         string `json:"leg,omitempty"`
 }
 
 // OrderLines are the earner lines of one order (returns: reverse): what a
@@ -136,6 +140,8 @@ type carried struct {
 	carry   *[2][]dec.D
 	orders  map[string]*OrderLines
 	periods int
+	// placed is where earlier periods auto-placed members (nil: none).
+	placed *tree.Prior
 }
 
 // lay maps s onto o's members. A member of the state who is not in o is an
@@ -185,6 +191,16 @@ func (s *State) lay(p *Plan, o *tree.Org, name string) (*carried, error) {
 				c.balance = make([]dec.D, n)
 			}
 			c.balance[m] = *ms.Balance
+		}
+		if ms.PlacementID != "" {
+			pa := o.Lookup(ms.PlacementID)
+			if pa < 0 || (ms.Leg != "L" && ms.Leg != "R") {
+				return nil, &tree.InputError{File: name, Msg: fmt.Sprintf("member %s: placement under %q, leg %q: expected a member of the members file and L or R", ms.ID, ms.PlacementID, ms.Leg)}
+			}
+			if c.placed == nil {
+				c.placed = newPrior(n)
+			}
+			c.placed.Parent[m], c.placed.Leg[m] = pa, map[string]uint8{"L": tree.Left, "R": tree.Right}[ms.Leg]
 		}
 	}
 	if len(s.Orders) > 0 {
@@ -236,6 +252,9 @@ func (r *Result) NextState(period tree.Period) *State {
 			b := r.BalanceOut[m]
 			ms.Balance, keep = &b, true
 		}
+		if b := r.Binary; b != nil && b.Auto[m] {
+			ms.PlacementID, ms.Leg, keep = o.ID(b.Parent[m]), tree.LegName(b.Leg[m]), true
+		}
 		if keep {
 			s.Members = append(s.Members, ms)
 		}
@@ -245,4 +264,12 @@ func (r *Result) NextState(period tree.Period) *State {
 	}
 	s.Orders = r.keptOrders(s.Periods)
 	return s
+}
+
+func newPrior(n int) *tree.Prior {
+	p := &tree.Prior{Parent: make([]int32, n), Leg: make([]uint8, n)}
+	for m := range p.Parent {
+		p.Parent[m] = -1
+	}
+	return p
 }

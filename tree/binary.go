@@ -61,6 +61,20 @@ func (b *Binary) InSubtree(x, top int32) bool {
 // the members placed so far; ties go left. Distributors without a sponsor
 // are roots.
 func PlaceBinary(o *Org, side Side, vol []dec.D, carryIn *[2][]dec.D) (*Binary, error) {
+	return PlaceBinaryAfter(o, side, vol, carryIn, nil)
+}
+
+// Prior is where earlier periods auto-placed members: they keep their
+// slot (Parent -1: not placed yet).
+type Prior struct {
+	Parent []int32
+	Leg    []uint8
+}
+
+// PlaceBinaryAfter is PlaceBinary for a period after others: members prior
+// placed keep their slot (unless a placement by hand now takes it), and
+// only the others are auto-placed.
+func PlaceBinaryAfter(o *Org, side Side, vol []dec.D, carryIn *[2][]dec.D, prior *Prior) (*Binary, error) {
 	n := int32(o.Len())
 	b := &Binary{Parent: make([]int32, n), Leg: make([]uint8, n), Auto: make([]bool, n), child: make([]int32, 2*n), placed: make([]bool, n)}
 	for i := range b.child {
@@ -73,6 +87,19 @@ func PlaceBinary(o *Org, side Side, vol []dec.D, carryIn *[2][]dec.D) (*Binary, 
 			p, leg := o.placeParent[m], o.placeLeg[m]
 			b.Parent[m], b.Leg[m] = p, leg
 			b.child[2*p+int32(leg)] = m
+		}
+	}
+	if prior != nil {
+		for m := range n {
+			p := prior.Parent[m]
+			if p < 0 || b.Parent[m] >= 0 || !b.placed[m] || !b.placed[p] || b.child[2*p+int32(prior.Leg[m])] >= 0 {
+				continue
+			}
+			b.Parent[m], b.Leg[m], b.Auto[m] = p, prior.Leg[m], true
+			b.child[2*p+int32(prior.Leg[m])] = m
+		}
+		if err := placementCycle(o, b.Parent, nil, o.file, "placement_id"); err != nil {
+			return nil, fmt.Errorf("the placement carried from the previous period: %w", err)
 		}
 	}
 	auto := o.autoPlaced(b.Parent)

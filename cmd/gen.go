@@ -13,6 +13,7 @@ import (
 // genOptions are the options of compplan gen.
 type genOptions struct {
 	Members, SalesPerMember, Months int
+	Returns                         int
 	Seed                            uint64
 	Out                             string
 }
@@ -20,7 +21,7 @@ type genOptions struct {
 func newGenCmd(st *streams) *cobra.Command {
 	opts := &genOptions{}
 	c := &cobra.Command{
-		Use:   "gen --members N [--sales-per-member K] [--seed S] --out DIR",
+		Use:   "gen --members N [--sales-per-member K] [--months M] [--returns PCT] [--seed S] --out DIR",
 		Short: "Write a synthetic members.csv and sales.csv for trying and benchmarking plans",
 		Long: `Write DIR/members.csv and DIR/sales.csv in the format run reads.
 The same flags always give the same bytes.`,
@@ -32,6 +33,7 @@ The same flags always give the same bytes.`,
 	f.IntVar(&opts.Members, "members", 0, "number of members")
 	f.IntVar(&opts.SalesPerMember, "sales-per-member", 10, "average sales per member per month")
 	f.IntVar(&opts.Months, "months", 1, "months of sales, from January 2026")
+	f.IntVar(&opts.Returns, "returns", 0, "`percent` of sales returned whole the month after (a row of type return; needs --months 2 or more)")
 	f.Uint64Var(&opts.Seed, "seed", 1, "random seed")
 	f.StringVar(&opts.Out, "out", "", "output `directory` (created if missing)")
 	return c
@@ -43,6 +45,9 @@ func runGen(c *cobra.Command, st *streams, opts *genOptions) error {
 	}
 	if opts.SalesPerMember < 0 || opts.Months < 1 || opts.Months > 1200 {
 		return usagef(c, "--sales-per-member must be 0 or more and --months from 1 to 1200")
+	}
+	if opts.Returns < 0 || opts.Returns > 100 {
+		return usagef(c, "--returns is a percent from 0 to 100")
 	}
 	if err := os.MkdirAll(opts.Out, 0o755); err != nil {
 		return err
@@ -57,7 +62,7 @@ func runGen(c *cobra.Command, st *streams, opts *genOptions) error {
 		return err
 	}
 	defer s.abort()
-	cfg := gen.Config{Members: opts.Members, SalesPerMember: opts.SalesPerMember, Months: opts.Months, Seed: opts.Seed}
+	cfg := gen.Config{Members: opts.Members, SalesPerMember: opts.SalesPerMember, Months: opts.Months, Seed: opts.Seed, ReturnPct: opts.Returns}
 	sum, err := gen.WriteSummary(cfg, m, s)
 	if err != nil {
 		return err
@@ -68,7 +73,11 @@ func runGen(c *cobra.Command, st *streams, opts *genOptions) error {
 	if err := s.commit(); err != nil {
 		return err
 	}
-	fmt.Fprintf(st.err, "compplan: wrote %d members and %d sales; sponsor tree depth median %d, max %d; the most anyone sponsored: %d; %.0f%% of members without sales in a month\n",
-		sum.Members, sum.Sales, sum.MedianDepth, sum.MaxDepth, sum.MostSponsored, 100*sum.WithoutSalesPerMonth)
+	returns := ""
+	if sum.Returns > 0 {
+		returns = fmt.Sprintf(" (%d of them returns)", sum.Returns)
+	}
+	fmt.Fprintf(st.err, "compplan: wrote %d members and %d sales%s; sponsor tree depth median %d, max %d; the most anyone sponsored: %d; %.0f%% of members without sales in a month\n",
+		sum.Members, sum.Sales, returns, sum.MedianDepth, sum.MaxDepth, sum.MostSponsored, 100*sum.WithoutSalesPerMonth)
 	return nil
 }

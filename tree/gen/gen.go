@@ -26,11 +26,17 @@ type Config struct {
 	Seed   uint64
 	// Roots is the number of members without a sponsor (at least 1).
 	Roots int
+	// ReturnPct is the percent of sales returned whole the month after
+	// (0 to 100; never in the last month): a row of type return with the
+	// order's id and negative amount and volume. With it the sales file
+	// has a type column.
+	ReturnPct int
 }
 
 // Summary describes what Write wrote.
 type Summary struct {
 	Members, Sales        int
+	Returns               int // rows of type return among Sales
 	MedianDepth, MaxDepth int // depth in the sponsor tree (a root is 0)
 	MostSponsored         int // the most members one member sponsored
 	WithoutSalesPerMonth  float64
@@ -57,7 +63,11 @@ func WriteSummary(c Config, members, sales io.Writer) (Summary, error) {
 	mw := bufio.NewWriterSize(members, 1<<16)
 	sw := bufio.NewWriterSize(sales, 1<<16)
 	mw.WriteString("id,sponsor_id,name,joined\n")
-	sw.WriteString("order_id,member_id,amount,volume,date\n")
+	if c.ReturnPct > 0 {
+		sw.WriteString("order_id,member_id,amount,volume,date,type\n")
+	} else {
+		sw.WriteString("order_id,member_id,amount,volume,date\n")
+	}
 	months := max(c.Months, 1)
 	// slots holds each member once plus once per recruit.
 	slots := make([]int32, 0, 2*c.Members)
@@ -125,16 +135,25 @@ func WriteSummary(c Config, members, sales io.Writer) (Summary, error) {
 				b = append(b, '-')
 				b = append2(b, mon)
 				b = append(b, '-')
-				b = append2(b, first+rng.IntN(days-first+1))
+				day := first + rng.IntN(days-first+1)
+				b = append2(b, day)
+				if c.ReturnPct > 0 {
+					b = append(b, ',')
+				}
 				b = append(b, '\n')
 				sw.Write(b)
+				if c.ReturnPct > 0 && month+1 < months && rng.IntN(100) < c.ReturnPct {
+					b = appendReturn(b[:0], order, i, p, 2026+(month+1)/12, 1+(month+1)%12, min(day, 28))
+					sw.Write(b)
+					sum.Returns++
+				}
 			}
 		}
 	}
 	if err := mw.Flush(); err != nil {
 		return sum, err
 	}
-	sum.Members, sum.Sales = c.Members, order
+	sum.Members, sum.Sales = c.Members, order+sum.Returns
 	sum.WithoutSalesPerMonth = float64(idle) / float64(max(c.Members*months, 1))
 	// Median depth by counting: depths are small.
 	counts := map[int32]int{}
@@ -159,4 +178,25 @@ func appendID(b []byte, i int) []byte {
 
 func append2(b []byte, n int) []byte {
 	return append(b, byte('0'+n/10), byte('0'+n%10))
+}
+
+// appendReturn writes the return of order order (member i, price p) on
+// year-mon-day.
+func appendReturn(b []byte, order, i, p, year, mon, day int) []byte {
+	b = append(b, "SO-"...)
+	b = strconv.AppendInt(b, int64(order), 10)
+	b = append(b, ',')
+	b = appendID(b, i)
+	b = append(append(b, ",-"...), prices[p]...)
+	b = append(b, ',')
+	if volumes[p] != "" {
+		b = append(append(b, '-'), volumes[p]...)
+	}
+	b = append(b, ',')
+	b = strconv.AppendInt(b, int64(year), 10)
+	b = append(b, '-')
+	b = append2(b, mon)
+	b = append(b, '-')
+	b = append2(b, day)
+	return append(b, ",return\n"...)
 }

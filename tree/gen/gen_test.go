@@ -76,3 +76,44 @@ func TestMonthsAndSummary(t *testing.T) {
 		t.Errorf("depth median %d max %d: not a deep genealogy", sum.MedianDepth, sum.MaxDepth)
 	}
 }
+
+// TestReturns: every return row returns a sale written before it, whole:
+// the same order id and member, the negated amount and volume, a later
+// month; without returns the file has no type column.
+func TestReturns(t *testing.T) {
+	var m, s bytes.Buffer
+	sum, err := WriteSummary(Config{Members: 300, SalesPerMember: 3, Months: 3, Seed: 4, ReturnPct: 10}, &m, &s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.Split(strings.TrimSpace(s.String()), "\n")
+	if lines[0] != "order_id,member_id,amount,volume,date,type" {
+		t.Fatalf("header %q", lines[0])
+	}
+	sales := map[string][]string{}
+	returns := 0
+	for _, l := range lines[1:] {
+		f := strings.Split(l, ",")
+		if f[5] != "return" {
+			sales[f[0]] = f
+			continue
+		}
+		returns++
+		o, ok := sales[f[0]]
+		switch {
+		case !ok:
+			t.Fatalf("return of an order not written before: %s", l)
+		case f[1] != o[1] || f[2] != "-"+o[2] || (o[3] != "" && f[3] != "-"+o[3]) || (o[3] == "" && f[3] != ""):
+			t.Fatalf("return %s does not negate %s", l, strings.Join(o, ","))
+		case f[4][:7] <= o[4][:7]:
+			t.Fatalf("return %s is not in a later month than %s", l, strings.Join(o, ","))
+		}
+	}
+	if returns == 0 || returns != sum.Returns || sum.Sales != len(lines)-1 {
+		t.Errorf("%d returns, summary says %d; %d rows, summary %d", returns, sum.Returns, len(lines)-1, sum.Sales)
+	}
+	s.Reset()
+	if _, err := WriteSummary(Config{Members: 10, SalesPerMember: 1, Months: 2, Seed: 4}, &m, &s); err != nil || !strings.HasPrefix(s.String(), "order_id,member_id,amount,volume,date\n") {
+		t.Errorf("without returns: %v %q", err, s.String()[:40])
+	}
+}

@@ -42,6 +42,14 @@ func writeCheckText(w *bufio.Writer, p *plan.Plan, c *plan.Check) {
 	if p.PayoutCap != 0 {
 		fmt.Fprintf(w, "payout cap: %s of the sales amount (lines are scaled down when it binds)\n", p.PayoutCap)
 	}
+	if p.RankGrace > 1 {
+		fmt.Fprintf(w, "rank grace: the paid-as rank is the best qualified in this period or the %d before\n", p.RankGrace-1)
+	}
+	if p.ReverseReturns {
+		fmt.Fprintf(w, "returns: reverse (a return reverses its order's lines, pro rata; a chained run keeps them %d periods)\n", p.ReturnWindow)
+	} else {
+		w.WriteString("returns: volume (a return is negative volume)\n")
+	}
 	if len(p.Ranks) > 0 {
 		w.WriteString("\nranks (lowest first)\n")
 		var rows [][]string
@@ -121,6 +129,14 @@ func describeComponent(p *plan.Plan, c *plan.Component) string {
 			s += "; paid generations " + strings.Join(paid, ", ")
 		}
 		return s
+	case plan.TypeAdvancement:
+		var amounts []string
+		for r, a := range c.Amounts {
+			if a != 0 {
+				amounts = append(amounts, fmt.Sprintf("%s %s", p.Ranks[r].Name, a.AppendFixed(nil, p.Digits)))
+			}
+		}
+		return "paid once on first reaching: " + strings.Join(amounts, ", ")
 	case plan.TypeBinary:
 		b := c.Binary
 		s := c.Rate.String() + " of the paired (smaller) leg volume"

@@ -47,8 +47,6 @@ func writeCheckText(w *bufio.Writer, p *plan.Plan, c *plan.Check) {
 	}
 	if p.ReverseReturns {
 		fmt.Fprintf(w, "returns: reverse (a return reverses its order's lines, pro rata; a chained run keeps them %d periods)\n", p.ReturnWindow)
-	} else {
-		w.WriteString("returns: volume (a return is negative volume)\n")
 	}
 	if len(p.Ranks) > 0 {
 		w.WriteString("\nranks (lowest first)\n")

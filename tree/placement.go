@@ -195,6 +195,13 @@ func placementCycle(o *Org, parent []int32, why func(m int32) string, name, colu
 }
 
 func cycleError(o *Org, cycle, parent []int32, why func(m int32) string, name, column string) error {
+	return describeCycle(o, cycle, o.line, why, name, column, "placement cycle", "a member cannot be placed below itself")
+}
+
+// describeCycle names a cycle (each member followed by the next up it),
+// from its smallest id so the message does not depend on row order: kind
+// of %d members: A (line 3) how B (line 4) how A; advice.
+func describeCycle(o *Org, cycle []int32, line func(int32) int, how func(int32) string, name, column, kind, advice string) error {
 	first := 0
 	for k := range cycle {
 		if o.CompareIDs(cycle[k], cycle[first]) < 0 {
@@ -209,17 +216,17 @@ func cycleError(o *Org, cycle, parent []int32, why func(m int32) string, name, c
 			fmt.Fprintf(&b, " … (%d more)", len(cycle)-show)
 			break
 		}
-		how := "is placed under"
-		if why != nil {
-			how = why(c)
+		h := "is placed under"
+		if how != nil {
+			h = how(c)
 		}
-		fmt.Fprintf(&b, "%s (line %d) %s ", o.ID(c), o.line(c), how)
+		fmt.Fprintf(&b, "%s (line %d) %s ", o.ID(c), line(c), h)
 	}
 	if len(cycle) <= show {
 		b.WriteString(o.ID(cycle[0]))
 	}
-	return &InputError{File: name, Line: o.line(cycle[0]), Field: column,
-		Msg: fmt.Sprintf("placement cycle of %d members: %s; a member cannot be placed below itself", len(cycle), b.String())}
+	return &InputError{File: name, Line: line(cycle[0]), Field: column,
+		Msg: fmt.Sprintf("%s of %d members: %s; %s", kind, len(cycle), b.String(), advice)}
 }
 
 // HasPlacement reports whether the members file has binary placement

@@ -11,7 +11,6 @@ import (
 	"fmt"
 	"runtime"
 	"slices"
-	"strings"
 	"sync"
 
 	"github.com/compplan/compplan/tree/dec"
@@ -492,28 +491,8 @@ func (o *Org) cycleError(file string, lines []int32) error {
 	for s := o.sponsor[m]; s != m; s = o.sponsor[s] {
 		cycle = append(cycle, s)
 	}
-	// Name it from its smallest id so the message does not depend on row order.
-	first := 0
-	for k := range cycle {
-		if o.ID(cycle[k]) < o.ID(cycle[first]) {
-			first = k
-		}
-	}
-	cycle = append(cycle[first:], cycle[:first]...)
-	var b strings.Builder
-	const show = 12
-	for k, c := range cycle {
-		if k == show {
-			fmt.Fprintf(&b, " … (%d more)", len(cycle)-show)
-			break
-		}
-		fmt.Fprintf(&b, "%s (line %d) is sponsored by ", o.ID(c), lines[c])
-	}
-	if len(cycle) <= show {
-		b.WriteString(o.ID(cycle[0]))
-	}
-	return &InputError{File: file, Line: int(lines[cycle[0]]), Field: "sponsor_id",
-		Msg: fmt.Sprintf("sponsor cycle of %d members: %s; every line of sponsors must end at a member with an empty sponsor_id", len(cycle), b.String())}
+	return describeCycle(o, cycle, func(m int32) int { return int(lines[m]) }, func(int32) string { return "is sponsored by" },
+		file, "sponsor_id", "sponsor cycle", "every line of sponsors must end at a member with an empty sponsor_id")
 }
 
 // PersonalVolume returns each member's PV: the sum of their sales'

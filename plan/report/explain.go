@@ -281,11 +281,7 @@ func writeExplanationJSON(w *bufio.Writer, r *plan.Result, e *plan.Explanation) 
 		if pa := r.Binary.Parent[m]; pa >= 0 {
 			b = append(append(append(b, `"placement_id":`...), jsonString(nil, o.ID(pa))...), `,"leg":"`+tree.LegName(r.Binary.Leg[m])+`",`...)
 		}
-		for i, v := range r.Legs.Figures(m) {
-			b = append(append(jsonString(b, plan.LegColumns[i]), ':'), v.String()...)
-			b = append(b, ',')
-		}
-		b = fmt.Appendf(b, `"qualified":%t}`, r.Legs.Qualified[m])
+		b = appendLegsJSON(b, r.Legs, m)
 	}
 	if x := r.Matrix; x != nil && x.Parent[m] >= 0 {
 		b = append(append(append(b, `,"matrix":{"parent":`...), jsonString(nil, o.ID(x.Parent[m]))...), fmt.Sprintf(`,"position":%d}`, x.Position[m])...)

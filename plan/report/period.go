@@ -129,13 +129,7 @@ func (pw *PeriodWriter) Write(period tree.Period, r *plan.Result) error {
 			b = append(b, `,"balance_out":`...)
 			b = money(b, r.BalanceOut[m], digits)
 			if r.Legs != nil {
-				b = append(b, `,"binary":{`...)
-				for i, v := range r.Legs.Figures(m) {
-					b = append(append(jsonString(b, plan.LegColumns[i]), ':'), v.String()...)
-					b = append(b, ',')
-				}
-				b = strconv.AppendBool(append(b, `"qualified":`...), r.Legs.Qualified[m])
-				b = append(b, '}')
+				b = appendLegsJSON(append(b, `,"binary":{`...), r.Legs, m)
 			}
 			b = append(b, '}')
 		} else {

@@ -308,13 +308,7 @@ func writeJSON(w *bufio.Writer, r *plan.Result) error {
 		}
 		b = append(b, '}')
 		if r.Legs != nil {
-			b = append(b, `,"binary":{`...)
-			for i, v := range r.Legs.Figures(m) {
-				b = append(append(jsonString(b, plan.LegColumns[i]), ':'), v.String()...)
-				b = append(b, ',')
-			}
-			b = strconv.AppendBool(append(b, `"qualified":`...), r.Legs.Qualified[m])
-			b = append(b, '}')
+			b = appendLegsJSON(append(b, `,"binary":{`...), r.Legs, m)
 		}
 		b = append(b, '}')
 		if len(b) > 1<<15 {
@@ -487,4 +481,14 @@ func printable(s string) string {
 		}
 		return r
 	}, s)
+}
+
+// appendLegsJSON appends member m's binary figures and qualification as
+// the members of a JSON object, and closes it.
+func appendLegsJSON(b []byte, l *plan.Legs, m int32) []byte {
+	for i, v := range l.Figures(m) {
+		b = append(append(jsonString(b, plan.LegColumns[i]), ':'), v.String()...)
+		b = append(b, ',')
+	}
+	return append(strconv.AppendBool(append(b, `"qualified":`...), l.Qualified[m]), '}')
 }

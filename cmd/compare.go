@@ -64,19 +64,21 @@ func runCompare(c *cobra.Command, s *streams, opts *compareOptions, plans []stri
 		format = report.Table
 	}
 	ph := newPhases(s.err, false)
-	_, d, err := load(s, ph, "", opts.Members, opts.Sales, false)
-	if err != nil {
-		return err
-	}
 	in := &inputs{s: s}
 	defer in.close()
 	var ps []*plan.Plan
+	keepOrders := false // a plan that reverses returns needs the order ids
 	for _, file := range plans {
 		p, err := readWith(in, file, "plan", plan.Read)
 		if err != nil {
 			return err
 		}
 		ps = append(ps, p)
+		keepOrders = keepOrders || p.ReverseReturns
+	}
+	_, d, err := load(s, ph, "", opts.Members, opts.Sales, keepOrders)
+	if err != nil {
+		return err
 	}
 	labels := planLabels(ps, plans)
 	// The data is read once and shared; the plans run side by side.

@@ -226,6 +226,8 @@ func writeJSON(w *bufio.Writer, r *plan.Result) error {
 	}
 	b = fmt.Appendf(b, `,"sales_count":%d,"members_count":%d,"held":`, r.Sales, r.Org.Len())
 	b = money(b, r.HeldTotal, digits)
+	b = append(b, `,"debits":`...)
+	b = money(b, r.Debits, digits)
 	b = append(b, `,"scale_factor":`...)
 	b = r.ScaleFactor.AppendFraction(b)
 	b = append(b, `,"cut":{"component_caps":`...)
@@ -394,6 +396,7 @@ func writeTable(w *bufio.Writer, r *plan.Result) error {
 		{"volume", r.Volume.String()},
 		{"payout", string(money(nil, r.Payout, digits))},
 		{"held", string(money(nil, r.HeldTotal, digits))},
+		{"debits", string(money(nil, r.Debits, digits))},
 		{"payout %", pct},
 	}
 	p2 := r.Plan

@@ -84,7 +84,8 @@ func FuzzReadMembers(f *testing.F) {
 // line, or sales whose sums match their rows; block size does not matter.
 func FuzzReadSales(f *testing.F) {
 	addSeeds(f, "../examples/sales.csv", "../examples/worked/sales.csv")
-	for _, s := range []string{"member_id,amount\nA,1\n", "member_id,amount,volume\nB,1.5,\n\"A\",\"2\",3\n", "member_id,amount\nA,1e3\n"} {
+	for _, s := range []string{"member_id,amount\nA,1\n", "member_id,amount,volume\nB,1.5,\n\"A\",\"2\",3\n", "member_id,amount\nA,1e3\n",
+		"member_id,amount,date\nA,1,2026-01-01\nB,2,2014-01-01\nA,3,2026-01-01\nC,4,2039-05-05\n"} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, in string) {
@@ -105,6 +106,12 @@ func FuzzReadSales(f *testing.F) {
 		}
 		if salesOf(d1) != salesOf(d2) {
 			t.Fatal("block size changed the sales")
+		}
+		// Every dated sale's amount is in its day's sum, whatever the blocks.
+		if first, last, ok := d1.Sales.DateRange(); ok && d1.Sales.FirstUndated == 0 {
+			if a, b := d1.Sales.AmountIn(first, last), d2.Sales.AmountIn(first, last); a != d1.Sales.Amount || b != a {
+				t.Fatalf("days sum to %s and %s, the sales to %s", a, b, d1.Sales.Amount)
+			}
 		}
 		var sum int64
 		for _, c := range d1.Sales.Chunks {

@@ -143,7 +143,41 @@ func (d *Data) parseSales(data []byte, name string, line int, col []int, width i
 			return err
 		}
 	}
+	s.flushDay()
 	return c.err
+}
+
+// addDay adds a sale's amount to its day's. While a block is read the sums
+// go into an array of days around the block's first date, and into the map
+// at the end of the block (see flushDay): a map update per sale costs half
+// a second at 100 million sales.
+func (s *Sales) addDay(day int32, amount dec.D) {
+	const window = 1 << 12 // days
+	if s.days == nil {
+		s.days = make([]dec.D, window)
+		s.daysFrom = day - window/2
+	}
+	if k := day - s.daysFrom; k >= 0 && k < window {
+		s.days[k] += amount
+		return
+	}
+	if s.dayAmount == nil {
+		s.dayAmount = map[int32]dec.D{}
+	}
+	s.dayAmount[day] += amount
+}
+
+// flushDay puts the sums of the day array into the map.
+func (s *Sales) flushDay() {
+	for k, a := range s.days {
+		if a != 0 {
+			if s.dayAmount == nil {
+				s.dayAmount = map[int32]dec.D{}
+			}
+			s.dayAmount[s.daysFrom+int32(k)] += a
+		}
+	}
+	s.days = nil
 }
 
 // splitBlocks reads r and hands emit blocks of whole records (cut after a
@@ -240,10 +274,7 @@ func (c *csvReader) fullSale(s *Sales, m int32, col []int, keep bool, joined int
 	case joined != NoDate && r.date < joined:
 		return c.fieldError(col[sDate], "date", "the sale is dated %s, before its member joined (%s): fix the date or the member's joined", FormatDate(r.date), FormatDate(joined))
 	default:
-		if s.dayAmount == nil {
-			s.dayAmount = map[int32]dec.D{}
-		}
-		s.dayAmount[r.date] += amount // bounded by the total, checked below
+		s.addDay(r.date, amount) // bounded by the total, checked below
 	}
 	if r.qv, err = c.optionalDecimal(col[sQV], "qv", volume); err != nil {
 		return err

@@ -229,8 +229,10 @@ type Sales struct {
 	FirstUndated int
 	UndatedFile  string
 	// dayAmount is the sales amount of each day, for the amount of a
-	// period (see In).
+	// period; while a block is read, days holds the sums from daysFrom on.
 	dayAmount map[int32]dec.D
+	days      []dec.D
+	daysFrom  int32
 }
 
 // SaleChunk is a run of sales: sale k is by member Member[k] with

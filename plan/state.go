@@ -5,7 +5,6 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"slices"
@@ -111,9 +110,6 @@ func (s *State) Write(w io.Writer) error {
 	enc.SetIndent("", " ")
 	return enc.Encode(s)
 }
-
-// ErrState is the error for a state that does not fit the run.
-var ErrState = errors.New("state")
 
 // Check refuses a state from another plan, or one that does not end the day
 // before the period starts.

@@ -99,21 +99,20 @@ func runReplay(c *cobra.Command, s *streams, opts *replayOptions) error {
 	if err := d.Sales.Dated(); err != nil {
 		return err
 	}
-	first, last, ok := d.Sales.DateRange()
-	if opts.From != "" {
-		if first, ok = tree.ParseDate([]byte(opts.From)); !ok {
-			return usagef(c, "--from is a date: YYYY-MM-DD")
+	first, last, have := d.Sales.DateRange()
+	for _, bound := range []struct {
+		flag, value string
+		day         *int32
+	}{{"--from", opts.From, &first}, {"--to", opts.To, &last}} {
+		switch day, ok := tree.ParseDate([]byte(bound.value)); {
+		case bound.value == "" && !have:
+			return usagef(c, "there are no dated sales to replay: give --from and --to")
+		case bound.value == "":
+		case !ok:
+			return usagef(c, "%s is a date: YYYY-MM-DD", bound.flag)
+		default:
+			*bound.day = day
 		}
-	}
-	if opts.To != "" {
-		var okTo bool
-		if last, okTo = tree.ParseDate([]byte(opts.To)); !okTo {
-			return usagef(c, "--to is a date: YYYY-MM-DD")
-		}
-		ok = ok || opts.From != ""
-	}
-	if !ok {
-		return usagef(c, "there are no dated sales to replay: give --from and --to")
 	}
 	if last < first {
 		return usagef(c, "--to %s is before --from %s", tree.FormatDate(last), tree.FormatDate(first))

@@ -730,7 +730,18 @@ func checkRange(p *Plan, s *tree.Sales) error {
 			lines += int64(len(c.Generations))
 		}
 	}
-	bound := new(big.Int).Mul(big.NewInt(int64(max(s.TotalVolume, s.Amount))), total)
+	// Returns make volumes negative: a sum of lines is bounded by the sum of
+	// the sales' volumes without their signs.
+	var abs dec.D
+	for _, c := range s.Chunks {
+		for _, v := range c.Volume {
+			var over bool
+			if abs, over = dec.Add(abs, max(v, -v)); over {
+				return fmt.Errorf("%w: the sales' volumes, returns counted without their sign, add up beyond %s", ErrTooLarge, dec.Max)
+			}
+		}
+	}
+	bound := new(big.Int).Mul(big.NewInt(int64(max(abs, s.Amount, -s.Amount))), total)
 	bound.Quo(bound, big.NewInt(int64(dec.RateOne)))
 	bound.Add(bound, new(big.Int).Mul(big.NewInt(lines*int64(max(s.Len(), 1))), big.NewInt(int64(dec.One))))
 	if bound.Cmp(big.NewInt(int64(dec.Max))) > 0 {

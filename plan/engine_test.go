@@ -562,3 +562,33 @@ func TestTooLarge(t *testing.T) {
 		t.Fatalf("error = %v, want ErrTooLarge", err)
 	}
 }
+
+// TestTooLargeWithReturns: sales and returns that cancel out in the
+// totals can still overflow the lines on the way; the range check counts
+// volumes without their signs.
+func TestTooLargeWithReturns(t *testing.T) {
+	p, err := Decode([]byte("name: t\ncurrency: USD\ncomponents:\n  - {name: r, type: personal, rate: 10%}\n"), "p.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	sales := "order_id,member_id,amount,type\n" + strings.Repeat("O1,A,99999999999999,\nO1,A,-99999999999999,return\n", 6)
+	d, err := tree.ReadMembers(strings.NewReader("id\nA\n"), "m.csv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := d.ReadSales(strings.NewReader(sales), "s.csv"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Compute(p, d); !errors.Is(err, ErrTooLarge) {
+		t.Fatalf("error = %v, want ErrTooLarge", err)
+	}
+	one := "order_id,member_id,amount,type\nO1,A,99999999999999,\nO1,A,-99999999999999,return\n"
+	d, _ = tree.ReadMembers(strings.NewReader("id\nA\n"), "m.csv")
+	if err := d.ReadSales(strings.NewReader(one), "s.csv"); err != nil {
+		t.Fatal(err)
+	}
+	r, err := Compute(p, d)
+	if err != nil || r.Paid[0] != 0 {
+		t.Fatalf("one sale and its return: paid %v, %v", r, err)
+	}
+}

@@ -56,7 +56,7 @@ func ParsePeriod(s string) (Period, error) {
 // Range is the period from one day to another, both included.
 func Range(from, to int32) (Period, error) {
 	if to < from {
-		return Period{}, fmt.Errorf("--to %s is before --from %s", FormatDate(to), FormatDate(from))
+		return Period{}, fmt.Errorf("the period would end on %s, before it starts on %s", FormatDate(to), FormatDate(from))
 	}
 	return Period{Name: FormatDate(from) + ".." + FormatDate(to), From: from, To: to}, nil
 }
@@ -411,7 +411,7 @@ func (o *Org) subset(keep func(int32) bool, day int32) (*Org, []int32) {
 	return s, remap
 }
 
-// PeriodName formats a period for messages: its name and its days.
+// String formats a period for messages: its name and its days.
 func (p Period) String() string {
 	if strings.Contains(p.Name, "..") {
 		return p.Name

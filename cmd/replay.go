@@ -72,25 +72,9 @@ func runReplay(c *cobra.Command, s *streams, opts *replayOptions) error {
 	if err := oneStdin(c, opts.Plan, opts.Members, opts.Sales); err != nil {
 		return err
 	}
-	inputs := []string{opts.Plan, opts.Members, opts.Sales}
-	outs := []struct{ flag, file string }{{"--output", opts.Output}, {"--summary", opts.Summary}, {"--ledger", opts.Ledger}, {"--state-out", opts.StateOut}}
-	for i, out := range outs {
-		if out.file == "" || out.file == "-" {
-			if out.file == "-" && i > 0 {
-				return usagef(c, "%s needs a file of its own", out.flag)
-			}
-			continue
-		}
-		for _, in := range inputs {
-			if in != "-" && sameFile(in, out.file) {
-				return usagef(c, "%s %s is also an input: write to another file", out.flag, out.file)
-			}
-		}
-		for _, other := range outs[:i] {
-			if out.file == other.file {
-				return usagef(c, "%s and %s name the same file %s", other.flag, out.flag, out.file)
-			}
-		}
+	if err := checkOutputs(c, []string{opts.Plan, opts.Members, opts.Sales},
+		[]output{{"--output", opts.Output}, {"--summary", opts.Summary}, {"--ledger", opts.Ledger}, {"--state-out", opts.StateOut}}); err != nil {
+		return err
 	}
 	p, d, err := load(s, newPhases(s.err, false), opts.Plan, opts.Members, opts.Sales, opts.Ledger != "")
 	if err != nil {
@@ -121,7 +105,11 @@ func runReplay(c *cobra.Command, s *streams, opts *replayOptions) error {
 
 	var summary [][]string
 	var head []string
-	var state *plan.State
+	type periodResult struct {
+		period tree.Period
+		res    *plan.Result
+	}
+	var final periodResult // the state after it goes to --state-out
 	replay := func(rows io.Writer, ledger io.Writer) error {
 		pw, err := report.NewPeriodWriter(rows, format, opts.SafeCSV)
 		if err != nil {
@@ -131,11 +119,7 @@ func runReplay(c *cobra.Command, s *streams, opts *replayOptions) error {
 		o := plan.Options{}
 		jsonl := strings.HasSuffix(strings.ToLower(opts.Ledger), ".jsonl")
 		// A period's rows are written while the next period computes.
-		type done struct {
-			period tree.Period
-			res    *plan.Result
-		}
-		results := make(chan done, 1)
+		results := make(chan periodResult, 1)
 		written := make(chan error, 1)
 		go func() {
 			var err error
@@ -147,14 +131,12 @@ func runReplay(c *cobra.Command, s *streams, opts *replayOptions) error {
 				err = pw.Write(d.period, d.res)
 				h, row := report.SummaryRow(d.period, d.res)
 				head, summary = h, append(summary, row)
-				if opts.StateOut != "" {
-					state = d.res.NextState(d.period)
-				}
+				final = d
 			}
 			written <- err
 		}()
 		err = plan.Replay(p, d, periods, o, func(period tree.Period, res *plan.Result) error {
-			results <- done{period, res}
+			results <- periodResult{period, res}
 			return nil
 		}, func(period tree.Period, first bool) func(*plan.Result, *plan.Line) error {
 			if ledger == nil {
@@ -207,8 +189,8 @@ func runReplay(c *cobra.Command, s *streams, opts *replayOptions) error {
 			return err
 		}
 	}
-	if opts.StateOut != "" && state != nil {
-		return s.writeAtomic(opts.StateOut, state.Write)
+	if opts.StateOut != "" && final.res != nil {
+		return s.writeAtomic(opts.StateOut, final.res.NextState(final.period).Write)
 	}
 	return nil
 }

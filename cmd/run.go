@@ -94,23 +94,9 @@ func runRun(c *cobra.Command, s *streams, opts *runOptions) error {
 	if period == nil && (opts.StateIn != "" || opts.StateOut != "") {
 		return usagef(c, "--state-in and --state-out need a period: give --period or --from and --to")
 	}
-	outs := []struct{ flag, file string }{{"--output", opts.Output}, {"--ledger", opts.Ledger}, {"--carry-out", opts.CarryOut}, {"--placement-out", opts.PlacementOut}, {"--state-out", opts.StateOut}}
-	for i, out := range outs {
-		if out.file == "-" && i > 0 {
-			return usagef(c, "%s needs a file of its own: standard output is for the results", out.flag)
-		}
-		for _, other := range outs[:i] {
-			if out.file != "" && out.file == other.file {
-				return usagef(c, "%s and %s name the same file %s", other.flag, out.flag, out.file)
-			}
-		}
-	}
-	for _, out := range outs {
-		for _, in := range files {
-			if in != "" && in != "-" && out.file != "" && out.file != "-" && sameFile(in, out.file) {
-				return usagef(c, "%s %s is also an input: write to another file", out.flag, out.file)
-			}
-		}
+	if err := checkOutputs(c, files, []output{{"--output", opts.Output}, {"--ledger", opts.Ledger}, {"--carry-out", opts.CarryOut},
+		{"--placement-out", opts.PlacementOut}, {"--state-out", opts.StateOut}}); err != nil {
+		return err
 	}
 
 	ph := newPhases(s.err, opts.Verbose)
@@ -198,6 +184,34 @@ func runRun(c *cobra.Command, s *streams, opts *runOptions) error {
 		next := res.NextState(*period)
 		if err := s.writeAtomic(opts.StateOut, next.Write); err != nil {
 			return err
+		}
+	}
+	return nil
+}
+
+// output is an output flag and the file it names ("" or "-" for none or
+// standard output).
+type output struct{ flag, file string }
+
+// checkOutputs refuses an output that is also an input, two outputs naming
+// one file, and standard output for any output but the first (the results).
+func checkOutputs(c *cobra.Command, inputs []string, outs []output) error {
+	for i, out := range outs {
+		if out.file == "" || out.file == "-" {
+			if out.file == "-" && i > 0 {
+				return usagef(c, "%s needs a file of its own: standard output is for the results", out.flag)
+			}
+			continue
+		}
+		for _, in := range inputs {
+			if in != "" && in != "-" && sameFile(in, out.file) {
+				return usagef(c, "%s %s is also an input: write to another file", out.flag, out.file)
+			}
+		}
+		for _, other := range outs[:i] {
+			if out.file == other.file {
+				return usagef(c, "%s and %s name the same file %s", other.flag, out.flag, out.file)
+			}
 		}
 	}
 	return nil

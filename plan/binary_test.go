@@ -133,19 +133,7 @@ func calcCarry(t *testing.T, plan, members, sales, carry string) *Result {
 	if err != nil {
 		t.Fatal(err)
 	}
-	d, err := tree.ReadMembers(strings.NewReader(members), "members.csv")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := d.ReadSales(strings.NewReader(sales), "sales.csv"); err != nil {
-		t.Fatal(err)
-	}
-	if carry != "" {
-		if err := d.ReadCarry(strings.NewReader(carry), "carry.csv"); err != nil {
-			t.Fatal(err)
-		}
-	}
-	r, err := Compute(p, d)
+	r, err := Compute(p, mustData(t, members, sales, carry))
 	if err != nil {
 		t.Fatal(err)
 	}

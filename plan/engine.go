@@ -48,7 +48,6 @@ type Result struct {
 	// was unknown or past the return window, and was counted as volume.
 	ReturnsAsVolume []string
 	carried         *carried
-	stateIn         *State                 // the state the result was computed with, to compute it again
 	reversedSales   map[SaleRef]bool       // returns reversed (returns: reverse): they carry no volume
 	orders          map[string]*OrderLines // this period's orders' lines, for later returns
 	returnedNow     map[string]dec.D       // volume returned this period, by order
@@ -370,7 +369,7 @@ func compute(p *Plan, d *tree.Data, opts Options, scale dec.Rate) (*Result, erro
 	}
 	r := &run{plan: p, org: o, adjustments: d.Adjustments, scale: scale, totalAmount: d.Sales.Amount, floor: floor, carried: carried}
 	res := &Result{
-		Plan: p, Org: o, Data: d, carried: carried, stateIn: opts.State,
+		Plan: p, Org: o, Data: d, carried: carried,
 		Sales: d.Sales.Len(), SalesAmount: d.Sales.Amount, Volume: d.Sales.TotalVolume,
 		Earned:   make([][]dec.D, len(p.Components)),
 		Paid:     make([]dec.D, len(p.Components)),

@@ -21,7 +21,7 @@ func months(t *testing.T, plan, members, sales string, ms ...string) []*Result {
 	if err != nil {
 		t.Fatal(err)
 	}
-	d := load2(t, members, sales)
+	d := mustData(t, members, sales, "")
 	var periods []tree.Period
 	for _, m := range ms {
 		pr, err := tree.ParsePeriod("2026-" + m)
@@ -57,19 +57,6 @@ func months(t *testing.T, plan, members, sales string, ms ...string) []*Result {
 		}
 	}
 	return replayed
-}
-
-func load2(t *testing.T, members, sales string) *tree.Data {
-	t.Helper()
-	d, err := tree.ReadMembers(strings.NewReader(members), "members.csv")
-	if err != nil {
-		t.Fatal(err)
-	}
-	d.KeepOrderIDs = true
-	if err := d.ReadSales(strings.NewReader(sales), "sales.csv"); err != nil {
-		t.Fatal(err)
-	}
-	return d
 }
 
 // periodRows renders each member: id rank pv gv, each component, balance
@@ -260,7 +247,7 @@ func TestBinaryCarryOverPeriods(t *testing.T) {
 func TestStateRefused(t *testing.T) {
 	const plan = "name: r\ncurrency: USD\ncomponents:\n  - {name: retail, type: personal, rate: 10%}\n"
 	p, _ := Decode([]byte(plan), "p.yaml")
-	d := load2(t, "id,joined\nA,2025-12-01\n", "member_id,amount,date\nA,10,2026-01-05\n")
+	d := mustData(t, "id,joined\nA,2025-12-01\n", "member_id,amount,date\nA,10,2026-01-05\n", "")
 	jan, _ := tree.ParsePeriod("2026-01")
 	mar, _ := tree.ParsePeriod("2026-03")
 	r, err := RunPeriod(p, d, jan, nil, "", Options{})
@@ -282,7 +269,7 @@ func TestStateRefused(t *testing.T) {
 	if _, err := ReadState(strings.NewReader(`{"version": 1, "surprise": 1}`), "x.json"); err == nil || !strings.Contains(err.Error(), `x.json: bad state document: json: unknown field "surprise"`) {
 		t.Errorf("unknown field: %v", err)
 	}
-	undated := load2(t, "id\nA\n", "member_id,amount\nA,10\n")
+	undated := mustData(t, "id\nA\n", "member_id,amount\nA,10\n", "")
 	if _, err := RunPeriod(p, undated, jan, nil, "", Options{}); err == nil || !strings.Contains(err.Error(), `sales.csv:2: column "date": this sale has no date`) {
 		t.Errorf("undated: %v", err)
 	}

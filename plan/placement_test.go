@@ -151,10 +151,21 @@ func tryCompute(plan, members, sales, carry string) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
+	d, err := readData(members, sales, carry)
+	if err != nil {
+		return nil, err
+	}
+	return Compute(p, d)
+}
+
+// readData reads members, sales (order ids kept) and, when not empty, a
+// binary carry-in.
+func readData(members, sales, carry string) (*tree.Data, error) {
 	d, err := tree.ReadMembers(strings.NewReader(members), "members.csv")
 	if err != nil {
 		return nil, err
 	}
+	d.KeepOrderIDs = true
 	if err := d.ReadSales(strings.NewReader(sales), "sales.csv"); err != nil {
 		return nil, err
 	}
@@ -163,5 +174,15 @@ func tryCompute(plan, members, sales, carry string) (*Result, error) {
 			return nil, err
 		}
 	}
-	return Compute(p, d)
+	return d, nil
+}
+
+// mustData is readData, failing the test on an error.
+func mustData(tb testing.TB, members, sales, carry string) *tree.Data {
+	tb.Helper()
+	d, err := readData(members, sales, carry)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return d
 }

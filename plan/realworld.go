@@ -68,17 +68,15 @@ func effectiveSales(p *Plan, s *tree.Sales, dist []int32, zero map[SaleRef]bool)
 			}
 		}
 		if len(zero) > 0 { // reversed returns: no volume of any kind
+			cloned := false
 			for k := range ch.Member {
 				if !zero[SaleRef{int32(c), int32(k)}] {
 					continue
 				}
-				if out[c].QV == nil {
-					out[c].QV = slices.Clone(out[c].Volume)
-				} else if &out[c].QV[0] == &ch.QVOrVolume()[0] || &out[c].QV[0] == &out[c].Volume[0] {
-					out[c].QV = slices.Clone(out[c].QV)
-				}
-				if &out[c].Volume[0] == &ch.Volume[0] {
-					out[c].Volume = slices.Clone(ch.Volume)
+				if !cloned { // copies of this chunk's volumes, changed below
+					out[c].QV = slices.Clone(out[c].QVOrVolume())
+					out[c].Volume = slices.Clone(out[c].Volume)
+					cloned = true
 				}
 				out[c].Volume[k], out[c].QV[k] = 0, 0
 			}

@@ -227,11 +227,6 @@ func (d *Data) WithSales(p Period, s Sales) (*Data, error) {
 // WithSalesRemap is WithSales, and the number of each of d's members in
 // the period's organisation (-1: not in it; nil: the same numbering).
 func (d *Data) WithSalesRemap(p Period, s Sales) (*Data, []int32, error) {
-	out, remap, err := d.withSales(p, s)
-	return out, remap, err
-}
-
-func (d *Data) withSales(p Period, s Sales) (*Data, []int32, error) {
 	o, remap := d.Org.AsOf(p.To)
 	out := &Data{Org: o, Adjustments: d.Adjustments, AdjustmentsFile: d.AdjustmentsFile, KeepOrderIDs: d.KeepOrderIDs,
 		CarryIn: d.CarryIn, CarryInFile: d.CarryInFile, Sales: s}

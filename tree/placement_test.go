@@ -218,9 +218,11 @@ func TestMatrixWidthError(t *testing.T) {
 
 // randomPlacementCSV is a members file of n members: each sponsored by an
 // earlier one, joined on one of a few days (so ties are broken by id), a
-// third placed by hand in a free slot of an earlier member.
+// third placed by hand in a free slot of an earlier member, and a fifth
+// under an earlier matrix parent with room (the matrix is 3 wide).
 func randomPlacementCSV(rng *rand.Rand, n int) (header string, rows []string) {
 	taken := map[string]bool{}
+	under := map[string]int{}
 	for i := range n {
 		id := fmt.Sprintf("m%d", i)
 		sp, place, leg, mp := "", "", "", ""
@@ -232,6 +234,10 @@ func randomPlacementCSV(rng *rand.Rand, n int) (header string, rows []string) {
 					taken[p+l] = true
 					place, leg = p, l
 				}
+			}
+			if p := fmt.Sprintf("m%d", rng.IntN(i)); rng.IntN(5) == 0 && under[p] < 3 {
+				under[p]++
+				mp = p
 			}
 		}
 		rows = append(rows, fmt.Sprintf("%s,%s,2026-01-%02d,%s,%s,%s", id, sp, 1+rng.IntN(4), place, leg, mp))

@@ -104,25 +104,9 @@ func (pw *PeriodWriter) Write(period tree.Period, r *plan.Result) error {
 			} else {
 				b = jsonString(b, rank)
 			}
-			b = append(b, `,"pv":`...)
-			b = r.PV[m].Append(b)
-			b = append(b, `,"gv":`...)
-			b = r.GV[m].Append(b)
-			b = append(b, `,"personal":`...)
-			b = money(b, r.Personal(m), digits)
-			b = append(b, `,"team":`...)
-			b = money(b, r.Team(m), digits)
-			b = append(b, `,"total":`...)
-			b = money(b, r.Total(m), digits)
-			b = append(b, `,"components":{`...)
-			for c, comp := range r.Plan.Components {
-				if c > 0 {
-					b = append(b, ',')
-				}
-				b = append(jsonString(b, comp.Name), ':')
-				b = money(b, r.Earned[c][m], digits)
-			}
-			b = append(b, `},"balance_in":`...)
+			b = appendFiguresJSON(b, r, m)
+			b = appendComponentsJSON(b, r, m)
+			b = append(b, `,"balance_in":`...)
 			b = money(b, balanceIn(r, m), digits)
 			b = append(b, `,"payable":`...)
 			b = money(b, r.Payable(m), digits)

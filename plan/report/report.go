@@ -283,32 +283,15 @@ func writeJSON(w *bufio.Writer, r *plan.Result) error {
 		} else {
 			b = append(b, "null"...)
 		}
-		b = fmt.Appendf(b, `,"active":%t,"pv":`, r.Active[m])
-		b = r.PV[m].Append(b)
-		b = append(b, `,"gv":`...)
-		b = r.GV[m].Append(b)
-		b = append(b, `,"personal":`...)
-		b = money(b, r.Personal(m), digits)
-		b = append(b, `,"team":`...)
-		b = money(b, r.Team(m), digits)
-		b = append(b, `,"total":`...)
-		b = money(b, r.Total(m), digits)
+		b = fmt.Appendf(b, `,"active":%t`, r.Active[m])
+		b = appendFiguresJSON(b, r, m)
 		b = append(b, `,"held":`...)
 		if r.Held != nil {
 			b = money(b, r.Held[m], digits)
 		} else {
 			b = money(b, 0, digits)
 		}
-		b = append(b, `,"components":{`...)
-		for c, comp := range p.Components {
-			if c > 0 {
-				b = append(b, ',')
-			}
-			b = jsonString(b, comp.Name)
-			b = append(b, ':')
-			b = money(b, r.Earned[c][m], digits)
-		}
-		b = append(b, '}')
+		b = appendComponentsJSON(b, r, m)
 		if r.Legs != nil {
 			b = appendLegsJSON(append(b, `,"binary":{`...), r.Legs, m)
 		}
@@ -484,6 +467,28 @@ func printable(s string) string {
 		}
 		return r
 	}, s)
+}
+
+// appendFiguresJSON appends member m's ,"pv","gv","personal","team","total".
+func appendFiguresJSON(b []byte, r *plan.Result, m int32) []byte {
+	digits := r.Plan.Digits
+	b = r.PV[m].Append(append(b, `,"pv":`...))
+	b = r.GV[m].Append(append(b, `,"gv":`...))
+	b = money(append(b, `,"personal":`...), r.Personal(m), digits)
+	b = money(append(b, `,"team":`...), r.Team(m), digits)
+	return money(append(b, `,"total":`...), r.Total(m), digits)
+}
+
+// appendComponentsJSON appends member m's ,"components":{NAME:amount, …}.
+func appendComponentsJSON(b []byte, r *plan.Result, m int32) []byte {
+	b = append(b, `,"components":{`...)
+	for c, comp := range r.Plan.Components {
+		if c > 0 {
+			b = append(b, ',')
+		}
+		b = money(append(jsonString(b, comp.Name), ':'), r.Earned[c][m], r.Plan.Digits)
+	}
+	return append(b, '}')
 }
 
 // appendLegsJSON appends member m's binary figures and qualification as

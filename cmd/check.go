@@ -41,6 +41,7 @@ warnings exit 1.`,
 	f.StringVar(&opts.MaxPayout, "max-payout", "100%", "warn when the maximum payout is above this `rate` of volume")
 	f.BoolVar(&opts.Strict, "strict", false, "exit 1 when there are warnings")
 	f.StringVarP(&opts.Format, "format", "f", "text", "output `format`: text or json")
+	markOwnMeaning(c, "format")
 	return c
 }
 

@@ -1,7 +1,6 @@
 package cmd
 
 import (
-	"io"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -17,6 +16,7 @@ import (
 type compareOptions struct {
 	Members, Sales string
 	Format         string
+	Output         string
 	Diff           string
 	HTML           string
 	Top            int
@@ -41,8 +41,9 @@ plan.`,
 	f.StringVarP(&opts.Members, "members", "m", "", "members `file` (CSV)")
 	f.StringVarP(&opts.Sales, "sales", "s", "", "sales `file` (CSV)")
 	f.StringVarP(&opts.Format, "format", "f", "", "output `format`: table, csv or json (default table on a terminal, csv otherwise)")
-	f.StringVar(&opts.Diff, "diff", "", "write every member's rank and total per plan, and the change, to `file` (CSV)")
-	f.StringVar(&opts.HTML, "html", "", "write a self-contained HTML page with the figures and charts to `file`")
+	f.StringVarP(&opts.Output, "output", "o", "-", "comparison `file`, written atomically (- is standard output)")
+	f.StringVar(&opts.Diff, "diff", "", "write every member's rank and total per plan, and the change, to `file` (CSV; - is standard output)")
+	f.StringVar(&opts.HTML, "html", "", "write a self-contained HTML page with the figures and charts to `file` (- is standard output)")
 	f.IntVar(&opts.Top, "top", 10, "how many members who gain and lose most to show per plan")
 	return c
 }
@@ -60,9 +61,23 @@ func runCompare(c *cobra.Command, s *streams, opts *compareOptions, plans []stri
 		if format, err = report.ParseFormat(opts.Format); err != nil {
 			return usagef(c, "%v", err)
 		}
-	} else if s.outTerminal {
+	} else if (opts.Output == "-" || opts.Output == "") && s.outTerminal {
 		format = report.Table
 	}
+	ins := []namedInput{{"--members", opts.Members}, {"--sales", opts.Sales}}
+	for _, file := range plans {
+		ins = append(ins, namedInput{"plan " + file, file})
+	}
+	outs := s.newOutputs(c, ins...)
+	defer outs.abort()
+	var files [3]*outputFile
+	for i, o := range []struct{ flag, path string }{{"--output", opts.Output}, {"--diff", opts.Diff}, {"--html", opts.HTML}} {
+		var err error
+		if files[i], err = outs.add(o.flag, o.path); err != nil {
+			return err
+		}
+	}
+	out, diff, html := files[0], files[1], files[2]
 	ph := newPhases(s.err, false)
 	in := &inputs{s: s}
 	defer in.close()
@@ -100,17 +115,22 @@ func runCompare(c *cobra.Command, s *streams, opts *compareOptions, plans []stri
 		}
 	}
 	cmp := compare.Compare(labels, results, opts.Top)
-	if opts.Diff != "" {
-		if err := s.writeAtomic(opts.Diff, func(w io.Writer) error { return report.WriteDiff(w, cmp) }); err != nil {
+	if diff != nil {
+		if err := report.WriteDiff(diff.writer(), cmp); err != nil {
 			return err
 		}
 	}
-	if opts.HTML != "" {
-		if err := s.writeAtomic(opts.HTML, func(w io.Writer) error { return report.WriteHTML(w, cmp) }); err != nil {
+	if html != nil {
+		if err := report.WriteHTML(html.writer(), cmp); err != nil {
 			return err
 		}
 	}
-	return report.WriteComparison(s.out, cmp, format)
+	if out != nil {
+		if err := report.WriteComparison(out.writer(), cmp, format); err != nil {
+			return err
+		}
+	}
+	return outs.commit()
 }
 
 // planLabels labels plans by name, or by file name where names clash.

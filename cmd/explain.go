@@ -41,6 +41,7 @@ has it; and the breakage on the member's levels, with what would unlock it.`,
 	f.StringVar(&opts.To, "to", "", "the last `date` of the period")
 	f.StringVar(&opts.StateIn, "state-in", "", "the state `file` the previous period wrote (run --state-out)")
 	f.StringVarP(&opts.Format, "format", "f", "text", "output `format`: text or json")
+	markOwnMeaning(c, "format")
 	return c
 }
 

@@ -36,6 +36,7 @@ The same flags always give the same bytes.`,
 	f.IntVar(&opts.Returns, "returns", 0, "`percent` of sales returned whole the month after (a row of type return; needs --months 2 or more)")
 	f.Uint64Var(&opts.Seed, "seed", 1, "random seed")
 	f.StringVar(&opts.Out, "out", "", "output `directory` (created if missing)")
+	markOwnMeaning(c, "members")
 	return c
 }
 
@@ -52,25 +53,22 @@ func runGen(c *cobra.Command, st *streams, opts *genOptions) error {
 	if err := os.MkdirAll(opts.Out, 0o755); err != nil {
 		return err
 	}
-	m, err := st.createAtomic(filepath.Join(opts.Out, "members.csv"))
+	outs := st.newOutputs(c)
+	defer outs.abort()
+	m, err := outs.add("members file", filepath.Join(opts.Out, "members.csv"))
 	if err != nil {
 		return err
 	}
-	defer m.abort()
-	s, err := st.createAtomic(filepath.Join(opts.Out, "sales.csv"))
+	s, err := outs.add("sales file", filepath.Join(opts.Out, "sales.csv"))
 	if err != nil {
 		return err
 	}
-	defer s.abort()
 	cfg := gen.Config{Members: opts.Members, SalesPerMember: opts.SalesPerMember, Months: opts.Months, Seed: opts.Seed, ReturnPct: opts.Returns}
-	sum, err := gen.WriteSummary(cfg, m, s)
+	sum, err := gen.WriteSummary(cfg, m.writer(), s.writer())
 	if err != nil {
 		return err
 	}
-	if err := m.commit(); err != nil {
-		return err
-	}
-	if err := s.commit(); err != nil {
+	if err := outs.commit(); err != nil {
 		return err
 	}
 	returns := ""

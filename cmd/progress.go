@@ -23,6 +23,7 @@ type progress struct {
 	label string
 	stop  chan struct{}
 	done  chan struct{}
+	once  sync.Once
 }
 
 func startProgress(w io.Writer, total int64) *progress {
@@ -57,12 +58,13 @@ func (p *progress) phase(label string) {
 	p.mu.Unlock()
 }
 
-// end clears the line.
+// end clears the line and stops drawing it; it may be called more than
+// once, and on nil.
 func (p *progress) end() {
 	if p == nil {
 		return
 	}
-	close(p.stop)
+	p.once.Do(func() { close(p.stop) })
 	<-p.done
 }
 

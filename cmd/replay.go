@@ -1,9 +1,7 @@
 package cmd
 
 import (
-	"fmt"
 	"io"
-	"strings"
 
 	"github.com/spf13/cobra"
 
@@ -72,10 +70,16 @@ func runReplay(c *cobra.Command, s *streams, opts *replayOptions) error {
 	if err := oneStdin(c, opts.Plan, opts.Members, opts.Sales); err != nil {
 		return err
 	}
-	if err := checkOutputs(c, []string{opts.Plan, opts.Members, opts.Sales},
-		[]output{{"--output", opts.Output}, {"--summary", opts.Summary}, {"--ledger", opts.Ledger}, {"--state-out", opts.StateOut}}); err != nil {
-		return err
+	outs := s.newOutputs(c, namedInput{"--plan", opts.Plan}, namedInput{"--members", opts.Members}, namedInput{"--sales", opts.Sales})
+	defer outs.abort()
+	var files [4]*outputFile
+	for i, o := range []struct{ flag, path string }{{"--output", opts.Output}, {"--summary", opts.Summary}, {"--ledger", opts.Ledger}, {"--state-out", opts.StateOut}} {
+		var err error
+		if files[i], err = outs.add(o.flag, o.path); err != nil {
+			return err
+		}
 	}
+	rows, summaryOut, ledger, stateOut := files[0], files[1], files[2], files[3]
 	p, d, err := load(s, newPhases(s.err, false), opts.Plan, opts.Members, opts.Sales, opts.Ledger != "")
 	if err != nil {
 		return err
@@ -117,7 +121,7 @@ func runReplay(c *cobra.Command, s *streams, opts *replayOptions) error {
 		}
 		var led *report.Ledger
 		o := plan.Options{}
-		jsonl := strings.HasSuffix(strings.ToLower(opts.Ledger), ".jsonl")
+		jsonl := isJSONL(opts.Ledger)
 		// A period's rows are written while the next period computes.
 		results := make(chan periodResult, 1)
 		written := make(chan error, 1)
@@ -164,33 +168,24 @@ func runReplay(c *cobra.Command, s *streams, opts *replayOptions) error {
 		}
 		return pw.Close()
 	}
-	withLedger := func(rows io.Writer) error {
-		if opts.Ledger == "" {
-			return replay(rows, nil)
-		}
-		return s.writeAtomic(opts.Ledger, func(l io.Writer) error { return replay(rows, l) })
-	}
-	if opts.Output == "-" || opts.Output == "" {
-		err = withLedger(s.out)
-	} else {
-		err = s.writeAtomic(opts.Output, withLedger)
-	}
-	if err != nil {
+	if err := replay(rows.writer(), ledger.writer()); err != nil {
 		return err
 	}
 	if !opts.Quiet {
-		fmt.Fprintf(s.err, "%s: %d periods (%s)\n", p.Name, len(periods), every)
+		s.say("%s: %d periods (%s)", p.Name, len(periods), every)
 		if err := report.WriteSummary(s.err, summary, head, true); err != nil {
 			return err
 		}
 	}
-	if opts.Summary != "" {
-		if err := s.writeAtomic(opts.Summary, func(w io.Writer) error { return report.WriteSummary(w, summary, head, false) }); err != nil {
+	if summaryOut != nil {
+		if err := report.WriteSummary(summaryOut.writer(), summary, head, false); err != nil {
 			return err
 		}
 	}
-	if opts.StateOut != "" && final.res != nil {
-		return s.writeAtomic(opts.StateOut, final.res.NextState(final.period).Write)
+	if stateOut != nil && final.res != nil {
+		if err := final.res.NextState(final.period).Write(stateOut.writer()); err != nil {
+			return err
+		}
 	}
-	return nil
+	return outs.commit()
 }

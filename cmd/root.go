@@ -5,8 +5,11 @@
 package cmd
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
+	"io"
+	"maps"
 	"os"
 	"os/signal"
 	"runtime/debug"
@@ -22,23 +25,29 @@ import (
 
 // Exit codes.
 const (
-	exitOK          = 0
-	exitFailure     = 1   // the run failed for another reason (I/O, range)
-	exitInvalid     = 2   // bad usage or invalid input (plan, CSV)
-	exitInterrupted = 130 // SIGINT or SIGTERM
+	exitOK      = 0
+	exitFailure = 1 // the run failed for another reason (I/O, range)
+	exitInvalid = 2 // bad usage or invalid input (plan, CSV)
+	// A signal that ends the process exits 128 + its number: 129 SIGHUP,
+	// 130 SIGINT, 131 SIGQUIT, 143 SIGTERM.
 )
 
 // Execute runs compplan with the process's arguments and exits. SIGINT
-// (Ctrl-C) or SIGTERM stops it at once: the output files being written are
-// removed, files already there are left as they were, and it exits 130.
+// (Ctrl-C), SIGTERM, SIGHUP or SIGQUIT stops it at once: the output files
+// being written are removed, files already there are left as they were
+// (none is replaced unless all are), and it exits 128 + the signal number.
 func Execute() {
 	s := newStreams(os.Stdin, os.Stdout, os.Stderr)
 	sig := make(chan os.Signal, 1)
-	signal.Notify(sig, os.Interrupt, syscall.SIGTERM)
+	signal.Notify(sig, syscall.SIGHUP, syscall.SIGINT, syscall.SIGQUIT, syscall.SIGTERM)
 	go func() {
 		got := <-sig
-		fmt.Fprintf(os.Stderr, "compplan: %v: stopped, no output written\n", got)
-		s.temps.removeAllAndExit(exitInterrupted)
+		s.prog.end()
+		code := 128 + 2 // SIGINT's, should the number be unknown
+		if n, ok := got.(syscall.Signal); ok {
+			code = 128 + int(n)
+		}
+		s.temps.stop(os.Stderr, got, code)
 	}()
 	os.Exit(Main(os.Args[1:], s))
 }
@@ -52,10 +61,16 @@ func Main(args []string, s *streams) int {
 		return exitOK
 	}
 	code := exitCode(err)
-	fmt.Fprintf(s.err, "compplan: %v\n", err)
+	s.say("compplan: %v", err)
+	if code == exitInvalid {
+		c, _, _ := root.Find(args)
+		for _, o := range origins(c) {
+			s.say("compplan: note: %s", o)
+		}
+	}
 	var u *usageError
 	if errors.As(err, &u) && u.cmd != nil {
-		fmt.Fprintf(s.err, "Run '%s --help' for usage.\n", u.cmd.CommandPath())
+		s.say("Run '%s --help' for usage.", u.cmd.CommandPath())
 	}
 	return code
 }
@@ -132,20 +147,48 @@ func newRootCmd(s *streams) *cobra.Command {
 	root.SetErr(s.err)
 	root.PersistentFlags().String("config", "", "config `file` of flag values (default .compplan.yaml in the working directory, if present)")
 	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error { return &usageError{err: err, cmd: c} })
-	root.PersistentPreRunE = func(c *cobra.Command, _ []string) error { return configure(c) }
+	root.PersistentPreRunE = func(c *cobra.Command, _ []string) error { return configure(c, s) }
 	root.AddCommand(newRunCmd(s), newExplainCmd(s), newCheckCmd(s), newTreeCmd(s), newCompareCmd(s), newGenCmd(s), newReplayCmd(s))
 	markRunErrors(root)
 	return root
 }
 
-// configure fills every flag the user did not set from the environment
-// (COMPPLAN_<FLAG>) or the config file, through a viper instance local to
-// this call. Flags win over the environment, which wins over the file.
-func configure(c *cobra.Command) error {
-	v := viper.New()
-	v.SetEnvPrefix("COMPPLAN")
-	v.SetEnvKeyReplacer(strings.NewReplacer("-", "_"))
-	v.AutomaticEnv()
+// ownMeaning marks a flag whose name means something else in other
+// commands (check's and explain's --format is text or json, gen's --members
+// is a count): a top-level config key or COMPPLAN_<FLAG> never sets it, only
+// the command's own section or COMPPLAN_<COMMAND>_<FLAG>.
+const ownMeaning = "compplan_own_meaning"
+
+// originNote is the annotation that records where a flag's value came from
+// when it came from the environment or the config file.
+const originNote = "compplan_origin"
+
+// maxConfigSize bounds the config file: it holds flag values, a few lines.
+const maxConfigSize = 1 << 20
+
+// markOwnMeaning marks flags of c as having their own meaning.
+func markOwnMeaning(c *cobra.Command, names ...string) {
+	for _, n := range names {
+		if err := c.Flags().SetAnnotation(n, ownMeaning, []string{"true"}); err != nil {
+			panic(err) // a programming error: no such flag
+		}
+	}
+}
+
+// configure fills every flag the user did not set, first found first:
+//  1. the environment variable COMPPLAN_<COMMAND>_<FLAG>;
+//  2. COMPPLAN_<FLAG> (not for a flag with its own meaning);
+//  3. the config file's key FLAG in the section named after the command;
+//  4. the config file's top-level key FLAG (not for a flag with its own
+//     meaning).
+//
+// It uses viper instances local to this call. Where a value came from is
+// recorded on the flag, for error messages.
+func configure(c *cobra.Command, s *streams) error {
+	env := viper.New()
+	env.SetEnvPrefix("COMPPLAN")
+	env.SetEnvKeyReplacer(strings.NewReplacer("-", "_", ".", "_"))
+	env.AutomaticEnv()
 	file, _ := c.Flags().GetString("config")
 	if file == "" {
 		file = os.Getenv("COMPPLAN_CONFIG")
@@ -154,30 +197,138 @@ func configure(c *cobra.Command) error {
 	if !explicit {
 		file = ".compplan.yaml"
 	}
+	var conf *viper.Viper
 	if _, err := os.Stat(file); err == nil || explicit {
-		v.SetConfigFile(file)
-		v.SetConfigType("yaml")
-		if err := v.ReadInConfig(); err != nil {
-			return &tree.InputError{File: file, Msg: "cannot read config: " + err.Error()}
+		var err error
+		if conf, err = readConfig(c, file); err != nil {
+			return err
 		}
-		known := map[string]bool{}
-		for _, cmd := range c.Root().Commands() {
-			cmd.Flags().VisitAll(func(f *pflag.Flag) { known[f.Name] = true })
-		}
-		for _, k := range v.AllKeys() {
-			if !known[k] {
-				return &tree.InputError{File: file, Msg: fmt.Sprintf("unknown setting %q: config keys are flag names such as plan, members, sales, format", k)}
-			}
-		}
+		s.configFile = file
 	}
+	name := c.Name()
 	var err error
 	c.Flags().VisitAll(func(f *pflag.Flag) {
-		if err != nil || f.Changed || f.Name == "config" || f.Name == "help" || !v.IsSet(f.Name) {
+		if err != nil || f.Changed || f.Name == "config" || f.Name == "help" {
 			return
 		}
-		if e := f.Value.Set(v.GetString(f.Name)); e != nil {
-			err = usagef(c, "invalid value for %s from the environment or config: %v", f.Name, e)
+		shared := f.Annotations[ownMeaning] == nil
+		type source struct {
+			v         *viper.Viper
+			key, from string
+		}
+		envName := func(key string) string {
+			return "environment variable COMPPLAN_" + strings.ToUpper(strings.NewReplacer("-", "_", ".", "_").Replace(key))
+		}
+		sources := []source{{env, name + "." + f.Name, envName(name + "." + f.Name)}}
+		if shared {
+			sources = append(sources, source{env, f.Name, envName(f.Name)})
+		}
+		if conf != nil {
+			sources = append(sources, source{conf, name + "." + f.Name, "config file " + file + " (" + name + ": " + f.Name + ")"})
+			if shared {
+				sources = append(sources, source{conf, f.Name, "config file " + file + " (" + f.Name + ")"})
+			}
+		}
+		for _, src := range sources {
+			if !src.v.IsSet(src.key) {
+				continue
+			}
+			value := src.v.GetString(src.key)
+			if e := f.Value.Set(value); e != nil {
+				err = usagef(c, "invalid value %q for --%s from the %s: %v", value, f.Name, src.from, e)
+				return
+			}
+			f.Annotations = maps.Clone(f.Annotations)
+			if f.Annotations == nil {
+				f.Annotations = map[string][]string{}
+			}
+			f.Annotations[originNote] = []string{fmt.Sprintf("--%s %s came from the %s", f.Name, value, src.from)}
+			return
 		}
 	})
 	return err
+}
+
+// readConfig reads the config file and refuses keys that are no flag: a
+// top-level key must be a flag of some command (with the shared meaning),
+// a section must be a command and its keys that command's flags.
+func readConfig(c *cobra.Command, file string) (*viper.Viper, error) {
+	f, err := os.Open(file)
+	if err != nil {
+		return nil, &tree.InputError{File: file, Msg: "cannot read config: " + err.Error()}
+	}
+	defer f.Close()
+	data, err := io.ReadAll(io.LimitReader(f, maxConfigSize+1))
+	if err != nil {
+		return nil, &tree.InputError{File: file, Msg: "cannot read config: " + err.Error()}
+	}
+	if len(data) > maxConfigSize {
+		return nil, &tree.InputError{File: file, Msg: fmt.Sprintf("the config file is larger than %d kB: it holds flag values, a few lines", maxConfigSize>>10)}
+	}
+	v := viper.New()
+	v.SetConfigType("yaml")
+	if err := v.ReadConfig(bytes.NewReader(data)); err != nil {
+		return nil, &tree.InputError{File: file, Msg: "cannot read config: " + err.Error()}
+	}
+	shared := map[string]bool{}
+	own := map[string]map[string]bool{}
+	for _, cmd := range c.Root().Commands() {
+		own[cmd.Name()] = map[string]bool{}
+		cmd.Flags().VisitAll(func(f *pflag.Flag) {
+			own[cmd.Name()][f.Name] = true
+			if f.Annotations[ownMeaning] == nil {
+				shared[f.Name] = true
+			}
+		})
+	}
+	for _, k := range v.AllKeys() {
+		section, key, inSection := strings.Cut(k, ".")
+		switch {
+		case !inSection && shared[k]:
+		case inSection && own[section] != nil && own[section][key]:
+		case inSection && own[section] != nil:
+			return nil, &tree.InputError{File: file, Msg: fmt.Sprintf("unknown setting %q: compplan %s has no flag --%s", k, section, key)}
+		case !inSection && own[k] == nil && isOwnOnly(own, k):
+			return nil, &tree.InputError{File: file, Msg: fmt.Sprintf("setting %q means something different in each command that has it: put it under a section named after the command (for example %q)", k, ownExample(c, k))}
+		default:
+			return nil, &tree.InputError{File: file, Msg: fmt.Sprintf("unknown setting %q: config keys are flag names such as plan, members, sales, format, or sections named after a command (run:, check:, ...)", k)}
+		}
+	}
+	return v, nil
+}
+
+// isOwnOnly reports whether some command has flag name (with its own
+// meaning everywhere it is).
+func isOwnOnly(own map[string]map[string]bool, name string) bool {
+	for _, flags := range own {
+		if flags[name] {
+			return true
+		}
+	}
+	return false
+}
+
+// ownExample is "COMMAND: {NAME: …}" for the first command with flag name.
+func ownExample(c *cobra.Command, name string) string {
+	for _, cmd := range c.Root().Commands() {
+		if cmd.Flags().Lookup(name) != nil {
+			return cmd.Name() + ": {" + name + ": ...}"
+		}
+	}
+	return name
+}
+
+// origins lists where the flags that came from the environment or the
+// config file took their values, for an error message.
+func origins(c *cobra.Command) []string {
+	var out []string
+	if c == nil {
+		return nil
+	}
+	c.Flags().VisitAll(func(f *pflag.Flag) {
+		if o := f.Annotations[originNote]; o != nil {
+			out = append(out, o[0])
+		}
+	})
+	return out
 }

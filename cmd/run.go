@@ -1,7 +1,6 @@
 package cmd
 
 import (
-	"fmt"
 	"io"
 	"os"
 	"strings"
@@ -86,7 +85,6 @@ func runRun(c *cobra.Command, s *streams, opts *runOptions) error {
 	if err := oneStdin(c, opts.Plan, opts.Members, opts.Sales, [2]string{"adjustments", opts.Adjustments}, [2]string{"carry-in", opts.CarryIn}); err != nil {
 		return err
 	}
-	files := []string{opts.Plan, opts.Members, opts.Sales, opts.Adjustments, opts.CarryIn, opts.StateIn}
 	period, err := periodOf(c, opts.Period, opts.From, opts.To)
 	if err != nil {
 		return err
@@ -94,14 +92,26 @@ func runRun(c *cobra.Command, s *streams, opts *runOptions) error {
 	if period == nil && (opts.StateIn != "" || opts.StateOut != "") {
 		return usagef(c, "--state-in and --state-out need a period: give --period or --from and --to")
 	}
-	if err := checkOutputs(c, files, []output{{"--output", opts.Output}, {"--ledger", opts.Ledger}, {"--carry-out", opts.CarryOut},
-		{"--placement-out", opts.PlacementOut}, {"--state-out", opts.StateOut}}); err != nil {
+	outs := s.newOutputs(c, namedInput{"--plan", opts.Plan}, namedInput{"--members", opts.Members}, namedInput{"--sales", opts.Sales},
+		namedInput{"--adjustments", opts.Adjustments}, namedInput{"--carry-in", opts.CarryIn}, namedInput{"--state-in", opts.StateIn})
+	defer outs.abort()
+	outs.mayReplace("--state-out", "--state-in") // a rolling state file: read whole first
+	results, err := outs.add("--output", opts.Output)
+	if err != nil {
 		return err
 	}
+	var more [4]*outputFile
+	for i, o := range []struct{ flag, path string }{{"--ledger", opts.Ledger}, {"--carry-out", opts.CarryOut}, {"--placement-out", opts.PlacementOut}, {"--state-out", opts.StateOut}} {
+		if more[i], err = outs.add(o.flag, o.path); err != nil {
+			return err
+		}
+	}
+	ledger, carryOut, placementOut, stateOut := more[0], more[1], more[2], more[3]
 
 	ph := newPhases(s.err, opts.Verbose)
 	if s.errTerminal && !opts.Quiet && !opts.Verbose && os.Getenv("CI") == "" {
 		ph.prog = startProgress(s.err, inputSize(opts.Plan, opts.Members, opts.Sales))
+		s.prog = ph.prog
 		defer ph.prog.end()
 	}
 	p, d, err := load(s, ph, opts.Plan, opts.Members, opts.Sales, opts.Ledger != "")
@@ -131,12 +141,12 @@ func runRun(c *cobra.Command, s *streams, opts *runOptions) error {
 		return plan.ComputeWith(p, d, o)
 	}
 	var res *plan.Result
-	if opts.Ledger != "" {
+	if ledger != nil {
 		name := ""
 		if period != nil {
 			name = period.Name
 		}
-		res, err = computeWithLedger(s, opts.Ledger, name, compute)
+		res, err = computeWithLedger(ledger.writer(), opts.Ledger, name, compute)
 	} else {
 		res, err = compute(plan.Options{})
 	}
@@ -161,60 +171,27 @@ func runRun(c *cobra.Command, s *streams, opts *runOptions) error {
 			return pw.Close()
 		}
 	}
-	if toStdout {
-		err = write(s.out)
-	} else {
-		err = s.writeAtomic(opts.Output, write)
-	}
+	err = write(results.writer())
 	ph.done("write "+string(format), res.Org.Len())
 	if err != nil {
 		return err
 	}
-	if opts.CarryOut != "" {
-		if err := s.writeAtomic(opts.CarryOut, func(w io.Writer) error { return report.WriteCarry(w, res) }); err != nil {
+	if carryOut != nil {
+		if err := report.WriteCarry(carryOut.writer(), res); err != nil {
 			return err
 		}
 	}
-	if opts.PlacementOut != "" {
-		if err := s.writeAtomic(opts.PlacementOut, func(w io.Writer) error { return report.WritePlacement(w, res, opts.SafeCSV) }); err != nil {
+	if placementOut != nil {
+		if err := report.WritePlacement(placementOut.writer(), res, opts.SafeCSV); err != nil {
 			return err
 		}
 	}
-	if opts.StateOut != "" {
-		next := res.NextState(*period)
-		if err := s.writeAtomic(opts.StateOut, next.Write); err != nil {
+	if stateOut != nil {
+		if err := res.NextState(*period).Write(stateOut.writer()); err != nil {
 			return err
 		}
 	}
-	return nil
-}
-
-// output is an output flag and the file it names ("" or "-" for none or
-// standard output).
-type output struct{ flag, file string }
-
-// checkOutputs refuses an output that is also an input, two outputs naming
-// one file, and standard output for any output but the first (the results).
-func checkOutputs(c *cobra.Command, inputs []string, outs []output) error {
-	for i, out := range outs {
-		if out.file == "" || out.file == "-" {
-			if out.file == "-" && i > 0 {
-				return usagef(c, "%s needs a file of its own: standard output is for the results", out.flag)
-			}
-			continue
-		}
-		for _, in := range inputs {
-			if in != "" && in != "-" && sameFile(in, out.file) {
-				return usagef(c, "%s %s is also an input: write to another file", out.flag, out.file)
-			}
-		}
-		for _, other := range outs[:i] {
-			if out.file == other.file {
-				return usagef(c, "%s and %s name the same file %s", other.flag, out.flag, out.file)
-			}
-		}
-	}
-	return nil
+	return outs.commit()
 }
 
 // periodOf reads --period, or --from and --to (nil: no period).
@@ -256,7 +233,7 @@ func readState(s *streams, file string) (*plan.State, error) {
 // volume.
 func notes(s *streams, res *plan.Result) {
 	for _, n := range res.ReturnsAsVolume {
-		fmt.Fprintf(s.err, "compplan: note: %s\n", n)
+		s.say("compplan: note: %s", n)
 	}
 }
 
@@ -293,21 +270,19 @@ func oneStdin(c *cobra.Command, planFile, members, sales string, more ...[2]stri
 	return nil
 }
 
-// computeWithLedger runs compute writing every line to the ledger file,
-// with period in its period column.
-func computeWithLedger(s *streams, file, period string, compute func(plan.Options) (*plan.Result, error)) (*plan.Result, error) {
-	var res *plan.Result
-	err := s.writeAtomic(file, func(w io.Writer) error {
-		l := report.NewPeriodLedger(w, strings.HasSuffix(strings.ToLower(file), ".jsonl"), period, true)
-		var err error
-		res, err = compute(plan.Options{Lines: l.Line})
-		if ferr := l.Flush(); err == nil {
-			err = ferr
-		}
-		return err
-	})
+// computeWithLedger runs compute writing every line to the ledger w (JSON
+// Lines when file ends in .jsonl), with period in its period column.
+func computeWithLedger(w io.Writer, file, period string, compute func(plan.Options) (*plan.Result, error)) (*plan.Result, error) {
+	l := report.NewPeriodLedger(w, isJSONL(file), period, true)
+	res, err := compute(plan.Options{Lines: l.Line})
+	if ferr := l.Flush(); err == nil {
+		err = ferr
+	}
 	return res, err
 }
+
+// isJSONL reports whether a ledger file is JSON Lines (by its name).
+func isJSONL(file string) bool { return strings.HasSuffix(strings.ToLower(file), ".jsonl") }
 
 // load reads the plan (when planFile is not empty) and the data;
 // keepOrders keeps sales' order ids.

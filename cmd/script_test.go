@@ -8,6 +8,8 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strconv"
+	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -34,11 +36,21 @@ func TestScripts(t *testing.T) {
 			return os.CopyFS(filepath.Join(env.WorkDir, "examples"), os.DirFS("../examples"))
 		},
 		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
-			// interrupt AFTER PROG ARGS... starts PROG, sends it SIGINT after
-			// AFTER and checks it exits 130 within a second of the signal.
+			// interrupt [-HUP|-INT|-QUIT|-TERM] AFTER PROG ARGS... starts
+			// PROG, sends it the signal (SIGINT by default) after AFTER and
+			// checks it exits 128 + the signal's number within a second.
 			"interrupt": func(ts *testscript.TestScript, neg bool, args []string) {
+				sig := syscall.SIGINT
+				if len(args) > 0 && strings.HasPrefix(args[0], "-") {
+					sigs := map[string]syscall.Signal{"-HUP": syscall.SIGHUP, "-INT": syscall.SIGINT, "-QUIT": syscall.SIGQUIT, "-TERM": syscall.SIGTERM}
+					var ok bool
+					if sig, ok = sigs[args[0]]; !ok {
+						ts.Fatalf("interrupt: unknown signal %s", args[0])
+					}
+					args = args[1:]
+				}
 				if neg || len(args) < 2 {
-					ts.Fatalf("usage: interrupt AFTER PROG [ARGS...]")
+					ts.Fatalf("usage: interrupt [-SIG] AFTER PROG [ARGS...]")
 				}
 				after, err := time.ParseDuration(args[0])
 				ts.Check(err)
@@ -59,13 +71,13 @@ func TestScripts(t *testing.T) {
 				ts.Check(cmd.Start())
 				time.Sleep(after)
 				sent := time.Now()
-				ts.Check(cmd.Process.Signal(os.Interrupt))
+				ts.Check(cmd.Process.Signal(sig))
 				err = cmd.Wait()
 				took := time.Since(sent)
 				ts.Logf("stderr: %s", stderr.String())
 				var ee *exec.ExitError
-				if !errors.As(err, &ee) || ee.ExitCode() != 130 {
-					ts.Fatalf("%s: %v, want exit 130 (did it finish before the signal? make the run longer)", args[1], err)
+				if want := 128 + int(sig); !errors.As(err, &ee) || ee.ExitCode() != want {
+					ts.Fatalf("%s: %v, want exit %d (did it finish before the signal? make the run longer)", args[1], err, want)
 				}
 				if took > time.Second {
 					ts.Fatalf("%s took %v to stop", args[1], took)

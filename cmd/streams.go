@@ -4,8 +4,10 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"strconv"
 	"sync"
 
 	"golang.org/x/term"
@@ -14,38 +16,84 @@ import (
 )
 
 // streams are the process's standard streams, whether they are terminals
-// (stdout picks the default output format, stderr shows progress), and the
-// temporary files a run is writing (removed if the run is interrupted).
+// (stdout picks the default output format, stderr shows progress), the
+// temporary files a run is writing (removed if the run is interrupted), the
+// config file read (an input no output may replace) and the progress line
+// being drawn.
 type streams struct {
 	in                       io.Reader
 	out, err                 io.Writer
 	outTerminal, errTerminal bool
+	sameTerminal             bool // stdout and stderr are one terminal
 	temps                    tempFiles
+	configFile               string
+	prog                     *progress
 }
 
 func newStreams(in io.Reader, out, errw io.Writer) *streams {
 	s := &streams{in: in, out: out, err: errw}
-	if f, ok := out.(*os.File); ok {
-		s.outTerminal = term.IsTerminal(int(f.Fd()))
+	fo, ok1 := out.(*os.File)
+	fe, ok2 := errw.(*os.File)
+	if ok1 {
+		s.outTerminal = term.IsTerminal(int(fo.Fd()))
 	}
-	if f, ok := errw.(*os.File); ok {
-		s.errTerminal = term.IsTerminal(int(f.Fd()))
+	if ok2 {
+		s.errTerminal = term.IsTerminal(int(fe.Fd()))
+	}
+	if s.outTerminal && s.errTerminal {
+		a, err1 := fo.Stat()
+		b, err2 := fe.Stat()
+		s.sameTerminal = err1 == nil && err2 == nil && os.SameFile(a, b)
 	}
 	return s
 }
 
-// tempFiles are the temporary files being written, by path.
-type tempFiles struct {
-	mu    sync.Mutex
-	paths map[string]bool
+// stdout is standard output for a command's results. When stdout and
+// stderr are one terminal, the first byte written clears the progress line
+// and stops it, so progress is never drawn into the output.
+func (s *streams) stdout() io.Writer {
+	if !s.sameTerminal {
+		return s.out
+	}
+	return writerFunc(func(b []byte) (int, error) {
+		s.prog.end()
+		return s.out.Write(b)
+	})
 }
 
-// create creates a temporary file and records it, in one step, so an
-// interruption never leaves an unrecorded file behind.
-func (t *tempFiles) create(dir, pattern string) (*os.File, error) {
+// say writes a message line on stderr, clearing the progress line first.
+func (s *streams) say(format string, args ...any) {
+	s.prog.end()
+	fmt.Fprintf(s.err, format+"\n", args...)
+}
+
+type writerFunc func([]byte) (int, error)
+
+func (f writerFunc) Write(b []byte) (int, error) { return f(b) }
+
+// tempFiles are the temporary files being written, by path, and whether
+// the outputs have been committed (renamed into place).
+type tempFiles struct {
+	mu        sync.Mutex
+	paths     map[string]bool
+	committed bool
+}
+
+// create creates a temporary file beside its target, named prefix plus
+// ".tmp" and a random number, with mode perm (less the umask), and records
+// it, in one step, so an interruption never leaves an unrecorded file.
+func (t *tempFiles) create(dir, prefix string, perm os.FileMode) (*os.File, error) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
-	f, err := os.CreateTemp(dir, pattern)
+	var f *os.File
+	var err error
+	for try := 0; try < 100; try++ {
+		name := filepath.Join(dir, prefix+".tmp"+strconv.FormatUint(rand.Uint64()%1e12, 10))
+		f, err = os.OpenFile(name, os.O_RDWR|os.O_CREATE|os.O_EXCL, perm)
+		if !errors.Is(err, os.ErrExist) {
+			break
+		}
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -56,19 +104,40 @@ func (t *tempFiles) create(dir, pattern string) (*os.File, error) {
 	return f, nil
 }
 
-func (t *tempFiles) done(path string) {
+// forget stops tracking a temporary file (renamed or removed).
+func (t *tempFiles) forget(path string) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	delete(t.paths, path)
 }
 
-// removeAllAndExit removes every temporary file still being written and
-// exits the process with code, holding the lock so none can be created
-// meanwhile.
-func (t *tempFiles) removeAllAndExit(code int) {
+// commit runs rename with signals held off: a signal that arrives meanwhile
+// is handled after it, when the outputs are in place.
+func (t *tempFiles) commit(rename func() error) error {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	err := rename()
+	for p := range t.paths {
+		if _, err := os.Lstat(p); errors.Is(err, os.ErrNotExist) {
+			delete(t.paths, p) // renamed into place
+		}
+	}
+	t.committed = t.committed || err == nil
+	return err
+}
+
+// stop removes every temporary file still being written, says so on w and
+// exits the process with code, holding the lock so no file can be created
+// or renamed meanwhile.
+func (t *tempFiles) stop(w io.Writer, sig os.Signal, code int) {
 	t.mu.Lock()
 	for p := range t.paths {
 		os.Remove(p)
+	}
+	if t.committed {
+		fmt.Fprintf(w, "compplan: %v: stopped after the outputs were written\n", sig)
+	} else {
+		fmt.Fprintf(w, "compplan: %v: stopped, no output written\n", sig)
 	}
 	os.Exit(code)
 }
@@ -104,70 +173,4 @@ func (in *inputs) close() {
 	for _, f := range in.files {
 		f.Close()
 	}
-}
-
-// atomicFile writes to a temporary file beside the target and renames it
-// into place on commit, so a failed run never leaves half a file and an
-// existing file stays untouched.
-type atomicFile struct {
-	*os.File
-	target string
-	done   bool
-	temps  *tempFiles
-}
-
-func (s *streams) createAtomic(target string) (*atomicFile, error) {
-	f, err := s.temps.create(filepath.Dir(target), "."+filepath.Base(target)+".tmp*")
-	if err != nil {
-		return nil, fmt.Errorf("cannot write output: %w", err)
-	}
-	return &atomicFile{File: f, target: target, temps: &s.temps}, nil
-}
-
-func (a *atomicFile) commit() error {
-	a.done = true
-	defer a.temps.done(a.Name())
-	if err := a.File.Close(); err != nil {
-		os.Remove(a.Name())
-		return fmt.Errorf("cannot write output: %w", err)
-	}
-	if err := os.Chmod(a.Name(), 0o644); err != nil {
-		os.Remove(a.Name())
-		return fmt.Errorf("cannot write output: %w", err)
-	}
-	if err := os.Rename(a.Name(), a.target); err != nil {
-		os.Remove(a.Name())
-		return fmt.Errorf("cannot write output: %w", err)
-	}
-	return nil
-}
-
-// abort removes the temporary file unless commit ran.
-func (a *atomicFile) abort() {
-	if !a.done {
-		a.File.Close()
-		os.Remove(a.Name())
-		a.temps.done(a.Name())
-	}
-}
-
-// sameFile reports whether two paths name one existing file.
-func sameFile(a, b string) bool {
-	fa, err1 := os.Stat(a)
-	fb, err2 := os.Stat(b)
-	return err1 == nil && err2 == nil && os.SameFile(fa, fb)
-}
-
-// writeAtomic writes a file through write, atomically: on any error the
-// file is left as it was.
-func (s *streams) writeAtomic(file string, write func(io.Writer) error) error {
-	out, err := s.createAtomic(file)
-	if err != nil {
-		return err
-	}
-	defer out.abort()
-	if err := write(out); err != nil {
-		return err
-	}
-	return out.commit()
 }

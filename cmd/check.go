@@ -34,7 +34,7 @@ rank, components nobody can earn, a maximum payout over --max-payout.
 Exit 0 when valid (warnings or not), 2 for an invalid plan; with --strict,
 warnings exit 1.`,
 		Example: "  compplan check examples/unilevel.yaml",
-		Args:    cobra.ExactArgs(1),
+		Args:    oneArg("the plan file"),
 		RunE:    func(c *cobra.Command, args []string) error { return runCheck(c, s, opts, args[0]) },
 	}
 	f := c.Flags()

@@ -1,6 +1,7 @@
 package cmd
 
 import (
+	"fmt"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -34,8 +35,13 @@ share of the top 1% and 10% of earners, earnings by paid-as rank (an income
 disclosure table), and the members who gain and lose most against the first
 plan.`,
 		Example: "  compplan compare -m examples/members.csv -s examples/sales.csv examples/unilevel.yaml examples/matching.yaml",
-		Args:    cobra.MinimumNArgs(2),
-		RunE:    func(c *cobra.Command, args []string) error { return runCompare(c, s, opts, args) },
+		Args: func(c *cobra.Command, args []string) error {
+			if len(args) < 2 {
+				return usagef(c, "compare needs two plan files or more to weigh side by side, got %d: %s", len(args), c.UseLine())
+			}
+			return nil
+		},
+		RunE: func(c *cobra.Command, args []string) error { return runCompare(c, s, opts, args) },
 	}
 	f := c.Flags()
 	f.StringVarP(&opts.Members, "members", "m", "", "members `file` (CSV)")
@@ -133,18 +139,70 @@ func runCompare(c *cobra.Command, s *streams, opts *compareOptions, plans []stri
 	return outs.commit()
 }
 
-// planLabels labels plans by name, or by file name where names clash.
+// planLabels labels plans by name; plans whose names clash are labelled by
+// the shortest tail of their paths that tells them apart (file name without
+// its extension first, then with folders), and a file given twice by its
+// place in the list. Labels are always unique.
 func planLabels(ps []*plan.Plan, files []string) []string {
-	count := map[string]int{}
-	for _, p := range ps {
-		count[p.Name]++
+	byName := map[string][]int{}
+	for i, p := range ps {
+		byName[p.Name] = append(byName[p.Name], i)
 	}
 	labels := make([]string, len(ps))
 	for i, p := range ps {
 		labels[i] = p.Name
-		if count[p.Name] > 1 {
-			labels[i] = strings.TrimSuffix(filepath.Base(files[i]), filepath.Ext(files[i]))
+	}
+	for _, group := range byName {
+		if len(group) < 2 {
+			continue
+		}
+		paths := make([][]string, len(group))
+		longest := 0
+		for j, i := range group {
+			clean := filepath.ToSlash(filepath.Clean(files[i]))
+			clean = strings.TrimSuffix(clean, filepath.Ext(clean))
+			paths[j] = strings.Split(clean, "/")
+			longest = max(longest, len(paths[j]))
+		}
+		for n := 1; n <= longest; n++ {
+			tails := map[string]int{}
+			for _, parts := range paths {
+				tails[tail(parts, n)]++
+			}
+			unique := true
+			for _, c := range tails {
+				unique = unique && c == 1
+			}
+			if unique || n == longest {
+				for j, i := range group {
+					labels[i] = tail(paths[j], n)
+				}
+				break
+			}
+		}
+	}
+	used := map[string]bool{}
+	for _, l := range labels {
+		used[l] = true
+	}
+	first := map[string]bool{}
+	for i, l := range labels {
+		if !first[l] {
+			first[l] = true
+			continue
+		}
+		for k := 2; ; k++ {
+			if next := fmt.Sprintf("%s (%d)", l, k); !used[next] {
+				labels[i] = next
+				used[next] = true
+				break
+			}
 		}
 	}
 	return labels
+}
+
+// tail is the last n parts of a path, joined by "/".
+func tail(parts []string, n int) string {
+	return strings.Join(parts[max(0, len(parts)-n):], "/")
 }

@@ -27,7 +27,7 @@ func newExplainCmd(s *streams) *cobra.Command {
 against actual; every commission line, by component, exactly as the ledger
 has it; and the breakage on the member's levels, with what would unlock it.`,
 		Example: "  compplan explain -p examples/unilevel.yaml -m examples/members.csv -s examples/sales.csv M1003",
-		Args:    cobra.ExactArgs(1),
+		Args:    oneArg("the id of the member to explain"),
 		RunE:    func(c *cobra.Command, args []string) error { return runExplain(c, s, opts, args[0]) },
 	}
 	f := c.Flags()

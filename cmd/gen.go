@@ -26,7 +26,7 @@ func newGenCmd(st *streams) *cobra.Command {
 		Long: `Write DIR/members.csv and DIR/sales.csv in the format run reads.
 The same flags always give the same bytes.`,
 		Example: "  compplan gen --members 1000000 --sales-per-member 10 --out /tmp/data",
-		Args:    cobra.NoArgs,
+		Args:    noArgs,
 		RunE:    func(c *cobra.Command, _ []string) error { return runGen(c, st, opts) },
 	}
 	f := c.Flags()

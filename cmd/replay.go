@@ -35,7 +35,7 @@ consecutive runs chained with --state-out and --state-in would. It writes one
 row per period and member (CSV or JSON) and a summary per period: a table on
 stderr (not with --quiet) and, with --summary, a CSV file.`,
 		Example: "  compplan replay -p examples/periods/plan.yaml -m examples/periods/members.csv -s examples/periods/sales.csv --every month",
-		Args:    cobra.NoArgs,
+		Args:    noArgs,
 		RunE:    func(c *cobra.Command, _ []string) error { return runReplay(c, s, opts) },
 	}
 	f := c.Flags()

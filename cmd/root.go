@@ -332,3 +332,26 @@ func origins(c *cobra.Command) []string {
 	})
 	return out
 }
+
+// noArgs refuses arguments to a command that takes only flags, saying so
+// (cobra's own text calls a stray argument an unknown command).
+func noArgs(c *cobra.Command, args []string) error {
+	if len(args) > 0 {
+		return usagef(c, "%s takes flags only, not the argument %q: files are given with flags such as --plan and --members", c.Name(), args[0])
+	}
+	return nil
+}
+
+// oneArg wants exactly one argument, described by what (e.g. "the plan
+// file"), as in the usage line.
+func oneArg(what string) cobra.PositionalArgs {
+	return func(c *cobra.Command, args []string) error {
+		switch {
+		case len(args) == 0:
+			return usagef(c, "%s needs %s: %s", c.Name(), what, c.UseLine())
+		case len(args) > 1:
+			return usagef(c, "%s takes one argument, %s, not %d (%s)", c.Name(), what, len(args), strings.Join(args, " "))
+		}
+		return nil
+	}
+}

@@ -41,7 +41,7 @@ Every flag can also come from an environment variable COMPPLAN_<FLAG>
 (e.g. COMPPLAN_PLAN) or the config file; flags win. "-" as a file name
 reads standard input (one input at most) or writes standard output.`,
 		Example: "  compplan run --plan examples/unilevel.yaml --members examples/members.csv --sales examples/sales.csv",
-		Args:    cobra.NoArgs,
+		Args:    noArgs,
 		RunE: func(c *cobra.Command, _ []string) error {
 			return runRun(c, s, opts)
 		},

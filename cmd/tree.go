@@ -24,7 +24,7 @@ func newTreeCmd(s *streams) *cobra.Command {
 		Example: `  compplan tree -m examples/members.csv --root M1003 --depth 2
   compplan tree -m examples/members.csv -p examples/unilevel.yaml -s examples/sales.csv
   compplan tree -m examples/binary/members.csv -p examples/binary/plan.yaml -s examples/binary/sales.csv --placement binary --depth 3`,
-		Args: cobra.NoArgs,
+		Args: noArgs,
 		RunE: func(c *cobra.Command, _ []string) error { return runTree(c, s, opts) },
 	}
 	f := c.Flags()

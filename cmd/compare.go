@@ -165,13 +165,14 @@ func planLabels(ps []*plan.Plan, files []string) []string {
 			longest = max(longest, len(paths[j]))
 		}
 		for n := 1; n <= longest; n++ {
-			tails := map[string]int{}
-			for _, parts := range paths {
-				tails[tail(parts, n)]++
-			}
+			tails := map[string]string{} // tail -> the path it stands for
 			unique := true
-			for _, c := range tails {
-				unique = unique && c == 1
+			for _, parts := range paths {
+				full := strings.Join(parts, "/")
+				if other, ok := tails[tail(parts, n)]; ok && other != full {
+					unique = false // one file given twice is told apart below
+				}
+				tails[tail(parts, n)] = full
 			}
 			if unique || n == longest {
 				for j, i := range group {

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"syscall"
 	"testing"
+	"time"
 )
 
 // worked is the worked example's command line, writing CSV.
@@ -185,5 +186,51 @@ func TestOutputsAllOrNothing(t *testing.T) {
 			names = append(names, e.Name())
 		}
 		t.Errorf("files left: %v, want out.csv and ledger.csv only", names)
+	}
+}
+
+// A signal during the commit waits for the renames; its message then says
+// the outputs were written. Before the commit it removes the temporary
+// files and says none was.
+func TestStopMessage(t *testing.T) {
+	dir := t.TempDir()
+	var before tempFiles
+	f, err := before.create(dir, ".out.csv", 0o600)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.Close()
+	if got := before.stop(syscall.SIGINT); got != "compplan: interrupt: stopped, no output written" {
+		t.Errorf("before commit: %q", got)
+	}
+	if _, err := os.Stat(f.Name()); !os.IsNotExist(err) {
+		t.Errorf("temporary file left: %v", err)
+	}
+
+	var after tempFiles
+	g, err := after.create(dir, ".out.csv", 0o600)
+	if err != nil {
+		t.Fatal(err)
+	}
+	g.Close()
+	target := filepath.Join(dir, "out.csv")
+	renamed := make(chan struct{})
+	stopped := make(chan string)
+	go func() {
+		if err := after.commit(func() error {
+			close(renamed)
+			time.Sleep(50 * time.Millisecond) // a signal arrives meanwhile
+			return os.Rename(g.Name(), target)
+		}); err != nil {
+			t.Error(err)
+		}
+	}()
+	<-renamed
+	go func() { stopped <- after.stop(syscall.SIGHUP) }()
+	if got := <-stopped; got != "compplan: hangup: stopped after the outputs were written" {
+		t.Errorf("during commit: %q", got)
+	}
+	if _, err := os.Stat(target); err != nil {
+		t.Errorf("the output was not written: %v", err)
 	}
 }

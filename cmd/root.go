@@ -47,7 +47,8 @@ func Execute() {
 		if n, ok := got.(syscall.Signal); ok {
 			code = 128 + int(n)
 		}
-		s.temps.stop(os.Stderr, got, code)
+		fmt.Fprintln(os.Stderr, s.temps.stop(got))
+		os.Exit(code)
 	}()
 	os.Exit(Main(os.Args[1:], s))
 }

@@ -126,20 +126,18 @@ func (t *tempFiles) commit(rename func() error) error {
 	return err
 }
 
-// stop removes every temporary file still being written, says so on w and
-// exits the process with code, holding the lock so no file can be created
-// or renamed meanwhile.
-func (t *tempFiles) stop(w io.Writer, sig os.Signal, code int) {
+// stop removes every temporary file still being written and returns the
+// message that says what became of the outputs. It keeps the lock, so no
+// file can be created or renamed afterwards: the process exits next.
+func (t *tempFiles) stop(sig os.Signal) string {
 	t.mu.Lock()
 	for p := range t.paths {
 		os.Remove(p)
 	}
 	if t.committed {
-		fmt.Fprintf(w, "compplan: %v: stopped after the outputs were written\n", sig)
-	} else {
-		fmt.Fprintf(w, "compplan: %v: stopped, no output written\n", sig)
+		return fmt.Sprintf("compplan: %v: stopped after the outputs were written", sig)
 	}
-	os.Exit(code)
+	return fmt.Sprintf("compplan: %v: stopped, no output written", sig)
 }
 
 // inputs opens input files by name; "-" is standard input (the command

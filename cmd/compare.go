@@ -1,6 +1,7 @@
 package cmd
 
 import (
+	"cmp"
 	"fmt"
 	"path/filepath"
 	"strings"
@@ -77,7 +78,7 @@ func runCompare(c *cobra.Command, s *streams, opts *compareOptions, plans []stri
 	outs := s.newOutputs(c, ins...)
 	defer outs.abort()
 	var files [3]*outputFile
-	for i, o := range []struct{ flag, path string }{{"--output", opts.Output}, {"--diff", opts.Diff}, {"--html", opts.HTML}} {
+	for i, o := range []struct{ flag, path string }{{"--output", cmp.Or(opts.Output, "-")}, {"--diff", opts.Diff}, {"--html", opts.HTML}} {
 		var err error
 		if files[i], err = outs.add(o.flag, o.path); err != nil {
 			return err
@@ -120,19 +121,19 @@ func runCompare(c *cobra.Command, s *streams, opts *compareOptions, plans []stri
 			return err
 		}
 	}
-	cmp := compare.Compare(labels, results, opts.Top)
+	comparison := compare.Compare(labels, results, opts.Top)
 	if diff != nil {
-		if err := report.WriteDiff(diff.writer(), cmp); err != nil {
+		if err := report.WriteDiff(diff.writer(), comparison); err != nil {
 			return err
 		}
 	}
 	if html != nil {
-		if err := report.WriteHTML(html.writer(), cmp); err != nil {
+		if err := report.WriteHTML(html.writer(), comparison); err != nil {
 			return err
 		}
 	}
 	if out != nil {
-		if err := report.WriteComparison(out.writer(), cmp, format); err != nil {
+		if err := report.WriteComparison(out.writer(), comparison, format); err != nil {
 			return err
 		}
 	}

@@ -50,8 +50,8 @@ func runGen(c *cobra.Command, st *streams, opts *genOptions) error {
 	if opts.Returns < 0 || opts.Returns > 100 {
 		return usagef(c, "--returns is a percent from 0 to 100")
 	}
-	if err := os.MkdirAll(opts.Out, 0o755); err != nil {
-		return err
+	if err := os.MkdirAll(opts.Out, 0o777); err != nil { // less the umask
+		return fmt.Errorf("--out %s: cannot make the folder: %w", opts.Out, err)
 	}
 	outs := st.newOutputs(c)
 	defer outs.abort()

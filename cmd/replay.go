@@ -1,6 +1,7 @@
 package cmd
 
 import (
+	"cmp"
 	"io"
 
 	"github.com/spf13/cobra"
@@ -73,7 +74,7 @@ func runReplay(c *cobra.Command, s *streams, opts *replayOptions) error {
 	outs := s.newOutputs(c, namedInput{"--plan", opts.Plan}, namedInput{"--members", opts.Members}, namedInput{"--sales", opts.Sales})
 	defer outs.abort()
 	var files [4]*outputFile
-	for i, o := range []struct{ flag, path string }{{"--output", opts.Output}, {"--summary", opts.Summary}, {"--ledger", opts.Ledger}, {"--state-out", opts.StateOut}} {
+	for i, o := range []struct{ flag, path string }{{"--output", cmp.Or(opts.Output, "-")}, {"--summary", opts.Summary}, {"--ledger", opts.Ledger}, {"--state-out", opts.StateOut}} {
 		var err error
 		if files[i], err = outs.add(o.flag, o.path); err != nil {
 			return err

@@ -1,6 +1,7 @@
 package cmd
 
 import (
+	"cmp"
 	"io"
 	"os"
 	"strings"
@@ -95,8 +96,8 @@ func runRun(c *cobra.Command, s *streams, opts *runOptions) error {
 	outs := s.newOutputs(c, namedInput{"--plan", opts.Plan}, namedInput{"--members", opts.Members}, namedInput{"--sales", opts.Sales},
 		namedInput{"--adjustments", opts.Adjustments}, namedInput{"--carry-in", opts.CarryIn}, namedInput{"--state-in", opts.StateIn})
 	defer outs.abort()
-	outs.mayReplace("--state-out", "--state-in") // a rolling state file: read whole first
-	results, err := outs.add("--output", opts.Output)
+	outs.mayReplace("--state-out", "--state-in")                   // a rolling state file: read whole first
+	results, err := outs.add("--output", cmp.Or(opts.Output, "-")) // "" is standard output too
 	if err != nil {
 		return err
 	}

@@ -71,6 +71,13 @@ func runCompare(c *cobra.Command, s *streams, opts *compareOptions, plans []stri
 	} else if (opts.Output == "-" || opts.Output == "") && s.outTerminal {
 		format = report.Table
 	}
+	var planInputs [][2]string
+	for _, file := range plans {
+		planInputs = append(planInputs, [2]string{"plan " + file, file})
+	}
+	if err := oneStdin(c, "", opts.Members, opts.Sales, planInputs...); err != nil {
+		return err
+	}
 	ins := []namedInput{{"--members", opts.Members}, {"--sales", opts.Sales}}
 	for _, file := range plans {
 		ins = append(ins, namedInput{"plan " + file, file})

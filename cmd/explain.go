@@ -53,7 +53,7 @@ func runExplain(c *cobra.Command, s *streams, opts *explainOptions, id string) e
 	if err != nil {
 		return err
 	}
-	if err := oneStdin(c, opts.Plan, opts.Members, opts.Sales, [2]string{"adjustments", opts.Adjustments}, [2]string{"carry-in", opts.CarryIn}); err != nil {
+	if err := oneStdin(c, opts.Plan, opts.Members, opts.Sales, [2]string{"adjustments", opts.Adjustments}, [2]string{"carry-in", opts.CarryIn}, [2]string{"state-in", opts.StateIn}); err != nil {
 		return err
 	}
 	p, d, err := load(s, newPhases(s.err, false), opts.Plan, opts.Members, opts.Sales, true)

@@ -83,7 +83,7 @@ func runRun(c *cobra.Command, s *streams, opts *runOptions) error {
 	} else if toStdout && s.outTerminal {
 		format = report.Table
 	}
-	if err := oneStdin(c, opts.Plan, opts.Members, opts.Sales, [2]string{"adjustments", opts.Adjustments}, [2]string{"carry-in", opts.CarryIn}); err != nil {
+	if err := oneStdin(c, opts.Plan, opts.Members, opts.Sales, [2]string{"adjustments", opts.Adjustments}, [2]string{"carry-in", opts.CarryIn}, [2]string{"state-in", opts.StateIn}); err != nil {
 		return err
 	}
 	period, err := periodOf(c, opts.Period, opts.From, opts.To)

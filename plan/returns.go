@@ -44,13 +44,27 @@ func (r *run) reverseReturns(d *tree.Data, res *Result) (zero map[SaleRef]bool, 
 		return nil, nil, fmt.Errorf("returns: reverse needs the sales' order ids: load the sales with KeepOrderIDs")
 	}
 	here := map[string]dec.D{}
+	sellerHere := map[string]int32{} // the member of each returned order's first sale this period
 	for c := range s.Chunks {
 		ch := &s.Chunks[c]
-		for k := range ch.Member {
+		for k, m := range ch.Member {
 			if o := ch.OrderID(k); returned[o] && ch.TypeOf(k) != tree.ReturnType {
 				here[o] += ch.Volume[k]
+				if _, ok := sellerHere[o]; !ok {
+					sellerHere[o] = m
+				}
 			}
 		}
+	}
+	// wrongMember is the error of a return by m of an order held for
+	// seller (nil when m is the seller).
+	wrongMember := func(ch *tree.SaleChunk, k int, o string, m int32, seller string) error {
+		if r.org.ID(m) == seller {
+			return nil
+		}
+		file, line := ch.Where(k)
+		return &tree.InputError{File: file, Line: line, Field: "member_id",
+			Msg: fmt.Sprintf("the return of order %s is by %s, but the order is %s's: a return names its order's own member", o, r.org.ID(m), seller)}
 	}
 	zero = map[SaleRef]bool{}
 	done := map[string]dec.D{} // returned so far this period
@@ -64,12 +78,18 @@ func (r *run) reverseReturns(d *tree.Data, res *Result) (zero map[SaleRef]bool, 
 			rv := reversal{sale: SaleRef{int32(c), int32(k)}, seller: m, order: o, returned: v}
 			why := ""
 			if vol, ok := here[o]; ok {
+				if err := wrongMember(ch, k, o, m, r.org.ID(sellerHere[o])); err != nil {
+					return nil, nil, err
+				}
 				rv.of = vol
 				rv.lines = func(comp string) []OrderLine { return res.orders[o].linesOf(comp) }
 				if done[o]+v > vol {
 					why = "it returns more than the order's volume"
 				}
 			} else if st := r.carried.order(o); st != nil {
+				if err := wrongMember(ch, k, o, m, st.Seller); err != nil {
+					return nil, nil, err
+				}
 				rv.of = st.Volume
 				rv.lines = st.linesOf
 				if st.Returned+done[o]+v > st.Volume {

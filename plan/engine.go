@@ -482,7 +482,7 @@ func compute(p *Plan, d *tree.Data, opts Options, scale dec.Rate) (*Result, erro
 	}
 	res.Legs = r.legs
 	if res.orders != nil {
-		res.orderVolumes(d)
+		res.orderVolumes(d, opts.KeepOrders)
 	}
 	res.settle(carried)
 	return res, nil

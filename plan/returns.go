@@ -228,14 +228,27 @@ func (res *Result) capture(d *tree.Data, keep func(string) bool) func(*Line) {
 	}
 }
 
-// orderVolumes sets each captured order's volume: its sales this period.
-func (res *Result) orderVolumes(d *tree.Data) {
+// orderVolumes remembers every order of this period that keep keeps (nil:
+// every one), whether or not it paid an earner line (a binary pays from
+// legs, a line may be all breakage), and sets each one's volume: its
+// sales this period.
+func (res *Result) orderVolumes(d *tree.Data, keep func(string) bool) {
 	for c := range d.Sales.Chunks {
 		ch := &d.Sales.Chunks[c]
-		for k := range ch.Member {
-			if ol := res.orders[ch.OrderID(k)]; ol != nil && ch.TypeOf(k) != tree.ReturnType {
-				ol.Volume += ch.Volume[k]
+		for k, m := range ch.Member {
+			if ch.TypeOf(k) == tree.ReturnType {
+				continue
 			}
+			o := ch.OrderID(k)
+			if o == "" || (keep != nil && !keep(o)) {
+				continue
+			}
+			ol := res.orders[o]
+			if ol == nil {
+				ol = &OrderLines{Order: o, Seller: res.Org.ID(m), Lines: []OrderLine{}}
+				res.orders[o] = ol
+			}
+			ol.Volume += ch.Volume[k]
 		}
 	}
 }

@@ -2,6 +2,8 @@ package plan
 
 import (
 	"errors"
+	"fmt"
+	"github.com/compplan/compplan/tree/dec"
 	"strings"
 	"testing"
 
@@ -77,4 +79,41 @@ func TestReturnByAnotherMember(t *testing.T) {
 			t.Errorf("not an input error: %v", err)
 		}
 	}
+}
+
+// TestReturnOfOrderWithoutEarnerLines: under returns: reverse, every order
+// is remembered, even one that paid no earner line. B (terminated) earned nothing on O1 in January (its 50.00 retail is
+// breakage); O1 returned in February is still O1's reversal: no volume
+// (B's PV 0, not −500), nothing to reverse, and no "counted as volume"
+// note. With a binary-only plan, O1 (B's 100 in A's left leg) is known
+// too.
+func TestReturnOfOrderWithoutEarnerLines(t *testing.T) {
+	const plan = "name: r\ncurrency: USD\nreturns: reverse\ncomponents:\n  - {name: retail, type: personal, rate: 10%}\n"
+	members := "id,sponsor_id,joined,terminated\nA,,2025-12-01,\nB,A,2025-12-01,2026-01-01\n"
+	sales := "order_id,member_id,amount,date,type\nO1,B,500,2026-01-10,\nO1,B,-500,2026-02-10,return\n"
+	rs := months(t, plan, members, sales, "01", "02")
+	expectPeriod(t, rs[0], "Jan", map[string]string{"B": "- 500 500 0.00 | in 0.00 pay 0.00 out 0.00"})
+	expectPeriod(t, rs[1], "Feb", map[string]string{"B": "- 0 0 0.00 | in 0.00 pay 0.00 out 0.00"})
+	if len(rs[1].ReturnsAsVolume) != 0 {
+		t.Errorf("February: %v", rs[1].ReturnsAsVolume)
+	}
+	if got := expectBreakage(rs[0]); got != "50" {
+		t.Errorf("January's breakage %s, want 50", got)
+	}
+
+	const bplan = "name: b\ncurrency: USD\nreturns: reverse\ncomponents:\n  - {name: bin, type: binary, rate: 10%}\n"
+	bmembers := "id,sponsor_id,joined,placement_id,leg\nA,,2025-12-01,,\nB,A,2025-12-01,A,L\nC,A,2025-12-01,A,R\n"
+	bsales := "order_id,member_id,amount,date,type\nO1,B,100,2026-01-10,\nO2,C,100,2026-01-11,\nO1,B,-100,2026-02-10,return\n"
+	rs = months(t, bplan, bmembers, bsales, "01", "02")
+	if len(rs[1].ReturnsAsVolume) != 0 {
+		t.Errorf("binary, February: %v", rs[1].ReturnsAsVolume)
+	}
+}
+
+func expectBreakage(r *Result) string {
+	var b int64
+	for _, x := range r.Breakage {
+		b += int64(x)
+	}
+	return fmt.Sprint(dec.D(b))
 }

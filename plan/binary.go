@@ -175,6 +175,7 @@ func (f binary) pay(r *run, p *poster) {
 		}
 		p.post(l)
 	}
+	f.clawBack(r, p, p.res)
 	for m := range n {
 		lg.TotalLeft += lg.Left[m]
 		lg.TotalRight += lg.Right[m]

@@ -83,7 +83,7 @@ func (c *carried) on(remap []int32, n int) *carried {
 	if c == nil || remap == nil {
 		return c
 	}
-	out := &carried{highest: make([]int16, n), recent: make([][]int16, n), orders: c.orders, periods: c.periods}
+	out := &carried{highest: make([]int16, n), recent: make([][]int16, n), orders: c.orders, pairings: c.pairings, periods: c.periods}
 	if c.placed != nil {
 		out.placed = newPrior(n)
 	}
@@ -169,6 +169,12 @@ func (r *Result) carryOver(prev *carried, remap []int32, n int) *carried {
 		}
 	}
 	c.balance, c.carry = bal, carry
+	if prs := r.keptPairings(c.periods); prs != nil {
+		c.pairings = make(map[pairKey]*Pairing, len(prs))
+		for i := range prs {
+			c.pairings[pairKey{prs[i].Member, prs[i].Period}] = &prs[i]
+		}
+	}
 	if orders := r.keptOrders(c.periods); orders != nil {
 		c.orders = make(map[string]*OrderLines, len(orders))
 		for i := range orders {

@@ -18,6 +18,9 @@ type reversal struct {
 	returned dec.D // the return's volume, as a positive number
 	of       dec.D // the order's volume
 	lines    func(component string) []OrderLine
+	// period is the number of the period the order was paid in (State.
+	// Periods), 0 when it is this period's.
+	period int
 }
 
 // reverseReturns finds this period's returns under returns: reverse. A
@@ -92,6 +95,7 @@ func (r *run) reverseReturns(d *tree.Data, res *Result) (zero map[SaleRef]bool, 
 				}
 				rv.of = st.Volume
 				rv.lines = st.linesOf
+				rv.period = st.Period
 				if st.Returned+done[o]+v > st.Volume {
 					why = "it returns more than the order's volume"
 				}

@@ -117,3 +117,91 @@ func expectBreakage(r *Result) string {
 	}
 	return fmt.Sprint(dec.D(b))
 }
+
+// clawLines returns the binary's reversal lines of r: "earner amount note".
+func clawLines(t *testing.T, r *Result) string {
+	t.Helper()
+	var out []string
+	if _, err := ComputeWith(r.Plan, r.Data, Options{carried: r.carried, Lines: func(res *Result, l *Line) error {
+		if l.Reason == Reversed && res.Plan.Components[l.Component].Type == TypeBinary {
+			out = append(out, fmt.Sprintf("%s %s %s", res.Org.ID(l.Earner), l.Amount, l.Note(res)))
+		}
+		return nil
+	}}); err != nil {
+		t.Fatal(err)
+	}
+	return strings.Join(out, "; ")
+}
+
+// TestBinaryReturnsReverse: under returns: reverse, a return takes its
+// order's volume out of the legs it was counted in. A has B on the left
+// and C on the right, 10% of the paired volume. Hand-computed:
+//   - Same period: O1 100 by B, O2 100 by C, 40 of O1 returned in January:
+//     A's legs are 60/100, pairing 60 (6.00), the right carries 40.
+//   - Earlier period, partial returns: January pairs 100/100 and pays
+//     10.00 (carry 0/0). February returns 30 of O1: the carry is 0, so the
+//     30 was paired: −round(10.00 × 30/100) = −3.00; C's 50 in February
+//     carries. March returns the other 70: cumulative 100/100 → 10.00, less
+//     the 3.00 already clawed back: −7.00.
+//   - The carry first: January B 300 (O1), C 100: pairs 100 (10.00),
+//     carries 200 left. February returns 150 of O1: the carry-in 200 goes
+//     to 50, nothing clawed back; the legs are 50/0 and 50 carries. March
+//     returns the other 150: 50 from the carry, 100 was paired: −10.00
+//     (all that pairing paid, never more).
+//   - Cumulative rounding: a cycle of 300/300 pays 1.00; O1's 300 returned
+//     as 100 in each of February, March and April: targets 0.33, 0.67,
+//     1.00: lines −0.33, −0.34, −0.33 (not −0.33 three times).
+func TestBinaryReturnsReverse(t *testing.T) {
+	const plan = "name: b\ncurrency: USD\nreturns: reverse\ncomponents:\n  - {name: bin, type: binary, %s}\n"
+	members := "id,sponsor_id,joined,placement_id,leg\nA,,2025-12-01,,\nB,A,2025-12-01,A,L\nC,A,2025-12-01,A,R\n"
+	head := "order_id,member_id,amount,date,type\n"
+	rate := fmt.Sprintf(plan, "rate: 10%")
+
+	rs := months(t, rate, members, head+"O1,B,100,2026-01-10,\nO2,C,100,2026-01-11,\nO1,B,-40,2026-01-20,return\n", "01")
+	if got, want := legsRow(rs[0], "A"), "60/100 in 0/0 paired 60/60 out 0/40 flushed 0/0 true"; got != want {
+		t.Errorf("same period: A %s\nwant %s", got, want)
+	}
+	expectTotals(t, rs[0], "bin 6.00/0.00 payout 6.00")
+
+	rs = months(t, rate, members, head+"O1,B,100,2026-01-10,\nO2,C,100,2026-01-11,\nO1,B,-30,2026-02-10,return\nO3,C,50,2026-02-11,\nO1,B,-70,2026-03-10,return\n", "01", "02", "03")
+	for i, want := range []string{
+		"100/100 in 0/0 paired 100/100 out 0/0 flushed 0/0 true",
+		"0/50 in 0/0 paired 0/0 out 0/50 flushed 0/0 true",
+		"0/50 in 0/50 paired 0/0 out 0/50 flushed 0/0 true",
+	} {
+		if got := legsRow(rs[i], "A"); got != want {
+			t.Errorf("partial, period %d: A %s\nwant %s", i+1, got, want)
+		}
+	}
+	expectPeriod(t, rs[1], "Feb", map[string]string{"A": "- 0 50 -3.00 | in 0.00 pay 0.00 out -3.00"})
+	expectPeriod(t, rs[2], "Mar", map[string]string{"A": "- 0 0 -7.00 | in -3.00 pay 0.00 out -10.00"})
+	if got, want := clawLines(t, rs[1]), "A -3 return of order O1: binary clawback, 30/0 of the 100/100 paired that paid 10.00"; got != want {
+		t.Errorf("February's clawback: %s\nwant %s", got, want)
+	}
+	if got, want := clawLines(t, rs[2]), "A -7 return of order O1: binary clawback, 100/0 of the 100/100 paired that paid 10.00"; got != want {
+		t.Errorf("March's clawback: %s\nwant %s", got, want)
+	}
+
+	rs = months(t, rate, members, head+"O1,B,300,2026-01-10,\nO2,C,100,2026-01-11,\nO1,B,-150,2026-02-10,return\nO1,B,-150,2026-03-10,return\n", "01", "02", "03")
+	for i, want := range []string{
+		"300/100 in 0/0 paired 100/100 out 200/0 flushed 0/0 true",
+		"50/0 in 50/0 paired 0/0 out 50/0 flushed 0/0 true",
+		"0/0 in 0/0 paired 0/0 out 0/0 flushed 0/0 true",
+	} {
+		if got := legsRow(rs[i], "A"); got != want {
+			t.Errorf("carry first, period %d: A %s\nwant %s", i+1, got, want)
+		}
+	}
+	expectTotals(t, rs[1], "bin 0.00/0.00 payout 0.00")
+	expectTotals(t, rs[2], "bin -10.00/0.00 payout 0.00")
+
+	cycle := fmt.Sprintf(plan, "cycle: {left: 300, right: 300, amount: 1}")
+	rs = months(t, cycle, members, head+"O1,B,300,2026-01-10,\nO2,C,300,2026-01-11,\nO1,B,-100,2026-02-10,return\nO1,B,-100,2026-03-10,return\nO1,B,-100,2026-04-10,return\n", "01", "02", "03", "04")
+	var got []string
+	for _, r := range rs[1:] {
+		got = append(got, fmt.Sprint(r.Earned[0][r.Org.Lookup("A")]))
+	}
+	if strings.Join(got, " ") != "-0.33 -0.34 -0.33" {
+		t.Errorf("cycle clawbacks %v, want -0.33 -0.34 -0.33", got)
+	}
+}

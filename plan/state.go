@@ -33,6 +33,9 @@ type State struct {
 	Periods   int           `json:"periods"`
 	Members   []MemberState `json:"members"`
 	Orders    []OrderLines  `json:"orders,omitempty"`
+	// Pairings are the recent paid binary pairings a return may claw
+	// back (returns: reverse, with a binary).
+	Pairings []Pairing `json:"pairings,omitempty"`
 }
 
 // MemberState is one member's carried state; members with nothing to carry
@@ -135,7 +138,9 @@ type carried struct {
 	balance []dec.D   // nil when nobody has one
 	carry   *[2][]dec.D
 	orders  map[string]*OrderLines
-	periods int
+	// pairings are the recent binary pairings (returns: reverse).
+	pairings map[pairKey]*Pairing
+	periods  int
 	// placed is where earlier periods auto-placed members (nil: none).
 	placed *tree.Prior
 }
@@ -205,6 +210,13 @@ func (s *State) lay(p *Plan, o *tree.Org, name string) (*carried, error) {
 			c.orders[s.Orders[i].Order] = &s.Orders[i]
 		}
 	}
+	if len(s.Pairings) > 0 {
+		c.pairings = make(map[pairKey]*Pairing, len(s.Pairings))
+		for i := range s.Pairings {
+			pr := &s.Pairings[i]
+			c.pairings[pairKey{pr.Member, pr.Period}] = pr
+		}
+	}
 	return c, nil
 }
 
@@ -259,6 +271,7 @@ func (r *Result) NextState(period tree.Period) *State {
 		s.Members = []MemberState{}
 	}
 	s.Orders = r.keptOrders(s.Periods)
+	s.Pairings = r.keptPairings(s.Periods)
 	return s
 }
 

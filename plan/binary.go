@@ -146,7 +146,9 @@ func (f binary) pay(r *run, p *poster) {
 		for leg, v := range rest {
 			out := dec.D(0)
 			if bn.Carry {
-				out = v
+				// A carry is never negative: a leg that returns took
+				// below 0 carries 0, its shortfall flushed.
+				out = max(v, 0)
 				if bn.CarryCap.Set {
 					out = min(out, bn.CarryCap.Value)
 				}

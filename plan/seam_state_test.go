@@ -205,3 +205,24 @@ func TestBinaryReturnsReverse(t *testing.T) {
 		t.Errorf("cycle clawbacks %v, want -0.33 -0.34 -0.33", got)
 	}
 }
+
+// TestBinaryCarryNeverNegative: under returns: volume, January pairs
+// 100/100; February's return of 150 by B and C's 50 leave A's legs at
+// −150/50: nothing pairs, the right carries 50 and the left carries 0,
+// its shortfall of 150 flushed (a carry is never negative: it is a valid
+// carry-in). March starts from 0/50.
+func TestBinaryCarryNeverNegative(t *testing.T) {
+	const plan = "name: b\ncurrency: USD\ncomponents:\n  - {name: bin, type: binary, rate: 10%}\n"
+	members := "id,sponsor_id,joined,placement_id,leg\nA,,2025-12-01,,\nB,A,2025-12-01,A,L\nC,A,2025-12-01,A,R\n"
+	sales := "order_id,member_id,amount,date,type\nO1,B,100,2026-01-10,\nO2,C,100,2026-01-11,\nO1,B,-150,2026-02-10,return\nO3,C,50,2026-02-11,\nO4,B,80,2026-03-01,\n"
+	rs := months(t, plan, members, sales, "01", "02", "03")
+	for i, want := range []string{
+		"100/100 in 0/0 paired 100/100 out 0/0 flushed 0/0 true",
+		"-150/50 in 0/0 paired 0/0 out 0/50 flushed -150/0 true",
+		"80/50 in 0/50 paired 50/50 out 30/0 flushed 0/0 true",
+	} {
+		if got := legsRow(rs[i], "A"); got != want {
+			t.Errorf("period %d: A %s\nwant %s", i+1, got, want)
+		}
+	}
+}

@@ -133,7 +133,7 @@ func (f binary) clawBack(r *run, p *poster, res *Result) {
 		l := Line{Earner: cl.upline, Upline: cl.upline, Seller: cl.rv.seller, Sale: cl.rv.sale, Base: paired,
 			Rate: ratio(returned, paired), Amount: -amount, Skipped: -1, Reason: Reversed}
 		if p.detail() {
-			l.Text = fmt.Sprintf("return of order %s: binary clawback, %s/%s of the %s/%s paired that paid %s", cl.rv.order,
+			l.Text = fmt.Sprintf("return of order %s: binary clawback of %s/%s of the %s/%s paired that paid %s", cl.rv.order,
 				pr.ReturnedL, pr.ReturnedR, pr.PairedL, pr.PairedR, string(pr.Paid.AppendFixed(nil, p.digits)))
 		}
 		scale := p.scale

@@ -34,9 +34,13 @@ func Replay(p *Plan, d *tree.Data, periods []tree.Period, opts Options, each fun
 	if err != nil {
 		return err
 	}
+	keepAll := len(periods) // the first period whose orders are all kept
 	if p.ReverseReturns && opts.KeepOrders == nil {
 		// Replay knows every return ahead: keep only the lines of
-		// orders that are returned.
+		// orders that are returned, but every order of the last
+		// return_window periods, which the state after the last period
+		// holds for later returns (so it is the chained runs' state).
+		keepAll = max(len(periods)-p.ReturnWindow, 0)
 		returned := map[string]bool{}
 		for _, b := range buckets {
 			for c := range b.Chunks {
@@ -60,6 +64,9 @@ func Replay(p *Plan, d *tree.Data, periods []tree.Period, opts Options, each fun
 		}
 		buckets[i] = tree.Sales{} // done with: let it go
 		o := opts
+		if i >= keepAll {
+			o.KeepOrders = nil
+		}
 		o.carried = full.on(remap, pd.Org.Len())
 		if lines != nil {
 			o.Lines = lines(period, i == 0)

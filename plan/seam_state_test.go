@@ -175,10 +175,10 @@ func TestBinaryReturnsReverse(t *testing.T) {
 	}
 	expectPeriod(t, rs[1], "Feb", map[string]string{"A": "- 0 50 -3.00 | in 0.00 pay 0.00 out -3.00"})
 	expectPeriod(t, rs[2], "Mar", map[string]string{"A": "- 0 0 -7.00 | in -3.00 pay 0.00 out -10.00"})
-	if got, want := clawLines(t, rs[1]), "A -3 return of order O1: binary clawback, 30/0 of the 100/100 paired that paid 10.00"; got != want {
+	if got, want := clawLines(t, rs[1]), "A -3 return of order O1: binary clawback of 30/0 of the 100/100 paired that paid 10.00"; got != want {
 		t.Errorf("February's clawback: %s\nwant %s", got, want)
 	}
-	if got, want := clawLines(t, rs[2]), "A -7 return of order O1: binary clawback, 100/0 of the 100/100 paired that paid 10.00"; got != want {
+	if got, want := clawLines(t, rs[2]), "A -7 return of order O1: binary clawback of 100/0 of the 100/100 paired that paid 10.00"; got != want {
 		t.Errorf("March's clawback: %s\nwant %s", got, want)
 	}
 
@@ -225,4 +225,72 @@ func TestBinaryCarryNeverNegative(t *testing.T) {
 			t.Errorf("period %d: A %s\nwant %s", i+1, got, want)
 		}
 	}
+}
+
+// stateBytes is s as written.
+func stateBytes(t *testing.T, s *State) string {
+	t.Helper()
+	var b strings.Builder
+	if err := s.Write(&b); err != nil {
+		t.Fatal(err)
+	}
+	return b.String()
+}
+
+// replayAndChain returns the state after the last month as replay writes
+// it and as chained runs write it.
+func replayAndChain(t *testing.T, p *Plan, d *tree.Data, ms ...string) (replayed, chained string) {
+	t.Helper()
+	periods := periodsOf(t, ms...)
+	var last *Result
+	if err := Replay(p, d, periods, Options{}, func(_ tree.Period, r *Result) error { last = r; return nil }, nil); err != nil {
+		t.Fatal(err)
+	}
+	replayed = stateBytes(t, last.NextState(periods[len(periods)-1]))
+	var state *State
+	for _, pr := range periods {
+		r, err := RunPeriod(p, d, pr, state, "state.json", Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		chained = stateBytes(t, r.NextState(pr))
+		if state, err = ReadState(strings.NewReader(chained), "state.json"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return replayed, chained
+}
+
+// TestReplayStateHoldsPendingOrders: replay's state after March is the
+// chained runs' state byte for byte: it holds O2 and O3, which are not
+// returned (yet), so April can reverse them; and a run continued from it
+// reverses O3's return (B −20.00) as the chained one does.
+func TestReplayStateHoldsPendingOrders(t *testing.T) {
+	const plan = "name: r\ncurrency: USD\nreturns: reverse\ncomponents:\n  - {name: retail, type: personal, rate: 10%}\n  - {name: uni, type: unilevel, levels: [10%]}\n"
+	p, err := Decode([]byte(plan), "plan.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	members := "id,sponsor_id,joined\nA,,2025-12-01\nB,A,2025-12-01\n"
+	sales := "order_id,member_id,amount,date,type\nO1,B,500,2026-01-10,\nO1,B,-100,2026-02-10,return\nO2,A,100,2026-02-11,\nO3,B,200,2026-03-01,\nO3,B,-200,2026-04-02,return\n"
+	d := mustData(t, members, sales, "")
+	replayed, chained := replayAndChain(t, p, d, "01", "02", "03")
+	if replayed != chained {
+		t.Fatalf("replay's state:\n%s\nchained runs' state:\n%s", replayed, chained)
+	}
+	for _, o := range []string{`"order_id": "O2"`, `"order_id": "O3"`} {
+		if !strings.Contains(replayed, o) {
+			t.Errorf("replay's state lacks %s", o)
+		}
+	}
+	s, err := ReadState(strings.NewReader(replayed), "after.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	apr := periodsOf(t, "04")[0]
+	r, err := RunPeriod(p, d, apr, s, "after.json", Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	expectPeriod(t, r, "Apr", map[string]string{"B": "- 0 0 -20.00 0.00 | in 0.00 pay 0.00 out -20.00"})
 }

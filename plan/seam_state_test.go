@@ -294,3 +294,35 @@ func TestReplayStateHoldsPendingOrders(t *testing.T) {
 	}
 	expectPeriod(t, r, "Apr", map[string]string{"B": "- 0 0 -20.00 0.00 | in 0.00 pay 0.00 out -20.00"})
 }
+
+// TestAdjustmentsKeepThePlansIdentity: January with adjustments writes a
+// state whose plan hash is the plan's own, so February (without them)
+// reads it; the adjustment (A +3.50 on 10.00) is paid in January only.
+func TestAdjustmentsKeepThePlansIdentity(t *testing.T) {
+	const plan = "name: r\ncurrency: USD\ncomponents:\n  - {name: retail, type: personal, rate: 10%}\n"
+	p, err := Decode([]byte(plan), "plan.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	members := "id,joined\nA,2025-12-01\n"
+	sales := "member_id,amount,date\nA,100,2026-01-05\nA,50,2026-02-05\n"
+	d := mustData(t, members, sales, "")
+	if err := d.ReadAdjustments(strings.NewReader("member_id,amount,reason\nA,3.50,bonus\n"), "adj.csv"); err != nil {
+		t.Fatal(err)
+	}
+	ps := periodsOf(t, "01", "02")
+	jan, err := RunPeriod(p, d, ps[0], nil, "", Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := jan.NextState(ps[0])
+	if s.PlanHash != p.Hash() {
+		t.Errorf("state's plan hash %.12s, the plan's %.12s", s.PlanHash, p.Hash())
+	}
+	feb, err := RunPeriod(p, mustData(t, members, sales, ""), ps[1], s, "jan.json", Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	expectPeriod(t, jan, "Jan", map[string]string{"A": "- 100 100 10.00 3.50 | in 0.00 pay 13.50 out 0.00"})
+	expectPeriod(t, feb, "Feb", map[string]string{"A": "- 50 50 5.00 | in 0.00 pay 5.00 out 0.00"})
+}

@@ -77,8 +77,15 @@ type OrderLine struct {
 }
 
 // Hash is the SHA-256 of the plan's canonical YAML: two files that decode
-// to the same plan have the same hash.
+// to the same plan have the same hash. The component a run adds for
+// --adjustments is not part of the plan: adjustments never change its
+// identity.
 func (p *Plan) Hash() string {
+	if i := slices.IndexFunc(p.Components, func(c Component) bool { return c.Type == TypeAdjustment }); i >= 0 {
+		q := *p
+		q.Components = slices.Delete(slices.Clone(p.Components), i, i+1)
+		p = &q
+	}
 	h := sha256.Sum256(p.YAML())
 	return hex.EncodeToString(h[:])
 }

@@ -326,3 +326,81 @@ func TestAdjustmentsKeepThePlansIdentity(t *testing.T) {
 	expectPeriod(t, jan, "Jan", map[string]string{"A": "- 100 100 10.00 3.50 | in 0.00 pay 13.50 out 0.00"})
 	expectPeriod(t, feb, "Feb", map[string]string{"A": "- 50 50 5.00 | in 0.00 pay 5.00 out 0.00"})
 }
+
+// strictPlan and strictState are a valid state for strictPlan over
+// strictMembers, which each case of TestStateStrict breaks.
+const (
+	strictPlan    = "name: s\ncurrency: USD\nreturns: reverse\ncomponents:\n  - {name: retail, type: personal, rate: 10%}\n  - {name: bin, type: binary, rate: 10%}\n"
+	strictMembers = "id,sponsor_id,joined,type\nA,,2025-12-01,\nB,A,2025-12-01,\nC,A,2025-12-01,\nD,A,2025-12-01,customer\n"
+	strictState   = `{"version":1,"plan_sha256":"HASH","period":"2026-01","period_end":"2026-01-31","periods":1,
+"members":[{"id":"A","carry_left":10,"balance":-5.5},{"id":"B","placement_id":"A","leg":"L"},{"id":"C","placement_id":"A","leg":"R"}],
+"orders":[{"order_id":"O1","seller":"B","volume":100,"period_number":1,"lines":[{"earner":"B","component":"retail","amount":10}]}],
+"pairings":[{"member":"A","period_number":1,"paid":10,"paired_left":100,"paired_right":100}]}`
+)
+
+// TestStateStrict: a state file is checked as strictly as the CSV files
+// it stands for; each error names the file and where in it.
+func TestStateStrict(t *testing.T) {
+	p, err := Decode([]byte(strictPlan), "plan.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	d := mustData(t, strictMembers, "order_id,member_id,amount,date\nO2,B,10,2026-02-03\n", "")
+	feb := periodsOf(t, "02")[0]
+	base := strings.Replace(strictState, "HASH", p.Hash(), 1)
+	run := func(in string) error {
+		s, err := ReadState(strings.NewReader(in), "s.json")
+		if err != nil {
+			return err
+		}
+		_, err = RunPeriod(p, d, feb, s, "s.json", Options{})
+		return err
+	}
+	if err := run(base); err != nil {
+		t.Fatalf("the valid state: %v", err)
+	}
+	for _, c := range []struct{ from, to, want string }{
+		{`"carry_left":10`, `"carry_left":-10`, `s.json: members[0] ("A"): carry_left -10 is negative`},
+		{`{"id":"C","placement_id":"A","leg":"R"}`, `{"id":"C","placement_id":"A","leg":"L"}`, `s.json: members[2] ("C"): C and B (members[1]) are both placed in the L leg of A`},
+		{`{"id":"C","placement_id":"A","leg":"R"}`, `{"id":"A","placement_id":"B","leg":"R"}`, `s.json: members[2] ("A"): member A is in the state twice (also members[0])`},
+		{`"balance":-5.5`, `"balance":-5.505`, `s.json: members[0] ("A"): balance -5.505 is finer than USD's 2 decimals`},
+		{`"amount":10`, `"amount":10.001`, `s.json: orders[0] ("O1").lines[0]: amount 10.001 is finer than USD's 2 decimals`},
+		{`{"earner":"B"`, `{"earner":"Z"`, `s.json: orders[0] ("O1").lines[0]: earner "Z" is not in the members file`},
+		{`"component":"retail"`, `"component":"bonus"`, `s.json: orders[0] ("O1").lines[0]: component "bonus" is not a component of the plan`},
+		{`"seller":"B"`, `"seller":"Y"`, `s.json: orders[0] ("O1"): seller "Y" is not in the members file`},
+		{`"volume":100,`, `"volume":100,"returned":101,`, `s.json: orders[0] ("O1"): returned 101: expected 0 to the order's volume 100`},
+		{`"period_number":1,"lines"`, `"period_number":2,"lines"`, `s.json: orders[0] ("O1"): period_number 2: expected 1 to periods (1)`},
+		{`"balance":-5.5},`, `"balance":-5.5},{"id":"B","balance":99999999999999},{"id":"D","balance":99999999999999},`, `member B is in the state twice`},
+		{`{"id":"A","carry_left":10,"balance":-5.5}`, `{"id":"A","balance":99999999999999},{"id":"X1","balance":99999999999999},{"id":"X2","balance":99999999999999},{"id":"X3","balance":99999999999999},{"id":"X4","balance":99999999999999},{"id":"X5","balance":99999999999999},{"id":"X6","balance":99999999999999},{"id":"X7","balance":99999999999999},{"id":"X8","balance":99999999999999},{"id":"X9","balance":99999999999999}`,
+			`s.json: members[2] ("X2").balance: the state's figures add up beyond 230584300921369.3951, the exact range`},
+		{`"paid":10,`, `"paid":10,"clawed_back":11,`, `s.json: pairings[0] ("A"): clawed_back 11: expected 0 to paid (10)`},
+		{`"paid":10,`, `"paid":0,`, `s.json: pairings[0] ("A"): paid 0: a pairing kept for clawbacks paid above 0`},
+		{`"paid":10,`, `"paid":10.005,`, `s.json: pairings[0] ("A"): paid 10.005 or clawed_back 0 is finer than USD's 2 decimals`},
+		{`{"member":"A"`, `{"member":"Q"`, `s.json: pairings[0] ("Q"): member "Q" is not in the members file`},
+		{`{"id":"C","placement_id":"A","leg":"R"}`, `{"id":"D","placement_id":"A","leg":"R"}`, `s.json: members[2] ("D"): D is a customer: customers are never placed`},
+		{`"leg":"L"`, `"leg":"X"`, `s.json: members[1] ("B"): leg "X": expected L or R`},
+		{`"plan_sha256":"`, `"plan_sha256":"x`, `s.json: plan_sha256 "x`},
+		{`"periods":1,`, `"periods":0,`, `s.json: periods 0: expected 1 or more`},
+		{`]}`, `]} {}`, `s.json: not a compplan state file`},
+	} {
+		in := strings.Replace(base, c.from, c.to, 1)
+		if in == base {
+			t.Fatalf("case %q does not change the state", c.want)
+		}
+		if err := run(in); err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("got %v\nwant %s", err, c.want)
+		} else if !strings.HasPrefix(err.Error(), "s.json: ") {
+			t.Errorf("%v does not name the file", err)
+		}
+	}
+	// The size limit: reading stops there, with an error naming the file.
+	if _, err := readState(strings.NewReader(base), "big.json", int64(len(base)-1)); err == nil || !strings.HasPrefix(err.Error(), "big.json: larger than ") {
+		t.Errorf("over the limit: %v", err)
+	}
+	if _, err := readState(strings.NewReader(base), "big.json", int64(len(base))); err != nil {
+		t.Errorf("at the limit: %v", err)
+	}
+	if MaxStateBytes != 1<<30 {
+		t.Errorf("MaxStateBytes %d, documented as 1 GiB", MaxStateBytes)
+	}
+}

@@ -90,11 +90,21 @@ func (p *Plan) Hash() string {
 	return hex.EncodeToString(h[:])
 }
 
-// ReadState reads a state document, refusing unknown fields and versions.
+// ReadState reads a state document, refusing unknown fields and versions,
+// a document larger than MaxStateBytes and any figure a state compplan
+// writes cannot hold (see validate). It reads r to its end (or the limit)
+// before it returns: the file may then be replaced (a rolling state file).
 func ReadState(r io.Reader, name string) (*State, error) {
-	b, err := io.ReadAll(io.LimitReader(r, 8<<30))
+	return readState(r, name, MaxStateBytes)
+}
+
+func readState(r io.Reader, name string, limit int64) (*State, error) {
+	b, err := io.ReadAll(io.LimitReader(r, limit+1))
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", name, err)
+	}
+	if int64(len(b)) > limit {
+		return nil, &tree.InputError{File: name, Msg: fmt.Sprintf("larger than %s, the most a state file may hold (MaxStateBytes): not a state compplan writes", sizeName(limit))}
 	}
 	var probe struct {
 		Version *int `json:"version"`
@@ -111,7 +121,23 @@ func ReadState(r io.Reader, name string) (*State, error) {
 	if err := dec.Decode(s); err != nil {
 		return nil, &tree.InputError{File: name, Msg: "bad state document: " + err.Error()}
 	}
+	if err := s.validate(name); err != nil {
+		return nil, err
+	}
 	return s, nil
+}
+
+// sizeName writes a byte count as GiB, MiB, KiB or bytes.
+func sizeName(n int64) string {
+	for _, u := range []struct {
+		size int64
+		name string
+	}{{1 << 30, "GiB"}, {1 << 20, "MiB"}, {1 << 10, "KiB"}} {
+		if n >= u.size && n%u.size == 0 {
+			return fmt.Sprintf("%d %s", n/u.size, u.name)
+		}
+	}
+	return fmt.Sprintf("%d bytes", n)
 }
 
 // Write writes the state as indented JSON.
@@ -155,6 +181,9 @@ type carried struct {
 // lay maps s onto o's members. A member of the state who is not in o is an
 // error (the members file only grows).
 func (s *State) lay(p *Plan, o *tree.Org, name string) (*carried, error) {
+	if err := s.fits(p, o, name); err != nil {
+		return nil, err
+	}
 	n := o.Len()
 	c := &carried{highest: make([]int16, n), recent: make([][]int16, n), periods: s.Periods}
 	for m := range c.highest {

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"github.com/compplan/compplan/tree/dec"
+	"io"
 	"strings"
 	"testing"
 
@@ -403,4 +404,46 @@ func TestStateStrict(t *testing.T) {
 	if MaxStateBytes != 1<<30 {
 		t.Errorf("MaxStateBytes %d, documented as 1 GiB", MaxStateBytes)
 	}
+}
+
+// TestReadStateReadsItAll: ReadState reads its input to the end before it
+// returns, and the state keeps nothing of the input's bytes: the file may
+// be replaced at once (a rolling --state-in s.json --state-out s.json).
+func TestReadStateReadsItAll(t *testing.T) {
+	p, err := Decode([]byte(strictPlan), "plan.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	in := []byte(strings.Replace(strictState, "HASH", p.Hash(), 1))
+	r := &countingReader{b: in}
+	s, err := ReadState(r, "s.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !r.eof || r.n != len(in) {
+		t.Errorf("read %d of %d bytes, at the end: %t", r.n, len(in), r.eof)
+	}
+	before := stateBytes(t, s)
+	for i := range in {
+		in[i] = 'x' // the file replaced
+	}
+	if after := stateBytes(t, s); after != before {
+		t.Errorf("the state changed with its input:\n%s\n%s", before, after)
+	}
+}
+
+type countingReader struct {
+	b   []byte
+	n   int
+	eof bool
+}
+
+func (r *countingReader) Read(p []byte) (int, error) {
+	if r.n == len(r.b) {
+		r.eof = true
+		return 0, io.EOF
+	}
+	k := copy(p, r.b[r.n:])
+	r.n += k
+	return k, nil
 }

@@ -93,58 +93,78 @@ func (r *run) binaryReturns(b *tree.Binary, dist []int32) {
 	r.carryIn = &ci
 }
 
-// clawBack posts, for each claw, the negative binary line that takes back
-// the share of the upline's pairing of the order's period that the
-// returned volume had paired: the cumulative target round(Paid × returned
+// clawBack posts, for each claw, the negative binary lines that take back
+// the share of the upline's pairings that the returned volume had paired:
+// from the pairing of the order's period on, oldest first, each taking
+// the returned volume up to its paired volume on that side not yet
+// returned. Each pairing's clawback is cumulative: round(Paid × returned
 // ÷ paired) on the side with the larger share returned, less what was
-// clawed back already; never more than the pairing paid. Without a
-// pairing (the volume was flushed, or never paid) nothing is clawed back.
+// clawed back already; never more than it paid. Volume no pairing holds
+// (flushed, or never paid) claws back nothing.
 func (f binary) clawBack(r *run, p *poster, res *Result) {
+	if r.carried == nil {
+		return
+	}
 	for _, cl := range r.claws {
-		key := pairKey{r.org.ID(cl.upline), cl.rv.period}
-		pr, ok := res.pairingsNow[key]
-		if !ok {
-			old := r.carried.pairing(key)
-			if old == nil {
+		rest := cl.volume
+		for period := cl.rv.period; period <= r.carried.periods && rest > 0; period++ {
+			key := pairKey{r.org.ID(cl.upline), period}
+			pr, ok := res.pairingsNow[key]
+			if !ok {
+				old := r.carried.pairing(key)
+				if old == nil {
+					continue
+				}
+				pr = *old
+			}
+			returned, paired := &pr.ReturnedL, pr.PairedL
+			if cl.leg == tree.Right {
+				returned, paired = &pr.ReturnedR, pr.PairedR
+			}
+			take := min(rest, paired-*returned)
+			if take <= 0 {
 				continue
 			}
-			pr = *old
+			*returned += take
+			rest -= take
+			f.clawPairing(r, p, res, cl, key, pr)
 		}
-		if cl.leg == tree.Left {
-			pr.ReturnedL = min(pr.ReturnedL+cl.volume, pr.PairedL)
-		} else {
-			pr.ReturnedR = min(pr.ReturnedR+cl.volume, pr.PairedR)
-		}
-		returned, paired := pr.ReturnedL, pr.PairedL
-		if pr.PairedL == 0 || (pr.PairedR != 0 && new(big.Int).Mul(big.NewInt(int64(pr.ReturnedR)), big.NewInt(int64(pr.PairedL))).Cmp(
-			new(big.Int).Mul(big.NewInt(int64(pr.ReturnedL)), big.NewInt(int64(pr.PairedR)))) > 0) {
-			returned, paired = pr.ReturnedR, pr.PairedR
-		}
-		target := min(mulDivRound(pr.Paid, returned, paired, p.digits, p.rounding), pr.Paid)
-		amount := target - pr.Clawed
-		pr.Clawed = target
-		if res.pairingsNow == nil {
-			res.pairingsNow = map[pairKey]Pairing{}
-		}
-		res.pairingsNow[key] = pr
-		if amount == 0 {
-			continue
-		}
-		l := Line{Earner: cl.upline, Upline: cl.upline, Seller: cl.rv.seller, Sale: cl.rv.sale, Base: paired,
-			Rate: ratio(returned, paired), Amount: -amount, Skipped: -1, Reason: Reversed}
-		if p.detail() {
-			l.Text = fmt.Sprintf("return of order %s: binary clawback of %s/%s of the %s/%s paired that paid %s", cl.rv.order,
-				pr.ReturnedL, pr.ReturnedR, pr.PairedL, pr.PairedR, string(pr.Paid.AppendFixed(nil, p.digits)))
-		}
-		scale := p.scale
-		p.scale = 0 // an exact clawback of what was paid: never scaled again
-		p.post(l)
-		p.scale = scale
-		if res.clawed == nil {
-			res.clawed = map[int32]dec.D{}
-		}
-		res.clawed[cl.upline] -= amount
 	}
+}
+
+// clawPairing posts the clawback of pairing pr (key) now that more of it
+// is returned, and keeps pr as it now stands.
+func (f binary) clawPairing(r *run, p *poster, res *Result, cl claw, key pairKey, pr Pairing) {
+	returned, paired := pr.ReturnedL, pr.PairedL
+	if pr.PairedL == 0 || (pr.PairedR != 0 && new(big.Int).Mul(big.NewInt(int64(pr.ReturnedR)), big.NewInt(int64(pr.PairedL))).Cmp(
+		new(big.Int).Mul(big.NewInt(int64(pr.ReturnedL)), big.NewInt(int64(pr.PairedR)))) > 0) {
+		returned, paired = pr.ReturnedR, pr.PairedR
+	}
+	target := min(mulDivRound(pr.Paid, returned, paired, p.digits, p.rounding), pr.Paid)
+	amount := target - pr.Clawed
+	pr.Clawed = target
+	if res.pairingsNow == nil {
+		res.pairingsNow = map[pairKey]Pairing{}
+	}
+	res.pairingsNow[key] = pr
+	if amount == 0 {
+		return
+	}
+	l := Line{Earner: cl.upline, Upline: cl.upline, Seller: cl.rv.seller, Sale: cl.rv.sale, Base: paired,
+		Rate: ratio(returned, paired), Amount: -amount, Skipped: -1, Reason: Reversed}
+	if p.detail() {
+		ago := r.carried.periods + 1 - key.period
+		l.Text = fmt.Sprintf("return of order %s: binary clawback of %s/%s of the %s/%s paired %d period%s earlier that paid %s", cl.rv.order,
+			pr.ReturnedL, pr.ReturnedR, pr.PairedL, pr.PairedR, ago, map[bool]string{true: "", false: "s"}[ago == 1], string(pr.Paid.AppendFixed(nil, p.digits)))
+	}
+	scale := p.scale
+	p.scale = 0 // an exact clawback of what was paid: never scaled again
+	p.post(l)
+	p.scale = scale
+	if res.clawed == nil {
+		res.clawed = map[int32]dec.D{}
+	}
+	res.clawed[cl.upline] -= amount
 }
 
 // pairing returns the state's pairing of key, or nil.

@@ -149,6 +149,8 @@ func clawLines(t *testing.T, r *Result) string {
 //     to 50, nothing clawed back; the legs are 50/0 and 50 carries. March
 //     returns the other 150: 50 from the carry, 100 was paired: −10.00
 //     (all that pairing paid, never more).
+//   - Carried, then paired (see below): the pairing of a later period
+//     that used the order's carried volume is clawed back.
 //   - Cumulative rounding: a cycle of 300/300 pays 1.00; O1's 300 returned
 //     as 100 in each of February, March and April: targets 0.33, 0.67,
 //     1.00: lines −0.33, −0.34, −0.33 (not −0.33 three times).
@@ -176,10 +178,10 @@ func TestBinaryReturnsReverse(t *testing.T) {
 	}
 	expectPeriod(t, rs[1], "Feb", map[string]string{"A": "- 0 50 -3.00 | in 0.00 pay 0.00 out -3.00"})
 	expectPeriod(t, rs[2], "Mar", map[string]string{"A": "- 0 0 -7.00 | in -3.00 pay 0.00 out -10.00"})
-	if got, want := clawLines(t, rs[1]), "A -3 return of order O1: binary clawback of 30/0 of the 100/100 paired that paid 10.00"; got != want {
+	if got, want := clawLines(t, rs[1]), "A -3 return of order O1: binary clawback of 30/0 of the 100/100 paired 1 period earlier that paid 10.00"; got != want {
 		t.Errorf("February's clawback: %s\nwant %s", got, want)
 	}
-	if got, want := clawLines(t, rs[2]), "A -7 return of order O1: binary clawback of 100/0 of the 100/100 paired that paid 10.00"; got != want {
+	if got, want := clawLines(t, rs[2]), "A -7 return of order O1: binary clawback of 100/0 of the 100/100 paired 2 periods earlier that paid 10.00"; got != want {
 		t.Errorf("March's clawback: %s\nwant %s", got, want)
 	}
 
@@ -195,6 +197,14 @@ func TestBinaryReturnsReverse(t *testing.T) {
 	}
 	expectTotals(t, rs[1], "bin 0.00/0.00 payout 0.00")
 	expectTotals(t, rs[2], "bin -10.00/0.00 payout 0.00")
+
+	// Carried, then paired: January's O1 (B 100) carries 100 left; C's
+	// 100 in February pairs it (10.00). March returns O1: the carry-in is
+	// 0, January paired nothing, February's pairing held it: −10.00.
+	rs = months(t, rate, members, head+"O1,B,100,2026-01-10,\nO2,C,100,2026-02-11,\nO1,B,-100,2026-03-10,return\n", "01", "02", "03")
+	if got, want := clawLines(t, rs[2]), "A -10 return of order O1: binary clawback of 100/0 of the 100/100 paired 1 period earlier that paid 10.00"; got != want {
+		t.Errorf("carried, then paired: %s\nwant %s", got, want)
+	}
 
 	cycle := fmt.Sprintf(plan, "cycle: {left: 300, right: 300, amount: 1}")
 	rs = months(t, cycle, members, head+"O1,B,300,2026-01-10,\nO2,C,300,2026-01-11,\nO1,B,-100,2026-02-10,return\nO1,B,-100,2026-03-10,return\nO1,B,-100,2026-04-10,return\n", "01", "02", "03", "04")

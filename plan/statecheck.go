@@ -74,7 +74,7 @@ func (s *State) validate(name string) error {
 				continue
 			}
 			if *c.v < 0 {
-				return bad("%s: %s %s is negative: a binary carry is 0 or more", at, c.what, *c.v)
+				return bad("%s: %s %s is negative: a binary carry is 0 or more (a state written by an earlier compplan may hold one: set it to 0, as a leg's shortfall is flushed now)", at, c.what, *c.v)
 			}
 			if err := sum(&carries, *c.v, at+"."+c.what); err != nil {
 				return err

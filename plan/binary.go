@@ -146,7 +146,9 @@ func (f binary) pay(r *run, p *poster) {
 		for leg, v := range rest {
 			out := dec.D(0)
 			if bn.Carry {
-				out = v
+				// A carry is never negative: a leg that returns took
+				// below 0 carries 0, its shortfall flushed.
+				out = max(v, 0)
 				if bn.CarryCap.Set {
 					out = min(out, bn.CarryCap.Value)
 				}
@@ -175,6 +177,7 @@ func (f binary) pay(r *run, p *poster) {
 		}
 		p.post(l)
 	}
+	f.clawBack(r, p, p.res)
 	for m := range n {
 		lg.TotalLeft += lg.Left[m]
 		lg.TotalRight += lg.Right[m]

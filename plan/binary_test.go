@@ -22,13 +22,24 @@ func binaryPutUp(r *Result, c *Component) int64 {
 	if r.carried != nil && r.carried.carry != nil {
 		ci = r.carried.carry
 	}
+	if len(r.revs) > 0 {
+		// Returns of earlier orders took from the carry-in (tested by
+		// hand in TestBinaryReturnsReverse).
+		ci = &[2][]dec.D{r.Legs.CarryInL, r.Legs.CarryInR}
+	}
 	if ci != nil {
 		copy(legs[0], ci[0])
 		copy(legs[1], ci[1])
 	}
+	here := map[SaleRef]bool{} // returns of this period's orders: out of the legs
+	for _, rv := range r.revs {
+		if rv.period == 0 {
+			here[rv.sale] = true
+		}
+	}
 	for ci, ch := range r.Data.Sales.Chunks {
 		for k, v := range ch.Volume {
-			if r.reversedSales[SaleRef{int32(ci), int32(k)}] {
+			if r.reversedSales[SaleRef{int32(ci), int32(k)}] && !here[SaleRef{int32(ci), int32(k)}] {
 				continue // a reversed return carries no volume
 			}
 			seller := ch.Member[k]

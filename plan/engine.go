@@ -51,6 +51,9 @@ type Result struct {
 	reversedSales   map[SaleRef]bool       // returns reversed (returns: reverse): they carry no volume
 	orders          map[string]*OrderLines // this period's orders' lines, for later returns
 	returnedNow     map[string]dec.D       // volume returned this period, by order
+	pairingsNow     map[pairKey]Pairing    // earlier pairings clawed back this period, updated
+	clawed          map[int32]dec.D        // what clawbacks took from each member this period (≤ 0)
+	revs            []reversal             // this period's reversed returns
 	// ScaleFactor is the payout cap's factor (1 when it did not bind); the
 	// Cut fields are what each kind of cap took, as breakage.
 	ScaleFactor                                        dec.Rate
@@ -161,6 +164,12 @@ type run struct {
 	ownVolume  []dec.D
 	carryIn    *[2][]dec.D
 	legs       *Legs
+	// revs are this period's reversed returns (returns: reverse); claws
+	// the returned volume the binary's carry-ins did not hold; dist each
+	// member's nearest distributor (nil without customers).
+	revs  []reversal
+	claws []claw
+	dist  []int32
 }
 
 // poster adds up one component's lines, and hands each to the sink when
@@ -400,6 +409,7 @@ func compute(p *Plan, d *tree.Data, opts Options, scale dec.Rate) (*Result, erro
 		}
 	}
 	dist := nearestDistributors(o)
+	r.revs, r.dist, res.revs = revs, dist, revs
 	sales := &tree.Sales{Chunks: effectiveSales(p, &d.Sales, dist, zero)}
 	pv, err := tree.PersonalVolume(o, sales)
 	if err != nil {
@@ -482,7 +492,7 @@ func compute(p *Plan, d *tree.Data, opts Options, scale dec.Rate) (*Result, erro
 	}
 	res.Legs = r.legs
 	if res.orders != nil {
-		res.orderVolumes(d)
+		res.orderVolumes(d, opts.KeepOrders)
 	}
 	res.settle(carried)
 	return res, nil
@@ -578,6 +588,15 @@ func (r *run) place(d *tree.Data) error {
 					r.ownVolume[m] += ch.Volume[k] // bounded by the total volume
 				}
 			}
+			for _, rv := range r.revs { // this period's orders returned: out of the legs
+				if rv.period == 0 {
+					m := rv.seller
+					if r.dist != nil && r.dist[m] >= 0 {
+						m = r.dist[m]
+					}
+					r.ownVolume[m] -= rv.returned
+				}
+			}
 			var prior *tree.Prior
 			if r.carried != nil {
 				prior = r.carried.placed
@@ -587,6 +606,7 @@ func (r *run) place(d *tree.Data) error {
 				return err
 			}
 			r.binary = b
+			r.binaryReturns(b, r.dist)
 		case TypeMatrix:
 			x, err := tree.PlaceMatrix(r.org, c.Width)
 			if err != nil {

@@ -94,6 +94,37 @@ func FuzzReadState(f *testing.F) {
 	f.Add(`{"version":1,"plan_sha256":"ab","period":"2026-01","period_end":"2026-01-31","periods":1,"members":[{"id":"A","highest_rank":"Gold","balance":-5.5,"carry_left":10}]}`)
 	f.Add(`{"version":2}`)
 	f.Add(`{"version":1,"members":[],"orders":[{"order_id":"O1","seller":"A","volume":100,"period_number":1,"lines":[{"earner":"B","component":"u","amount":5}]}]}`)
+	// A valid state, and each way TestStateStrict breaks one.
+	p, err := Decode([]byte(strictPlan), "plan.yaml")
+	if err != nil {
+		f.Fatal(err)
+	}
+	valid := strings.Replace(strictState, "HASH", p.Hash(), 1)
+	f.Add(valid)
+	for _, bad := range [][2]string{
+		{`"carry_left":10`, `"carry_left":-10`},
+		{`{"id":"C","placement_id":"A","leg":"R"}`, `{"id":"C","placement_id":"A","leg":"L"}`},
+		{`{"id":"C","placement_id":"A","leg":"R"}`, `{"id":"C","placement_id":"A","leg":"L"},{"id":"D","placement_id":"A","leg":"L"}`},
+		{`{"id":"C","placement_id":"A","leg":"R"}`, `{"id":"A","placement_id":"B","leg":"R"}`},
+		{`"balance":-5.5`, `"balance":-5.505`},
+		{`"balance":-5.5`, `"balance":99999999999999},{"id":"X1","balance":99999999999999},{"id":"X2","balance":99999999999999`},
+		{`"amount":10`, `"amount":10.001`},
+		{`{"earner":"B"`, `{"earner":"Z"`},
+		{`"component":"retail"`, `"component":"bonus"`},
+		{`"seller":"B"`, `"seller":"Y"`},
+		{`"volume":100,`, `"volume":100,"returned":101,`},
+		{`"paid":10,`, `"paid":10,"clawed_back":11,`},
+		{`{"member":"A"`, `{"member":"Q"`},
+		{`"leg":"L"`, `"leg":"X"`},
+		{`"periods":1,`, `"periods":0,`},
+	} {
+		f.Add(strings.Replace(valid, bad[0], bad[1], 1))
+	}
+	d, err := readData(strictMembers, "order_id,member_id,amount,date\nO2,B,10,2026-02-03\n", "")
+	if err != nil {
+		f.Fatal(err)
+	}
+	feb, _ := tree.ParsePeriod("2026-02")
 	f.Fuzz(func(t *testing.T, in string) {
 		s, err := ReadState(strings.NewReader(in), "s.json")
 		if err != nil {
@@ -101,6 +132,13 @@ func FuzzReadState(f *testing.F) {
 				t.Fatalf("error %q does not name the file", err)
 			}
 			return
+		}
+		// Laid over a plan and members, it runs or is refused naming the
+		// file (never a panic).
+		if s.PlanHash == p.Hash() {
+			if _, err := RunPeriod(p, d, feb, s, "s.json", Options{}); err != nil && !errors.Is(err, ErrTooLarge) && !strings.HasPrefix(err.Error(), "s.json") {
+				t.Fatalf("error %q does not name the file", err)
+			}
 		}
 		var buf strings.Builder
 		if err := s.Write(&buf); err != nil {

@@ -34,9 +34,13 @@ func Replay(p *Plan, d *tree.Data, periods []tree.Period, opts Options, each fun
 	if err != nil {
 		return err
 	}
+	keepAll := len(periods) // the first period whose orders are all kept
 	if p.ReverseReturns && opts.KeepOrders == nil {
 		// Replay knows every return ahead: keep only the lines of
-		// orders that are returned.
+		// orders that are returned, but every order of the last
+		// return_window periods, which the state after the last period
+		// holds for later returns (so it is the chained runs' state).
+		keepAll = max(len(periods)-p.ReturnWindow, 0)
 		returned := map[string]bool{}
 		for _, b := range buckets {
 			for c := range b.Chunks {
@@ -60,6 +64,9 @@ func Replay(p *Plan, d *tree.Data, periods []tree.Period, opts Options, each fun
 		}
 		buckets[i] = tree.Sales{} // done with: let it go
 		o := opts
+		if i >= keepAll {
+			o.KeepOrders = nil
+		}
 		o.carried = full.on(remap, pd.Org.Len())
 		if lines != nil {
 			o.Lines = lines(period, i == 0)
@@ -83,7 +90,7 @@ func (c *carried) on(remap []int32, n int) *carried {
 	if c == nil || remap == nil {
 		return c
 	}
-	out := &carried{highest: make([]int16, n), recent: make([][]int16, n), orders: c.orders, periods: c.periods}
+	out := &carried{highest: make([]int16, n), recent: make([][]int16, n), orders: c.orders, pairings: c.pairings, periods: c.periods}
 	if c.placed != nil {
 		out.placed = newPrior(n)
 	}
@@ -169,6 +176,12 @@ func (r *Result) carryOver(prev *carried, remap []int32, n int) *carried {
 		}
 	}
 	c.balance, c.carry = bal, carry
+	if prs := r.keptPairings(c.periods); prs != nil {
+		c.pairings = make(map[pairKey]*Pairing, len(prs))
+		for i := range prs {
+			c.pairings[pairKey{prs[i].Member, prs[i].Period}] = &prs[i]
+		}
+	}
 	if orders := r.keptOrders(c.periods); orders != nil {
 		c.orders = make(map[string]*OrderLines, len(orders))
 		for i := range orders {

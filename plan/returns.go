@@ -18,6 +18,9 @@ type reversal struct {
 	returned dec.D // the return's volume, as a positive number
 	of       dec.D // the order's volume
 	lines    func(component string) []OrderLine
+	// period is the number of the period the order was paid in (State.
+	// Periods), 0 when it is this period's.
+	period int
 }
 
 // reverseReturns finds this period's returns under returns: reverse. A
@@ -44,13 +47,27 @@ func (r *run) reverseReturns(d *tree.Data, res *Result) (zero map[SaleRef]bool, 
 		return nil, nil, fmt.Errorf("returns: reverse needs the sales' order ids: load the sales with KeepOrderIDs")
 	}
 	here := map[string]dec.D{}
+	sellerHere := map[string]int32{} // the member of each returned order's first sale this period
 	for c := range s.Chunks {
 		ch := &s.Chunks[c]
-		for k := range ch.Member {
+		for k, m := range ch.Member {
 			if o := ch.OrderID(k); returned[o] && ch.TypeOf(k) != tree.ReturnType {
 				here[o] += ch.Volume[k]
+				if _, ok := sellerHere[o]; !ok {
+					sellerHere[o] = m
+				}
 			}
 		}
+	}
+	// wrongMember is the error of a return by m of an order held for
+	// seller (nil when m is the seller).
+	wrongMember := func(ch *tree.SaleChunk, k int, o string, m int32, seller string) error {
+		if r.org.ID(m) == seller {
+			return nil
+		}
+		file, line := ch.Where(k)
+		return &tree.InputError{File: file, Line: line, Field: "member_id",
+			Msg: fmt.Sprintf("the return of order %s is by %s, but the order is %s's: a return names its order's own member", o, r.org.ID(m), seller)}
 	}
 	zero = map[SaleRef]bool{}
 	done := map[string]dec.D{} // returned so far this period
@@ -64,14 +81,21 @@ func (r *run) reverseReturns(d *tree.Data, res *Result) (zero map[SaleRef]bool, 
 			rv := reversal{sale: SaleRef{int32(c), int32(k)}, seller: m, order: o, returned: v}
 			why := ""
 			if vol, ok := here[o]; ok {
+				if err := wrongMember(ch, k, o, m, r.org.ID(sellerHere[o])); err != nil {
+					return nil, nil, err
+				}
 				rv.of = vol
 				rv.lines = func(comp string) []OrderLine { return res.orders[o].linesOf(comp) }
 				if done[o]+v > vol {
 					why = "it returns more than the order's volume"
 				}
 			} else if st := r.carried.order(o); st != nil {
+				if err := wrongMember(ch, k, o, m, st.Seller); err != nil {
+					return nil, nil, err
+				}
 				rv.of = st.Volume
 				rv.lines = st.linesOf
+				rv.period = st.Period
 				if st.Returned+done[o]+v > st.Volume {
 					why = "it returns more than the order's volume"
 				}
@@ -208,14 +232,27 @@ func (res *Result) capture(d *tree.Data, keep func(string) bool) func(*Line) {
 	}
 }
 
-// orderVolumes sets each captured order's volume: its sales this period.
-func (res *Result) orderVolumes(d *tree.Data) {
+// orderVolumes remembers every order of this period that keep keeps (nil:
+// every one), whether or not it paid an earner line (a binary pays from
+// legs, a line may be all breakage), and sets each one's volume: its
+// sales this period.
+func (res *Result) orderVolumes(d *tree.Data, keep func(string) bool) {
 	for c := range d.Sales.Chunks {
 		ch := &d.Sales.Chunks[c]
-		for k := range ch.Member {
-			if ol := res.orders[ch.OrderID(k)]; ol != nil && ch.TypeOf(k) != tree.ReturnType {
-				ol.Volume += ch.Volume[k]
+		for k, m := range ch.Member {
+			if ch.TypeOf(k) == tree.ReturnType {
+				continue
 			}
+			o := ch.OrderID(k)
+			if o == "" || (keep != nil && !keep(o)) {
+				continue
+			}
+			ol := res.orders[o]
+			if ol == nil {
+				ol = &OrderLines{Order: o, Seller: res.Org.ID(m), Lines: []OrderLine{}}
+				res.orders[o] = ol
+			}
+			ol.Volume += ch.Volume[k]
 		}
 	}
 }

@@ -33,6 +33,9 @@ type State struct {
 	Periods   int           `json:"periods"`
 	Members   []MemberState `json:"members"`
 	Orders    []OrderLines  `json:"orders,omitempty"`
+	// Pairings are the recent paid binary pairings a return may claw
+	// back (returns: reverse, with a binary).
+	Pairings []Pairing `json:"pairings,omitempty"`
 }
 
 // MemberState is one member's carried state; members with nothing to carry
@@ -74,17 +77,34 @@ type OrderLine struct {
 }
 
 // Hash is the SHA-256 of the plan's canonical YAML: two files that decode
-// to the same plan have the same hash.
+// to the same plan have the same hash. The component a run adds for
+// --adjustments is not part of the plan: adjustments never change its
+// identity.
 func (p *Plan) Hash() string {
+	if i := slices.IndexFunc(p.Components, func(c Component) bool { return c.Type == TypeAdjustment }); i >= 0 {
+		q := *p
+		q.Components = slices.Delete(slices.Clone(p.Components), i, i+1)
+		p = &q
+	}
 	h := sha256.Sum256(p.YAML())
 	return hex.EncodeToString(h[:])
 }
 
-// ReadState reads a state document, refusing unknown fields and versions.
+// ReadState reads a state document, refusing unknown fields and versions,
+// a document larger than MaxStateBytes and any figure a state compplan
+// writes cannot hold (see validate). It reads r to its end (or the limit)
+// before it returns: the file may then be replaced (a rolling state file).
 func ReadState(r io.Reader, name string) (*State, error) {
-	b, err := io.ReadAll(io.LimitReader(r, 8<<30))
+	return readState(r, name, MaxStateBytes)
+}
+
+func readState(r io.Reader, name string, limit int64) (*State, error) {
+	b, err := io.ReadAll(io.LimitReader(r, limit+1))
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", name, err)
+	}
+	if int64(len(b)) > limit {
+		return nil, &tree.InputError{File: name, Msg: fmt.Sprintf("larger than %s, the most a state file may hold (MaxStateBytes): not a state compplan writes", sizeName(limit))}
 	}
 	var probe struct {
 		Version *int `json:"version"`
@@ -101,7 +121,23 @@ func ReadState(r io.Reader, name string) (*State, error) {
 	if err := dec.Decode(s); err != nil {
 		return nil, &tree.InputError{File: name, Msg: "bad state document: " + err.Error()}
 	}
+	if err := s.validate(name); err != nil {
+		return nil, err
+	}
 	return s, nil
+}
+
+// sizeName writes a byte count as GiB, MiB, KiB or bytes.
+func sizeName(n int64) string {
+	for _, u := range []struct {
+		size int64
+		name string
+	}{{1 << 30, "GiB"}, {1 << 20, "MiB"}, {1 << 10, "KiB"}} {
+		if n >= u.size && n%u.size == 0 {
+			return fmt.Sprintf("%d %s", n/u.size, u.name)
+		}
+	}
+	return fmt.Sprintf("%d bytes", n)
 }
 
 // Write writes the state as indented JSON.
@@ -135,7 +171,9 @@ type carried struct {
 	balance []dec.D   // nil when nobody has one
 	carry   *[2][]dec.D
 	orders  map[string]*OrderLines
-	periods int
+	// pairings are the recent binary pairings (returns: reverse).
+	pairings map[pairKey]*Pairing
+	periods  int
 	// placed is where earlier periods auto-placed members (nil: none).
 	placed *tree.Prior
 }
@@ -143,6 +181,9 @@ type carried struct {
 // lay maps s onto o's members. A member of the state who is not in o is an
 // error (the members file only grows).
 func (s *State) lay(p *Plan, o *tree.Org, name string) (*carried, error) {
+	if err := s.fits(p, o, name); err != nil {
+		return nil, err
+	}
 	n := o.Len()
 	c := &carried{highest: make([]int16, n), recent: make([][]int16, n), periods: s.Periods}
 	for m := range c.highest {
@@ -205,6 +246,13 @@ func (s *State) lay(p *Plan, o *tree.Org, name string) (*carried, error) {
 			c.orders[s.Orders[i].Order] = &s.Orders[i]
 		}
 	}
+	if len(s.Pairings) > 0 {
+		c.pairings = make(map[pairKey]*Pairing, len(s.Pairings))
+		for i := range s.Pairings {
+			pr := &s.Pairings[i]
+			c.pairings[pairKey{pr.Member, pr.Period}] = pr
+		}
+	}
 	return c, nil
 }
 
@@ -259,6 +307,7 @@ func (r *Result) NextState(period tree.Period) *State {
 		s.Members = []MemberState{}
 	}
 	s.Orders = r.keptOrders(s.Periods)
+	s.Pairings = r.keptPairings(s.Periods)
 	return s
 }
 

@@ -277,6 +277,9 @@ func (c *SaleChunk) pick(keep []int, remap []int32) SaleChunk {
 	if c.orders.off != nil {
 		out.orders = newStrtab()
 	}
+	if c.returnAt != nil {
+		out.file = c.file
+	}
 	for i, k := range keep {
 		m := c.Member[k]
 		if remap != nil {
@@ -291,6 +294,12 @@ func (c *SaleChunk) pick(keep []int, remap []int32) SaleChunk {
 		}
 		if c.orders.off != nil {
 			out.orders.add(c.OrderIDBytes(k))
+		}
+		if l, ok := c.returnAt[int32(k)]; ok {
+			if out.returnAt == nil {
+				out.returnAt = map[int32]int32{}
+			}
+			out.returnAt[int32(i)] = l
 		}
 	}
 	return out

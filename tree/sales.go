@@ -294,5 +294,8 @@ func (c *csvReader) fullSale(s *Sales, m int32, col []int, keep bool, joined int
 	if !s.addRow(&r, keep) {
 		return c.errorf(c.recLine, 0, "more than 255 sale types, or order ids over 4 GiB, in one block")
 	}
+	if c.refund {
+		s.Chunks[len(s.Chunks)-1].markReturn(c.name, c.recLine)
+	}
 	return nil
 }

@@ -251,6 +251,30 @@ type SaleChunk struct {
 	Type      []uint8
 	typeNames []string
 	orders    strtab // order ids, only when Data.KeepOrderIDs was set
+	// returnAt is where each return row of the chunk was read (sale k →
+	// its line in file); nil when the chunk holds no return read from a
+	// file. Returns are few: a sparse map costs nothing per sale.
+	returnAt map[int32]int32
+	file     string
+}
+
+// Where returns the file and line sale k was read from, when known: for
+// returns (type return) read from a sales file; "" and 0 otherwise.
+func (c *SaleChunk) Where(k int) (file string, line int) {
+	if l, ok := c.returnAt[int32(k)]; ok {
+		return c.file, int(l)
+	}
+	return "", 0
+}
+
+// markReturn records that the chunk's last sale is a return read from line
+// of file.
+func (c *SaleChunk) markReturn(file string, line int) {
+	if c.returnAt == nil {
+		c.returnAt = map[int32]int32{}
+	}
+	c.returnAt[int32(len(c.Member)-1)] = int32(line)
+	c.file = file
 }
 
 // AppendOrderID appends sale k's order id to b (nothing when not kept).

@@ -361,9 +361,9 @@ func writeExplanationJSON(w *bufio.Writer, r *plan.Result, e *plan.Explanation) 
 // writePlacementText describes member m's binary legs and matrix position.
 func writePlacementText(w *bufio.Writer, r *plan.Result, m int32, who func(int32) string) {
 	if b, l := r.Binary, r.Legs; l != nil && b.Placed(m) {
-		where := "a root of the binary tree"
+		where := "placed at a root of the binary tree"
 		if pa := b.Parent[m]; pa >= 0 {
-			where = tree.LegName(b.Leg[m]) + " leg of " + who(pa)
+			where = "placed in the " + tree.LegName(b.Leg[m]) + " leg of " + who(pa)
 			if b.Auto[m] {
 				where += " (auto-placed)"
 			}
@@ -373,7 +373,7 @@ func writePlacementText(w *bufio.Writer, r *plan.Result, m int32, who func(int32
 		if !l.Qualified[m] {
 			q = "no"
 		}
-		fmt.Fprintf(w, "\nbinary (placed in the %s)\n", where)
+		fmt.Fprintf(w, "\nbinary (%s)\n", where)
 		writeAligned(w, []string{"", "left", "right"}, [][]string{
 			{"  leg volume (with carry-in)", f[0].String(), f[1].String()},
 			{"  carry-in", f[2].String(), f[3].String()},

@@ -242,7 +242,7 @@ func (p *poster) add(m int32, amount dec.D) {
 		p.paid += amount
 	default:
 		p.raw[m] += amount
-		s := dec.MulRound(amount, p.scale, p.digits, dec.Down)
+		s := scaleLine(amount, p.scale, p.digits)
 		p.earned[m] += s
 		p.paid += s
 		p.breakage += amount - s
@@ -260,7 +260,7 @@ func (p *poster) post(l Line) {
 	}
 	cut := dec.D(0)
 	if l.Earner >= 0 && p.scale != 0 {
-		scaled := dec.MulRound(l.Amount, p.scale, p.digits, dec.Down)
+		scaled := scaleLine(l.Amount, p.scale, p.digits)
 		cut, l.Amount = l.Amount-scaled, scaled
 	}
 	p.emit(l)
@@ -319,10 +319,16 @@ func ComputeWith(p *Plan, d *tree.Data, opts Options) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	capAmount := dec.MulRound(res.SalesAmount, p.PayoutCap, p.Digits, dec.Down)
+	// The cap is payout_cap × the net sales amount, never below 0: a net
+	// of 0 or less (returns above sales, sales of amount 0) caps the
+	// payout at 0.00. It binds only on a payout above it, so the factor
+	// lies in [0, 1): a cap never raises or flips pay.
+	capAmount := dec.MulRound(max(res.SalesAmount, 0), p.PayoutCap, p.Digits, dec.Down)
 	scale := dec.Rate(0)
 	if res.capped > capAmount {
-		scale = factor(capAmount, res.capped)
+		if scale = factor(capAmount, res.capped); scale == 0 {
+			scale = scaleToZero
+		}
 	}
 	if scale == 0 && opts.Lines == nil {
 		return res, nil
@@ -330,7 +336,23 @@ func ComputeWith(p *Plan, d *tree.Data, opts Options) (*Result, error) {
 	return compute(p, d, opts, scale)
 }
 
-// factor is cap ÷ payout truncated to 6 decimal places, as a Rate.
+// scaleToZero is the payout cap's factor 0 (a cap of 0.00, or one below a
+// millionth of the payout). A run's and a poster's scale use 0 for "no
+// payout cap", so the factor 0 is written as this value, which no real
+// factor can be (a factor lies in [0, 1]); scaleLine reads it.
+const scaleToZero dec.Rate = -1
+
+// scaleLine is an earner's line amount scaled by the payout cap's factor f
+// (not 0), rounded down.
+func scaleLine(amount dec.D, f dec.Rate, digits int) dec.D {
+	if f == scaleToZero {
+		return 0
+	}
+	return dec.MulRound(amount, f, digits, dec.Down)
+}
+
+// factor is cap ÷ payout truncated to 6 decimal places, as a Rate
+// (0 <= cap < payout).
 func factor(cap, payout dec.D) dec.Rate {
 	f := new(big.Int).Mul(big.NewInt(int64(cap)), big.NewInt(1_000_000))
 	f.Quo(f, big.NewInt(int64(payout)))
@@ -435,7 +457,7 @@ func compute(p *Plan, d *tree.Data, opts Options, scale dec.Rate) (*Result, erro
 	res.PV, res.GV, res.Rank, res.Qualified, res.SubtreeRank = pv, gv, r.rank, qualified, f.best
 	res.Active, res.Terminated, res.facts, res.Binary, res.Matrix = r.active, r.terminated, f, r.binary, r.matrix
 	if scale != 0 {
-		res.ScaleFactor = scale
+		res.ScaleFactor = max(scale, 0) // scaleToZero is the factor 0
 	}
 	order, err := evaluationOrder(p.Components)
 	if err != nil {

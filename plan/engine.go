@@ -152,6 +152,8 @@ type run struct {
 	// period's state (nil: none).
 	floor   []int16
 	carried *carried
+	// acc checks the sums the run adds up outside a poster (the member cap's).
+	acc dec.Acc
 	// Placement trees, when the plan has a binary or a matrix; ownVolume
 	// is each member's commissionable volume, carryIn the binary legs'
 	// carry-in (nil: none), legs the binary's report once paid.
@@ -183,7 +185,11 @@ type poster struct {
 	cappedByComponent dec.D // what the component's cap cut
 	cappedByMember    dec.D // what the plan's member cap cut from this component
 	err               error // the sink's first error
-	out               Line  // the line handed to the sink (so lines never escape)
+	// acc checks every sum the poster keeps: a line's amount is bounded
+	// (checkRange), but fixed amounts (adjustments, bonuses) and their sums
+	// are not.
+	acc dec.Acc
+	out Line // the line handed to the sink (so lines never escape)
 	// silent are sales whose lines are not handed to the sink: reversed
 	// returns, which carry no volume (their lines would all be 0).
 	silent map[SaleRef]bool
@@ -236,17 +242,17 @@ func (p *poster) detail() bool { return p.sink != nil }
 func (p *poster) add(m int32, amount dec.D) {
 	switch {
 	case m < 0:
-		p.breakage += amount
+		p.acc.Add(&p.breakage, amount, "the breakage")
 	case p.scale == 0:
-		p.earned[m] += amount
-		p.paid += amount
+		p.acc.Add(&p.earned[m], amount, "what one member earned")
+		p.acc.Add(&p.paid, amount, "the paid total")
 	default:
-		p.raw[m] += amount
-		s := scaleLine(amount, p.scale, p.digits)
-		p.earned[m] += s
-		p.paid += s
-		p.breakage += amount - s
-		p.scaled += amount - s
+		p.acc.Add(&p.raw[m], amount, "what one member earned")
+		s := scaleLine(amount, p.scale, p.digits) // |s| <= |amount|, same sign
+		p.acc.Add(&p.earned[m], s, "what one member earned")
+		p.acc.Add(&p.paid, s, "the paid total")
+		p.acc.Add(&p.breakage, amount-s, "the breakage")
+		p.acc.Add(&p.scaled, amount-s, "what the payout cap cut")
 	}
 }
 
@@ -283,9 +289,9 @@ func (p *poster) emit(l Line) {
 // for it, both noted with the cap. Members in id order.
 func (p *poster) capAt(r *run, limit dec.D) {
 	for _, m := range r.org.ByID() {
-		if over := p.raw[m] - limit; over > 0 {
+		if over := p.raw[m]; p.acc.Sub(&over, limit, "what one member earned") && over > 0 {
 			p.cut(m, over, Capped)
-			p.cappedByComponent += over
+			p.acc.Add(&p.cappedByComponent, over, "what the component cap cut")
 		}
 	}
 }
@@ -299,7 +305,7 @@ func (p *poster) cut(m int32, amount dec.D, why Reason) {
 }
 
 // ErrTooLarge means sums could exceed the exact decimal range.
-var ErrTooLarge = errors.New("the sales are too large for compplan's exact decimals")
+var ErrTooLarge = errors.New("too large for compplan's exact decimals")
 
 // Compute runs the plan over the data. It never changes its inputs.
 func Compute(p *Plan, d *tree.Data) (*Result, error) {
@@ -487,27 +493,67 @@ func compute(p *Plan, d *tree.Data, opts Options, scale dec.Rate) (*Result, erro
 	}
 	r.memberCap(posts)
 	res.Unscaled = r.earned
+	var acc dec.Acc
 	for c, post := range posts {
 		if post.err != nil {
 			return nil, post.err
 		}
+		if err := post.acc.Err(); err != nil {
+			return nil, fmt.Errorf("%w: component %q: %w", ErrTooLarge, p.Components[c].Name, err)
+		}
 		res.Earned[c], res.Paid[c], res.Breakage[c] = post.earned, post.paid, post.breakage
-		res.Payout += post.paid
-		res.CutByComponentCaps += post.cappedByComponent
-		res.CutByMemberCap += post.cappedByMember
-		res.CutByPayoutCap += post.scaled
+		acc.Add(&res.Payout, post.paid, "the payout")
+		acc.Add(&res.CutByComponentCaps, post.cappedByComponent, "what the component caps cut")
+		acc.Add(&res.CutByMemberCap, post.cappedByMember, "what the member cap cut")
+		acc.Add(&res.CutByPayoutCap, post.scaled, "what the payout cap cut")
 		if p.Components[c].Type != TypeAdjustment {
 			for _, v := range post.raw {
-				res.capped += v
+				acc.Add(&res.capped, v, "the payout before the payout cap")
 			}
 		}
+	}
+	if err := r.acc.Err(); err != nil {
+		return nil, fmt.Errorf("%w: %w", ErrTooLarge, err)
+	}
+	if err := res.checkMemberSums(); err != nil {
+		return nil, err
+	}
+	if err := acc.Err(); err != nil {
+		return nil, fmt.Errorf("%w: %w", ErrTooLarge, err)
 	}
 	res.Legs = r.legs
 	if res.orders != nil {
 		res.orderVolumes(d)
 	}
-	res.settle(carried)
+	if err := res.settle(carried); err != nil {
+		return nil, err
+	}
 	return res, nil
+}
+
+// checkMemberSums checks that each member's personal, team and total sums
+// (Personal, Team, Total, which add up unchecked) lie within the exact
+// range, with every partial sum on the way.
+func (res *Result) checkMemberSums() error {
+	comps := res.Plan.Components
+	for m := range res.Org.Len() {
+		var acc dec.Acc
+		var total, personal, team dec.D
+		for c := range comps {
+			v := res.Earned[c][m]
+			acc.Add(&total, v, "the total")
+			switch {
+			case comps[c].Personal():
+				acc.Add(&personal, v, "the personal total")
+			case comps[c].Team():
+				acc.Add(&team, v, "the team total")
+			}
+		}
+		if err := acc.Err(); err != nil {
+			return fmt.Errorf("%w: member %s: %w", ErrTooLarge, res.Org.ID(int32(m)), err)
+		}
+	}
+	return nil
 }
 
 // history returns each member's highest paid-as rank ever and their recent
@@ -541,7 +587,7 @@ func (r *run) history(qualified []int16) (highest []int16, recent [][]int16) {
 // settle pays each member their total plus the balance they carried in:
 // a net below 0 is carried out as a debit, a net above 0 but below the
 // minimum payout is held and carried out, and any other net is paid.
-func (res *Result) settle(c *carried) {
+func (res *Result) settle(c *carried) error {
 	p, n := res.Plan, res.Org.Len()
 	if c != nil {
 		res.BalanceIn = c.balance
@@ -551,24 +597,32 @@ func (res *Result) settle(c *carried) {
 		res.Held = make([]dec.D, n)
 	}
 	var in, out dec.D
+	var acc dec.Acc
 	for m := range n {
-		net := res.Total(int32(m))
+		net := res.Total(int32(m)) // checked by checkMemberSums
 		if res.BalanceIn != nil {
-			net += res.BalanceIn[m]
-			in += res.BalanceIn[m]
+			if !acc.Add(&net, res.BalanceIn[m], "the total with the balance carried in") {
+				return fmt.Errorf("%w: member %s: %w", ErrTooLarge, res.Org.ID(int32(m)), acc.Err())
+			}
+			acc.Add(&in, res.BalanceIn[m], "the balances carried in")
 		}
 		switch {
 		case net < 0:
 			res.BalanceOut[m] = net
-			res.Debits += net
+			acc.Add(&res.Debits, net, "the debits")
 		case p.MinPayout.Set && net > 0 && net < p.MinPayout.Value:
 			res.BalanceOut[m] = net
 			res.Held[m] = net
-			res.HeldTotal += net
+			acc.Add(&res.HeldTotal, net, "the held total")
 		}
-		out += res.BalanceOut[m]
+		acc.Add(&out, res.BalanceOut[m], "the balances carried out")
 	}
-	res.Payout += in - out
+	acc.Add(&res.Payout, in, "the payout")
+	acc.Sub(&res.Payout, out, "the payout")
+	if err := acc.Err(); err != nil {
+		return fmt.Errorf("%w: %w", ErrTooLarge, err)
+	}
+	return nil
 }
 
 // Payable is what member m is paid this period: their total plus the
@@ -645,16 +699,19 @@ func (r *run) memberCap(posts []*poster) {
 	for _, m := range r.org.ByID() {
 		var total dec.D
 		for _, c := range over {
-			total += posts[c].raw[m]
+			r.acc.Add(&total, posts[c].raw[m], "a member's total under the member cap")
 		}
-		cut := total - p.MemberCap.Value
+		cut := total
+		if !r.acc.Sub(&cut, p.MemberCap.Value, "a member's total under the member cap") {
+			continue
+		}
 		for k := 0; cut > 0 && k < len(p.Components); k++ {
 			if !slices.Contains(over, k) || posts[k].raw[m] <= 0 {
 				continue
 			}
 			take := min(cut, posts[k].raw[m])
 			posts[k].cut(m, take, MemberCapped)
-			posts[k].cappedByMember += take
+			posts[k].acc.Add(&posts[k].cappedByMember, take, "what the member cap cut")
 			cut -= take
 		}
 	}
@@ -701,17 +758,18 @@ func (r *run) payComponent(c int, res *Result, sink func(*Result, *Line) error) 
 	wg.Wait()
 	post := posts[0]
 	for _, q := range posts[1:] {
+		post.acc.Merge(&q.acc)
 		for m, v := range q.earned {
-			post.earned[m] += v
+			post.acc.Add(&post.earned[m], v, "what one member earned")
 		}
 		if post.scale != 0 {
 			for m, v := range q.raw {
-				post.raw[m] += v
+				post.acc.Add(&post.raw[m], v, "what one member earned")
 			}
 		}
-		post.paid += q.paid
-		post.breakage += q.breakage
-		post.scaled += q.scaled
+		post.acc.Add(&post.paid, q.paid, "the paid total")
+		post.acc.Add(&post.breakage, q.breakage, "the breakage")
+		post.acc.Add(&post.scaled, q.scaled, "what the payout cap cut")
 	}
 	return post, nil
 }

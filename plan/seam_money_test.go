@@ -1,6 +1,10 @@
 package plan
 
 import (
+	"errors"
+	"strings"
+
+	"github.com/compplan/compplan/tree"
 	"testing"
 
 	"github.com/compplan/compplan/tree/dec"
@@ -45,6 +49,76 @@ components:
 			}
 			if r.ScaleFactor < 0 || r.ScaleFactor > dec.RateOne {
 				t.Errorf("scale factor %s outside [0, 1]", r.ScaleFactor)
+			}
+		})
+	}
+}
+
+// computeErr decodes src, reads members, sales and adjustments (adjust may
+// be empty) and returns Compute's error.
+func computeErr(t *testing.T, src, members, sales, adjust string) error {
+	t.Helper()
+	p, err := Decode([]byte(src), "plan.yaml")
+	if err != nil {
+		t.Fatalf("Decode: %v", err)
+	}
+	d, err := tree.ReadMembers(strings.NewReader(members), "members.csv")
+	if err != nil {
+		t.Fatalf("ReadMembers: %v", err)
+	}
+	if sales != "" {
+		if err := d.ReadSales(strings.NewReader(sales), "sales.csv"); err != nil {
+			t.Fatalf("ReadSales: %v", err)
+		}
+	}
+	if adjust != "" {
+		if err := d.ReadAdjustments(strings.NewReader(adjust), "adj.csv"); err != nil {
+			t.Fatalf("ReadAdjustments: %v", err)
+		}
+	}
+	_, err = Compute(p, d)
+	return err
+}
+
+// TestSumsBeyondTheExactRange: sums that are not rate × volume (checked
+// by checkRange up front) are checked as they are added: beyond the exact
+// range is an error naming what overflowed, never a wrapped number.
+func TestSumsBeyondTheExactRange(t *testing.T) {
+	const uni = "name: t\ncurrency: USD\ncomponents: [{name: retail, type: personal, rate: 10%}]\n"
+	big := "-99999999999999"
+	adj := func(n int, amount string) string {
+		s := "member_id,amount,reason\n"
+		for range n {
+			s += "A," + amount + ",x\n"
+		}
+		return s
+	}
+	members := "id,sponsor_id\nA,\nB,A\n"
+	for _, tt := range []struct {
+		name, plan, members, sales, adjust, want string
+	}{
+		// 10 × −99,999,999,999,999 = −999,999,999,999,990: beyond
+		// −922,337,203,685,477.5808 (it wrapped to +844,674,407,370,965.16).
+		{"adjustments", uni, members, "", adj(10, big), "adjustments"},
+		{"positive adjustments", uni, members, "", adj(10, "99999999999999"), "adjustments"},
+		// 10 ranks' advancement bonuses of 99,999,999,999,999 each reached at once.
+		{"rank advancement", "name: t\ncurrency: USD\nranks: [{name: R0}, {name: R1, pv: 1}, {name: R2, pv: 1}, {name: R3, pv: 1}, {name: R4, pv: 1}, {name: R5, pv: 1}, {name: R6, pv: 1}, {name: R7, pv: 1}, {name: R8, pv: 1}, {name: R9, pv: 1}, {name: R10, pv: 1}]\n" +
+			"components:\n  - {name: bonus, type: rank_advancement, amounts: {R1: 99999999999999, R2: 99999999999999, R3: 99999999999999, R4: 99999999999999, R5: 99999999999999, R6: 99999999999999, R7: 99999999999999, R8: 99999999999999, R9: 99999999999999, R10: 99999999999999}}\n",
+			"id,sponsor_id\nA,\n", "member_id,amount\nA,1\n", "", "bonus"},
+		// A member total: retail within range, adjustments within range,
+		// their sum beyond it.
+		{"member total", "name: t\ncurrency: USD\ncomponents: [{name: retail, type: personal, rate: 100%}]\n", members,
+			"member_id,amount\nA,99999999999999\nA,99999999999999\nA,99999999999999\nA,99999999999999\nA,99999999999999\n",
+			adj(5, "99999999999999"), "total"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			err := computeErr(t, tt.plan, tt.members, tt.sales, tt.adjust)
+			if err == nil || !errors.Is(err, ErrTooLarge) || !strings.Contains(err.Error(), tt.want) {
+				t.Fatalf("error %v, want ErrTooLarge naming %q", err, tt.want)
+			}
+			var in *tree.InputError
+			if errors.As(err, &in) {
+				t.Errorf("an overflow is not an input error (exit 1, not 2): %v", err)
 			}
 		})
 	}

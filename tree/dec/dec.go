@@ -154,6 +154,66 @@ func Add(a, b D) (D, bool) {
 	return s, (s > a) != (b > 0)
 }
 
+// ErrOverflow means a sum left the exact range of a D (±922337203685477.5807).
+var ErrOverflow = fmt.Errorf("adds up beyond the exact decimal range (±%s)", Max)
+
+// Acc is the one range-checked add of compplan: every sum of money or
+// volume whose bound is not checked in advance goes through Add or Sub. A
+// sum that would leave the range of D is left as it was and the first one
+// is remembered, with what it was adding up; Err reports it. Money is
+// never wrapped around: a caller checks Err before using any sum.
+type Acc struct {
+	what string // the first sum that overflowed ("": none)
+}
+
+// Add sets *dst to *dst + v, or, when that leaves the range of D, leaves
+// it and remembers what (the first one). It reports whether it added.
+func (a *Acc) Add(dst *D, v D, what string) bool {
+	s := *dst + v
+	if (s > *dst) != (v > 0) {
+		a.fail(what)
+		return false
+	}
+	*dst = s
+	return true
+}
+
+// Sub sets *dst to *dst − v, like Add.
+func (a *Acc) Sub(dst *D, v D, what string) bool {
+	s := *dst - v
+	if (s < *dst) != (v > 0) {
+		a.fail(what)
+		return false
+	}
+	*dst = s
+	return true
+}
+
+func (a *Acc) fail(what string) {
+	if a.what == "" {
+		a.what = what
+		if what == "" {
+			a.what = "a sum"
+		}
+	}
+}
+
+// Merge keeps b's overflow when a has none (for sums added up in parts).
+func (a *Acc) Merge(b *Acc) {
+	if b.what != "" {
+		a.fail(b.what)
+	}
+}
+
+// Err is nil, or an error wrapping ErrOverflow that names the first sum
+// that overflowed.
+func (a *Acc) Err() error {
+	if a.what == "" {
+		return nil
+	}
+	return fmt.Errorf("%s %w", a.what, ErrOverflow)
+}
+
 // Rounding says how a product is brought to a currency's minor unit.
 type Rounding uint8
 

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"math/big"
 	"math/rand/v2"
+	"strings"
 	"testing"
 )
 
@@ -251,4 +252,38 @@ func FuzzParse(f *testing.F) {
 			t.Fatalf("Parse(%q) = %d; reparse of %q = %d, %v", s, d, d.String(), again, err)
 		}
 	})
+}
+
+func TestAcc(t *testing.T) {
+	var a Acc
+	s := Max - 1
+	if !a.Add(&s, 1, "x") || s != Max || a.Err() != nil {
+		t.Fatalf("Max-1 + 1: %s %v", s, a.Err())
+	}
+	if a.Add(&s, 1, "the total") || s != Max {
+		t.Fatalf("Max + 1 added: %s", s)
+	}
+	if a.Add(&s, 1, "later") {
+		t.Fatal("Max + 1 added")
+	}
+	if err := a.Err(); !errors.Is(err, ErrOverflow) || !strings.HasPrefix(err.Error(), "the total adds up beyond") {
+		t.Fatalf("Err = %v", err)
+	}
+	var b Acc
+	n := -Max // MinInt64 + 1
+	if !b.Sub(&n, 1, "n") || b.Sub(&n, 1, "n") || !b.Add(&n, 0, "n") || b.Add(&n, -1, "n") || n != -Max-1 {
+		t.Fatalf("Sub at the bottom: %s %v", n, b.Err())
+	}
+	if b.Err() == nil || !b.Sub(&n, -1, "n") || n != -Max {
+		t.Fatalf("Sub of -1: %s", n)
+	}
+	// 10 × −99,999,999,999,999 wrapped to +844,674,407,370,965.16.
+	var c Acc
+	var sum D
+	for range 10 {
+		c.Add(&sum, MustParse("-99999999999999"), "adjustments")
+	}
+	if c.Err() == nil || sum > 0 {
+		t.Fatalf("10 × −99,999,999,999,999 = %s, %v", sum, c.Err())
+	}
 }

@@ -158,6 +158,31 @@ func (d *decoder) volume(n *yaml.Node, what string) (dec.D, error) {
 	return 0, d.errf(n, "%s must be a number of 0 or more such as 100 or 99.5, not %s", what, kindName(n))
 }
 
+// money reads an amount of money: a volume (an exact decimal of 0 or
+// more) that is a whole number of the currency's minor unit, so it never
+// pays a fraction of a cent. The currency must be decoded first.
+func (d *decoder) money(n *yaml.Node, what string) (dec.D, error) {
+	v, err := d.volume(n, what)
+	if err != nil {
+		return 0, err
+	}
+	return v, d.minorUnit(n, v, what)
+}
+
+// minorUnit refuses an amount of money finer than the currency's minor unit.
+func (d *decoder) minorUnit(n *yaml.Node, v dec.D, what string) error {
+	if dec.Round(v, d.p.Digits, dec.Down) == v {
+		return nil
+	}
+	unit := dec.MinorUnit(d.p.Digits).String()
+	if d.p.Digits == 0 {
+		unit += " (no decimals)"
+	} else {
+		unit += fmt.Sprintf(" (%d decimal places)", d.p.Digits)
+	}
+	return d.errf(n, "%s %s is finer than %s's minor unit %s: write a whole number of it", what, v, d.p.Currency, unit)
+}
+
 // rate reads "5%" or a fraction such as 0.05; it must lie within 0–100%.
 func (d *decoder) rate(n *yaml.Node, what string) (dec.Rate, error) {
 	if n.Kind != yaml.ScalarNode || n.Tag == "!!null" {
@@ -269,14 +294,11 @@ func (d *decoder) plan(root *yaml.Node) (*Plan, error) {
 		}
 	}
 	if n := f["min_payout"]; n != nil {
-		if p.MinPayout.Value, err = d.volume(n, "min_payout"); err != nil {
+		if p.MinPayout.Value, err = d.money(n, "min_payout"); err != nil {
 			return nil, err
 		}
 		if p.MinPayout.Value <= 0 {
 			return nil, d.errf(n, "min_payout must be above 0: leave it out to pay every amount")
-		}
-		if dec.Round(p.MinPayout.Value, p.Digits, dec.Down) != p.MinPayout.Value {
-			return nil, d.errf(n, "min_payout %s has more decimals than %s's %d", p.MinPayout.Value, p.Currency, p.Digits)
 		}
 		p.MinPayout.Set = true
 	}
@@ -426,7 +448,7 @@ func (d *decoder) components(n *yaml.Node) error {
 		body.Content = nil
 		for i := 0; i+1 < len(cn.Content); i += 2 {
 			if cn.Content[i].Value == "cap" {
-				if c.Cap.Value, err = d.volume(cn.Content[i+1], "cap"); err != nil {
+				if c.Cap.Value, err = d.money(cn.Content[i+1], "cap"); err != nil {
 					return err
 				}
 				if c.Cap.Value <= 0 {
@@ -531,7 +553,7 @@ func (d *decoder) caps(member, payout *yaml.Node) error {
 			}
 		}
 		var err error
-		if p.MemberCap.Value, err = d.volume(amount, "member_cap"); err != nil {
+		if p.MemberCap.Value, err = d.money(amount, "member_cap"); err != nil {
 			return err
 		}
 		if p.MemberCap.Value <= 0 {

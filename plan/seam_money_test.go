@@ -123,3 +123,39 @@ func TestSumsBeyondTheExactRange(t *testing.T) {
 		})
 	}
 }
+
+// TestMoneyFinerThanMinorUnit: every money amount of a plan must be a whole
+// number of the currency's minor unit, or it would pay fractions of a cent.
+func TestMoneyFinerThanMinorUnit(t *testing.T) {
+	for _, tt := range []struct{ src, want string }{
+		{"currency: USD\ncomponents: [{name: u, type: unilevel, levels: [5%], cap: 10.005}]\n",
+			"p.yaml:3:59: cap 10.005 is finer than USD's minor unit 0.01"},
+		{"currency: JPY\ncomponents: [{name: u, type: unilevel, levels: [5%], cap: 1.5}]\n",
+			"p.yaml:3:59: cap 1.5 is finer than JPY's minor unit 1 (no decimals)"},
+		{"currency: USD\nmember_cap: 30.001\ncomponents: [{name: u, type: unilevel, levels: [5%]}]\n",
+			"p.yaml:3:13: member_cap 30.001 is finer than USD's minor unit 0.01"},
+		{"currency: KWD\nmember_cap: {amount: 30.0001}\ncomponents: [{name: u, type: unilevel, levels: [5%]}]\n",
+			"p.yaml:3:22: member_cap 30.0001 is finer than KWD's minor unit 0.001"},
+		{"currency: USD\nmin_payout: 0.005\ncomponents: [{name: u, type: unilevel, levels: [5%]}]\n",
+			"p.yaml:3:13: min_payout 0.005 is finer than USD's minor unit 0.01"},
+		{"currency: JPY\nranks: [{name: A}, {name: B}]\ncomponents: [{name: b, type: rank_advancement, amounts: {B: 2.5}}]\n",
+			"p.yaml:4:61: amount 2.5 is finer than JPY's minor unit 1 (no decimals)"},
+		{"currency: USD\ncomponents:\n  - {name: b, type: binary, cycle: {left: 300, right: 300, amount: 30.125}}\n",
+			"p.yaml:4:68: cycle amount 30.125 is finer than USD's minor unit 0.01"},
+	} {
+		_, err := Decode([]byte("name: x\n"+tt.src), "p.yaml")
+		var in *tree.InputError
+		if err == nil || !errors.As(err, &in) || !strings.Contains(err.Error(), tt.want) {
+			t.Errorf("%q: error %v, want %q", tt.src, err, tt.want)
+		}
+	}
+	// Whole minor units are fine, trailing zeros included.
+	for _, src := range []string{
+		"currency: USD\nmember_cap: 30.10\ncomponents: [{name: u, type: unilevel, levels: [5%], cap: 10.0000}]\n",
+		"currency: JPY\nmin_payout: 500\ncomponents: [{name: u, type: unilevel, levels: [5%], cap: 1000}]\n",
+	} {
+		if _, err := Decode([]byte("name: x\n"+src), "p.yaml"); err != nil {
+			t.Errorf("%q: %v", src, err)
+		}
+	}
+}

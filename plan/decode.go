@@ -40,17 +40,21 @@ var yamlLine = regexp.MustCompile(`^yaml: line (\d+): (.*)$`)
 
 // Decode decodes and validates a plan from YAML source.
 func Decode(src []byte, name string) (*Plan, error) {
-	var doc yaml.Node
-	if err := yaml.Unmarshal(src, &doc); err != nil {
-		e := &tree.InputError{File: name, Msg: strings.TrimPrefix(err.Error(), "yaml: ")}
-		if m := yamlLine.FindStringSubmatch(err.Error()); m != nil {
-			e.Line, _ = strconv.Atoi(m[1])
-			e.Msg = m[2]
-			if lines := bytes.Split(src, []byte("\n")); e.Line <= len(lines) && bytes.Contains(lines[e.Line-1], []byte("\t")) {
-				e.Msg += " (YAML does not allow tabs: indent with spaces)"
-			}
+	// A plan file holds one YAML document: a second one (after ---) is
+	// refused, never silently left unread.
+	var doc, next yaml.Node
+	y := yaml.NewDecoder(bytes.NewReader(src))
+	if err := y.Decode(&doc); err != nil && err != io.EOF {
+		return nil, yamlError(err, src, name)
+	}
+	if doc.Kind != 0 {
+		switch err := y.Decode(&next); {
+		case err == nil:
+			return nil, &tree.InputError{File: name, Line: next.Line, Column: next.Column,
+				Msg: "a second YAML document starts here: a plan file holds one plan (remove this --- and what follows, or put each plan in a file of its own)"}
+		case err != io.EOF:
+			return nil, yamlError(err, src, name)
 		}
-		return nil, e
 	}
 	d := &decoder{file: name}
 	if doc.Kind == 0 || len(doc.Content) == 0 {
@@ -60,6 +64,19 @@ func Decode(src []byte, name string) (*Plan, error) {
 		return nil, err
 	}
 	return d.plan(doc.Content[0])
+}
+
+// yamlError is the YAML parser's error as an input error with its line.
+func yamlError(err error, src []byte, name string) error {
+	e := &tree.InputError{File: name, Msg: strings.TrimPrefix(err.Error(), "yaml: ")}
+	if m := yamlLine.FindStringSubmatch(err.Error()); m != nil {
+		e.Line, _ = strconv.Atoi(m[1])
+		e.Msg = m[2]
+		if lines := bytes.Split(src, []byte("\n")); e.Line <= len(lines) && bytes.Contains(lines[e.Line-1], []byte("\t")) {
+			e.Msg += " (YAML does not allow tabs: indent with spaces)"
+		}
+	}
+	return e
 }
 
 type decoder struct {

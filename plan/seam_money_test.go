@@ -159,3 +159,28 @@ func TestMoneyFinerThanMinorUnit(t *testing.T) {
 		}
 	}
 }
+
+// TestSecondYAMLDocument: a plan file holds one YAML document; a second
+// one (after ---) is refused with its line, not silently ignored.
+func TestSecondYAMLDocument(t *testing.T) {
+	const plan = "name: x\ncurrency: USD\ncomponents: [{name: u, type: unilevel, levels: [5%]}]\n"
+	for _, tt := range []struct{ src, want string }{
+		{plan + "---\nname: y\ncurrency: EUR\ncomponents: [{name: u, type: unilevel, levels: [9%]}]\n", "p.yaml:4:"},
+		{plan + "\n# the next month\n---\nmember_cap: 10\n", "p.yaml:6:"},
+		{plan + "---\n", "p.yaml:4:"},
+		{plan + "---\nb: [\n", "p.yaml:5:"}, // a broken second document
+		{"---\n" + plan + "--- # again\n" + plan, "p.yaml:5:"},
+	} {
+		_, err := Decode([]byte(tt.src), "p.yaml")
+		var in *tree.InputError
+		if err == nil || !errors.As(err, &in) || !strings.HasPrefix(err.Error(), tt.want) || (!strings.Contains(err.Error(), "second") && !strings.Contains(err.Error(), "did not find")) {
+			t.Errorf("%q: error %v, want %s… a second document", tt.src, err, tt.want)
+		}
+	}
+	// A leading --- and a closing ... are one document.
+	for _, src := range []string{"---\n" + plan, plan + "...\n", "---\n" + plan + "...\n"} {
+		if _, err := Decode([]byte(src), "p.yaml"); err != nil {
+			t.Errorf("%q: %v", src, err)
+		}
+	}
+}

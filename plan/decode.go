@@ -205,16 +205,12 @@ func (d *decoder) rate(n *yaml.Node, what string) (dec.Rate, error) {
 	if n.Kind != yaml.ScalarNode || n.Tag == "!!null" {
 		return 0, d.errf(n, "%s must be a percentage such as 5%% or a fraction such as 0.05, not %s", what, kindName(n))
 	}
-	r, err := dec.ParseRate(n.Value)
+	r, err := dec.ParseRate(n.Value) // the one rate parser: negatives and bare numbers above 1 refused
 	switch {
 	case errors.Is(err, dec.ErrSyntax):
 		return 0, d.errf(n, "%s %q is not a rate: write a percentage such as 5%% or a fraction such as 0.05", what, n.Value)
 	case err != nil:
 		return 0, d.errf(n, "%s %q %v", what, n.Value, err)
-	case r < 0:
-		return 0, d.errf(n, "%s %q is negative: a rate lies between 0%% and 100%%", what, n.Value)
-	case r > dec.RateOne && !strings.HasSuffix(n.Value, "%"):
-		return 0, d.errf(n, "%s %q means %s: write %s%% for %s percent, or a fraction from 0 to 1", what, n.Value, r, n.Value, n.Value)
 	case r > dec.RateOne:
 		return 0, d.errf(n, "%s %q is over 100%%: a rate lies between 0%% and 100%%", what, n.Value)
 	}

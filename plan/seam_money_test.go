@@ -184,3 +184,23 @@ func TestSecondYAMLDocument(t *testing.T) {
 		}
 	}
 }
+
+// TestRateLimitsInMessages: a rate with too many decimals is refused with
+// the real limit (6 in a percent, 8 in a fraction), not the 4 of amounts.
+func TestRateLimitsInMessages(t *testing.T) {
+	for _, tt := range []struct{ rate, want string }{
+		{"5.1234567%", `p.yaml:3:46: rate "5.1234567%" has more than 6 decimal places, the most a percent may have`},
+		{"0.123456789", `p.yaml:3:46: rate "0.123456789" has more than 8 decimal places`},
+		{"20", `p.yaml:3:46: rate "20" means 2000%: did you mean 20%?`},
+	} {
+		_, err := Decode([]byte("name: x\ncurrency: USD\ncomponents: [{name: r, type: personal, rate: "+tt.rate+"}]\n"), "p.yaml")
+		if err == nil || !strings.HasPrefix(err.Error(), tt.want) {
+			t.Errorf("rate %s: %v, want %s", tt.rate, err, tt.want)
+		}
+	}
+	for _, ok := range []string{"5.123456%", "0.12345678", "1", "100%"} {
+		if _, err := Decode([]byte("name: x\ncurrency: USD\ncomponents: [{name: r, type: personal, rate: "+ok+"}]\n"), "p.yaml"); err != nil {
+			t.Errorf("rate %s: %v", ok, err)
+		}
+	}
+}

@@ -247,15 +247,48 @@ const RateOne Rate = 100_000_000
 // Rate is a fraction in units of 10^-8 (RateOne = 100%).
 type Rate int64
 
-// ParseRate reads "5%", "12.5%" or a fraction such as "0.05". A percent may
-// have up to 6 decimal places, a fraction up to 8.
+// Rate parse errors (besides ErrSyntax), wrapped or returned by ParseRate.
+var (
+	ErrPercentDecimals  = fmt.Errorf("has more than %d decimal places, the most a percent may have", RateScale-2)
+	ErrFractionDecimals = fmt.Errorf("has more than %d decimal places, the most a rate written as a fraction may have (a percent may have %d)", RateScale, RateScale-2)
+	ErrRateRange        = errors.New("is too large for a rate")
+	ErrNegativeRate     = errors.New("is negative: a rate is 0% or more")
+	// ErrBareRate is wrapped by the error for a number above 1 without a
+	// '%', which names the percent it would mean and hints at the percent
+	// meant ("20" → "means 2000%: did you mean 20%?").
+	ErrBareRate = errors.New("a rate without % is a fraction from 0 to 1")
+)
+
+// ParseRate is the one rate parser of compplan (plans and flags alike). It
+// reads a percent such as "5%" or "12.5%", with up to 6 decimal places and
+// any size ("150%" is a rate; a caller bounds it), or a fraction from 0 to 1
+// such as "0.05", with up to 8 decimal places. A bare number above 1 is
+// refused with a hint (ErrBareRate: "20" would mean 2000%, when 20% was
+// surely meant), as is a negative rate (ErrNegativeRate).
 func ParseRate(s string) (Rate, error) {
-	if n := len(s); n > 0 && s[n-1] == '%' {
-		v, err := parse([]byte(s[:n-1]), RateScale-2)
-		return Rate(v), err
+	percent := len(s) > 0 && s[len(s)-1] == '%'
+	var v int64
+	var err error
+	if percent {
+		v, err = parse([]byte(s[:len(s)-1]), RateScale-2)
+	} else {
+		v, err = parse([]byte(s), RateScale)
 	}
-	v, err := parse([]byte(s), RateScale)
-	return Rate(v), err
+	switch {
+	case errors.Is(err, ErrDecimals) && percent:
+		return 0, ErrPercentDecimals
+	case errors.Is(err, ErrDecimals):
+		return 0, ErrFractionDecimals
+	case errors.Is(err, ErrRange):
+		return 0, ErrRateRange
+	case err != nil:
+		return 0, err
+	case v < 0:
+		return 0, ErrNegativeRate
+	case !percent && v > int64(RateOne):
+		return 0, fmt.Errorf("means %s: did you mean %s%%? (%w)", Rate(v), s, ErrBareRate)
+	}
+	return Rate(v), nil
 }
 
 // String writes the rate as a percent with trailing zeros removed ("5%", "12.5%").

@@ -441,9 +441,6 @@ func (d *decoder) components(n *yaml.Node) error {
 		if c.Name, err = d.str(name, "component name"); err != nil {
 			return err
 		}
-		if slices.Contains(reservedColumns, strings.ToLower(c.Name)) {
-			return d.errf(name, "component name %q is taken by an output column (%s): choose another", c.Name, strings.Join(reservedColumns, ", "))
-		}
 		for _, o := range d.p.Components {
 			if strings.EqualFold(o.Name, c.Name) {
 				return d.errf(name, "component name %q is used twice", c.Name)
@@ -477,14 +474,25 @@ func (d *decoder) components(n *yaml.Node) error {
 		}
 		d.p.Components = append(d.p.Components, c)
 	}
-	if d.p.Has(TypeBinary) { // the binary's report columns follow the components'
-		for i, c := range d.p.Components {
-			if slices.Contains(append(LegColumns, "binary_qualified"), strings.ToLower(c.Name)) {
-				return d.errf(n.Content[i], "component name %q is taken by a binary output column (%s): choose another", c.Name, strings.Join(LegColumns, ", "))
-			}
+	// Once every type is known (the binary's columns are reserved only with
+	// a binary): no component may be named like an output column.
+	reserved := ReservedColumns(&d.p)
+	for i, c := range d.p.Components {
+		if slices.Contains(reserved, strings.ToLower(c.Name)) {
+			return d.errf(componentName(n.Content[i]), "component name %q is taken by an output column (%s): choose another", c.Name, strings.Join(reserved, ", "))
 		}
 	}
 	return d.resolveOf(n)
+}
+
+// componentName is the name node of a component's mapping (or the mapping).
+func componentName(cn *yaml.Node) *yaml.Node {
+	for i := 0; i+1 < len(cn.Content); i += 2 {
+		if cn.Content[i].Value == "name" {
+			return cn.Content[i+1]
+		}
+	}
+	return cn
 }
 
 func (d *decoder) differential(n *yaml.Node, c *Component) error {

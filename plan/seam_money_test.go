@@ -204,3 +204,25 @@ func TestRateLimitsInMessages(t *testing.T) {
 		}
 	}
 }
+
+// TestReservedComponentNames: a component may not be named like a column
+// any writer puts in the same header row as the components (a duplicate
+// CSV header): the member report's, the period rows', and with a binary
+// its figures'.
+func TestReservedComponentNames(t *testing.T) {
+	for _, name := range []string{"held", "payable", "period", "balance_in", "balance_out", "qualified_rank", "id", "total", "Total", "HELD"} {
+		_, err := Decode([]byte("name: x\ncurrency: USD\ncomponents: [{name: "+name+", type: personal, rate: 5%}]\n"), "p.yaml")
+		if err == nil || !strings.Contains(err.Error(), "p.yaml:3:21: component name") || !strings.Contains(err.Error(), "output column") {
+			t.Errorf("component %q: %v, want it refused", name, err)
+		}
+	}
+	for _, name := range []string{"binary_qualified", "left", "flushed_right"} {
+		_, err := Decode([]byte("name: x\ncurrency: USD\ncomponents: [{name: b, type: binary, rate: 10%}, {name: "+name+", type: personal, rate: 5%}]\n"), "p.yaml")
+		if err == nil || !strings.Contains(err.Error(), "output column") {
+			t.Errorf("component %q with a binary: %v, want it refused", name, err)
+		}
+	}
+	if _, err := Decode([]byte("name: x\ncurrency: USD\ncomponents: [{name: retail, type: personal, rate: 5%}, {name: left, type: personal, rate: 5%}]\n"), "p.yaml"); err != nil {
+		t.Errorf("left without a binary: %v", err)
+	}
+}

@@ -2,6 +2,7 @@ package plan
 
 import (
 	"errors"
+	"fmt"
 	"strings"
 
 	"github.com/compplan/compplan/tree"
@@ -225,4 +226,135 @@ func TestReservedComponentNames(t *testing.T) {
 	if _, err := Decode([]byte("name: x\ncurrency: USD\ncomponents: [{name: retail, type: personal, rate: 5%}, {name: left, type: personal, rate: 5%}]\n"), "p.yaml"); err != nil {
 		t.Errorf("left without a binary: %v", err)
 	}
+}
+
+// TestReversalOnHalfAMinorUnit: under returns: reverse, a reversal is
+// −round(amount × returned ÷ order volume) by the plan's rounding. A's
+// order o1 of 0.5 pays 10% = 0.05; 0.25 of it is returned: 0.05 × 0.25 ÷
+// 0.5 = 0.025, exactly half a cent: half-even reverses 0.02 (A keeps 0.03),
+// half-up 0.03 (A keeps 0.02), down 0.02.
+func TestReversalOnHalfAMinorUnit(t *testing.T) {
+	const plan = `
+name: t
+currency: USD
+rounding: %s
+returns: reverse
+components:
+  - {name: retail, type: personal, rate: 10%%}
+`
+	sales := "member_id,amount,type,order_id\nA,0.5,,o1\nA,-0.25,return,o1\n"
+	for rounding, want := range map[string]string{"half-even": "0.03", "half-up": "0.02", "down": "0.03"} {
+		r := calcOrders(t, fmt.Sprintf(plan, rounding), "id,sponsor_id\nA,\n", sales)
+		expectRows(t, r, map[string]string{"A": "- true 0.5 0.5 " + want})
+		if len(r.ReturnsAsVolume) != 0 {
+			t.Errorf("%s: the return was counted as volume: %v", rounding, r.ReturnsAsVolume)
+		}
+	}
+}
+
+// TestComponentCapAfterReversal: a component cap applies to what a member
+// earned from the component net of this period's reversals (returns:
+// reverse). A's order o1 of 1000 pays 100.00 of retail; 300 of it is
+// returned (−30.00): the net 70.00 is capped at 50.00, 20.00 of breakage.
+// (Capping first would leave 50.00 − 30.00 = 20.00.)
+func TestComponentCapAfterReversal(t *testing.T) {
+	const plan = `
+name: t
+currency: USD
+returns: reverse
+components:
+  - {name: retail, type: personal, rate: 10%, cap: 50}
+`
+	r := calcOrders(t, plan, "id,sponsor_id\nA,\n", "member_id,amount,type,order_id\nA,1000,,o1\nA,-300,return,o1\n")
+	expectRows(t, r, map[string]string{"A": "- true 1000 1000 50.00"})
+	expectTotals(t, r, "retail 50.00/20.00 payout 50.00")
+	if r.CutByComponentCaps.String() != "20" {
+		t.Errorf("component caps cut %s, want 20", r.CutByComponentCaps)
+	}
+}
+
+// TestPoolMinPVAtThreshold: min_pv is "PV of at least": A with PV exactly
+// 100 shares the pool, B with 99.99 does not. 10% of the volume 199.99 is
+// 19.9990 → 20.00 (half-even), all A's (one share of one).
+func TestPoolMinPVAtThreshold(t *testing.T) {
+	const plan = `
+name: t
+currency: USD
+ranks: [{name: Star}]
+components:
+  - {name: pool, type: pool, percent: 10%, shares: {Star: 1}, min_pv: 100}
+`
+	r := calc(t, plan, "id,sponsor_id\nA,\nB,A\n", "member_id,amount\nA,100\nB,99.99\n")
+	expectRows(t, r, map[string]string{"A": "Star true 100 199.99 20.00", "B": "Star true 99.99 99.99 0.00"})
+	expectTotals(t, r, "pool 20.00/0.00 payout 20.00")
+}
+
+// TestMatchingUnderPayoutCap: matching matches what the matched member
+// earned before the payout cap's scaling, and is then scaled like every
+// line. S sells 100.02; M earns 50% = 50.01 of unilevel; T matches 50% of
+// 50.01 = 25.005 → 25.00 (half-even). The payout 75.01 is above the cap
+// 50% × 100.02 = 50.01: factor 50.01 ÷ 75.01 = 0.666711 (truncated). M:
+// 50.01 × 0.666711 = 33.342… → 33.34; T: 25.00 × 0.666711 = 16.667… →
+// 16.66 (matching the scaled 33.34 instead would give 16.67).
+func TestMatchingUnderPayoutCap(t *testing.T) {
+	const plan = `
+name: t
+currency: USD
+payout_cap: 50%
+components:
+  - {name: uni, type: unilevel, levels: [50%]}
+  - {name: match, type: matching, of: [uni], generations: [50%]}
+`
+	r := calc(t, plan, "id,sponsor_id\nT,\nM,T\nS,M\n", "member_id,amount\nS,100.02\n")
+	expectRows(t, r, map[string]string{"M": "- true 0 100.02 33.34 0.00", "T": "- true 0 100.02 0.00 16.66"})
+	expectTotals(t, r, "uni 33.34/16.67 match 16.66/8.34 payout 50.00")
+	if got := string(r.ScaleFactor.AppendFraction(nil)); got != "0.666711" {
+		t.Errorf("scale factor %s, want 0.666711", got)
+	}
+}
+
+// TestBinaryCycleUnequalLegs: a cycle of 100 left + 40 right pays 5.00.
+// A's legs 550/130 hold min(550 ÷ 100, 130 ÷ 40) = min(5, 3) = 3 cycles:
+// 15.00, pairing 300 left and 120 right; 250 and 10 are carried. B's
+// 300/50: min(3, 1) = 1 cycle, 5.00; 200 and 10 carried.
+func TestBinaryCycleUnequalLegs(t *testing.T) {
+	r := calcCarry(t, binaryPlan("cycle: {left: 100, right: 40, amount: 5}, carry_cap: 400"), binaryMembers, binarySales, binaryCarry)
+	expectTotals(t, r, "bin 20.00/0.00 payout 20.00")
+	if got, want := legsRow(r, "A"), "550/130 in 0/30 paired 300/120 out 250/10 flushed 0/0 true"; got != want {
+		t.Errorf("A: %s\n want %s", got, want)
+	}
+	if got, want := legsRow(r, "B"), "300/50 in 0/0 paired 100/40 out 200/10 flushed 0/0 true"; got != want {
+		t.Errorf("B: %s\n want %s", got, want)
+	}
+	// The other way round, 40 left + 100 right: A min(13, 1) = 1 cycle,
+	// B min(7, 0) = 0.
+	r = calcCarry(t, binaryPlan("cycle: {left: 40, right: 100, amount: 5}, carry_cap: 400"), binaryMembers, binarySales, binaryCarry)
+	expectTotals(t, r, "bin 5.00/0.00 payout 5.00")
+	if got, want := legsRow(r, "A"), "550/130 in 0/30 paired 40/100 out 400/30 flushed 110/0 true"; got != want {
+		t.Errorf("A: %s\n want %s", got, want)
+	}
+}
+
+// calcOrders is calc with the sales' order ids kept (returns: reverse).
+func calcOrders(t *testing.T, src, members, sales string) *Result {
+	t.Helper()
+	p, err := Decode([]byte(src), "plan.yaml")
+	if err != nil {
+		t.Fatalf("Decode: %v", err)
+	}
+	d, err := tree.ReadMembers(strings.NewReader(members), "members.csv")
+	if err != nil {
+		t.Fatalf("ReadMembers: %v", err)
+	}
+	d.KeepOrderIDs = true
+	if err := d.ReadSales(strings.NewReader(sales), "sales.csv"); err != nil {
+		t.Fatalf("ReadSales: %v", err)
+	}
+	r, err := Compute(p, d)
+	if err != nil {
+		t.Fatalf("Compute: %v", err)
+	}
+	checkReconciles(t, r)
+	checkLines(t, r)
+	return r
 }

@@ -181,6 +181,7 @@ type poster struct {
 	// scaled what scaling took back.
 	scale             dec.Rate
 	raw               []dec.D
+	rawApart          bool // raw is not the same slice as earned
 	scaled            dec.D
 	cappedByComponent dec.D // what the component's cap cut
 	cappedByMember    dec.D // what the plan's member cap cut from this component
@@ -239,11 +240,29 @@ func (p *poster) detail() bool { return p.sink != nil }
 
 // add adds a line's amount to earner m, or to breakage when m is -1, for
 // callers that do not build the line (see detail).
-func (p *poster) add(m int32, amount dec.D) {
+func (p *poster) add(m int32, amount dec.D) { p.addScaled(m, amount, amount > 0) }
+
+// scales reports whether the payout cap scales line l: a line the rules
+// pay an earner, and the caps' cuts of such lines; never a negative line of
+// the rules (a return counted as volume): that is a clawback, and scaling
+// it would forgive part of a debt, so a cap would raise pay.
+func (p *poster) scales(l *Line) bool {
+	return p.scale != 0 && l.Earner >= 0 && (l.Amount > 0 || l.Reason == Capped || l.Reason == MemberCapped)
+}
+
+// addScaled is add, the amount scaled by the payout cap or not.
+func (p *poster) addScaled(m int32, amount dec.D, scale bool) {
 	switch {
 	case m < 0:
 		p.acc.Add(&p.breakage, amount, "the breakage")
 	case p.scale == 0:
+		p.acc.Add(&p.earned[m], amount, "what one member earned")
+		p.acc.Add(&p.paid, amount, "the paid total")
+		if p.rawApart { // scaling paused (a reversal): raw takes it too
+			p.acc.Add(&p.raw[m], amount, "what one member earned")
+		}
+	case !scale: // raw and earned both take the whole amount
+		p.acc.Add(&p.raw[m], amount, "what one member earned")
 		p.acc.Add(&p.earned[m], amount, "what one member earned")
 		p.acc.Add(&p.paid, amount, "the paid total")
 	default:
@@ -260,12 +279,13 @@ func (p *poster) add(m int32, amount dec.D) {
 // a payout cap an earner's line is scaled, and what scaling removes is
 // posted as a breakage line of its own.
 func (p *poster) post(l Line) {
-	p.add(l.Earner, l.Amount)
+	scale := p.scales(&l)
+	p.addScaled(l.Earner, l.Amount, scale)
 	if p.sink == nil || p.err != nil || (p.silent != nil && l.Reason != Reversed && p.silent[l.Sale]) {
 		return
 	}
 	cut := dec.D(0)
-	if l.Earner >= 0 && p.scale != 0 {
+	if scale {
 		scaled := scaleLine(l.Amount, p.scale, p.digits)
 		cut, l.Amount = l.Amount-scaled, scaled
 	}
@@ -728,7 +748,7 @@ func (r *run) payComponent(c int, res *Result, sink func(*Result, *Line) error) 
 			sink: sink, res: res, scale: r.scale, silent: res.reversedSales}
 		post.raw = post.earned
 		if r.scale != 0 && p.Components[c].Type != TypeAdjustment {
-			post.raw = make([]dec.D, r.org.Len())
+			post.raw, post.rawApart = make([]dec.D, r.org.Len()), true
 		} else {
 			post.scale = 0 // adjustments are explicit: never scaled
 		}

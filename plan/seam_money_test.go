@@ -358,3 +358,83 @@ func calcOrders(t *testing.T, src, members, sales string) *Result {
 	checkLines(t, r)
 	return r
 }
+
+// TestPayoutCapLeavesClawbacksWhole: the payout cap scales what members
+// earn, never a negative line (a return counted as volume): scaling it
+// would forgive part of a debt, so the cap would raise pay. A sells 1000
+// (retail 100.00); B returns 300 of an unknown order (counted as volume:
+// −30.00) and has an adjustment of +20.00. Net sales 700, the cap 5% =
+// 35.00 against 70.00 of earnings: factor 0.5. A is paid 50.00; B keeps
+// −30.00 + 20.00 = −10.00, a debit, as without the cap (scaling B's line
+// to −15.00 paid B 5.00).
+func TestPayoutCapLeavesClawbacksWhole(t *testing.T) {
+	const plan = `
+name: t
+currency: USD
+payout_cap: 5%
+components:
+  - {name: retail, type: personal, rate: 10%}
+`
+	p, err := Decode([]byte(plan), "plan.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	d, err := tree.ReadMembers(strings.NewReader("id,sponsor_id\nA,\nB,A\n"), "members.csv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := d.ReadSales(strings.NewReader("member_id,amount,type,order_id\nA,1000,,o1\nB,-300,return,o9\n"), "sales.csv"); err != nil {
+		t.Fatal(err)
+	}
+	if err := d.ReadAdjustments(strings.NewReader("member_id,amount,reason\nB,20,bonus\n"), "adj.csv"); err != nil {
+		t.Fatal(err)
+	}
+	r, err := Compute(p, d)
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkReconciles(t, r)
+	checkLines(t, r)
+	expectRows(t, r, map[string]string{"A": "- true 1000 700 50.00 0.00", "B": "- true -300 -300 -30.00 20.00"})
+	expectTotals(t, r, "retail 20.00/50.00 adjustments 20.00/0.00 payout 50.00")
+	if got := string(r.ScaleFactor.AppendFraction(nil)); got != "0.5" {
+		t.Errorf("scale factor %s, want 0.5", got)
+	}
+	if r.Payable(1) != 0 || r.Debits.String() != "-10" {
+		t.Errorf("B is paid %s, debits %s; want 0 and -10", r.Payable(1), r.Debits)
+	}
+}
+
+// TestComponentCapAfterReversalUnderPayoutCap: under a binding payout
+// cap the component cap sees the same net earnings as in the pass that
+// found the factor: the reversal counts in both. January: A's order O1 of
+// 1000 pays 100.00, capped at 60.00 (B's sample of 1000 makes the payout
+// cap 5% × 2000 = 100.00: it does not bind). February: 300 of O1 is
+// returned (−30.00, fixed by January's lines) and A's order O2 of 1000
+// pays 100.00: net 70.00, capped at 60.00 (cut 10.00). Net sales 700, the
+// payout cap 35.00 against 60.00: factor 0.583333. Scaled: 100.00 →
+// 58.33, the cut −10.00 → −5.83, the reversal stays −30.00: A is paid
+// 22.50. (Leaving the reversal out of the capped earnings in the scaling
+// pass cut 40.00 → −23.33 and paid 5.00.)
+func TestComponentCapAfterReversalUnderPayoutCap(t *testing.T) {
+	const plan = `
+name: t
+currency: USD
+returns: reverse
+payout_cap: 5%
+non_commissionable: [sample]
+components:
+  - {name: retail, type: personal, rate: 10%, cap: 60}
+`
+	members := "id,sponsor_id,joined\nA,,2025-12-01\nB,A,2025-12-01\n"
+	sales := "order_id,member_id,amount,date,type\nO1,A,1000,2026-01-10,\nS1,B,1000,2026-01-11,sample\nO1,A,-300,2026-02-10,return\nO2,A,1000,2026-02-11,\n"
+	rs := months(t, plan, members, sales, "01", "02")
+	expectPeriod(t, rs[0], "Jan", map[string]string{"A": "- 1000 2000 60.00 | in 0.00 pay 60.00 out 0.00"})
+	expectPeriod(t, rs[1], "Feb", map[string]string{"A": "- 1000 1000 22.50 | in 0.00 pay 22.50 out 0.00"})
+	if got := string(rs[1].ScaleFactor.AppendFraction(nil)); got != "0.583333" {
+		t.Errorf("February's scale factor %s, want 0.583333", got)
+	}
+	if rs[1].CutByComponentCaps.String() != "10" {
+		t.Errorf("February's component caps cut %s, want 10", rs[1].CutByComponentCaps)
+	}
+}

@@ -553,9 +553,14 @@ func compute(p *Plan, d *tree.Data, opts Options, scale dec.Rate) (*Result, erro
 
 // checkMemberSums checks that each member's personal, team and total sums
 // (Personal, Team, Total, which add up unchecked) lie within the exact
-// range, with every partial sum on the way.
+// range, with every partial sum on the way; and that the members' positive
+// totals and their negative totals each add up within it, so any sum of
+// members' totals, in any order (a comparison's payout, a rank's mean),
+// stays within the range too.
 func (res *Result) checkMemberSums() error {
 	comps := res.Plan.Components
+	var all dec.Acc
+	var positive, negative dec.D
 	for m := range res.Org.Len() {
 		var acc dec.Acc
 		var total, personal, team dec.D
@@ -572,6 +577,14 @@ func (res *Result) checkMemberSums() error {
 		if err := acc.Err(); err != nil {
 			return fmt.Errorf("%w: member %s: %w", ErrTooLarge, res.Org.ID(int32(m)), err)
 		}
+		if total > 0 {
+			all.Add(&positive, total, "the members' positive totals")
+		} else {
+			all.Add(&negative, total, "the members' negative totals")
+		}
+	}
+	if err := all.Err(); err != nil {
+		return fmt.Errorf("%w: %w", ErrTooLarge, err)
 	}
 	return nil
 }

@@ -111,6 +111,15 @@ func TestSumsBeyondTheExactRange(t *testing.T) {
 		{"member total", "name: t\ncurrency: USD\ncomponents: [{name: retail, type: personal, rate: 100%}]\n", members,
 			"member_id,amount\nA,99999999999999\nA,99999999999999\nA,99999999999999\nA,99999999999999\nA,99999999999999\n",
 			adj(5, "99999999999999"), "total"},
+		// A is paid 5 × 99,999,999,999,999 of adjustments, G owes 5 ×
+		// 92,000,000,000,000 (a debit); B to F each earn 90,000,000,000,000
+		// of retail, held (under the minimum payout). Every component
+		// total, the payout, the held total and the debits fit; the
+		// members' positive totals (what compare adds up) do not.
+		{"positive totals", "name: t\ncurrency: USD\nmin_payout: 99999999999999\ncomponents: [{name: retail, type: personal, rate: 100%}]\n",
+			"id,sponsor_id\nA,\nB,A\nC,A\nD,A\nE,A\nF,A\nG,A\n",
+			"member_id,amount\nB,90000000000000\nC,90000000000000\nD,90000000000000\nE,90000000000000\nF,90000000000000\n",
+			adj(5, "99999999999999") + strings.Repeat("G,-92000000000000,x\n", 5), "positive totals"},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			err := computeErr(t, tt.plan, tt.members, tt.sales, tt.adjust)

@@ -46,9 +46,12 @@ warnings exit 1.`,
 }
 
 func runCheck(c *cobra.Command, s *streams, opts *checkOptions, file string) error {
-	limit, err := dec.ParseRate(opts.MaxPayout)
-	if err != nil || limit < 0 {
+	limit, err := dec.ParseRate(opts.MaxPayout) // the plan's rate parser: "20" is refused with a hint
+	if errors.Is(err, dec.ErrSyntax) {
 		return usagef(c, "--max-payout %q is not a rate such as 100%% or 0.6", opts.MaxPayout)
+	}
+	if err != nil {
+		return usagef(c, "--max-payout %q %v", opts.MaxPayout, err)
 	}
 	format, err := textOrJSON(c, opts.Format)
 	if err != nil {

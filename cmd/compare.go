@@ -105,6 +105,9 @@ func runCompare(c *cobra.Command, s *streams, opts *compareOptions, plans []stri
 		ps = append(ps, p)
 		keepOrders = keepOrders || p.ReverseReturns
 	}
+	if err := compare.SameCurrency(plans, ps); err != nil {
+		return err
+	}
 	_, d, err := load(s, ph, "", opts.Members, opts.Sales, keepOrders)
 	if err != nil {
 		return err

@@ -68,12 +68,9 @@ func (d *decoder) advancement(n *yaml.Node, c *Component) error {
 	}
 	c.Amounts = make([]dec.D, len(d.p.Ranks))
 	return d.byRank(f["amounts"], "amounts", func(r int, v *yaml.Node) error {
-		a, err := d.volume(v, "amount")
+		a, err := d.money(v, "amount")
 		if err != nil {
 			return err
-		}
-		if dec.Round(a, d.p.Digits, dec.Down) != a {
-			return d.errf(v, "amount %s has more decimals than %s's %d", a, d.p.Currency, d.p.Digits)
 		}
 		c.Amounts[r] = a
 		return nil

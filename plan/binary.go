@@ -261,7 +261,11 @@ func (d *decoder) binary(n *yaml.Node, c *Component) error {
 			if *x.to, err = d.volume(cf[x.key], "cycle "+x.key); err != nil {
 				return err
 			}
-			if *x.to == 0 && x.key != "amount" {
+			if x.key == "amount" { // money: a whole number of the minor unit
+				if err := d.minorUnit(cf[x.key], *x.to, "cycle amount"); err != nil {
+					return err
+				}
+			} else if *x.to == 0 {
 				return d.errf(cf[x.key], "cycle %s must be above 0: it is the volume one cycle takes from that leg", x.key)
 			}
 		}

@@ -151,7 +151,11 @@ func randomCappedPlan(rng *rand.Rand) string {
 	if rng.IntN(2) == 0 {
 		s = strings.Replace(s, "rounding:", fmt.Sprintf("payout_cap: %d%%\nrounding:", 1+rng.IntN(40)), 1)
 	}
-	s = strings.ReplaceAll(s, "    type: unilevel\n", fmt.Sprintf("    type: unilevel\n    cap: %d.%02d\n", 1+rng.IntN(30), rng.IntN(100)))
+	capText := fmt.Sprintf("%d.%02d", 1+rng.IntN(30), rng.IntN(100))
+	if strings.Contains(s, "currency: JPY") { // a cap is a whole number of the minor unit
+		capText = capText[:strings.IndexByte(capText, '.')]
+	}
+	s = strings.ReplaceAll(s, "    type: unilevel\n", "    type: unilevel\n    cap: "+capText+"\n")
 	if strings.Contains(s, "ranks:") {
 		s += fmt.Sprintf("  - {name: pool, type: pool, percent: %d%%, shares: {R0: 1}, cap: %d}\n", 1+rng.IntN(5), 1+rng.IntN(20))
 	}

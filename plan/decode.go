@@ -40,17 +40,21 @@ var yamlLine = regexp.MustCompile(`^yaml: line (\d+): (.*)$`)
 
 // Decode decodes and validates a plan from YAML source.
 func Decode(src []byte, name string) (*Plan, error) {
-	var doc yaml.Node
-	if err := yaml.Unmarshal(src, &doc); err != nil {
-		e := &tree.InputError{File: name, Msg: strings.TrimPrefix(err.Error(), "yaml: ")}
-		if m := yamlLine.FindStringSubmatch(err.Error()); m != nil {
-			e.Line, _ = strconv.Atoi(m[1])
-			e.Msg = m[2]
-			if lines := bytes.Split(src, []byte("\n")); e.Line <= len(lines) && bytes.Contains(lines[e.Line-1], []byte("\t")) {
-				e.Msg += " (YAML does not allow tabs: indent with spaces)"
-			}
+	// A plan file holds one YAML document: a second one (after ---) is
+	// refused, never silently left unread.
+	var doc, next yaml.Node
+	y := yaml.NewDecoder(bytes.NewReader(src))
+	if err := y.Decode(&doc); err != nil && err != io.EOF {
+		return nil, yamlError(err, src, name)
+	}
+	if doc.Kind != 0 {
+		switch err := y.Decode(&next); {
+		case err == nil:
+			return nil, &tree.InputError{File: name, Line: next.Line, Column: next.Column,
+				Msg: "a second YAML document starts here: a plan file holds one plan (remove this --- and what follows, or put each plan in a file of its own)"}
+		case err != io.EOF:
+			return nil, yamlError(err, src, name)
 		}
-		return nil, e
 	}
 	d := &decoder{file: name}
 	if doc.Kind == 0 || len(doc.Content) == 0 {
@@ -60,6 +64,19 @@ func Decode(src []byte, name string) (*Plan, error) {
 		return nil, err
 	}
 	return d.plan(doc.Content[0])
+}
+
+// yamlError is the YAML parser's error as an input error with its line.
+func yamlError(err error, src []byte, name string) error {
+	e := &tree.InputError{File: name, Msg: strings.TrimPrefix(err.Error(), "yaml: ")}
+	if m := yamlLine.FindStringSubmatch(err.Error()); m != nil {
+		e.Line, _ = strconv.Atoi(m[1])
+		e.Msg = m[2]
+		if lines := bytes.Split(src, []byte("\n")); e.Line <= len(lines) && bytes.Contains(lines[e.Line-1], []byte("\t")) {
+			e.Msg += " (YAML does not allow tabs: indent with spaces)"
+		}
+	}
+	return e
 }
 
 type decoder struct {
@@ -158,21 +175,42 @@ func (d *decoder) volume(n *yaml.Node, what string) (dec.D, error) {
 	return 0, d.errf(n, "%s must be a number of 0 or more such as 100 or 99.5, not %s", what, kindName(n))
 }
 
+// money reads an amount of money: a volume (an exact decimal of 0 or
+// more) that is a whole number of the currency's minor unit, so it never
+// pays a fraction of a cent. The currency must be decoded first.
+func (d *decoder) money(n *yaml.Node, what string) (dec.D, error) {
+	v, err := d.volume(n, what)
+	if err != nil {
+		return 0, err
+	}
+	return v, d.minorUnit(n, v, what)
+}
+
+// minorUnit refuses an amount of money finer than the currency's minor unit.
+func (d *decoder) minorUnit(n *yaml.Node, v dec.D, what string) error {
+	if dec.Round(v, d.p.Digits, dec.Down) == v {
+		return nil
+	}
+	unit := dec.MinorUnit(d.p.Digits).String()
+	if d.p.Digits == 0 {
+		unit += " (no decimals)"
+	} else {
+		unit += fmt.Sprintf(" (%d decimal places)", d.p.Digits)
+	}
+	return d.errf(n, "%s %s is finer than %s's minor unit %s: write a whole number of it", what, v, d.p.Currency, unit)
+}
+
 // rate reads "5%" or a fraction such as 0.05; it must lie within 0–100%.
 func (d *decoder) rate(n *yaml.Node, what string) (dec.Rate, error) {
 	if n.Kind != yaml.ScalarNode || n.Tag == "!!null" {
 		return 0, d.errf(n, "%s must be a percentage such as 5%% or a fraction such as 0.05, not %s", what, kindName(n))
 	}
-	r, err := dec.ParseRate(n.Value)
+	r, err := dec.ParseRate(n.Value) // the one rate parser: negatives and bare numbers above 1 refused
 	switch {
 	case errors.Is(err, dec.ErrSyntax):
 		return 0, d.errf(n, "%s %q is not a rate: write a percentage such as 5%% or a fraction such as 0.05", what, n.Value)
 	case err != nil:
 		return 0, d.errf(n, "%s %q %v", what, n.Value, err)
-	case r < 0:
-		return 0, d.errf(n, "%s %q is negative: a rate lies between 0%% and 100%%", what, n.Value)
-	case r > dec.RateOne && !strings.HasSuffix(n.Value, "%"):
-		return 0, d.errf(n, "%s %q means %s: write %s%% for %s percent, or a fraction from 0 to 1", what, n.Value, r, n.Value, n.Value)
 	case r > dec.RateOne:
 		return 0, d.errf(n, "%s %q is over 100%%: a rate lies between 0%% and 100%%", what, n.Value)
 	}
@@ -269,14 +307,11 @@ func (d *decoder) plan(root *yaml.Node) (*Plan, error) {
 		}
 	}
 	if n := f["min_payout"]; n != nil {
-		if p.MinPayout.Value, err = d.volume(n, "min_payout"); err != nil {
+		if p.MinPayout.Value, err = d.money(n, "min_payout"); err != nil {
 			return nil, err
 		}
 		if p.MinPayout.Value <= 0 {
 			return nil, d.errf(n, "min_payout must be above 0: leave it out to pay every amount")
-		}
-		if dec.Round(p.MinPayout.Value, p.Digits, dec.Down) != p.MinPayout.Value {
-			return nil, d.errf(n, "min_payout %s has more decimals than %s's %d", p.MinPayout.Value, p.Currency, p.Digits)
 		}
 		p.MinPayout.Set = true
 	}
@@ -406,9 +441,6 @@ func (d *decoder) components(n *yaml.Node) error {
 		if c.Name, err = d.str(name, "component name"); err != nil {
 			return err
 		}
-		if slices.Contains(reservedColumns, strings.ToLower(c.Name)) {
-			return d.errf(name, "component name %q is taken by an output column (%s): choose another", c.Name, strings.Join(reservedColumns, ", "))
-		}
 		for _, o := range d.p.Components {
 			if strings.EqualFold(o.Name, c.Name) {
 				return d.errf(name, "component name %q is used twice", c.Name)
@@ -426,7 +458,7 @@ func (d *decoder) components(n *yaml.Node) error {
 		body.Content = nil
 		for i := 0; i+1 < len(cn.Content); i += 2 {
 			if cn.Content[i].Value == "cap" {
-				if c.Cap.Value, err = d.volume(cn.Content[i+1], "cap"); err != nil {
+				if c.Cap.Value, err = d.money(cn.Content[i+1], "cap"); err != nil {
 					return err
 				}
 				if c.Cap.Value <= 0 {
@@ -442,14 +474,25 @@ func (d *decoder) components(n *yaml.Node) error {
 		}
 		d.p.Components = append(d.p.Components, c)
 	}
-	if d.p.Has(TypeBinary) { // the binary's report columns follow the components'
-		for i, c := range d.p.Components {
-			if slices.Contains(append(LegColumns, "binary_qualified"), strings.ToLower(c.Name)) {
-				return d.errf(n.Content[i], "component name %q is taken by a binary output column (%s): choose another", c.Name, strings.Join(LegColumns, ", "))
-			}
+	// Once every type is known (the binary's columns are reserved only with
+	// a binary): no component may be named like an output column.
+	reserved := ReservedColumns(&d.p)
+	for i, c := range d.p.Components {
+		if slices.Contains(reserved, strings.ToLower(c.Name)) {
+			return d.errf(componentName(n.Content[i]), "component name %q is taken by an output column (%s): choose another", c.Name, strings.Join(reserved, ", "))
 		}
 	}
 	return d.resolveOf(n)
+}
+
+// componentName is the name node of a component's mapping (or the mapping).
+func componentName(cn *yaml.Node) *yaml.Node {
+	for i := 0; i+1 < len(cn.Content); i += 2 {
+		if cn.Content[i].Value == "name" {
+			return cn.Content[i+1]
+		}
+	}
+	return cn
 }
 
 func (d *decoder) differential(n *yaml.Node, c *Component) error {
@@ -531,7 +574,7 @@ func (d *decoder) caps(member, payout *yaml.Node) error {
 			}
 		}
 		var err error
-		if p.MemberCap.Value, err = d.volume(amount, "member_cap"); err != nil {
+		if p.MemberCap.Value, err = d.money(amount, "member_cap"); err != nil {
 			return err
 		}
 		if p.MemberCap.Value <= 0 {

@@ -117,7 +117,7 @@ func TestDecodeErrors(t *testing.T) {
 		{"unknown component key", head + uni + "    rate: 5%\n", `p.yaml:7:5: unknown key "rate" in a unilevel component (expected one of: name, type, levels, compression, paid_levels, levels_by_rank)`},
 		{"rate over 100%", head + "components:\n  - {name: u, type: personal, rate: 150%}\n", `p.yaml:4:37: rate "150%" is over 100%`},
 		{"negative rate", head + "components:\n  - {name: u, type: personal, rate: -5%}\n", `p.yaml:4:37: rate "-5%" is negative`},
-		{"bare 5", head + "components:\n  - {name: u, type: unilevel, levels: [5]}\n", `p.yaml:4:40: level rate "5" means 500%: write 5% for 5 percent, or a fraction from 0 to 1`},
+		{"bare 5", head + "components:\n  - {name: u, type: unilevel, levels: [5]}\n", `p.yaml:4:40: level rate "5" means 500%: did you mean 5%? (a rate without % is a fraction from 0 to 1)`},
 		{"rate text", head + "components:\n  - {name: u, type: unilevel, levels: [five]}\n", `level rate "five" is not a rate`},
 		{"no levels", head + "components:\n  - {name: u, type: unilevel}\n", "p.yaml:4:5: a unilevel component needs levels"},
 		{"bad compression", head + uni + "    compression: static\n", `p.yaml:7:18: compression must be none, dynamic or dynamic-rank, not "static"`},

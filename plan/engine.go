@@ -155,6 +155,8 @@ type run struct {
 	// period's state (nil: none).
 	floor   []int16
 	carried *carried
+	// acc checks the sums the run adds up outside a poster (the member cap's).
+	acc dec.Acc
 	// Placement trees, when the plan has a binary or a matrix; ownVolume
 	// is each member's commissionable volume, carryIn the binary legs'
 	// carry-in (nil: none), legs the binary's report once paid.
@@ -188,11 +190,16 @@ type poster struct {
 	// scaled what scaling took back.
 	scale             dec.Rate
 	raw               []dec.D
+	rawApart          bool // raw is not the same slice as earned
 	scaled            dec.D
 	cappedByComponent dec.D // what the component's cap cut
 	cappedByMember    dec.D // what the plan's member cap cut from this component
 	err               error // the sink's first error
-	out               Line  // the line handed to the sink (so lines never escape)
+	// acc checks every sum the poster keeps: a line's amount is bounded
+	// (checkRange), but fixed amounts (adjustments, bonuses) and their sums
+	// are not.
+	acc dec.Acc
+	out Line // the line handed to the sink (so lines never escape)
 	// silent are sales whose lines are not handed to the sink: reversed
 	// returns, which carry no volume (their lines would all be 0).
 	silent map[SaleRef]bool
@@ -242,20 +249,38 @@ func (p *poster) detail() bool { return p.sink != nil }
 
 // add adds a line's amount to earner m, or to breakage when m is -1, for
 // callers that do not build the line (see detail).
-func (p *poster) add(m int32, amount dec.D) {
+func (p *poster) add(m int32, amount dec.D) { p.addScaled(m, amount, amount > 0) }
+
+// scales reports whether the payout cap scales line l: a line the rules
+// pay an earner, and the caps' cuts of such lines; never a negative line of
+// the rules (a return counted as volume): that is a clawback, and scaling
+// it would forgive part of a debt, so a cap would raise pay.
+func (p *poster) scales(l *Line) bool {
+	return p.scale != 0 && l.Earner >= 0 && (l.Amount > 0 || l.Reason == Capped || l.Reason == MemberCapped)
+}
+
+// addScaled is add, the amount scaled by the payout cap or not.
+func (p *poster) addScaled(m int32, amount dec.D, scale bool) {
 	switch {
 	case m < 0:
-		p.breakage += amount
+		p.acc.Add(&p.breakage, amount, "the breakage")
 	case p.scale == 0:
-		p.earned[m] += amount
-		p.paid += amount
+		p.acc.Add(&p.earned[m], amount, "what one member earned")
+		p.acc.Add(&p.paid, amount, "the paid total")
+		if p.rawApart { // scaling paused (a reversal): raw takes it too
+			p.acc.Add(&p.raw[m], amount, "what one member earned")
+		}
+	case !scale: // raw and earned both take the whole amount
+		p.acc.Add(&p.raw[m], amount, "what one member earned")
+		p.acc.Add(&p.earned[m], amount, "what one member earned")
+		p.acc.Add(&p.paid, amount, "the paid total")
 	default:
-		p.raw[m] += amount
-		s := dec.MulRound(amount, p.scale, p.digits, dec.Down)
-		p.earned[m] += s
-		p.paid += s
-		p.breakage += amount - s
-		p.scaled += amount - s
+		p.acc.Add(&p.raw[m], amount, "what one member earned")
+		s := scaleLine(amount, p.scale, p.digits) // |s| <= |amount|, same sign
+		p.acc.Add(&p.earned[m], s, "what one member earned")
+		p.acc.Add(&p.paid, s, "the paid total")
+		p.acc.Add(&p.breakage, amount-s, "the breakage")
+		p.acc.Add(&p.scaled, amount-s, "what the payout cap cut")
 	}
 }
 
@@ -263,13 +288,14 @@ func (p *poster) add(m int32, amount dec.D) {
 // a payout cap an earner's line is scaled, and what scaling removes is
 // posted as a breakage line of its own.
 func (p *poster) post(l Line) {
-	p.add(l.Earner, l.Amount)
+	scale := p.scales(&l)
+	p.addScaled(l.Earner, l.Amount, scale)
 	if p.sink == nil || p.err != nil || (p.silent != nil && l.Reason != Reversed && p.silent[l.Sale]) {
 		return
 	}
 	cut := dec.D(0)
-	if l.Earner >= 0 && p.scale != 0 {
-		scaled := dec.MulRound(l.Amount, p.scale, p.digits, dec.Down)
+	if scale {
+		scaled := scaleLine(l.Amount, p.scale, p.digits)
 		cut, l.Amount = l.Amount-scaled, scaled
 	}
 	p.emit(l)
@@ -292,9 +318,9 @@ func (p *poster) emit(l Line) {
 // for it, both noted with the cap. Members in id order.
 func (p *poster) capAt(r *run, limit dec.D) {
 	for _, m := range r.org.ByID() {
-		if over := p.raw[m] - limit; over > 0 {
+		if over := p.raw[m]; p.acc.Sub(&over, limit, "what one member earned") && over > 0 {
 			p.cut(m, over, Capped)
-			p.cappedByComponent += over
+			p.acc.Add(&p.cappedByComponent, over, "what the component cap cut")
 		}
 	}
 }
@@ -308,7 +334,7 @@ func (p *poster) cut(m int32, amount dec.D, why Reason) {
 }
 
 // ErrTooLarge means sums could exceed the exact decimal range.
-var ErrTooLarge = errors.New("the sales are too large for compplan's exact decimals")
+var ErrTooLarge = errors.New("too large for compplan's exact decimals")
 
 // Compute runs the plan over the data. It never changes its inputs.
 func Compute(p *Plan, d *tree.Data) (*Result, error) {
@@ -328,10 +354,16 @@ func ComputeWith(p *Plan, d *tree.Data, opts Options) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	capAmount := dec.MulRound(res.SalesAmount, p.PayoutCap, p.Digits, dec.Down)
+	// The cap is payout_cap × the net sales amount, never below 0: a net
+	// of 0 or less (returns above sales, sales of amount 0) caps the
+	// payout at 0.00. It binds only on a payout above it, so the factor
+	// lies in [0, 1): a cap never raises or flips pay.
+	capAmount := dec.MulRound(max(res.SalesAmount, 0), p.PayoutCap, p.Digits, dec.Down)
 	scale := dec.Rate(0)
 	if res.capped > capAmount {
-		scale = factor(capAmount, res.capped)
+		if scale = factor(capAmount, res.capped); scale == 0 {
+			scale = scaleToZero
+		}
 	}
 	if scale == 0 && opts.Lines == nil {
 		return res, nil
@@ -339,7 +371,23 @@ func ComputeWith(p *Plan, d *tree.Data, opts Options) (*Result, error) {
 	return compute(p, d, opts, scale)
 }
 
-// factor is cap ÷ payout truncated to 6 decimal places, as a Rate.
+// scaleToZero is the payout cap's factor 0 (a cap of 0.00, or one below a
+// millionth of the payout). A run's and a poster's scale use 0 for "no
+// payout cap", so the factor 0 is written as this value, which no real
+// factor can be (a factor lies in [0, 1]); scaleLine reads it.
+const scaleToZero dec.Rate = -1
+
+// scaleLine is an earner's line amount scaled by the payout cap's factor f
+// (not 0), rounded down.
+func scaleLine(amount dec.D, f dec.Rate, digits int) dec.D {
+	if f == scaleToZero {
+		return 0
+	}
+	return dec.MulRound(amount, f, digits, dec.Down)
+}
+
+// factor is cap ÷ payout truncated to 6 decimal places, as a Rate
+// (0 <= cap < payout).
 func factor(cap, payout dec.D) dec.Rate {
 	f := new(big.Int).Mul(big.NewInt(int64(cap)), big.NewInt(1_000_000))
 	f.Quo(f, big.NewInt(int64(payout)))
@@ -445,7 +493,7 @@ func compute(p *Plan, d *tree.Data, opts Options, scale dec.Rate) (*Result, erro
 	res.PV, res.GV, res.Rank, res.Qualified, res.SubtreeRank = pv, gv, r.rank, qualified, f.best
 	res.Active, res.Terminated, res.facts, res.Binary, res.Matrix = r.active, r.terminated, f, r.binary, r.matrix
 	if scale != 0 {
-		res.ScaleFactor = scale
+		res.ScaleFactor = max(scale, 0) // scaleToZero is the factor 0
 	}
 	order, err := evaluationOrder(p.Components)
 	if err != nil {
@@ -475,27 +523,80 @@ func compute(p *Plan, d *tree.Data, opts Options, scale dec.Rate) (*Result, erro
 	}
 	r.memberCap(posts)
 	res.Unscaled = r.earned
+	var acc dec.Acc
 	for c, post := range posts {
 		if post.err != nil {
 			return nil, post.err
 		}
+		if err := post.acc.Err(); err != nil {
+			return nil, fmt.Errorf("%w: component %q: %w", ErrTooLarge, p.Components[c].Name, err)
+		}
 		res.Earned[c], res.Paid[c], res.Breakage[c] = post.earned, post.paid, post.breakage
-		res.Payout += post.paid
-		res.CutByComponentCaps += post.cappedByComponent
-		res.CutByMemberCap += post.cappedByMember
-		res.CutByPayoutCap += post.scaled
+		acc.Add(&res.Payout, post.paid, "the payout")
+		acc.Add(&res.CutByComponentCaps, post.cappedByComponent, "what the component caps cut")
+		acc.Add(&res.CutByMemberCap, post.cappedByMember, "what the member cap cut")
+		acc.Add(&res.CutByPayoutCap, post.scaled, "what the payout cap cut")
 		if p.Components[c].Type != TypeAdjustment {
 			for _, v := range post.raw {
-				res.capped += v
+				acc.Add(&res.capped, v, "the payout before the payout cap")
 			}
 		}
+	}
+	if err := r.acc.Err(); err != nil {
+		return nil, fmt.Errorf("%w: %w", ErrTooLarge, err)
+	}
+	if err := res.checkMemberSums(); err != nil {
+		return nil, err
+	}
+	if err := acc.Err(); err != nil {
+		return nil, fmt.Errorf("%w: %w", ErrTooLarge, err)
 	}
 	res.Legs = r.legs
 	if res.orders != nil {
 		res.orderVolumes(d, opts.KeepOrders)
 	}
-	res.settle(carried)
+	if err := res.settle(carried); err != nil {
+		return nil, err
+	}
 	return res, nil
+}
+
+// checkMemberSums checks that each member's personal, team and total sums
+// (Personal, Team, Total, which add up unchecked) lie within the exact
+// range, with every partial sum on the way; and that the members' positive
+// totals and their negative totals each add up within it, so any sum of
+// members' totals, in any order (a comparison's payout, a rank's mean),
+// stays within the range too.
+func (res *Result) checkMemberSums() error {
+	comps := res.Plan.Components
+	var all dec.Acc
+	var positive, negative dec.D
+	for m := range res.Org.Len() {
+		var acc dec.Acc
+		var total, personal, team dec.D
+		for c := range comps {
+			v := res.Earned[c][m]
+			acc.Add(&total, v, "the total")
+			switch {
+			case comps[c].Personal():
+				acc.Add(&personal, v, "the personal total")
+			case comps[c].Team():
+				acc.Add(&team, v, "the team total")
+			}
+		}
+		if err := acc.Err(); err != nil {
+			return fmt.Errorf("%w: member %s: %w", ErrTooLarge, res.Org.ID(int32(m)), err)
+		}
+		if total > 0 {
+			all.Add(&positive, total, "the members' positive totals")
+		} else {
+			all.Add(&negative, total, "the members' negative totals")
+		}
+	}
+	if err := all.Err(); err != nil {
+		return fmt.Errorf("%w: %w", ErrTooLarge, err)
+	}
+	return nil
 }
 
 // history returns each member's highest paid-as rank ever and their recent
@@ -529,7 +630,7 @@ func (r *run) history(qualified []int16) (highest []int16, recent [][]int16) {
 // settle pays each member their total plus the balance they carried in:
 // a net below 0 is carried out as a debit, a net above 0 but below the
 // minimum payout is held and carried out, and any other net is paid.
-func (res *Result) settle(c *carried) {
+func (res *Result) settle(c *carried) error {
 	p, n := res.Plan, res.Org.Len()
 	if c != nil {
 		res.BalanceIn = c.balance
@@ -539,24 +640,32 @@ func (res *Result) settle(c *carried) {
 		res.Held = make([]dec.D, n)
 	}
 	var in, out dec.D
+	var acc dec.Acc
 	for m := range n {
-		net := res.Total(int32(m))
+		net := res.Total(int32(m)) // checked by checkMemberSums
 		if res.BalanceIn != nil {
-			net += res.BalanceIn[m]
-			in += res.BalanceIn[m]
+			if !acc.Add(&net, res.BalanceIn[m], "the total with the balance carried in") {
+				return fmt.Errorf("%w: member %s: %w", ErrTooLarge, res.Org.ID(int32(m)), acc.Err())
+			}
+			acc.Add(&in, res.BalanceIn[m], "the balances carried in")
 		}
 		switch {
 		case net < 0:
 			res.BalanceOut[m] = net
-			res.Debits += net
+			acc.Add(&res.Debits, net, "the debits")
 		case p.MinPayout.Set && net > 0 && net < p.MinPayout.Value:
 			res.BalanceOut[m] = net
 			res.Held[m] = net
-			res.HeldTotal += net
+			acc.Add(&res.HeldTotal, net, "the held total")
 		}
-		out += res.BalanceOut[m]
+		acc.Add(&out, res.BalanceOut[m], "the balances carried out")
 	}
-	res.Payout += in - out
+	acc.Add(&res.Payout, in, "the payout")
+	acc.Sub(&res.Payout, out, "the payout")
+	if err := acc.Err(); err != nil {
+		return fmt.Errorf("%w: %w", ErrTooLarge, err)
+	}
+	return nil
 }
 
 // Payable is what member m is paid this period: their total plus the
@@ -643,16 +752,19 @@ func (r *run) memberCap(posts []*poster) {
 	for _, m := range r.org.ByID() {
 		var total dec.D
 		for _, c := range over {
-			total += posts[c].raw[m]
+			r.acc.Add(&total, posts[c].raw[m], "a member's total under the member cap")
 		}
-		cut := total - p.MemberCap.Value
+		cut := total
+		if !r.acc.Sub(&cut, p.MemberCap.Value, "a member's total under the member cap") {
+			continue
+		}
 		for k := 0; cut > 0 && k < len(p.Components); k++ {
 			if !slices.Contains(over, k) || posts[k].raw[m] <= 0 {
 				continue
 			}
 			take := min(cut, posts[k].raw[m])
 			posts[k].cut(m, take, MemberCapped)
-			posts[k].cappedByMember += take
+			posts[k].acc.Add(&posts[k].cappedByMember, take, "what the member cap cut")
 			cut -= take
 		}
 	}
@@ -669,7 +781,7 @@ func (r *run) payComponent(c int, res *Result, sink func(*Result, *Line) error) 
 			sink: sink, res: res, scale: r.scale, silent: res.reversedSales}
 		post.raw = post.earned
 		if r.scale != 0 && p.Components[c].Type != TypeAdjustment {
-			post.raw = make([]dec.D, r.org.Len())
+			post.raw, post.rawApart = make([]dec.D, r.org.Len()), true
 		} else {
 			post.scale = 0 // adjustments are explicit: never scaled
 		}
@@ -699,17 +811,18 @@ func (r *run) payComponent(c int, res *Result, sink func(*Result, *Line) error) 
 	wg.Wait()
 	post := posts[0]
 	for _, q := range posts[1:] {
+		post.acc.Merge(&q.acc)
 		for m, v := range q.earned {
-			post.earned[m] += v
+			post.acc.Add(&post.earned[m], v, "what one member earned")
 		}
 		if post.scale != 0 {
 			for m, v := range q.raw {
-				post.raw[m] += v
+				post.acc.Add(&post.raw[m], v, "what one member earned")
 			}
 		}
-		post.paid += q.paid
-		post.breakage += q.breakage
-		post.scaled += q.scaled
+		post.acc.Add(&post.paid, q.paid, "the paid total")
+		post.acc.Add(&post.breakage, q.breakage, "the breakage")
+		post.acc.Add(&post.scaled, q.scaled, "what the payout cap cut")
 	}
 	return post, nil
 }

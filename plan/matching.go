@@ -21,7 +21,7 @@ func (f matching) pay(r *run, p *poster) {
 	for _, m := range r.org.ByID() { // id order: lines do not depend on row order
 		var base dec.D
 		for _, o := range c.Of {
-			base += r.earned[o][m]
+			p.acc.Add(&base, r.earned[o][m], "what a matching matches")
 		}
 		if base == 0 {
 			continue

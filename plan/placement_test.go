@@ -14,7 +14,8 @@ import (
 // sometimes a unilevel, and a matching of the binary.
 func randomPlacementPlan(rng *rand.Rand) string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "name: random\ncurrency: %s\nrounding: %s\n", []string{"USD", "JPY", "KWD"}[rng.IntN(3)], []string{"half-even", "half-up", "down"}[rng.IntN(3)])
+	cur := []string{"USD", "JPY", "KWD"}[rng.IntN(3)]
+	fmt.Fprintf(&b, "name: random\ncurrency: %s\nrounding: %s\n", cur, []string{"half-even", "half-up", "down"}[rng.IntN(3)])
 	if rng.IntN(2) == 0 {
 		fmt.Fprintf(&b, "active: {pv: %d}\n", rng.IntN(100))
 	}
@@ -28,7 +29,12 @@ func randomPlacementPlan(rng *rand.Rand) string {
 		if rng.IntN(2) == 0 {
 			fmt.Fprintf(&b, ", rate: 0.%03d", rng.IntN(200))
 		} else {
-			fmt.Fprintf(&b, ", cycle: {left: %d, right: %d, amount: %d.%d}", 1+rng.IntN(100), 1+rng.IntN(100), rng.IntN(20), rng.IntN(10))
+			left, right, whole, tenths := 1+rng.IntN(100), 1+rng.IntN(100), rng.IntN(20), rng.IntN(10)
+			if cur == "JPY" { // an amount is a whole number of the minor unit
+				fmt.Fprintf(&b, ", cycle: {left: %d, right: %d, amount: %d}", left, right, whole)
+			} else {
+				fmt.Fprintf(&b, ", cycle: {left: %d, right: %d, amount: %d.%d}", left, right, whole, tenths)
+			}
 		}
 		carry := rng.IntN(2) == 0
 		fmt.Fprintf(&b, ", carry: %t", carry)

@@ -168,6 +168,3 @@ func (c *Component) Personal() bool { return c.Type == TypePersonal }
 // Team reports whether the component counts as team commission: every
 // component that is neither personal nor the adjustments.
 func (c *Component) Team() bool { return c.Type != TypePersonal && c.Type != TypeAdjustment }
-
-// reservedColumns are the fixed output columns no component may be named.
-var reservedColumns = []string{"id", "name", "rank", "active", "pv", "gv", "personal", "team", "total"}

@@ -5,6 +5,7 @@ package compare
 
 import (
 	"cmp"
+	"fmt"
 	"math/big"
 	"slices"
 	"sort"
@@ -206,4 +207,20 @@ func movers(o *tree.Org, a, b []dec.D, top int) (gainers, losers []Mover) {
 		losers = append(losers, mv.Mover)
 	}
 	return gainers, losers
+}
+
+// SameCurrency refuses plans in different currencies: a comparison
+// subtracts one plan's amounts from another's, which means nothing across
+// currencies. files name the plans, in the order of plans; the error is an
+// input error on the first plan whose currency differs from the first's,
+// naming both plans and both currencies. Call it before Compare.
+func SameCurrency(files []string, plans []*plan.Plan) error {
+	for i := 1; i < len(plans); i++ {
+		if plans[i].Currency != plans[0].Currency {
+			return &tree.InputError{File: files[i], Msg: fmt.Sprintf(
+				"plan %q pays in %s, but plan %q (%s) pays in %s: compare needs plans in one currency",
+				plans[i].Name, plans[i].Currency, plans[0].Name, files[0], plans[0].Currency)}
+		}
+	}
+	return nil
 }

@@ -17,7 +17,8 @@ import (
 // style or font. Every bar carries data-plan, data-label and data-value (the
 // exact figure) so tests can check the picture against the numbers; bar
 // heights are proportional to the values. A small inline script records
-// each chart's drawn size and any error in <pre id="check">.
+// each chart's drawn size and any error in the data-check attribute of a hidden
+// element (no part of the visible page).
 func WriteHTML(w io.Writer, c *compare.Comparison) error {
 	bw := bufio.NewWriter(w)
 	bw.WriteString(`<!DOCTYPE html>
@@ -49,12 +50,14 @@ td:first-child,th:first-child{text-align:left}
 	for _, ch := range Charts(c) {
 		writeChart(bw, ch)
 	}
-	bw.WriteString(`<pre id="check"></pre>
+	// The self-check the browser test reads is the data-check attribute of
+	// a hidden element: no part of the visible page.
+	bw.WriteString(`<div id="check" hidden data-check=""></div>
 <script>
 (function(){
   var charts=document.querySelectorAll('svg.chart'), sized=0;
   for(var i=0;i<charts.length;i++){var r=charts[i].getBoundingClientRect(); if(r.width>0&&r.height>0) sized++;}
-  document.getElementById('check').textContent='charts='+charts.length+' sized='+sized+' errors='+window.compplanErrors.length;
+  document.getElementById('check').dataset.check='charts='+charts.length+' sized='+sized+' errors='+window.compplanErrors.length;
 })();
 </script>
 </body></html>

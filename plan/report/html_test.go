@@ -200,8 +200,32 @@ func TestHTMLInBrowser(t *testing.T) {
 	if err != nil {
 		t.Fatalf("chromium: %v", err)
 	}
-	m := regexp.MustCompile(`<pre id="check">([^<]*)</pre>`).FindSubmatch(out)
+	// The marker is the hidden element's data-check attribute (the DOM
+	// Chromium dumps has it, whatever the attributes' order).
+	m := regexp.MustCompile(`<div [^>]*data-check="([^"]*)"`).FindSubmatch(out)
 	if m == nil || string(m[1]) != "charts=3 sized=3 errors=0" {
 		t.Fatalf("the page in Chromium says %q, want charts=3 sized=3 errors=0", m)
+	}
+}
+
+// TestHTMLMarkerHidden: the marker the browser test reads (charts, sized,
+// errors) is no part of the visible page: it is the data-check attribute of
+// a hidden element, and the page's script writes no text anywhere.
+func TestHTMLMarkerHidden(t *testing.T) {
+	var b bytes.Buffer
+	if err := WriteHTML(&b, exampleComparison(t)); err != nil {
+		t.Fatal(err)
+	}
+	page := b.String()
+	if !regexp.MustCompile(`<div id="check" hidden data-check=""></div>`).MatchString(page) {
+		t.Errorf("the page has no hidden marker element")
+	}
+	for _, visible := range []string{"textContent", "innerText", "innerHTML", "document.write", `<pre id="check">`} {
+		if strings.Contains(page, visible) {
+			t.Errorf("the page uses %s: the marker would show", visible)
+		}
+	}
+	if !strings.Contains(page, "dataset.check=") {
+		t.Errorf("the script does not set the marker's data-check")
 	}
 }

@@ -14,8 +14,9 @@ import (
 
 // PeriodColumns are the first columns of a period row; then one column per
 // component, then balance_in, payable, balance_out (and with a binary, its
-// figures).
-var PeriodColumns = []string{"period", "id", "rank", "pv", "gv", "personal", "team", "total"}
+// figures): plan.PeriodColumns and plan.BalanceColumns, which a component
+// may not be named like.
+var PeriodColumns = plan.PeriodColumns
 
 // PeriodWriter writes the long format of one or more periods: a row per
 // period × member, in period order then id order (CSV), or one JSON
@@ -38,10 +39,10 @@ func NewPeriodWriter(w io.Writer, f Format, safeCSV bool) (*PeriodWriter, error)
 }
 
 func periodColumns(r *plan.Result) []string {
-	cols := append(append([]string(nil), PeriodColumns...), componentNames(r.Plan)...)
-	cols = append(cols, "balance_in", "payable", "balance_out")
+	cols := append(append([]string(nil), plan.PeriodColumns...), componentNames(r.Plan)...)
+	cols = append(cols, plan.BalanceColumns...)
 	if r.Legs != nil {
-		cols = append(append(cols, plan.LegColumns...), "binary_qualified")
+		cols = append(cols, plan.BinaryColumns()...)
 	}
 	return cols
 }

@@ -72,26 +72,27 @@ func WriteWith(w io.Writer, r *plan.Result, opts Options) error {
 	return bw.Flush()
 }
 
-// Columns are the fixed member columns, before one column per component.
+// Columns are the fixed member columns, before one column per component
+// (plan.MemberColumns: a component may not take their names).
 // qualified_rank follows rank when the members file gives rank floors, and
 // held follows total when the plan has a minimum payout.
-var Columns = []string{"id", "name", "rank", "active", "pv", "gv", "personal", "team", "total"}
+var Columns = plan.MemberColumns
 
 // columns are the member columns of r, in order.
 func columns(r *plan.Result) []string {
 	var cols []string
-	for _, c := range Columns {
+	for _, c := range plan.MemberColumns {
 		cols = append(cols, c)
 		if c == "rank" && r.Org.HasFloors() {
-			cols = append(cols, "qualified_rank")
+			cols = append(cols, plan.QualifiedRankColumn)
 		}
 		if c == "total" && r.Held != nil {
-			cols = append(cols, "held")
+			cols = append(cols, plan.HeldColumn)
 		}
 	}
 	cols = append(cols, componentNames(r.Plan)...)
 	if r.Legs != nil {
-		cols = append(append(cols, plan.LegColumns...), "binary_qualified")
+		cols = append(cols, plan.BinaryColumns()...)
 	}
 	return cols
 }

@@ -154,6 +154,66 @@ func Add(a, b D) (D, bool) {
 	return s, (s > a) != (b > 0)
 }
 
+// ErrOverflow means a sum left the exact range of a D (±922337203685477.5807).
+var ErrOverflow = fmt.Errorf("adds up beyond the exact decimal range (±%s)", Max)
+
+// Acc is the one range-checked add of compplan: every sum of money or
+// volume whose bound is not checked in advance goes through Add or Sub. A
+// sum that would leave the range of D is left as it was and the first one
+// is remembered, with what it was adding up; Err reports it. Money is
+// never wrapped around: a caller checks Err before using any sum.
+type Acc struct {
+	what string // the first sum that overflowed ("": none)
+}
+
+// Add sets *dst to *dst + v, or, when that leaves the range of D, leaves
+// it and remembers what (the first one). It reports whether it added.
+func (a *Acc) Add(dst *D, v D, what string) bool {
+	s := *dst + v
+	if (s > *dst) != (v > 0) {
+		a.fail(what)
+		return false
+	}
+	*dst = s
+	return true
+}
+
+// Sub sets *dst to *dst − v, like Add.
+func (a *Acc) Sub(dst *D, v D, what string) bool {
+	s := *dst - v
+	if (s < *dst) != (v > 0) {
+		a.fail(what)
+		return false
+	}
+	*dst = s
+	return true
+}
+
+func (a *Acc) fail(what string) {
+	if a.what == "" {
+		a.what = what
+		if what == "" {
+			a.what = "a sum"
+		}
+	}
+}
+
+// Merge keeps b's overflow when a has none (for sums added up in parts).
+func (a *Acc) Merge(b *Acc) {
+	if b.what != "" {
+		a.fail(b.what)
+	}
+}
+
+// Err is nil, or an error wrapping ErrOverflow that names the first sum
+// that overflowed.
+func (a *Acc) Err() error {
+	if a.what == "" {
+		return nil
+	}
+	return fmt.Errorf("%s %w", a.what, ErrOverflow)
+}
+
 // Rounding says how a product is brought to a currency's minor unit.
 type Rounding uint8
 
@@ -187,15 +247,48 @@ const RateOne Rate = 100_000_000
 // Rate is a fraction in units of 10^-8 (RateOne = 100%).
 type Rate int64
 
-// ParseRate reads "5%", "12.5%" or a fraction such as "0.05". A percent may
-// have up to 6 decimal places, a fraction up to 8.
+// Rate parse errors (besides ErrSyntax), wrapped or returned by ParseRate.
+var (
+	ErrPercentDecimals  = fmt.Errorf("has more than %d decimal places, the most a percent may have", RateScale-2)
+	ErrFractionDecimals = fmt.Errorf("has more than %d decimal places, the most a rate written as a fraction may have (a percent may have %d)", RateScale, RateScale-2)
+	ErrRateRange        = errors.New("is too large for a rate")
+	ErrNegativeRate     = errors.New("is negative: a rate is 0% or more")
+	// ErrBareRate is wrapped by the error for a number above 1 without a
+	// '%', which names the percent it would mean and hints at the percent
+	// meant ("20" → "means 2000%: did you mean 20%?").
+	ErrBareRate = errors.New("a rate without % is a fraction from 0 to 1")
+)
+
+// ParseRate is the one rate parser of compplan (plans and flags alike). It
+// reads a percent such as "5%" or "12.5%", with up to 6 decimal places and
+// any size ("150%" is a rate; a caller bounds it), or a fraction from 0 to 1
+// such as "0.05", with up to 8 decimal places. A bare number above 1 is
+// refused with a hint (ErrBareRate: "20" would mean 2000%, when 20% was
+// surely meant), as is a negative rate (ErrNegativeRate).
 func ParseRate(s string) (Rate, error) {
-	if n := len(s); n > 0 && s[n-1] == '%' {
-		v, err := parse([]byte(s[:n-1]), RateScale-2)
-		return Rate(v), err
+	percent := len(s) > 0 && s[len(s)-1] == '%'
+	var v int64
+	var err error
+	if percent {
+		v, err = parse([]byte(s[:len(s)-1]), RateScale-2)
+	} else {
+		v, err = parse([]byte(s), RateScale)
 	}
-	v, err := parse([]byte(s), RateScale)
-	return Rate(v), err
+	switch {
+	case errors.Is(err, ErrDecimals) && percent:
+		return 0, ErrPercentDecimals
+	case errors.Is(err, ErrDecimals):
+		return 0, ErrFractionDecimals
+	case errors.Is(err, ErrRange):
+		return 0, ErrRateRange
+	case err != nil:
+		return 0, err
+	case v < 0:
+		return 0, ErrNegativeRate
+	case !percent && v > int64(RateOne):
+		return 0, fmt.Errorf("means %s: did you mean %s%%? (%w)", Rate(v), s, ErrBareRate)
+	}
+	return Rate(v), nil
 }
 
 // String writes the rate as a percent with trailing zeros removed ("5%", "12.5%").

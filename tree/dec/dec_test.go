@@ -4,6 +4,7 @@ import (
 	"errors"
 	"math/big"
 	"math/rand/v2"
+	"strings"
 	"testing"
 )
 
@@ -87,8 +88,16 @@ func TestParseRate(t *testing.T) {
 		{"0.333333%", 333_333, "0.333333%", nil},
 		{"100%", RateOne, "100%", nil},
 		{"1", RateOne, "100%", nil},
-		{"5", 500_000_000, "500%", nil}, // a bare 5 is 500%: the plan rejects it
-		{"0.0000001%", 0, "", ErrDecimals},
+		{"150%", 150_000_000, "150%", nil}, // a percent may be above 100%: the caller bounds it
+		{"1.00000000", RateOne, "100%", nil},
+		{"5", 0, "", ErrBareRate},   // a bare 5 would be 500%
+		{"1.5", 0, "", ErrBareRate}, // 150% is written 150%
+		{"-5%", 0, "", ErrNegativeRate},
+		{"-0.05", 0, "", ErrNegativeRate},
+		{"0.0000001%", 0, "", ErrPercentDecimals},
+		{"0.000000001", 0, "", ErrFractionDecimals},
+		{"0.0000000100", 1, "0.000001%", nil}, // trailing zeros beyond 8 places change nothing
+		{"12345678901234%", 0, "", ErrRateRange},
 		{"5 %", 0, "", ErrSyntax},
 		{"%", 0, "", ErrSyntax},
 	}
@@ -101,10 +110,29 @@ func TestParseRate(t *testing.T) {
 		if err == nil && got.String() != tt.str {
 			t.Errorf("ParseRate(%q).String() = %q, want %q", tt.in, got.String(), tt.str)
 		}
-		if err == nil {
+		if back, err := ParseRate(got.String()); err == nil && back != got {
+			t.Errorf("ParseRate(%q).String() = %q reads back as %d", tt.in, got.String(), back)
+		}
+		if err == nil && got <= RateOne { // above 1, a fraction is refused: write a percent
 			if back, err := ParseRate(string(got.AppendFraction(nil))); err != nil || back != got {
 				t.Errorf("ParseRate(%q).AppendFraction = %q, which reads back as %d, %v", tt.in, got.AppendFraction(nil), back, err)
 			}
+		}
+	}
+}
+
+// TestRateMessages: the messages state the real limits (6 decimal places
+// in a percent, 8 in a fraction; not the 4 of an amount) and a bare number
+// above 1 gets the hint of the percent meant.
+func TestRateMessages(t *testing.T) {
+	for in, want := range map[string]string{
+		"0.0000001%":  "has more than 6 decimal places, the most a percent may have",
+		"0.000000001": "has more than 8 decimal places, the most a rate written as a fraction may have (a percent may have 6)",
+		"20":          "means 2000%: did you mean 20%? (a rate without % is a fraction from 0 to 1)",
+		"-1%":         "is negative: a rate is 0% or more",
+	} {
+		if _, err := ParseRate(in); err == nil || err.Error() != want {
+			t.Errorf("ParseRate(%q): %v, want %q", in, err, want)
 		}
 	}
 }
@@ -251,4 +279,38 @@ func FuzzParse(f *testing.F) {
 			t.Fatalf("Parse(%q) = %d; reparse of %q = %d, %v", s, d, d.String(), again, err)
 		}
 	})
+}
+
+func TestAcc(t *testing.T) {
+	var a Acc
+	s := Max - 1
+	if !a.Add(&s, 1, "x") || s != Max || a.Err() != nil {
+		t.Fatalf("Max-1 + 1: %s %v", s, a.Err())
+	}
+	if a.Add(&s, 1, "the total") || s != Max {
+		t.Fatalf("Max + 1 added: %s", s)
+	}
+	if a.Add(&s, 1, "later") {
+		t.Fatal("Max + 1 added")
+	}
+	if err := a.Err(); !errors.Is(err, ErrOverflow) || !strings.HasPrefix(err.Error(), "the total adds up beyond") {
+		t.Fatalf("Err = %v", err)
+	}
+	var b Acc
+	n := -Max // MinInt64 + 1
+	if !b.Sub(&n, 1, "n") || b.Sub(&n, 1, "n") || !b.Add(&n, 0, "n") || b.Add(&n, -1, "n") || n != -Max-1 {
+		t.Fatalf("Sub at the bottom: %s %v", n, b.Err())
+	}
+	if b.Err() == nil || !b.Sub(&n, -1, "n") || n != -Max {
+		t.Fatalf("Sub of -1: %s", n)
+	}
+	// 10 × −99,999,999,999,999 wrapped to +844,674,407,370,965.16.
+	var c Acc
+	var sum D
+	for range 10 {
+		c.Add(&sum, MustParse("-99999999999999"), "adjustments")
+	}
+	if c.Err() == nil || sum > 0 {
+		t.Fatalf("10 × −99,999,999,999,999 = %s, %v", sum, c.Err())
+	}
 }

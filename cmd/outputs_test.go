@@ -2,6 +2,7 @@ package cmd
 
 import (
 	"bytes"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -233,4 +234,86 @@ func TestStopMessage(t *testing.T) {
 	if _, err := os.Stat(target); err != nil {
 		t.Errorf("the output was not written: %v", err)
 	}
+}
+
+// FuzzResolveOutput builds a small folder of files, folders, FIFOs and
+// symbolic links (some dangling, some in loops) from the input, resolves an
+// output path in it and checks the rules: a path is written by rename only
+// onto a regular file or onto nothing, in a folder that exists; a device or
+// FIFO is a stream; a folder is refused; nothing is ever changed on disk.
+func FuzzResolveOutput(f *testing.F) {
+	f.Add([]byte{0, 1, 2, 3, 4}, uint8(0))
+	f.Add([]byte{4, 4, 4, 0}, uint8(2))
+	f.Add([]byte{3, 3, 3, 3, 3, 3}, uint8(5))
+	f.Add([]byte{2, 1, 4, 3}, uint8(9))
+	f.Fuzz(func(t *testing.T, layout []byte, pick uint8) {
+		if len(layout) > 12 {
+			layout = layout[:12]
+		}
+		dir := t.TempDir()
+		names := []string{"a", "b", "c", "d/e", "d/f", "g"}
+		os.Mkdir(filepath.Join(dir, "d"), 0o755)
+		for i, b := range layout {
+			name := filepath.Join(dir, names[i%len(names)])
+			target := names[int(b>>3)%len(names)]
+			switch b % 5 {
+			case 0: // a new regular file (never opening a FIFO made before)
+				if f, err := os.OpenFile(name, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644); err == nil {
+					f.Close()
+				}
+			case 1:
+				os.Mkdir(name, 0o755)
+			case 2:
+				syscall.Mkfifo(name, 0o644)
+			case 3:
+				os.Symlink(target, name) // relative: may dangle or loop
+			case 4:
+				os.Symlink(filepath.Join(dir, target), name)
+			}
+		}
+		before := snapshot(t, dir)
+		path := filepath.Join(dir, names[int(pick)%len(names)])
+		out := &outputFile{path: path}
+		err := resolveOutput(out)
+		if after := snapshot(t, dir); after != before {
+			t.Fatalf("resolving changed the folder:\n%s\nto\n%s", before, after)
+		}
+		if err != nil {
+			return
+		}
+		switch out.kind {
+		case toRename:
+			fi, err := os.Lstat(out.target)
+			switch {
+			case err == nil && !fi.Mode().IsRegular():
+				t.Fatalf("%s: would rename onto %s, a %v", path, out.target, fi.Mode().Type())
+			case err == nil != out.exists:
+				t.Fatalf("%s: exists %v, but Lstat says %v", path, out.exists, err)
+			}
+			if fi, err := os.Stat(filepath.Dir(out.target)); err != nil || !fi.IsDir() {
+				t.Fatalf("%s: the folder of %s is not there", path, out.target)
+			}
+		case toStream:
+			fi, err := os.Stat(path)
+			if err != nil || fi.Mode().IsRegular() || fi.IsDir() {
+				t.Fatalf("%s: a stream, but it is %v (%v)", path, fi, err)
+			}
+		default:
+			t.Fatalf("%s: kind %d", path, out.kind)
+		}
+	})
+}
+
+// snapshot lists a folder's entries with their types and link targets.
+func snapshot(t *testing.T, dir string) string {
+	var b strings.Builder
+	filepath.WalkDir(dir, func(p string, d os.DirEntry, err error) error {
+		if err != nil {
+			return nil
+		}
+		link, _ := os.Readlink(p)
+		fmt.Fprintf(&b, "%s %v %s\n", strings.TrimPrefix(p, dir), d.Type(), link)
+		return nil
+	})
+	return b.String()
 }

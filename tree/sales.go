@@ -36,8 +36,9 @@ func (d *Data) readSales(r io.Reader, name string, size int) error {
 		}
 	}
 	width := len(c.fields)
-	// What the header read buffered ahead is the start of the body.
-	body := io.MultiReader(bytes.NewReader(bytes.Clone(c.buf[c.pos:c.end])), r)
+	// What the header read buffered ahead is the start of the body; the
+	// rest comes through c.r, which turns lone CRs into line ends.
+	body := io.MultiReader(bytes.NewReader(bytes.Clone(c.buf[c.pos:c.end])), c.r)
 	if c.eof {
 		body = bytes.NewReader(c.buf[c.pos:c.end])
 	}
@@ -102,7 +103,8 @@ func (d *Data) readSales(r io.Reader, name string, size int) error {
 			firstErr, firstSeq = res.err, res.seq
 		}
 	}
-	if err := <-readErr; err != nil {
+	// An error in a block comes before the one that stopped the reading.
+	if err := <-readErr; err != nil && firstErr == nil {
 		if e, ok := err.(*InputError); ok {
 			e.File = name
 			return e
@@ -206,6 +208,13 @@ func splitBlocks(r io.Reader, line, size int, get func(n int) []byte, emit func(
 		cut := len(buf)
 		if !eof {
 			cut = recordCut(buf)
+			tail, tailLine := buf, line
+			if cut >= 0 {
+				tail, tailLine = buf[cut:], line+bytes.Count(buf[:cut], []byte{'\n'})
+			}
+			if len(tail) > MaxRecordBytes+2 { // not even its line end fits
+				return recordTooLong("", tailLine, tail)
+			}
 			if cut < 0 { // one record larger than the block: read more
 				carry = buf
 				continue
@@ -218,9 +227,6 @@ func splitBlocks(r io.Reader, line, size int, get func(n int) []byte, emit func(
 			line += breaks
 		}
 		carry = append([]byte(nil), buf[cut:]...)
-		if len(carry) > 2*MaxFieldBytes+(64<<20) {
-			return &InputError{Line: line, Msg: "a record is longer than 64 MiB: is a quote left open?"}
-		}
 	}
 	return nil
 }

@@ -348,27 +348,10 @@ func daysFromCivil(y, m, d int) int {
 	return era*146097 + doe - 719468
 }
 
-// FormatDate writes days since 1970-01-01 as YYYY-MM-DD.
+// FormatDate writes days since 1970-01-01 as YYYY-MM-DD (a year past 9999,
+// which no file can hold, with all its digits).
 func FormatDate(days int32) string {
-	// Howard Hinnant's civil_from_days.
-	z := int(days) + 719468
-	era := z / 146097
-	if z < 0 {
-		era = (z - 146096) / 146097
-	}
-	doe := z - era*146097
-	yoe := (doe - doe/1460 + doe/36524 - doe/146096) / 365
-	y := yoe + era*400
-	doy := doe - (365*yoe + yoe/4 - yoe/100)
-	mp := (5*doy + 2) / 153
-	d := doy - (153*mp+2)/5 + 1
-	m := mp + 3
-	if m > 12 {
-		m -= 12
-	}
-	if m <= 2 {
-		y++
-	}
+	y, m, d := civil(days)
 	return fmt.Sprintf("%04d-%02d-%02d", y, m, d)
 }
 

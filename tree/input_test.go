@@ -230,3 +230,35 @@ func TestLineEndsReader(t *testing.T) {
 		}
 	}
 }
+
+// TestSaleTypeCase: sale types are matched without regard to case: RETURN
+// is a return (0 or less, with an order_id), and every type is kept in
+// lower case, so a plan's names match whatever the case in the file.
+func TestSaleTypeCase(t *testing.T) {
+	for _, tt := range []struct{ sales, want string }{
+		{"member_id,amount,type,order_id\nA,10,order,O1\nA,5,RETURN,O1\n", `s.csv:3:3: column "amount": "5" is positive in a return`},
+		{"member_id,amount,type,order_id\nA,-5,Return,\n", `s.csv:2:13: column "order_id": a return needs the order_id`},
+		{"member_id,amount,volume,type,order_id\nA,-5,3,rEtUrN,O1\n", `s.csv:2:6: column "volume": "3" is positive in a return`},
+	} {
+		err := mustMembers(t, "id\nA\n").ReadSales(strings.NewReader(tt.sales), "s.csv")
+		if err == nil || !strings.Contains(err.Error(), tt.want) {
+			t.Errorf("%q: error %v, want %s", tt.sales, err, tt.want)
+		}
+	}
+	d := mustMembers(t, "id\nA\n")
+	if err := d.ReadSales(strings.NewReader("member_id,amount,type,order_id\nA,10,ORDER,O1\nA,-4,Return,O1\nA,3,AutoShip,O2\nA,1,,O3\nA,2,autoship,O4\n"), "s.csv"); err != nil {
+		t.Fatal(err)
+	}
+	var types []string
+	for _, c := range d.Sales.Chunks {
+		for k := range c.Member {
+			types = append(types, c.TypeOf(k))
+		}
+	}
+	if got := strings.Join(types, " "); got != "order return autoship  autoship" {
+		t.Errorf("types %q", got)
+	}
+	if d.Sales.Amount != dec.FromInt(12) {
+		t.Errorf("amount %s, want 12 (10 - 4 + 3 + 1 + 2)", d.Sales.Amount)
+	}
+}

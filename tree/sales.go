@@ -6,6 +6,7 @@ import (
 	"io"
 	"runtime"
 	"sync"
+	"unicode/utf8"
 
 	"github.com/compplan/compplan/tree/dec"
 )
@@ -257,6 +258,9 @@ func recordCut(b []byte) int {
 // fullSale reads the current sales record of member m: amount, volume, qv,
 // cv, type and order id.
 func (c *csvReader) fullSale(s *Sales, m int32, col []int, keep bool, joined int32) error {
+	if col[sType] >= 0 {
+		c.fields[col[sType]] = lowerType(c.fields[col[sType]])
+	}
 	c.refund = col[sType] >= 0 && string(c.fields[col[sType]]) == ReturnType
 	if c.refund && (col[sOrder] < 0 || len(c.fields[col[sOrder]]) == 0) {
 		k := max(col[sOrder], col[sType])
@@ -301,4 +305,20 @@ func (c *csvReader) fullSale(s *Sales, m int32, col []int, keep bool, joined int
 		return c.errorf(c.recLine, 0, "more than 255 sale types, or order ids over 4 GiB, in one block")
 	}
 	return nil
+}
+
+// lowerType returns a sale type in lower case: types are matched without
+// regard to case (RETURN is a return; a plan's "Sample" matches "SAMPLE").
+// ASCII is lowered in place (t is the current record's field); other
+// letters in a copy.
+func lowerType(t []byte) []byte {
+	for i, ch := range t {
+		if ch >= utf8.RuneSelf {
+			return bytes.ToLower(t)
+		}
+		if 'A' <= ch && ch <= 'Z' {
+			t[i] = ch + 'a' - 'A'
+		}
+	}
+	return t
 }

@@ -30,3 +30,32 @@ components: [{name: retail, type: personal, rate: 10%}]
 		t.Error("a type listed twice in two cases is accepted")
 	}
 }
+
+// TestQVDefaultsToVolume: with a cv column and no qv column, ranks and
+// activity use the volume, commissions the cv.
+func TestQVDefaultsToVolume(t *testing.T) {
+	p, err := Decode([]byte(`
+name: t
+currency: USD
+active: {pv: 50}
+ranks:
+  - name: Member
+  - name: Bronze
+    pv: 60
+components: [{name: retail, type: personal, rate: 10%}]
+`), "p.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	// A: volume 80, cv 30: PV 80 (Bronze, active), retail 3.00.
+	// B: amount 40, cv 40 (empty): PV 40 (Member, not active), retail 4.00.
+	d := mustData(t, "id,sponsor_id\nA,\nB,A\n", "order_id,member_id,amount,volume,cv\n1,A,100,80,30\n2,B,40,,\n", "")
+	r, err := Compute(p, d)
+	if err != nil {
+		t.Fatal(err)
+	}
+	expectRows(t, r, map[string]string{
+		"A": "Bronze true 80 120 3.00",
+		"B": "Member false 40 40 4.00",
+	})
+}

@@ -262,3 +262,35 @@ func TestSaleTypeCase(t *testing.T) {
 		t.Errorf("amount %s, want 12 (10 - 4 + 3 + 1 + 2)", d.Sales.Amount)
 	}
 }
+
+// TestQVDefaultsToVolume: without a qv column a sale's QV is its volume
+// (the volume column, else the amount), not its cv.
+func TestQVDefaultsToVolume(t *testing.T) {
+	for _, tt := range []struct{ sales, pv, cv string }{
+		// A: volume 80, cv 30; B: amount 50, cv 20; C: amount 40, cv empty.
+		{"member_id,amount,volume,cv\nA,100,80,30\nB,50,,20\nC,40,,\n", "A:80 B:50 C:40", "A:30 B:20 C:40"},
+		{"member_id,amount,cv\nA,100,30\nB,50,\n", "A:100 B:50 C:0", "A:30 B:50"},
+		// With a qv column, qv wins and empty qv is the volume.
+		{"member_id,amount,volume,qv,cv\nA,100,80,70,30\nB,50,,,20\n", "A:70 B:50 C:0", "A:30 B:20"},
+		{"member_id,amount,volume\nA,100,80\n", "A:80 B:0 C:0", "A:80"},
+	} {
+		d := mustMembers(t, "id,sponsor_id\nA,\nB,A\nC,A\n")
+		if err := d.ReadSales(strings.NewReader(tt.sales), "s.csv"); err != nil {
+			t.Fatal(err)
+		}
+		pv, err := PersonalVolume(d.Org, &d.Sales)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got []string
+		for _, id := range []string{"A", "B", "C"} {
+			got = append(got, id+":"+pv[d.Org.Lookup(id)].String())
+		}
+		if g := strings.Join(got, " "); g != tt.pv {
+			t.Errorf("%q: PV %s, want %s", tt.sales, g, tt.pv)
+		}
+		if g := salesOf(d); g != tt.cv {
+			t.Errorf("%q: CV %s, want %s", tt.sales, g, tt.cv)
+		}
+	}
+}

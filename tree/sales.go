@@ -270,7 +270,7 @@ func (c *csvReader) fullSale(s *Sales, m int32, col []int, keep bool, joined int
 	if err != nil {
 		return err
 	}
-	r := saleRow{member: m, hasQV: col[sQV] >= 0, hasType: col[sType] >= 0, date: NoDate}
+	r := saleRow{member: m, hasType: col[sType] >= 0, date: NoDate}
 	if col[sDate] >= 0 {
 		if r.date, err = c.date(col[sDate], "date"); err != nil {
 			return err
@@ -292,6 +292,9 @@ func (c *csvReader) fullSale(s *Sales, m int32, col []int, keep bool, joined int
 	if r.cv, err = c.optionalDecimal(col[sCV], "cv", volume); err != nil {
 		return err
 	}
+	// QV and CV each default to the volume: a QV is kept only where it
+	// differs from the CV (a cv column without a qv column is such a case).
+	r.hasQV = r.qv != r.cv
 	if err := c.addTotals(s, amount, r.cv); err != nil {
 		return err
 	}

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 )
 
@@ -463,7 +464,9 @@ func (c *csvReader) header(want []string) ([]int, error) {
 	}
 	seen := map[string]int{}
 	for k, f := range c.fields {
-		name := string(bytes.ToLower(f))
+		// Any space around a name goes, a no-break space too: a column
+		// not recognised is ignored, and its data with it.
+		name := strings.ToLower(strings.TrimFunc(string(f), unicode.IsSpace))
 		if prev, dup := seen[name]; dup && name != "" {
 			return nil, c.errorf(c.recLine, c.cols[k], "column %q appears twice (first at field %d): rename or remove one", f, prev+1)
 		}
@@ -475,6 +478,20 @@ func (c *csvReader) header(want []string) ([]int, error) {
 		}
 	}
 	return idx, nil
+}
+
+// separatorHint, when the header just read is one column holding
+// semicolons or tabs, says to save the file with commas.
+func (c *csvReader) separatorHint() string {
+	if len(c.fields) != 1 {
+		return ""
+	}
+	for _, sep := range []struct{ ch, name string }{{";", "semicolons"}, {"\t", "tabs"}} {
+		if bytes.Contains(c.fields[0], []byte(sep.ch)) {
+			return fmt.Sprintf("; the header is one column %q: save the file with commas between the columns, not %s", c.fields[0], sep.name)
+		}
+	}
+	return ""
 }
 
 // fieldError is an InputError about field k of the current record.

@@ -294,3 +294,52 @@ func TestQVDefaultsToVolume(t *testing.T) {
 		}
 	}
 }
+
+// TestHostileInput: inputs a hostile or careless user writes, each
+// refused with a message that says what is wrong, or read right.
+func TestHostileInput(t *testing.T) {
+	for _, tt := range []struct{ name, members, sales, want string }{
+		// A column name ending in a no-break space (Excel, web copies) was not
+		// the qv column and was silently ignored: PV came from the volume.
+		{"no-break space in a column name", "id\nA\n", "member_id,amount,qv\u00a0\nA,5,9\n", "pv A:9"},
+		{"no-break space makes a duplicate", "id\nA\n", "member_id,amount,\u00a0AMOUNT\nA,5,9\n", `s.csv:1:18: column "\u00a0AMOUNT" appears twice (first at field 2)`},
+		// Semicolon- or tab-separated files (a European Excel's "CSV").
+		{"semicolons", "id\nA\n", "member_id;amount\nA;5\n", `s.csv:1: missing required column "member_id" (a sales file needs member_id and amount); the header is one column "member_id;amount": save the file with commas between the columns, not semicolons`},
+		{"tabs", "id\tsponsor_id\nA\t\n", "", `members.csv:1: missing required column "id" (the header must name the columns: id, sponsor_id, name, joined); the header is one column "id\tsponsor_id": save the file with commas between the columns, not tabs`},
+		// Control characters in an id: a NUL (a UTF-16 or binary file), a
+		// line break inside quotes (a cell with Alt+Enter).
+		{"NUL in an id", "id,sponsor_id\nA,\n\"B\x00\",A\n", "", `members.csv:3:1: column "id": id "B\x00" holds a control character (byte 0x00): an id is one line of printable text`},
+		{"line break in an id", "id,sponsor_id\n\"A\nB\",\n", "", `members.csv:2:1: column "id": id "A\nB" holds a control character (byte 0x0a)`},
+		{"member type in capitals", "id,sponsor_id,type\nA,,Distributor\nK,A,CUSTOMER\n", "member_id,amount\nK,5\n", "customer K"},
+		{"only a BOM", "\xEF\xBB\xBF", "", "members.csv: the file is empty"},
+		{"UTF-16", "\xFF\xFEi\x00d\x00\n", "", "members.csv:1:1: field is not valid UTF-8: save the file as UTF-8"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			d, err := ReadMembers(strings.NewReader(tt.members), "members.csv")
+			if err == nil && tt.sales != "" {
+				err = d.ReadSales(strings.NewReader(tt.sales), "sales.csv")
+				if err != nil {
+					err = fmt.Errorf("%s", strings.Replace(err.Error(), "sales.csv", "s.csv", 1))
+				}
+			}
+			got := ""
+			switch {
+			case err != nil:
+				got = err.Error()
+			case strings.HasPrefix(tt.want, "pv "):
+				pv, _ := PersonalVolume(d.Org, &d.Sales)
+				got = "pv A:" + pv[d.Org.Lookup("A")].String()
+			case strings.HasPrefix(tt.want, "customer "):
+				k := d.Org.Lookup("K")
+				got = fmt.Sprintf("customer K %v, A %v", d.Org.Customer(k), d.Org.Customer(d.Org.Lookup("A")))
+				if got != "customer K true, A false" {
+					t.Errorf("%s", got)
+				}
+				return
+			}
+			if !strings.Contains(got, tt.want) {
+				t.Errorf("got %q\nwant %q", got, tt.want)
+			}
+		})
+	}
+}

@@ -33,7 +33,7 @@ func (d *Data) readSales(r io.Reader, name string, size int) error {
 	}
 	for _, req := range []int{sMember, sAmount} {
 		if col[req] < 0 {
-			return &InputError{File: name, Line: 1, Msg: fmt.Sprintf("missing required column %q (a sales file needs member_id and amount)", salesColumns[req])}
+			return &InputError{File: name, Line: 1, Msg: fmt.Sprintf("missing required column %q (a sales file needs member_id and amount)", salesColumns[req]) + c.separatorHint()}
 		}
 	}
 	width := len(c.fields)

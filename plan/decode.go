@@ -300,7 +300,7 @@ func (d *decoder) plan(root *yaml.Node) (*Plan, error) {
 			if err != nil {
 				return nil, err
 			}
-			if slices.Contains(p.NonCommissionable, name) {
+			if p.nonCommissionable(name) {
 				return nil, d.errf(t, "sale type %q is listed twice", name)
 			}
 			p.NonCommissionable = append(p.NonCommissionable, name)

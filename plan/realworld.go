@@ -3,6 +3,7 @@ package plan
 import (
 	"fmt"
 	"slices"
+	"strings"
 
 	"github.com/compplan/compplan/tree"
 )
@@ -52,7 +53,7 @@ func effectiveSales(p *Plan, s *tree.Sales, dist []int32, zero map[SaleRef]bool)
 			free := make([]bool, len(ch.TypeNames()))
 			any := false
 			for t, name := range ch.TypeNames() {
-				free[t] = slices.Contains(p.NonCommissionable, name)
+				free[t] = p.nonCommissionable(name)
 				any = any || free[t]
 			}
 			if any {
@@ -140,4 +141,11 @@ func rankList(p *Plan) string {
 		s += r.Name
 	}
 	return s
+}
+
+// nonCommissionable reports whether the plan lists sale type t as
+// non-commissionable. Sale types are matched without regard to case (the
+// sales reader keeps them in lower case; a plan may write them in any).
+func (p *Plan) nonCommissionable(t string) bool {
+	return slices.ContainsFunc(p.NonCommissionable, func(n string) bool { return strings.EqualFold(n, t) })
 }

@@ -31,7 +31,7 @@ func (d *Data) ReadAdjustments(r io.Reader, name string) error {
 	}
 	for _, req := range []int{0, 1} {
 		if col[req] < 0 {
-			return &InputError{File: name, Line: 1, Msg: fmt.Sprintf("missing required column %q (an adjustments file needs member_id, amount and reason)", adjustmentColumns[req])}
+			return &InputError{File: name, Line: 1, Msg: fmt.Sprintf("missing required column %q (an adjustments file needs member_id, amount and reason)", adjustmentColumns[req]) + c.separatorHint()}
 		}
 	}
 	width := len(c.fields)

@@ -20,7 +20,7 @@ func (d *Data) ReadCarry(r io.Reader, name string) error {
 	}
 	for k, want := range carryColumns {
 		if col[k] < 0 {
-			return &InputError{File: name, Line: 1, Msg: fmt.Sprintf("missing required column %q (a carry file has the columns id, left, right, as --carry-out writes them)", want)}
+			return &InputError{File: name, Line: 1, Msg: fmt.Sprintf("missing required column %q (a carry file has the columns id, left, right, as --carry-out writes them)", want) + c.separatorHint()}
 		}
 	}
 	width := len(c.fields)

@@ -5,12 +5,18 @@ import (
 	"fmt"
 	"io"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 )
 
 // MaxFieldBytes is the longest field a CSV file may hold; a longer one is an
 // error rather than an unbounded allocation.
 const MaxFieldBytes = 64 << 10
+
+// MaxRecordBytes is the longest record (one row, with its line end) a CSV
+// file may hold: a reader stops there, so that an unclosed quote or a file
+// without line ends cannot hold the whole input in memory.
+const MaxRecordBytes = 1 << 20
 
 // InputError is bad input: a file, the line and column where the problem is,
 // and what was expected. The CLI exits 2 for it.
@@ -74,7 +80,90 @@ type csvReader struct {
 }
 
 func newCSVReader(r io.Reader, name string) *csvReader {
-	return &csvReader{r: r, name: name, buf: make([]byte, 256<<10), line: 1}
+	return &csvReader{r: &lineEnds{r: r}, name: name, buf: make([]byte, 256<<10), line: 1}
+}
+
+// lineEnds reads r with every lone CR (the line end of "CSV (Macintosh)"
+// files) turned into an LF; a CRLF stays as it is. A CR at the end of a
+// read is held back until the next byte shows whether an LF follows.
+// Bytes keep their places, so columns do not change, and a lone CR counts
+// as one line end, as an LF or a CRLF does.
+type lineEnds struct {
+	r        io.Reader
+	cr       bool // a CR was read and not yet returned
+	extra    byte // a byte to return before reading more (hasExtra)
+	hasExtra bool
+	err      error // the error to return with extra
+}
+
+func (l *lineEnds) Read(p []byte) (int, error) {
+	if len(p) == 0 {
+		return 0, nil
+	}
+	if l.hasExtra {
+		p[0], l.hasExtra = l.extra, false
+		err := l.err
+		l.err = nil
+		return 1, err
+	}
+	for {
+		if l.cr && len(p) == 1 { // no room to look ahead in p
+			var two [2]byte
+			n, err := l.Read(two[:])
+			if n == 0 {
+				return 0, err
+			}
+			p[0] = two[0]
+			if n == 2 {
+				l.extra, l.hasExtra, l.err = two[1], true, err
+				return 1, nil
+			}
+			return 1, err
+		}
+		off := 0
+		if l.cr {
+			off = 1
+		}
+		n, err := l.r.Read(p[off:])
+		end := off + n
+		if l.cr {
+			switch {
+			case n > 0:
+				p[0], l.cr = '\n', false
+				if p[1] == '\n' {
+					p[0] = '\r'
+				}
+			case err != nil: // a CR at the end of the input
+				p[0], l.cr = '\n', false
+			default:
+				end = 0
+			}
+		}
+		for j := off; j < end; {
+			k := bytes.IndexByte(p[j:end], '\r')
+			if k < 0 {
+				break
+			}
+			j += k
+			if j+1 < end {
+				if p[j+1] != '\n' {
+					p[j] = '\n'
+				}
+				j++
+				continue
+			}
+			if err == nil { // the last byte: hold it back
+				l.cr = true
+				end--
+			} else {
+				p[j] = '\n'
+			}
+			break
+		}
+		if end > 0 || err != nil {
+			return end, err
+		}
+	}
 }
 
 func (c *csvReader) errorf(line, col int, format string, args ...any) error {
@@ -91,13 +180,7 @@ func (c *csvReader) fill() bool {
 		c.end = copy(c.buf, c.buf[c.pos:c.end])
 		c.pos = 0
 	}
-	if c.end == len(c.buf) {
-		if len(c.buf) >= 2*MaxFieldBytes+(4<<20) {
-			// A record this long has a field over the limit; the parser
-			// reports it once it sees the whole field, so grow once more.
-			c.err = c.errorf(c.line, 0, "a record is longer than %d bytes: is a quote left open?", len(c.buf))
-			return false
-		}
+	if c.end == len(c.buf) { // next stops before a record outgrows MaxRecordBytes
 		nb := make([]byte, 2*len(c.buf))
 		copy(nb, c.buf[:c.end])
 		c.buf = nb
@@ -144,6 +227,10 @@ func (c *csvReader) next() bool {
 		if complete { // nothing left at all
 			return false
 		}
+		if c.end-c.pos > MaxRecordBytes+2 { // not even its line end fits
+			c.err = recordTooLong(c.name, c.line, c.buf[c.pos:c.end])
+			return false
+		}
 		if !c.fill() {
 			if c.err != nil {
 				return false
@@ -175,14 +262,12 @@ func (c *csvReader) parse() (ok, complete bool) {
 		}
 		break
 	}
-	if i == len(b) {
-		if c.eof {
-			c.pos, c.line = c.end, line
-			return false, true
-		}
-		return false, false
+	// Empty lines are read: a record starts at pos, on line.
+	c.pos, c.line, b, i = c.pos+i, line, b[i:], 0
+	if len(b) == 0 {
+		return false, c.eof
 	}
-	if i == len(b)-1 && b[i] == '\r' && !c.eof {
+	if len(b) == 1 && b[0] == '\r' && !c.eof {
 		return false, false
 	}
 	c.fields = c.fields[:0]
@@ -197,6 +282,10 @@ func (c *csvReader) parse() (ok, complete bool) {
 		if rec := b[i:end]; bytes.IndexByte(rec, '"') < 0 {
 			if n := len(rec); n > 0 && rec[n-1] == '\r' {
 				rec = rec[:n-1]
+			}
+			if len(rec) > MaxRecordBytes {
+				c.err = recordTooLong(c.name, line, rec)
+				return false, false
 			}
 			valid := utf8.Valid(rec)
 			for start := 0; ; {
@@ -236,6 +325,7 @@ func (c *csvReader) parse() (ok, complete bool) {
 	type span struct{ from, to int } // into b, or into scratch when from < 0
 	var spans [64]span
 	sp := spans[:0]
+	recEnd := 0 // where the record's last field ends
 	for {
 		col := i - lineStart + 1
 		c.cols = append(c.cols, col)
@@ -301,6 +391,7 @@ func (c *csvReader) parse() (ok, complete bool) {
 			}
 			sp = append(sp, span{start, to})
 		}
+		recEnd = i
 		if i < len(b) && b[i] == '\r' && i+1 < len(b) && b[i+1] == '\n' {
 			i++
 		}
@@ -312,6 +403,10 @@ func (c *csvReader) parse() (ok, complete bool) {
 			break
 		}
 		i++ // the comma
+	}
+	if recEnd > MaxRecordBytes {
+		c.err = recordTooLong(c.name, recLine, b[:recEnd])
+		return false, false
 	}
 	for k, s := range sp {
 		var f []byte
@@ -332,6 +427,27 @@ func (c *csvReader) parse() (ok, complete bool) {
 	return true, false
 }
 
+// recordTooLong is the error for a record longer than MaxRecordBytes that
+// starts on line with the bytes rec (all of it, or as much as was read).
+// It says a quote is left open only when one is, and where it opened.
+func recordTooLong(name string, line int, rec []byte) *InputError {
+	open, at := false, 0
+	for i, ch := range rec {
+		if ch == '"' {
+			if open = !open; open {
+				at = i
+			}
+		}
+	}
+	msg := fmt.Sprintf("a record longer than %d MiB starts on this line: a record (one row) may hold at most %d bytes", MaxRecordBytes>>20, MaxRecordBytes)
+	if open {
+		qline := line + bytes.Count(rec[:at], []byte{'\n'})
+		col := at - bytes.LastIndexByte(rec[:at], '\n')
+		msg = fmt.Sprintf("a record longer than %d MiB starts on this line: is a quote left open? The quote at line %d, column %d is never closed", MaxRecordBytes>>20, qline, col)
+	}
+	return &InputError{File: name, Line: line, Msg: msg}
+}
+
 // header reads the header row and maps each wanted column name
 // (case-insensitive, surrounding spaces ignored) to its index, or -1.
 // Duplicate names are an error; unknown columns are ignored.
@@ -348,7 +464,9 @@ func (c *csvReader) header(want []string) ([]int, error) {
 	}
 	seen := map[string]int{}
 	for k, f := range c.fields {
-		name := string(bytes.ToLower(f))
+		// Any space around a name goes, a no-break space too: a column
+		// not recognised is ignored, and its data with it.
+		name := strings.ToLower(strings.TrimFunc(string(f), unicode.IsSpace))
 		if prev, dup := seen[name]; dup && name != "" {
 			return nil, c.errorf(c.recLine, c.cols[k], "column %q appears twice (first at field %d): rename or remove one", f, prev+1)
 		}
@@ -360,6 +478,20 @@ func (c *csvReader) header(want []string) ([]int, error) {
 		}
 	}
 	return idx, nil
+}
+
+// separatorHint, when the header just read is one column holding
+// semicolons or tabs, says to save the file with commas.
+func (c *csvReader) separatorHint() string {
+	if len(c.fields) != 1 {
+		return ""
+	}
+	for _, sep := range []struct{ ch, name string }{{";", "semicolons"}, {"\t", "tabs"}} {
+		if bytes.Contains(c.fields[0], []byte(sep.ch)) {
+			return fmt.Sprintf("; the header is one column %q: save the file with commas between the columns, not %s", c.fields[0], sep.name)
+		}
+	}
+	return ""
 }
 
 // fieldError is an InputError about field k of the current record.

@@ -60,8 +60,16 @@ func FuzzReadMembers(f *testing.F) {
 		"id,sponsor_id,placement_id,leg,matrix_parent_id\nA,,,,\nB,A,A,L,A\nC,A,B,R,\n"} {
 		f.Add(s)
 	}
+	f.Add("id,sponsor_id\rA,\rB,A\r")
 	f.Fuzz(func(t *testing.T, in string) {
 		d, err := ReadMembers(strings.NewReader(in), "m.csv")
+		// Lone CRs for line ends read the same, errors and all.
+		if !strings.Contains(in, "\r") {
+			dCR, errCR := ReadMembers(strings.NewReader(strings.ReplaceAll(in, "\n", "\r")), "m.csv")
+			if fmt.Sprint(err) != fmt.Sprint(errCR) || (err == nil && writeMembers(d) != writeMembers(dCR)) {
+				t.Fatalf("CR line ends read differently: %v / %v", err, errCR)
+			}
+		}
 		if err != nil {
 			var e *InputError
 			if !errors.As(err, &e) || e.File != "m.csv" {
@@ -96,6 +104,14 @@ func FuzzReadSales(f *testing.F) {
 		err2 := d2.readSales(strings.NewReader(in), "s.csv", 5)
 		if (err1 == nil) != (err2 == nil) || (err1 != nil && err1.Error() != err2.Error()) {
 			t.Fatalf("block size changed the outcome: %v / %v", err1, err2)
+		}
+		// Lone CRs for line ends read the same, errors and all.
+		if !strings.Contains(in, "\r") {
+			d3 := mustMembers(t, members)
+			err3 := d3.readSales(strings.NewReader(strings.ReplaceAll(in, "\n", "\r")), "s.csv", 7)
+			if fmt.Sprint(err1) != fmt.Sprint(err3) || (err1 == nil && salesOf(d1) != salesOf(d3)) {
+				t.Fatalf("CR line ends read differently: %v / %v", err1, err3)
+			}
 		}
 		if err1 != nil {
 			var e *InputError
@@ -148,6 +164,7 @@ func FuzzPlacement(f *testing.F) {
 		"id,sponsor_id,placement_id,leg\nA,,,\nB,A,A,L\nC,A,,\nD,B,,\n",
 		"id,sponsor_id,joined,matrix_parent_id\nA,,,\nB,A,2026-01-01,A\nC,A,2026-01-02,\nD,C,,A\n",
 		"id,sponsor_id,placement_id,leg\nR,,,\nC,R,A,L\nA,C,,\n",
+		"id,sponsor_id,type,placement_id,leg,matrix_parent_id\nR,,,,,\nK,R,customer,,,\nD,K,,,,\nE,K,,,,\nF,D,,R,L,R\n",
 	} {
 		f.Add(s, uint8(0), uint8(2))
 	}
@@ -164,6 +181,11 @@ func FuzzPlacement(f *testing.F) {
 		check := func(parent []int32, placed func(int32) bool, order []int32, what string) {
 			if len(order) != countPlaced(o.Len(), placed) {
 				t.Fatalf("%s: %d members in the order, %d placed", what, len(order), countPlaced(o.Len(), placed))
+			}
+			for m := range int32(o.Len()) {
+				if p := parent[m]; p >= 0 && o.Customer(p) {
+					t.Fatalf("%s: %s is placed under the customer %s", what, o.ID(m), o.ID(p))
+				}
 			}
 			seen := make([]bool, o.Len())
 			for _, m := range order {
@@ -270,6 +292,28 @@ func FuzzParsePeriod(f *testing.F) {
 			if got := PeriodOf(every, day); got != p {
 				t.Fatalf("%q: day %s is in %v", in, FormatDate(day), got)
 			}
+		}
+	})
+}
+
+// FuzzCountPeriods: CountPeriods is the number of periods Periods builds,
+// for any span of up to 3 years (and any order of its ends) from year 1 to
+// 9999, and a month or week count never stops.
+func FuzzCountPeriods(f *testing.F) {
+	for _, s := range [][3]int32{{0, 0, 0}, {1, 20000, 20400}, {0, MaxDate - 40, MaxDate}, {1, MaxDate - 3, MaxDate}, {1, 10, 3}} {
+		f.Add(s[0] == 1, s[1], s[2])
+	}
+	first, _ := ParseDate([]byte("0001-01-01"))
+	f.Fuzz(func(t *testing.T, week bool, from, to int32) {
+		if from < first || from > MaxDate || to < first || to > MaxDate || to-from > 3*366 || from-to > 3*366 {
+			return
+		}
+		every := Month
+		if week {
+			every = Week
+		}
+		if got, want := CountPeriods(every, from, to), len(Periods(every, from, to)); got != want {
+			t.Fatalf("CountPeriods(%s, %s, %s) = %d, Periods has %d", every, FormatDate(from), FormatDate(to), got, want)
 		}
 	})
 }

@@ -7,6 +7,7 @@ import (
 	"math"
 	"os"
 	"slices"
+	"strings"
 
 	"github.com/compplan/compplan/tree/dec"
 )
@@ -54,7 +55,7 @@ func ReadMembers(r io.Reader, name string) (*Data, error) {
 		return nil, err
 	}
 	if col[mID] < 0 {
-		return nil, &InputError{File: name, Line: 1, Msg: `missing required column "id" (the header must name the columns: id, sponsor_id, name, joined)`}
+		return nil, &InputError{File: name, Line: 1, Msg: `missing required column "id" (the header must name the columns: id, sponsor_id, name, joined)` + c.separatorHint()}
 	}
 	if col[mVolume] >= 0 && col[mAmount] < 0 {
 		return nil, &InputError{File: name, Line: 1, Msg: `a "volume" column needs an "amount" column: a members row with an amount is one sale of that member`}
@@ -114,6 +115,11 @@ func ReadMembers(r io.Reader, name string) (*Data, error) {
 		id := c.fields[col[mID]]
 		if len(id) == 0 {
 			return fail(c.fieldError(col[mID], "id", "empty id: every member needs an id"))
+		}
+		for _, ch := range id {
+			if ch < ' ' || ch == 0x7f {
+				return fail(c.fieldError(col[mID], "id", "id %q holds a control character (byte 0x%02x): an id is one line of printable text", id, ch))
+			}
 		}
 		if !o.ids.add(id) {
 			return fail(c.errorf(c.recLine, 0, "member ids add up to more than 4 GiB"))
@@ -348,27 +354,10 @@ func daysFromCivil(y, m, d int) int {
 	return era*146097 + doe - 719468
 }
 
-// FormatDate writes days since 1970-01-01 as YYYY-MM-DD.
+// FormatDate writes days since 1970-01-01 as YYYY-MM-DD (a year past 9999,
+// which no file can hold, with all its digits).
 func FormatDate(days int32) string {
-	// Howard Hinnant's civil_from_days.
-	z := int(days) + 719468
-	era := z / 146097
-	if z < 0 {
-		era = (z - 146096) / 146097
-	}
-	doe := z - era*146097
-	yoe := (doe - doe/1460 + doe/36524 - doe/146096) / 365
-	y := yoe + era*400
-	doy := doe - (365*yoe + yoe/4 - yoe/100)
-	mp := (5*doy + 2) / 153
-	d := doy - (153*mp+2)/5 + 1
-	m := mp + 3
-	if m > 12 {
-		m -= 12
-	}
-	if m <= 2 {
-		y++
-	}
+	y, m, d := civil(days)
 	return fmt.Sprintf("%04d-%02d-%02d", y, m, d)
 }
 
@@ -379,10 +368,10 @@ func (o *Org) readOptional(c *csvReader, col []int, k int32) error {
 		if o.customer == nil {
 			o.customer = make([]bool, k, cap(o.joined))
 		}
-		switch t := string(c.fields[i]); t {
-		case "", "distributor":
+		switch t := string(c.fields[i]); {
+		case t == "" || strings.EqualFold(t, "distributor"):
 			o.customer = append(o.customer, false)
-		case "customer":
+		case strings.EqualFold(t, "customer"):
 			o.customer = append(o.customer, true)
 		default:
 			return c.fieldError(i, "type", "%q is not a member type: use distributor (the default) or customer", t)

@@ -103,12 +103,49 @@ func Periods(every Every, from, to int32) []Period {
 	return out
 }
 
-// civil returns the year, month and day of a day number.
+// MaxDate is 9999-12-31, the last day a date in a file can name: ParseDate
+// reads four-digit years only.
+const MaxDate int32 = 2932896
+
+// CountPeriods is len(Periods(every, from, to)), without building them:
+// how many months or ISO weeks a replay from..to would run.
+func CountPeriods(every Every, from, to int32) int {
+	// Periods runs from the period holding from while a period starts by
+	// to: up to the period holding to, none when that one comes first.
+	var n int
+	if every == Week {
+		monday := func(d int32) int { return int(d) - int(weekday(d)) }
+		n = (monday(to)-monday(from))/7 + 1
+	} else {
+		y1, m1, _ := civil(from)
+		y2, m2, _ := civil(to)
+		n = (y2*12 + m2) - (y1*12 + m1) + 1
+	}
+	return max(n, 0)
+}
+
+// civil returns the year, month and day of a day number (Howard Hinnant's
+// civil_from_days), for any year: it must not go through FormatDate's four
+// digits, or year 10000 reads as 1000 and the periods never end.
 func civil(days int32) (y, m, d int) {
-	s := FormatDate(days)
-	y, _ = strconv.Atoi(s[:4])
-	m, _ = strconv.Atoi(s[5:7])
-	d, _ = strconv.Atoi(s[8:])
+	z := int(days) + 719468
+	era := z / 146097
+	if z < 0 {
+		era = (z - 146096) / 146097
+	}
+	doe := z - era*146097
+	yoe := (doe - doe/1460 + doe/36524 - doe/146096) / 365
+	y = yoe + era*400
+	doy := doe - (365*yoe + yoe/4 - yoe/100)
+	mp := (5*doy + 2) / 153
+	d = doy - (153*mp+2)/5 + 1
+	m = mp + 3
+	if m > 12 {
+		m -= 12
+	}
+	if m <= 2 {
+		y++
+	}
 	return y, m, d
 }
 

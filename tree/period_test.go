@@ -82,3 +82,94 @@ func TestInPeriod(t *testing.T) {
 		}
 	}
 }
+
+// TestPeriodsAtTheEndOfTime: a sale dated 9999-12-31 (a common "no date"
+// placeholder) made the periods loop for ever (year 10000 was read back as
+// 1000). They end, and no date after 9999-12-31 is read.
+func TestPeriodsAtTheEndOfTime(t *testing.T) {
+	day := func(s string) int32 {
+		d, ok := ParseDate([]byte(s))
+		if !ok {
+			t.Fatalf("%s is not a date", s)
+		}
+		return d
+	}
+	months := Periods(Month, day("9999-10-15"), day("9999-12-31"))
+	if len(months) != 3 || months[2].Name != "9999-12" || months[2].To != MaxDate {
+		t.Errorf("months %v", months)
+	}
+	// 9999-12-31 is a Friday in 9999-W52, which ends on a Sunday of year 10000.
+	weeks := Periods(Week, day("9999-12-20"), MaxDate)
+	if len(weeks) != 2 || weeks[1].Name != "9999-W52" || FormatDate(weeks[1].To) != "10000-01-02" {
+		t.Errorf("weeks %v", weeks)
+	}
+	if got := FormatDate(MaxDate + 1); got != "10000-01-01" {
+		t.Errorf("the day after 9999-12-31 is written %s", got)
+	}
+	if MaxDate != day("9999-12-31") {
+		t.Errorf("MaxDate is %s", FormatDate(MaxDate))
+	}
+	for _, s := range []string{"10000-01-01", "9999-12-32", "9999-13-01"} {
+		if _, ok := ParseDate([]byte(s)); ok {
+			t.Errorf("%s is read as a date", s)
+		}
+	}
+	if p := PeriodOf(Month, MaxDate+1); p.Name != "10000-01" || p.From != MaxDate+1 {
+		t.Errorf("the month after 9999-12 is %v", p)
+	}
+	d := mustMembers(t, "id\nA\n")
+	err := d.ReadSales(strings.NewReader("member_id,amount,date\nA,1,9999-12-31\nA,1,9999-12-30\nA,1,10000-01-01\n"), "s.csv")
+	if err == nil || !strings.Contains(err.Error(), `s.csv:4:5: column "date": "10000-01-01" is not a date`) {
+		t.Errorf("a sale dated 10000-01-01: %v", err)
+	}
+}
+
+// TestCountPeriods: CountPeriods is len(Periods) without building them, at
+// year ends, ISO weeks 52 and 53, ends before starts, and the last year.
+func TestCountPeriods(t *testing.T) {
+	day := func(s string) int32 { d, _ := ParseDate([]byte(s)); return d }
+	for _, tt := range []struct {
+		every    Every
+		from, to string
+		want     int
+	}{
+		{Month, "2026-01-01", "2026-01-31", 1},
+		{Month, "2026-01-31", "2026-02-01", 2},
+		{Month, "2025-12-31", "2026-01-01", 2},
+		{Month, "2026-03-15", "2026-03-10", 1}, // the same month, to before from
+		{Month, "2026-03-15", "2026-02-28", 0},
+		{Month, "2000-01-01", "9999-12-31", 8000 * 12},
+		{Month, "0001-01-01", "9999-12-31", 9999 * 12},
+		{Week, "2026-12-27", "2027-01-04", 3}, // 2026-W52, W53, 2027-W01
+		{Week, "2026-12-28", "2027-01-03", 1}, // 2026-W53 exactly
+		{Week, "2020-12-31", "2021-01-04", 2}, // 2020-W53, 2021-W01
+		{Week, "2021-01-01", "2021-01-01", 1}, // in 2020-W53
+		{Week, "2026-01-07", "2026-01-05", 1}, // the same week, to before from
+		{Week, "2026-01-07", "2026-01-04", 0},
+		{Week, "9999-12-31", "9999-12-31", 1},
+		{Week, "2026-01-05", "2027-01-03", 52},
+	} {
+		from, to := day(tt.from), day(tt.to)
+		got := CountPeriods(tt.every, from, to)
+		if got != tt.want {
+			t.Errorf("CountPeriods(%s, %s, %s) = %d, want %d", tt.every, tt.from, tt.to, got, tt.want)
+		}
+		if n := len(Periods(tt.every, from, to)); tt.want < 1000 && n != tt.want {
+			t.Errorf("len(Periods(%s, %s, %s)) = %d, want %d", tt.every, tt.from, tt.to, n, tt.want)
+		}
+	}
+	// Against Periods over spans around many year ends.
+	for y := 1998; y <= 2030; y++ {
+		for _, every := range []Every{Month, Week} {
+			base := day(fmt.Sprintf("%04d-12-20", y))
+			for a := int32(0); a < 20; a += 3 {
+				for b := int32(-10); b < 60; b += 7 {
+					from, to := base+a, base+a+b
+					if got, want := CountPeriods(every, from, to), len(Periods(every, from, to)); got != want {
+						t.Fatalf("CountPeriods(%s, %s, %s) = %d, Periods gives %d", every, FormatDate(from), FormatDate(to), got, want)
+					}
+				}
+			}
+		}
+	}
+}

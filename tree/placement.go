@@ -96,6 +96,10 @@ func (pc *placementCols) resolve(o *Org, name string, lines []int32) error {
 				return &InputError{File: name, Line: int(lines[m]), Column: int(pc.placeCol[m]), Field: "placement_id",
 					Msg: fmt.Sprintf("customer %s has a placement: customers are not placed in the binary tree", o.ID(int32(m)))}
 			}
+			if o.Customer(p) {
+				return underCustomer(o, name, lines[m], pc.placeCol[m], "placement_id", int32(m), p,
+					"customers are not in the binary tree; place %s under a distributor, or leave placement_id empty to auto-place it")
+			}
 			key := int64(p)*2 + int64(pc.leg[m])
 			if prev, taken := slot[key]; taken {
 				a, b := prev, int32(m)
@@ -119,6 +123,10 @@ func (pc *placementCols) resolve(o *Org, name string, lines []int32) error {
 				return &InputError{File: name, Line: int(lines[m]), Column: int(pc.matrixCol[m]), Field: "matrix_parent_id",
 					Msg: fmt.Sprintf("customer %s has a matrix parent: customers are not placed in the matrix", o.ID(int32(m)))}
 			}
+			if p >= 0 && o.Customer(p) {
+				return underCustomer(o, name, lines[m], pc.matrixCol[m], "matrix_parent_id", int32(m), p,
+					"customers are not in the matrix; place %s under a distributor, or leave matrix_parent_id empty to place it by spillover")
+			}
 		}
 		o.matrixParent = parents
 		if err := placementCycle(o, parents, nil, name, "matrix_parent_id"); err != nil {
@@ -126,6 +134,14 @@ func (pc *placementCols) resolve(o *Org, name string, lines []int32) error {
 		}
 	}
 	return nil
+}
+
+// underCustomer is the error for distributor m placed by hand under
+// customer p: p is in no placement tree, so m's whole subtree would leave
+// every leg and level. advice has a %s for m's id.
+func underCustomer(o *Org, name string, line, col int32, column string, m, p int32, advice string) error {
+	return &InputError{File: name, Line: int(line), Column: int(col), Field: column,
+		Msg: fmt.Sprintf("%s is placed under %s, a customer: "+advice, o.ID(m), o.ID(p), o.ID(m))}
 }
 
 // resolveIDs looks up each member's id in keys (empty: -1), refusing

@@ -6,6 +6,7 @@ import (
 	"io"
 	"runtime"
 	"sync"
+	"unicode/utf8"
 
 	"github.com/compplan/compplan/tree/dec"
 )
@@ -32,12 +33,13 @@ func (d *Data) readSales(r io.Reader, name string, size int) error {
 	}
 	for _, req := range []int{sMember, sAmount} {
 		if col[req] < 0 {
-			return &InputError{File: name, Line: 1, Msg: fmt.Sprintf("missing required column %q (a sales file needs member_id and amount)", salesColumns[req])}
+			return &InputError{File: name, Line: 1, Msg: fmt.Sprintf("missing required column %q (a sales file needs member_id and amount)", salesColumns[req]) + c.separatorHint()}
 		}
 	}
 	width := len(c.fields)
-	// What the header read buffered ahead is the start of the body.
-	body := io.MultiReader(bytes.NewReader(bytes.Clone(c.buf[c.pos:c.end])), r)
+	// What the header read buffered ahead is the start of the body; the
+	// rest comes through c.r, which turns lone CRs into line ends.
+	body := io.MultiReader(bytes.NewReader(bytes.Clone(c.buf[c.pos:c.end])), c.r)
 	if c.eof {
 		body = bytes.NewReader(c.buf[c.pos:c.end])
 	}
@@ -102,7 +104,8 @@ func (d *Data) readSales(r io.Reader, name string, size int) error {
 			firstErr, firstSeq = res.err, res.seq
 		}
 	}
-	if err := <-readErr; err != nil {
+	// An error in a block comes before the one that stopped the reading.
+	if err := <-readErr; err != nil && firstErr == nil {
 		if e, ok := err.(*InputError); ok {
 			e.File = name
 			return e
@@ -206,6 +209,13 @@ func splitBlocks(r io.Reader, line, size int, get func(n int) []byte, emit func(
 		cut := len(buf)
 		if !eof {
 			cut = recordCut(buf)
+			tail, tailLine := buf, line
+			if cut >= 0 {
+				tail, tailLine = buf[cut:], line+bytes.Count(buf[:cut], []byte{'\n'})
+			}
+			if len(tail) > MaxRecordBytes+2 { // not even its line end fits
+				return recordTooLong("", tailLine, tail)
+			}
 			if cut < 0 { // one record larger than the block: read more
 				carry = buf
 				continue
@@ -218,9 +228,6 @@ func splitBlocks(r io.Reader, line, size int, get func(n int) []byte, emit func(
 			line += breaks
 		}
 		carry = append([]byte(nil), buf[cut:]...)
-		if len(carry) > 2*MaxFieldBytes+(64<<20) {
-			return &InputError{Line: line, Msg: "a record is longer than 64 MiB: is a quote left open?"}
-		}
 	}
 	return nil
 }
@@ -251,6 +258,9 @@ func recordCut(b []byte) int {
 // fullSale reads the current sales record of member m: amount, volume, qv,
 // cv, type and order id.
 func (c *csvReader) fullSale(s *Sales, m int32, col []int, keep bool, joined int32) error {
+	if col[sType] >= 0 {
+		c.fields[col[sType]] = lowerType(c.fields[col[sType]])
+	}
 	c.refund = col[sType] >= 0 && string(c.fields[col[sType]]) == ReturnType
 	if c.refund && (col[sOrder] < 0 || len(c.fields[col[sOrder]]) == 0) {
 		k := max(col[sOrder], col[sType])
@@ -260,7 +270,7 @@ func (c *csvReader) fullSale(s *Sales, m int32, col []int, keep bool, joined int
 	if err != nil {
 		return err
 	}
-	r := saleRow{member: m, hasQV: col[sQV] >= 0, hasType: col[sType] >= 0, date: NoDate}
+	r := saleRow{member: m, hasType: col[sType] >= 0, date: NoDate}
 	if col[sDate] >= 0 {
 		if r.date, err = c.date(col[sDate], "date"); err != nil {
 			return err
@@ -282,6 +292,9 @@ func (c *csvReader) fullSale(s *Sales, m int32, col []int, keep bool, joined int
 	if r.cv, err = c.optionalDecimal(col[sCV], "cv", volume); err != nil {
 		return err
 	}
+	// QV and CV each default to the volume: a QV is kept only where it
+	// differs from the CV (a cv column without a qv column is such a case).
+	r.hasQV = r.qv != r.cv
 	if err := c.addTotals(s, amount, r.cv); err != nil {
 		return err
 	}
@@ -298,4 +311,20 @@ func (c *csvReader) fullSale(s *Sales, m int32, col []int, keep bool, joined int
 		s.Chunks[len(s.Chunks)-1].markReturn(c.name, c.recLine)
 	}
 	return nil
+}
+
+// lowerType returns a sale type in lower case: types are matched without
+// regard to case (RETURN is a return; a plan's "Sample" matches "SAMPLE").
+// ASCII is lowered in place (t is the current record's field); other
+// letters in a copy.
+func lowerType(t []byte) []byte {
+	for i, ch := range t {
+		if ch >= utf8.RuneSelf {
+			return bytes.ToLower(t)
+		}
+		if 'A' <= ch && ch <= 'Z' {
+			t[i] = ch + 'a' - 'A'
+		}
+	}
+	return t
 }

@@ -241,8 +241,8 @@ type Sales struct {
 type SaleChunk struct {
 	Member []int32
 	Volume []dec.D
-	// QV is each sale's qualifying volume (the qv column, else as Volume);
-	// nil when it equals Volume throughout.
+	// QV is each sale's qualifying volume (the qv column, else the volume
+	// column, else the amount); nil when it equals Volume throughout.
 	QV []dec.D
 	// Date is each sale's day (NoDate when not given); nil when no sale in
 	// the chunk has one.
@@ -325,7 +325,7 @@ func (c *SaleChunk) DateOf(k int) int32 {
 }
 
 // saleRow is one sale as read: cv is its commissionable volume (Volume),
-// qv its qualifying volume when the file has a qv column, typ its type
+// qv its qualifying volume, hasQV set when they differ; typ its type
 // when the file has a type column.
 type saleRow struct {
 	member     int32

@@ -1,0 +1,55 @@
+package tree
+
+import (
+	"bytes"
+	"fmt"
+	"strings"
+	"sync"
+	"testing"
+)
+
+var benchSalesOnce struct {
+	sync.Once
+	members, sales []byte
+}
+
+// benchSalesData is 10,000 members and 1,000,000 sales (member_id, amount,
+// volume, order_id, date, type), about 45 MB, built once.
+func benchSalesData() (members, sales []byte) {
+	s := &benchSalesOnce
+	s.Do(func() {
+		var m strings.Builder
+		m.WriteString("id,sponsor_id,joined\n")
+		for i := range 10_000 {
+			sp := ""
+			if i > 0 {
+				sp = fmt.Sprintf("M%05d", (i-1)/3)
+			}
+			fmt.Fprintf(&m, "M%05d,%s,2020-01-01\n", i, sp)
+		}
+		var b bytes.Buffer
+		b.WriteString("member_id,amount,volume,order_id,date,type\n")
+		for i := range 1_000_000 {
+			fmt.Fprintf(&b, "M%05d,%d.%02d,%d,O%07d,2026-%02d-%02d,order\n", (i*7919)%10_000, i%500, i%100, i%300, i, 1+i%12, 1+i%28)
+		}
+		s.members, s.sales = []byte(m.String()), b.Bytes()
+	})
+	return s.members, s.sales
+}
+
+// BenchmarkReadSales reads 1,000,000 sales rows from memory.
+func BenchmarkReadSales(b *testing.B) {
+	members, sales := benchSalesData()
+	b.SetBytes(int64(len(sales)))
+	for b.Loop() {
+		b.StopTimer()
+		d, err := ReadMembers(bytes.NewReader(members), "m.csv")
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.StartTimer()
+		if err := d.ReadSales(bytes.NewReader(sales), "s.csv"); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

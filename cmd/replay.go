@@ -2,6 +2,7 @@ package cmd
 
 import (
 	"cmp"
+	"fmt"
 	"io"
 
 	"github.com/spf13/cobra"
@@ -22,6 +23,7 @@ type replayOptions struct {
 	Ledger               string
 	StateOut             string
 	SafeCSV, Quiet       bool
+	MaxPeriods           int
 }
 
 func newReplayCmd(s *streams) *cobra.Command {
@@ -52,6 +54,7 @@ stderr (not with --quiet) and, with --summary, a CSV file.`,
 	f.StringVar(&opts.Ledger, "ledger", "", "write every period's commission lines to `file` (CSV, or JSON Lines when it ends in .jsonl)")
 	f.StringVar(&opts.StateOut, "state-out", "", "write the state after the last period to `file`, to go on with run --state-in")
 	f.BoolVarP(&opts.Quiet, "quiet", "q", false, "no summary table on stderr")
+	f.IntVar(&opts.MaxPeriods, "max-periods", 0, "refuse to replay more than `N` periods (default 600 months or 2600 weeks: 50 years)")
 	f.BoolVar(&opts.SafeCSV, "safe-csv", false, "prefix CSV text that a spreadsheet would run as a formula with '")
 	return c
 }
@@ -105,6 +108,12 @@ func runReplay(c *cobra.Command, s *streams, opts *replayOptions) error {
 	}
 	if last < first {
 		return usagef(c, "--to %s is before --from %s", tree.FormatDate(last), tree.FormatDate(first))
+	}
+	if opts.MaxPeriods < 0 {
+		return usagef(c, "--max-periods must be 1 or more")
+	}
+	if err := boundPeriods(c, d, opts, every, first, last); err != nil {
+		return err
 	}
 	periods := tree.Periods(every, first, last)
 
@@ -189,4 +198,42 @@ func runReplay(c *cobra.Command, s *streams, opts *replayOptions) error {
 		}
 	}
 	return outs.commit()
+}
+
+// boundPeriods refuses a replay of more periods than --max-periods (by
+// default 50 years' worth): one mistyped year (9026, or 9999-12-31 for "no
+// date") would otherwise write millions of rows. The message names the
+// sales at both ends of the range.
+func boundPeriods(c *cobra.Command, d *tree.Data, opts *replayOptions, every tree.Every, first, last int32) error {
+	limit, unit := opts.MaxPeriods, "months"
+	if every == tree.Week {
+		unit = "weeks"
+	}
+	if limit == 0 {
+		limit = 600
+		if every == tree.Week {
+			limit = 2600
+		}
+	}
+	n := tree.CountPeriods(every, first, last)
+	if n <= limit {
+		return nil
+	}
+	if opts.From != "" && opts.To != "" {
+		return usagef(c, "--from %s --to %s is %d %s, more than --max-periods %d: raise --max-periods to replay them all", opts.From, opts.To, n, unit, limit)
+	}
+	sale := func(day int32) string {
+		c, k, ok := d.Sales.FirstOn(day)
+		if !ok {
+			return tree.FormatDate(day)
+		}
+		s := tree.FormatDate(day) + " (the sale of " + d.Org.ID(c.Member[k])
+		if id := c.OrderID(k); id != "" {
+			s += ", order " + id
+		}
+		return s + ")"
+	}
+	return &tree.InputError{File: opts.Sales, Msg: fmt.Sprintf(
+		"the sales run from %s to %s: %d %s, more than the %d a replay runs at most: is a date mistyped (a year such as 9026, or 9999-12-31 for \"no date\")? Give --from and --to, or raise --max-periods",
+		sale(first), sale(last), n, unit, limit)}
 }

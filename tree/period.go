@@ -158,18 +158,39 @@ func (s *Sales) Dated() error {
 	return nil
 }
 
-// DateRange returns the first and last sale dates (ok false without sales).
+// DateRange returns the first and last sale dates (ok false without dated
+// sales). It reads every sale's date, not the days' amounts: a day whose
+// sales add up to 0 (a free sample, a sale and its return) is a day of
+// sales all the same.
 func (s *Sales) DateRange() (first, last int32, ok bool) {
-	for day := range s.dayAmount {
-		if !ok || day < first {
-			first = day
+	for i := range s.Chunks {
+		for _, day := range s.Chunks[i].Date {
+			if day == NoDate {
+				continue
+			}
+			if !ok || day < first {
+				first = day
+			}
+			if !ok || day > last {
+				last = day
+			}
+			ok = true
 		}
-		if !ok || day > last {
-			last = day
-		}
-		ok = true
 	}
 	return first, last, ok
+}
+
+// FirstOn returns the chunk and index of the first sale dated day (ok false
+// when there is none), to name a sale in a message.
+func (s *Sales) FirstOn(day int32) (c *SaleChunk, k int, ok bool) {
+	for i := range s.Chunks {
+		for k, d := range s.Chunks[i].Date {
+			if d == day {
+				return &s.Chunks[i], k, true
+			}
+		}
+	}
+	return nil, 0, false
 }
 
 // AmountIn is the sales amount of the days from..to.

@@ -50,6 +50,9 @@ func runGen(c *cobra.Command, st *streams, opts *genOptions) error {
 	if opts.Returns < 0 || opts.Returns > 100 {
 		return usagef(c, "--returns is a percent from 0 to 100")
 	}
+	if opts.Returns > 0 && opts.Months < 2 {
+		return usagef(c, "--returns needs --months 2 or more: a sale is returned the month after")
+	}
 	if err := os.MkdirAll(opts.Out, 0o777); err != nil { // less the umask
 		return fmt.Errorf("--out %s: cannot make the folder: %w", opts.Out, err)
 	}

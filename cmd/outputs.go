@@ -47,6 +47,7 @@ type outputFile struct {
 	mode       os.FileMode
 	uid, gid   int
 	id         fileID // toRename with exists: identity of the target
+	stream     fileID // toStream, toStdout: identity of the open file (zero: unknown or a character device)
 	f          *os.File
 	w          io.Writer
 }
@@ -130,6 +131,12 @@ func (o *outputSet) add(flag, path string) (*outputFile, error) {
 		}
 		out.kind = toStdout
 		out.w = o.s.stdout()
+		if f, ok := o.s.out.(*os.File); ok {
+			out.stream = streamID(f)
+		}
+		if err := o.sameStream(out); err != nil {
+			return nil, err
+		}
 		o.files = append(o.files, out)
 		return out, nil
 	}
@@ -151,8 +158,42 @@ func (o *outputSet) add(flag, path string) (*outputFile, error) {
 	if err := o.open(out); err != nil {
 		return nil, &runError{err: fmt.Errorf("%s %s: %w", flag, path, err)}
 	}
+	if out.kind == toStream {
+		out.stream = streamID(out.f)
+		if err := o.sameStream(out); err != nil {
+			out.f.Close()
+			return nil, err
+		}
+	}
 	o.files = append(o.files, out)
 	return out, nil
+}
+
+// streamID is the identity of an open stream, or zero for a character
+// device (a terminal, /dev/null: several outputs may share one) or when
+// it cannot be told.
+func streamID(f *os.File) fileID {
+	fi, err := f.Stat()
+	if err != nil || fi.Mode()&os.ModeCharDevice != 0 {
+		return fileID{}
+	}
+	id, _ := idOf(fi)
+	return id
+}
+
+// sameStream refuses a second output into one open file, pipe or FIFO
+// (-o - --summary /dev/stdout with stdout redirected to a file): their
+// bytes would overwrite or interleave each other.
+func (o *outputSet) sameStream(out *outputFile) error {
+	if out.stream == (fileID{}) {
+		return nil
+	}
+	for _, other := range o.files {
+		if other.stream == out.stream {
+			return usagef(o.cmd, "%s %s and %s %s both write to one stream (the same file, pipe or FIFO): give one of them another file", other.flag, other.path, out.flag, out.path)
+		}
+	}
+	return nil
 }
 
 // resolveOutput decides how out is written: it follows symbolic links to

@@ -19,6 +19,7 @@ import (
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
 	"github.com/spf13/viper"
+	"gopkg.in/yaml.v3"
 
 	"github.com/compplan/compplan/tree"
 )
@@ -150,6 +151,9 @@ func newRootCmd(s *streams) *cobra.Command {
 	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error { return &usageError{err: err, cmd: c} })
 	root.PersistentPreRunE = func(c *cobra.Command, _ []string) error { return configure(c, s) }
 	root.AddCommand(newRunCmd(s), newExplainCmd(s), newCheckCmd(s), newTreeCmd(s), newCompareCmd(s), newGenCmd(s), newReplayCmd(s))
+	for _, c := range root.Commands() {
+		c.Flags().VisitAll(onceOnly)
+	}
 	markRunErrors(root)
 	return root
 }
@@ -266,6 +270,9 @@ func readConfig(c *cobra.Command, file string) (*viper.Viper, error) {
 	if len(data) > maxConfigSize {
 		return nil, &tree.InputError{File: file, Msg: fmt.Sprintf("the config file is larger than %d kB: it holds flag values, a few lines", maxConfigSize>>10)}
 	}
+	if err := checkConfigShape(c, file, data); err != nil {
+		return nil, err
+	}
 	v := viper.New()
 	v.SetConfigType("yaml")
 	if err := v.ReadConfig(bytes.NewReader(data)); err != nil {
@@ -355,4 +362,75 @@ func oneArg(what string) cobra.PositionalArgs {
 		}
 		return nil
 	}
+}
+
+// onceOnly makes a flag that takes a value refuse a second one and an
+// empty one: `-s a.csv -s b.csv` would otherwise read b.csv alone, and
+// `--period ”` run with no period, silently. Flags without a value (bool)
+// may repeat; --output may be empty (standard output, as "-").
+func onceOnly(f *pflag.Flag) {
+	switch f.Value.Type() {
+	case "bool", "count":
+		return
+	}
+	f.Value = &onceValue{Value: f.Value, flag: f, emptyOK: f.Name == "output"}
+}
+
+type onceValue struct {
+	pflag.Value
+	flag    *pflag.Flag
+	emptyOK bool
+	set     string // the first value given
+	given   bool
+}
+
+func (v *onceValue) Set(s string) error {
+	if v.given {
+		return fmt.Errorf("given twice (%q, then %q): --%s takes one value", v.set, s, v.flag.Name)
+	}
+	if s == "" && !v.emptyOK {
+		return fmt.Errorf("empty: give --%s a value, or leave the flag out", v.flag.Name)
+	}
+	v.given, v.set = true, s
+	return v.Value.Set(s)
+}
+
+// checkConfigShape checks what viper would let pass silently: a value that
+// is a list or a mapping where a flag takes one value, and one key written
+// twice in different cases (viper's keys are case-insensitive: the last
+// would win).
+func checkConfigShape(c *cobra.Command, file string, data []byte) error {
+	var doc yaml.Node
+	if err := yaml.Unmarshal(data, &doc); err != nil || len(doc.Content) == 0 {
+		return nil // viper reports the syntax error; an empty file sets nothing
+	}
+	commands := map[string]bool{}
+	for _, cmd := range c.Root().Commands() {
+		commands[cmd.Name()] = true
+	}
+	var check func(m *yaml.Node, section string) error
+	check = func(m *yaml.Node, section string) error {
+		if m.Kind != yaml.MappingNode {
+			return &tree.InputError{File: file, Line: m.Line, Column: m.Column, Msg: "expected keys and values (flag: value)"}
+		}
+		seen := map[string]*yaml.Node{}
+		for i := 0; i+1 < len(m.Content); i += 2 {
+			k, v := m.Content[i], m.Content[i+1]
+			lower := strings.ToLower(k.Value)
+			if first, ok := seen[lower]; ok {
+				return &tree.InputError{File: file, Line: k.Line, Column: k.Column, Msg: fmt.Sprintf("%q is set twice (also %q at line %d): keys are not case-sensitive", k.Value, first.Value, first.Line)}
+			}
+			seen[lower] = k
+			switch {
+			case section == "" && commands[lower] && v.Kind == yaml.MappingNode:
+				if err := check(v, lower); err != nil {
+					return err
+				}
+			case v.Kind != yaml.ScalarNode:
+				return &tree.InputError{File: file, Line: v.Line, Column: v.Column, Msg: fmt.Sprintf("%q takes one value, as its flag does, not a list or a mapping", k.Value)}
+			}
+		}
+		return nil
+	}
+	return check(doc.Content[0], "")
 }

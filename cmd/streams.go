@@ -161,6 +161,9 @@ func (in *inputs) open(name, what string) (io.Reader, string, error) {
 		return nil, "", fmt.Errorf("%s file: %w", what, err)
 	}
 	in.files = append(in.files, f)
+	if fi, err := f.Stat(); err == nil && fi.IsDir() {
+		return nil, "", &tree.InputError{File: name, Msg: fmt.Sprintf("the %s file is a folder: name a file", what)}
+	}
 	if in.prog != nil {
 		return in.prog.reader(f), name, nil
 	}

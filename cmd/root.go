@@ -22,6 +22,7 @@ import (
 	"gopkg.in/yaml.v3"
 
 	"github.com/compplan/compplan/tree"
+	"github.com/compplan/compplan/tree/dec"
 )
 
 // Exit codes.
@@ -104,6 +105,8 @@ func exitCode(err error) int {
 	var in *tree.InputError
 	var r *runError
 	switch {
+	case errors.Is(err, dec.ErrOverflow):
+		return exitFailure // a total beyond the exact range, even one the input adds up to
 	case errors.As(err, &u) || errors.As(err, &in):
 		return exitInvalid
 	case errors.As(err, &r):

@@ -26,7 +26,12 @@ type InputError struct {
 	Column int // 1-based byte column; 0 when not known
 	Field  string
 	Msg    string
+	// Err is what the error wraps: dec.ErrOverflow for a total beyond the
+	// exact range, which is no fault of the input's form (exit 1, not 2).
+	Err error
 }
+
+func (e *InputError) Unwrap() error { return e.Err }
 
 func (e *InputError) Error() string {
 	var b bytes.Buffer

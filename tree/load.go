@@ -237,7 +237,7 @@ func (c *csvReader) addTotals(s *Sales, amount, volume dec.D) error {
 	s.Amount, over1 = dec.Add(s.Amount, amount)
 	s.TotalVolume, over2 = dec.Add(s.TotalVolume, volume)
 	if over1 || over2 {
-		return c.errorf(c.recLine, 0, "total sales are too large for compplan's exact decimals (at most %s)", dec.Max)
+		return &InputError{File: c.name, Line: c.recLine, Msg: fmt.Sprintf("total sales are too large for compplan's exact decimals (at most %s)", dec.Max), Err: dec.ErrOverflow}
 	}
 	return nil
 }

@@ -120,7 +120,7 @@ func (d *Data) readSales(r io.Reader, name string, size int) error {
 			d.Sales.FirstUndated, d.Sales.UndatedFile = u, name
 		}
 		if !d.Sales.merge(&parts[k]) {
-			return &InputError{File: name, Msg: "total sales are too large for compplan's exact decimals"}
+			return &InputError{File: name, Msg: "total sales are too large for compplan's exact decimals", Err: dec.ErrOverflow}
 		}
 	}
 	return nil

@@ -3,6 +3,7 @@ package cmd
 import (
 	"bytes"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -316,4 +317,43 @@ func snapshot(t *testing.T, dir string) string {
 		return nil
 	})
 	return b.String()
+}
+
+// FuzzReadConfig reads arbitrary config files: never a panic; an accepted
+// file sets only flags that exist, each from one scalar value.
+func FuzzReadConfig(f *testing.F) {
+	f.Add([]byte("plan: a.yaml\nformat: csv\n"))
+	f.Add([]byte("check:\n  format: json\nrun: {format: csv}\n"))
+	f.Add([]byte("plan: [a, b]\n"))
+	f.Add([]byte("plan: a\nPLAN: b\n"))
+	f.Add([]byte("members: 5\n"))
+	f.Add([]byte("- a\n- b\n"))
+	f.Add([]byte("a: &x [1]\nb: *x\n"))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		dir := t.TempDir()
+		file := filepath.Join(dir, "c.yaml")
+		if err := os.WriteFile(file, data, 0o600); err != nil {
+			t.Fatal(err)
+		}
+		root := newRootCmd(newStreams(nil, io.Discard, io.Discard))
+		v, err := readConfig(root, file)
+		if err != nil {
+			return
+		}
+		for _, k := range v.AllKeys() {
+			section, key, ok := strings.Cut(k, ".")
+			if !ok {
+				key, section = section, ""
+			}
+			found := false
+			for _, c := range root.Commands() {
+				if (section == "" || section == c.Name()) && c.Flags().Lookup(key) != nil {
+					found = true
+				}
+			}
+			if !found {
+				t.Fatalf("accepted key %q, which is no flag", k)
+			}
+		}
+	})
 }

@@ -9,6 +9,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"gopkg.in/yaml.v3"
 
@@ -139,9 +140,19 @@ func kindName(n *yaml.Node) string {
 		if n.Tag == "!!null" {
 			return "empty"
 		}
-		return fmt.Sprintf("%q", n.Value)
+		return fmt.Sprintf("%q", shorten(n.Value, 40))
 	}
 	return "something else"
+}
+
+// shorten cuts s to at most max runes, marking the cut with "…", so a
+// message quoting a value (a CSV file given as the plan) stays one line.
+func shorten(s string, max int) string {
+	if utf8.RuneCountInString(s) <= max {
+		return s
+	}
+	r := []rune(s)
+	return string(r[:max]) + "…"
 }
 
 func (d *decoder) str(n *yaml.Node, what string) (string, error) {

@@ -89,6 +89,7 @@ func TestDecodeErrors(t *testing.T) {
 		{"lowercase currency", "name: x\ncurrency: usd\n" + uni, `currency "usd" is not an ISO 4217 code`},
 		{"bad rounding", head + "rounding: up\n" + uni, "p.yaml:3:11: rounding must be half-even, half-up or down"},
 		{"wrong type", head + "active: 50\n" + uni, `p.yaml:3:9: active must be a mapping of keys to values, not "50"`},
+		{"a long value is cut", head + "active: " + strings.Repeat("é", 50) + "\n" + uni, `p.yaml:3:9: active must be a mapping of keys to values, not "` + strings.Repeat("é", 40) + `…"`},
 		{"active without pv", head + "active: {}\n" + uni, "p.yaml:3:9: active needs pv"},
 		{"negative pv", head + "ranks:\n  - name: B\n    pv: -5\n" + uni, `p.yaml:5:9: pv must be a number of 0 or more`},
 		{"float pv text", head + "ranks:\n  - name: B\n    pv: 1e3\n" + uni, `p.yaml:5:9: pv must be a number of 0 or more such as 100 or 99.5, not "1e3"`},

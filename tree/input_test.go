@@ -239,6 +239,7 @@ func TestSaleTypeCase(t *testing.T) {
 		{"member_id,amount,type,order_id\nA,10,order,O1\nA,5,RETURN,O1\n", `s.csv:3:3: column "amount": "5" is positive in a return`},
 		{"member_id,amount,type,order_id\nA,-5,Return,\n", `s.csv:2:13: column "order_id": a return needs the order_id`},
 		{"member_id,amount,volume,type,order_id\nA,-5,3,rEtUrN,O1\n", `s.csv:2:6: column "volume": "3" is positive in a return`},
+		{"member_id,amount,type,order_id\nA,5,\u00a0Return\u00a0,O1\n", `s.csv:2:3: column "amount": "5" is positive in a return`},
 	} {
 		err := mustMembers(t, "id\nA\n").ReadSales(strings.NewReader(tt.sales), "s.csv")
 		if err == nil || !strings.Contains(err.Error(), tt.want) {

@@ -344,3 +344,18 @@ func TestHostileInput(t *testing.T) {
 		})
 	}
 }
+
+// TestManyEmptyLines: empty lines do not count toward a record's bound
+// and keep the line numbers right.
+func TestManyEmptyLines(t *testing.T) {
+	blank := strings.Repeat("\n", 3<<20)
+	_, err := ReadMembers(strings.NewReader("id\n"+blank+"A\nA\n"), "m.csv")
+	if want := fmt.Sprintf(`m.csv:%d:1: column "id": duplicate id "A": it is already used on line %d`, 3<<20+3, 3<<20+2); err == nil || err.Error() != want {
+		t.Errorf("members: %v, want %s", err, want)
+	}
+	d := mustMembers(t, "id\nA\n")
+	err = d.ReadSales(strings.NewReader("member_id,amount\n"+blank+"A,1\r\r\nB,1\n"), "s.csv")
+	if want := fmt.Sprintf(`s.csv:%d:1: column "member_id": sale for unknown member "B"`, 3<<20+4); err == nil || !strings.Contains(err.Error(), want) {
+		t.Errorf("sales: %v, want %s", err, want)
+	}
+}

@@ -239,6 +239,7 @@ func TestSaleTypeCase(t *testing.T) {
 		{"member_id,amount,type,order_id\nA,10,order,O1\nA,5,RETURN,O1\n", `s.csv:3:3: column "amount": "5" is positive in a return`},
 		{"member_id,amount,type,order_id\nA,-5,Return,\n", `s.csv:2:13: column "order_id": a return needs the order_id`},
 		{"member_id,amount,volume,type,order_id\nA,-5,3,rEtUrN,O1\n", `s.csv:2:6: column "volume": "3" is positive in a return`},
+		{"member_id,amount,type,order_id\nA,5,\u00a0Return\u00a0,O1\n", `s.csv:2:3: column "amount": "5" is positive in a return`},
 	} {
 		err := mustMembers(t, "id\nA\n").ReadSales(strings.NewReader(tt.sales), "s.csv")
 		if err == nil || !strings.Contains(err.Error(), tt.want) {
@@ -341,5 +342,20 @@ func TestHostileInput(t *testing.T) {
 				t.Errorf("got %q\nwant %q", got, tt.want)
 			}
 		})
+	}
+}
+
+// TestManyEmptyLines: empty lines do not count toward a record's bound
+// and keep the line numbers right.
+func TestManyEmptyLines(t *testing.T) {
+	blank := strings.Repeat("\n", 3<<20)
+	_, err := ReadMembers(strings.NewReader("id\n"+blank+"A\nA\n"), "m.csv")
+	if want := fmt.Sprintf(`m.csv:%d:1: column "id": duplicate id "A": it is already used on line %d`, 3<<20+3, 3<<20+2); err == nil || err.Error() != want {
+		t.Errorf("members: %v, want %s", err, want)
+	}
+	d := mustMembers(t, "id\nA\n")
+	err = d.ReadSales(strings.NewReader("member_id,amount\n"+blank+"A,1\r\r\nB,1\n"), "s.csv")
+	if want := fmt.Sprintf(`s.csv:%d:1: column "member_id": sale for unknown member "B"`, 3<<20+4); err == nil || !strings.Contains(err.Error(), want) {
+		t.Errorf("sales: %v, want %s", err, want)
 	}
 }

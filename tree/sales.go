@@ -6,6 +6,7 @@ import (
 	"io"
 	"runtime"
 	"sync"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/compplan/compplan/tree/dec"
@@ -315,12 +316,13 @@ func (c *csvReader) fullSale(s *Sales, m int32, col []int, keep bool, joined int
 
 // lowerType returns a sale type in lower case: types are matched without
 // regard to case (RETURN is a return; a plan's "Sample" matches "SAMPLE").
-// ASCII is lowered in place (t is the current record's field); other
-// letters in a copy.
+// ASCII is lowered in place (t is the current record's field); anything
+// else in a copy, trimmed of any Unicode space (a "return" followed by a
+// no-break space is a return).
 func lowerType(t []byte) []byte {
 	for i, ch := range t {
 		if ch >= utf8.RuneSelf {
-			return bytes.ToLower(t)
+			return bytes.ToLower(bytes.TrimFunc(t, unicode.IsSpace))
 		}
 		if 'A' <= ch && ch <= 'Z' {
 			t[i] = ch + 'a' - 'A'

@@ -217,6 +217,9 @@ func boundPeriods(c *cobra.Command, d *tree.Data, opts *replayOptions, every tre
 	}
 	n := tree.CountPeriods(every, first, last)
 	if n <= limit {
+		if every == tree.Week && tree.PeriodOf(every, last).To > tree.MaxDate {
+			return usagef(c, "the ISO week of %s ends in the year 10000, after 9999-12-31, the last date compplan reads and writes: replay by month, or end with --to", tree.FormatDate(last))
+		}
 		return nil
 	}
 	if opts.From != "" && opts.To != "" {

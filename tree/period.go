@@ -48,7 +48,10 @@ func ParsePeriod(s string) (Period, error) {
 			}
 			return Period{}, bad
 		}
-		return weekOf(y, w), nil
+		if p := weekOf(y, w); p.To <= MaxDate {
+			return p, nil
+		}
+		return Period{}, fmt.Errorf("period %q ends in the year 10000, after 9999-12-31, the last date compplan reads and writes", s)
 	}
 	return Period{}, bad
 }

@@ -148,6 +148,7 @@ type run struct {
 	adjustments              []tree.Adjustment
 	scale                    dec.Rate  // the payout cap's factor, 0: none
 	totalVolume, totalAmount dec.D     // the period's commissionable volume and sales amount, for pools
+	returnedHere             dec.D     // under returns: reverse, the volume returned of this period's orders, for pools
 	earned                   [][]dec.D // what each component paid, as computed so far
 	// depth[m] is m's distance from their root: computed on first use.
 	depth []int32
@@ -458,6 +459,11 @@ func compute(p *Plan, d *tree.Data, opts Options, scale dec.Rate) (*Result, erro
 	}
 	dist := nearestDistributors(o)
 	r.revs, r.dist, res.revs = revs, dist, revs
+	for _, rv := range revs {
+		if rv.period == 0 {
+			r.returnedHere += rv.returned // at most the order's volume
+		}
+	}
 	sales := &tree.Sales{Chunks: effectiveSales(p, &d.Sales, dist, zero)}
 	pv, err := tree.PersonalVolume(o, sales)
 	if err != nil {

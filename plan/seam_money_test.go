@@ -486,3 +486,44 @@ func TestPayoutCapOnMoneyPaid(t *testing.T) {
 		expectTotals(t, r, "retail 5.00/15.01 payout 5.00")
 	})
 }
+
+// TestPoolWithReturns: a pool is funded by max(the period's pool volume,
+// 0), never a negative amount; under returns: reverse an order returned in
+// the same run is not in the pool's volume. 10% pool on Star (no
+// requirements, everyone active), A root, B and C under A.
+func TestPoolWithReturns(t *testing.T) {
+	const members = "id,sponsor_id\nA,\nB,A\nC,A\n"
+	plan := func(returns string) string {
+		return "name: t\ncurrency: USD\nreturns: " + returns + "\nranks: [{name: Star}]\ncomponents:\n  - {name: pool, type: pool, percent: 10%, shares: {Star: 1}}\n"
+	}
+	for _, tt := range []struct {
+		name, returns, sales string
+		want                 map[string]string // rank active pv gv pool
+		tot                  string
+	}{
+		// February of a replay under returns: volume: B returns January's
+		// O1 (−1000, counted as volume) and C sells 100. The period's volume
+		// is −900: the pool is max(−90.00, 0) = 0.00, nobody goes into debit
+		// (not −30.00 each, C included).
+		{"net negative volume", "volume", "member_id,amount,type,order_id\nB,-1000,return,O1\nC,100,,O2\n",
+			map[string]string{"A": "Star true 0 -900 0.00", "B": "Star true -1000 -1000 0.00", "C": "Star true 100 100 0.00"},
+			"pool 0.00/0.00 payout 0.00"},
+		// Under reverse, B's order O1 of 1000 returned whole in the same
+		// run: the pool's volume is 1000 − 1000 = 0: it pays 0.00 (not
+		// 100.00 → 99.99 on a sales amount of 0.00).
+		{"returned in the same run", "reverse", "member_id,amount,type,order_id\nB,1000,,O1\nB,-1000,return,O1\n",
+			map[string]string{"A": "Star true 0 1000 0.00", "B": "Star true 1000 1000 0.00", "C": "Star true 0 0 0.00"},
+			"pool 0.00/0.00 payout 0.00"},
+		// 400 of O1 returned, and C's O2 of 100: the pool's volume is
+		// 1000 − 400 + 100 = 700, the pool 70.00, 23.33 a share, 0.01 left.
+		{"part returned in the same run", "reverse", "member_id,amount,type,order_id\nB,1000,,O1\nB,-400,return,O1\nC,100,,O2\n",
+			map[string]string{"A": "Star true 0 1100 23.33", "B": "Star true 1000 1000 23.33", "C": "Star true 100 100 23.33"},
+			"pool 69.99/0.01 payout 69.99"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			r := calcOrders(t, plan(tt.returns), members, tt.sales)
+			expectRows(t, r, tt.want)
+			expectTotals(t, r, tt.tot)
+		})
+	}
+}

@@ -297,6 +297,7 @@ func (p *poster) post(l Line) {
 	cut := dec.D(0)
 	if scale {
 		scaled := scaleLine(l.Amount, p.scale, p.digits)
+		l.Unscaled = l.Amount
 		cut, l.Amount = l.Amount-scaled, scaled
 	}
 	p.emit(l)

@@ -236,8 +236,16 @@ func lineRows(r *plan.Result, lines []*plan.Line) [][]string {
 		if c := &r.Plan.Components[l.Component]; c.Type == plan.TypeBinary && c.Binary.Cycle != nil && l.Reason != plan.Capped {
 			base, rate = plural(int(l.Base/dec.One), "cycle"), "× "+string(c.Binary.Cycle.Amount.AppendFixed(nil, r.Plan.Digits))
 		}
+		money := func(d dec.D) string { return string(d.AppendFixed(nil, r.Plan.Digits)) }
+		amount := "= " + money(l.Amount)
+		switch f := string(r.ScaleFactor.AppendFraction(nil)); {
+		case l.Unscaled != 0 && l.Reason == plan.Scaled: // what the cap took from a line
+			amount = "= " + money(l.Unscaled) + ", less " + money(l.Unscaled-l.Amount) + " paid after the payout cap " + f + " → " + money(l.Amount)
+		case l.Unscaled != 0:
+			amount = "= " + money(l.Unscaled) + ", scaled by the payout cap " + f + " → " + money(l.Amount)
+		}
 		rows = append(rows, []string{"    " + printable(what), printable(order),
-			base, rate, "= " + string(l.Amount.AppendFixed(nil, r.Plan.Digits)), note})
+			base, rate, amount, note})
 	}
 	return rows
 }

@@ -13,7 +13,11 @@ import (
 
 // LedgerColumns are the ledger's columns, in order.
 var LedgerColumns = []string{"period", "earner", "component", "source_member", "source_order",
-	"level", "compressed_level", "base", "rate", "amount", "note"}
+	"level", "compressed_level", "base", "rate", "amount", "note",
+	"unscaled_amount", "scale"}
+
+// ledgerNote is the note's column: a string in JSON even when empty.
+const ledgerNote = 10
 
 // Ledger streams commission lines as CSV or, with jsonLines, one JSON
 // object per line with the same keys. Call Line for each line (it fits
@@ -217,7 +221,21 @@ func (l *lineFormatter) appendLine(b []byte, r *plan.Result, ln *plan.Line) []by
 	b = ln.Rate.AppendFraction(l.sep(b, 8))
 	b = ln.Amount.AppendFixed(l.sep(b, 9), p.Digits)
 	t = ln.AppendNote(t[:0], r)
-	b = l.text(b, 10, t)
+	b = l.text(b, ledgerNote, t)
+	// A line the payout cap scaled (and the breakage of what it took):
+	// the amount before the cap, round(rate × base), and the factor.
+	b = l.sep(b, 11)
+	if ln.Unscaled != 0 {
+		b = ln.Unscaled.AppendFixed(b, p.Digits)
+	} else if l.jsonLines {
+		b = append(b, "null"...)
+	}
+	b = l.sep(b, 12)
+	if ln.Unscaled != 0 {
+		b = r.ScaleFactor.AppendFraction(b)
+	} else if l.jsonLines {
+		b = append(b, "null"...)
+	}
 	if l.jsonLines {
 		b = append(b, '}')
 	}
@@ -232,7 +250,7 @@ func (l *lineFormatter) text(b []byte, i int, f []byte) []byte {
 	switch {
 	case !l.jsonLines:
 		return csvField(b, f)
-	case len(f) == 0 && i != len(LedgerColumns)-1:
+	case len(f) == 0 && i != ledgerNote:
 		return append(b, "null"...)
 	}
 	return jsonString(b, f)

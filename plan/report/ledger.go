@@ -40,6 +40,16 @@ type Ledger struct {
 	w         io.Writer
 	err       error
 	period    []byte // the period column's text ("" outside periods)
+	safe      bool   // CSV text a spreadsheet would run as a formula gets a '
+}
+
+// WithSafeCSV sets whether the CSV ledger prefixes text a spreadsheet would
+// run as a formula (ids, order ids, notes such as an adjustment's reason)
+// with ', as --safe-csv does for the results; JSON Lines are never
+// changed. Call it before the first line.
+func (l *Ledger) WithSafeCSV(on bool) *Ledger {
+	l.safe = on && !l.jsonLines
+	return l
 }
 
 type ledgerJob struct {
@@ -67,13 +77,14 @@ func (l *Ledger) start() {
 	l.free = make(chan []plan.Line, 4*workers)
 	l.freeOut = make(chan []byte, 4*workers)
 	formatted := make(chan ledgerJob, 2*workers)
-	plainIDs, plainOrders := l.r.Org.IDsArePlain(), l.r.Data.Sales.OrderIDsArePlain()
+	// With --safe-csv every id goes through the checked text path.
+	plainIDs, plainOrders := l.r.Org.IDsArePlain() && !l.safe, l.r.Data.Sales.OrderIDsArePlain() && !l.safe
 	var wg sync.WaitGroup
 	for range workers {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			f := &lineFormatter{jsonLines: l.jsonLines, plainIDs: plainIDs, plainOrders: plainOrders, period: l.period}
+			f := &lineFormatter{jsonLines: l.jsonLines, plainIDs: plainIDs, plainOrders: plainOrders, period: l.period, safe: l.safe}
 			for j := range l.jobs {
 				for k := range j.lines {
 					j.out = f.appendLine(j.out, l.r, &j.lines[k])
@@ -173,6 +184,7 @@ type lineFormatter struct {
 	// quoting, so they are copied as they are.
 	plainIDs, plainOrders bool
 	period                []byte
+	safe                  bool // CSV: prefix formula-like text with '
 }
 
 // appendLine appends one line as a CSV record or a JSON object, with its
@@ -248,6 +260,8 @@ func (l *lineFormatter) appendLine(b []byte, r *plan.Result, ln *plan.Line) []by
 func (l *lineFormatter) text(b []byte, i int, f []byte) []byte {
 	b = l.sep(b, i)
 	switch {
+	case !l.jsonLines && l.safe:
+		return safeCSVField(b, f)
 	case !l.jsonLines:
 		return csvField(b, f)
 	case len(f) == 0 && i != ledgerNote:

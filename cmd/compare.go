@@ -22,6 +22,7 @@ type compareOptions struct {
 	Diff           string
 	HTML           string
 	Top            int
+	SafeCSV        bool
 }
 
 func newCompareCmd(s *streams) *cobra.Command {
@@ -52,6 +53,7 @@ plan.`,
 	f.StringVar(&opts.Diff, "diff", "", "write every member's rank and total per plan, and the change, to `file` (CSV; - is standard output)")
 	f.StringVar(&opts.HTML, "html", "", "write a self-contained HTML page with the figures and charts to `file` (- is standard output)")
 	f.IntVar(&opts.Top, "top", 10, "how many members who gain and lose most to show per plan")
+	f.BoolVar(&opts.SafeCSV, "safe-csv", false, "prefix CSV text of --diff that a spreadsheet would run as a formula (= + - @) with '")
 	return c
 }
 
@@ -133,7 +135,7 @@ func runCompare(c *cobra.Command, s *streams, opts *compareOptions, plans []stri
 	}
 	comparison := compare.Compare(labels, results, opts.Top)
 	if diff != nil {
-		if err := report.WriteDiff(diff.writer(), comparison); err != nil {
+		if err := report.WriteDiff(diff.writer(), comparison, opts.SafeCSV); err != nil {
 			return err
 		}
 	}

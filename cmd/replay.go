@@ -161,7 +161,7 @@ func runReplay(c *cobra.Command, s *streams, opts *replayOptions) error {
 					return func(*plan.Result, *plan.Line) error { return err }
 				}
 			}
-			led = report.NewPeriodLedger(ledger, jsonl, period.Name, first)
+			led = report.NewPeriodLedger(ledger, jsonl, period.Name, first).WithSafeCSV(opts.SafeCSV)
 			return led.Line
 		})
 		close(results)

@@ -147,7 +147,7 @@ func runRun(c *cobra.Command, s *streams, opts *runOptions) error {
 		if period != nil {
 			name = period.Name
 		}
-		res, err = computeWithLedger(ledger.writer(), opts.Ledger, name, compute)
+		res, err = computeWithLedger(ledger.writer(), opts.Ledger, name, opts.SafeCSV, compute)
 	} else {
 		res, err = compute(plan.Options{})
 	}
@@ -183,7 +183,7 @@ func runRun(c *cobra.Command, s *streams, opts *runOptions) error {
 		}
 	}
 	if placementOut != nil {
-		if err := report.WritePlacement(placementOut.writer(), res, opts.SafeCSV); err != nil {
+		if err := report.WritePlacement(placementOut.writer(), res); err != nil {
 			return err
 		}
 	}
@@ -272,9 +272,10 @@ func oneStdin(c *cobra.Command, planFile, members, sales string, more ...[2]stri
 }
 
 // computeWithLedger runs compute writing every line to the ledger w (JSON
-// Lines when file ends in .jsonl), with period in its period column.
-func computeWithLedger(w io.Writer, file, period string, compute func(plan.Options) (*plan.Result, error)) (*plan.Result, error) {
-	l := report.NewPeriodLedger(w, isJSONL(file), period, true)
+// Lines when file ends in .jsonl), with period in its period column; safe
+// is --safe-csv.
+func computeWithLedger(w io.Writer, file, period string, safe bool, compute func(plan.Options) (*plan.Result, error)) (*plan.Result, error) {
+	l := report.NewPeriodLedger(w, isJSONL(file), period, true).WithSafeCSV(safe)
 	res, err := compute(plan.Options{Lines: l.Line})
 	if ferr := l.Flush(); err == nil {
 		err = ferr

@@ -580,6 +580,9 @@ func (d *decoder) caps(member, payout *yaml.Node) error {
 					if k < 0 {
 						return d.errf(cn, "member_cap names %q, which is not a component of this plan", cn.Value)
 					}
+					if slices.Contains(p.MemberCapOf, k) {
+						return d.errf(cn, "member_cap names %q twice in components: each component is capped once", cn.Value)
+					}
 					p.MemberCapOf = append(p.MemberCapOf, k)
 				}
 			}
@@ -685,6 +688,9 @@ func (d *decoder) resolveOf(list *yaml.Node) error {
 					all = append(all, o.Name)
 				}
 				return d.errf(nn, "matching %s matches %q, which is not a component of this plan (components: %s)", c.Name, name, strings.Join(all, ", "))
+			}
+			if slices.Contains(c.Of, k) {
+				return d.errf(nn, "matching %s names %q twice in of: each component is matched once", c.Name, name)
 			}
 			c.Of = append(c.Of, k)
 		}

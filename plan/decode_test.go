@@ -128,6 +128,8 @@ func TestDecodeErrors(t *testing.T) {
 		{"matching cycle", head + "components:\n  - {name: a, type: matching, of: [b], generations: [5%]}\n  - {name: b, type: matching, of: [a], generations: [5%]}\n", "matching cycle: a → b → a: a matching cannot depend on itself"},
 		{"matching itself", head + "components:\n  - {name: a, type: matching, of: [a], generations: [5%]}\n", "matching cycle: a → a"},
 		{"of an unknown component", head + uni + "  - {name: m, type: matching, of: [nope], generations: [5%]}\n", `p.yaml:7:36: matching m matches "nope", which is not a component of this plan (components: u, m)`},
+		{"of names a component twice", head + "components:\n  - {name: r, type: personal, rate: 10%}\n  - {name: m, type: matching, of: [r, r], generations: [10%]}\n", `p.yaml:5:39: matching m names "r" twice in of: each component is matched once`},
+		{"member_cap names a component twice", head + "components:\n  - {name: r, type: personal, rate: 10%}\nmember_cap: {amount: 8, components: [r, r]}\n", `p.yaml:5:41: member_cap names "r" twice in components: each component is capped once`},
 		{"days 0", head + "components:\n  - {name: f, type: fast_start, days: 0, levels: [5%]}\n", "p.yaml:4:39: days must be 1 or more"},
 		{"levels and levels_by_rank", head + ranks + uni + "    levels_by_rank: {Bronze: [5%]}\n", "p.yaml:10:21: levels_by_rank gives each rank its own levels: leave out levels and paid_levels"},
 		{"paid_levels beyond levels", head + ranks + uni + "    paid_levels: {Bronze: 2}\n", `p.yaml:10:27: rank "Bronze" is paid on 2 levels but the component has only 1`},

@@ -58,7 +58,7 @@ type Result struct {
 	// Cut fields are what each kind of cap took, as breakage.
 	ScaleFactor                                        dec.Rate
 	CutByComponentCaps, CutByMemberCap, CutByPayoutCap dec.D
-	capped                                             dec.D // payout after the component and member caps, before scaling
+	capped                                             dec.D // Σ members' max(plan earnings, 0) after the component and member caps, before scaling
 	facts                                              *rankFacts
 	// Binary and Matrix are the placement trees the plan paid along (nil
 	// without such a component); Legs the binary's per member legs.
@@ -148,6 +148,7 @@ type run struct {
 	adjustments              []tree.Adjustment
 	scale                    dec.Rate  // the payout cap's factor, 0: none
 	totalVolume, totalAmount dec.D     // the period's commissionable volume and sales amount, for pools
+	returnedHere             dec.D     // under returns: reverse, the volume returned of this period's orders, for pools
 	earned                   [][]dec.D // what each component paid, as computed so far
 	// depth[m] is m's distance from their root: computed on first use.
 	depth []int32
@@ -296,6 +297,7 @@ func (p *poster) post(l Line) {
 	cut := dec.D(0)
 	if scale {
 		scaled := scaleLine(l.Amount, p.scale, p.digits)
+		l.Unscaled = l.Amount
 		cut, l.Amount = l.Amount-scaled, scaled
 	}
 	p.emit(l)
@@ -458,6 +460,11 @@ func compute(p *Plan, d *tree.Data, opts Options, scale dec.Rate) (*Result, erro
 	}
 	dist := nearestDistributors(o)
 	r.revs, r.dist, res.revs = revs, dist, revs
+	for _, rv := range revs {
+		if rv.period == 0 {
+			r.returnedHere += rv.returned // at most the order's volume
+		}
+	}
 	sales := &tree.Sales{Chunks: effectiveSales(p, &d.Sales, dist, zero)}
 	pv, err := tree.PersonalVolume(o, sales)
 	if err != nil {
@@ -536,11 +543,19 @@ func compute(p *Plan, d *tree.Data, opts Options, scale dec.Rate) (*Result, erro
 		acc.Add(&res.CutByComponentCaps, post.cappedByComponent, "what the component caps cut")
 		acc.Add(&res.CutByMemberCap, post.cappedByMember, "what the member cap cut")
 		acc.Add(&res.CutByPayoutCap, post.scaled, "what the payout cap cut")
-		if p.Components[c].Type != TypeAdjustment {
-			for _, v := range post.raw {
-				acc.Add(&res.capped, v, "the payout before the payout cap")
+	}
+	// What the payout cap measures: the money members are paid from the
+	// plan's components, each member's own returns netted against their
+	// own pay but never below 0 — one member's debit is not paid, so it
+	// makes no room under the cap for another member's pay.
+	for m := range o.Len() {
+		var own dec.D
+		for c, post := range posts {
+			if p.Components[c].Type != TypeAdjustment {
+				acc.Add(&own, post.raw[m], "the payout before the payout cap")
 			}
 		}
+		acc.Add(&res.capped, max(own, 0), "the payout before the payout cap")
 	}
 	if err := r.acc.Err(); err != nil {
 		return nil, fmt.Errorf("%w: %w", ErrTooLarge, err)

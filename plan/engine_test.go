@@ -447,18 +447,35 @@ func putUp(r *Result, c *Component) int64 {
 		return s
 	}
 	if c.Type == TypePool {
-		base := r.Volume
-		if c.PoolOfAmount {
-			base = r.SalesAmount
-		}
-		for ci, ch := range r.Data.Sales.Chunks { // volume less non-commissionable sales and reversed returns
-			for k, v := range ch.Volume {
-				if !c.PoolOfAmount && (slices.Contains(r.Plan.NonCommissionable, ch.TypeOf(k)) || r.reversedSales[SaleRef{int32(ci), int32(k)}]) {
-					base -= v
+		// The commissionable volume; a reversed return counts only when its
+		// order is among this period's sales (it is returned in this run);
+		// the pool is never funded below 0.
+		here := map[string]bool{}
+		for _, ch := range r.Data.Sales.Chunks {
+			for k := range ch.Volume {
+				if ch.TypeOf(k) != tree.ReturnType && r.Data.KeepOrderIDs {
+					here[ch.OrderID(k)] = true
 				}
 			}
 		}
-		return int64(dec.MulRound(base, c.Rate, r.Plan.Digits, r.Plan.Rounding))
+		var base dec.D
+		for ci, ch := range r.Data.Sales.Chunks {
+			for k, v := range ch.Volume {
+				switch {
+				case slices.Contains(r.Plan.NonCommissionable, ch.TypeOf(k)):
+				case r.reversedSales[SaleRef{int32(ci), int32(k)}]:
+					if here[ch.OrderID(k)] {
+						base += v
+					}
+				default:
+					base += v
+				}
+			}
+		}
+		if c.PoolOfAmount {
+			base = r.SalesAmount
+		}
+		return int64(dec.MulRound(max(base, 0), c.Rate, r.Plan.Digits, r.Plan.Rounding))
 	}
 	if c.Type == TypeBinary {
 		return binaryPutUp(r, c)

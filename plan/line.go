@@ -54,6 +54,12 @@ type Line struct {
 	// Text is an adjustment's reason; Sale is {-1, -1} for a line that
 	// comes from no sale.
 	Text string
+	// Unscaled is, on a line the payout cap scaled and on the breakage
+	// line of what scaling took from it, the line's amount before the cap
+	// (round(rate × base)); 0 on every other line. The paid line's Amount
+	// is then Unscaled × the factor rounded down, the breakage line's the
+	// rest.
+	Unscaled dec.D
 }
 
 // Note says in words why the line is unusual; "" for a plain paid line.

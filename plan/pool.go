@@ -18,11 +18,16 @@ type pool struct{ c *Component }
 
 func (f pool) pay(r *run, p *poster) {
 	c := f.c
-	base := r.totalVolume
+	// The period's pool volume: under returns: reverse, less what was
+	// returned of this period's own orders (such a return carries no
+	// volume, but its order no longer stands). A pool is never funded
+	// below 0: a period whose returns outweigh its sales pays no pool, and
+	// takes nothing back from its shareholders.
+	base := r.totalVolume - r.returnedHere
 	if c.PoolOfAmount {
 		base = r.totalAmount
 	}
-	amount := p.amount(base, c.Rate)
+	amount := p.amount(max(base, 0), c.Rate)
 	var total int64
 	shares := func(m int32) int64 {
 		rk := r.rank[m]

@@ -113,7 +113,8 @@ func calcSeam(t *testing.T, src string, c seamCase) *Result {
 // TestCapsAtTheSeams: on random plans and data combining returns (both
 // policies), payout caps, component caps, member caps, adjustments,
 // minimum payouts and rank floors:
-//   - the payout cap's factor lies in [0, 1];
+//   - the payout cap's factor lies in [0, 1], and the money paid from the
+//     plan (Σ members' max(plan earnings, 0)) stays within the cap;
 //   - no member is paid more than without the caps, and no member's total
 //     is above their total without the caps unless it is below 0 there;
 //   - every printed figure is exactly the figure (whole minor units), and
@@ -170,6 +171,33 @@ func TestCapsAtTheSeams(t *testing.T) {
 				fail("%s's total %s is not a whole minor unit", id, tot)
 			}
 			totals += printed(r.Total(m))
+		}
+		if p.PayoutCap != 0 {
+			// The payout cap binds on the money paid from the plan: each
+			// member's plan earnings, never below 0 (another member's
+			// debit makes no room). Adjustments are not capped, so what is
+			// paid in all stays within the cap plus the positive ones.
+			limit := dec.MulRound(max(r.SalesAmount, 0), p.PayoutCap, p.Digits, dec.Down)
+			var paid, paidAll, adjusted dec.D
+			for m := range int32(r.Org.Len()) {
+				var own, adj dec.D
+				for k, comp := range p.Components {
+					if comp.Type == TypeAdjustment {
+						adj += r.Earned[k][m]
+					} else {
+						own += r.Earned[k][m]
+					}
+				}
+				paid += max(own, 0)
+				paidAll += max(r.Total(m), 0)
+				adjusted += max(adj, 0)
+			}
+			if paid > limit {
+				fail("paid from the plan %s, above the payout cap %s", paid, limit)
+			}
+			if paidAll > limit+adjusted {
+				fail("paid %s, above the payout cap %s and the positive adjustments %s", paidAll, limit, adjusted)
+			}
 		}
 		if want := printed(r.Payout); totals-printed(r.HeldTotal)-printed(r.Debits) != want {
 			fail("printed totals %s less held %s and debits %s != printed payout %s", totals, r.HeldTotal, r.Debits, want)

@@ -33,10 +33,12 @@ components:
 		{"amount 0 with volume", "member_id,amount,volume\nA,0,100\n", "0",
 			map[string]string{"A": "- true 100 100 0.00"}, "retail 0.00/10.00 payout 0.00"},
 		// Sales 100 of A, a return of 300 by B: net sales −200, the cap is
-		// 30% × max(−200, 0) = 0.00, the payout before the cap −20.00 does
-		// not exceed it: nothing is scaled (not by −60/−20 = 3).
-		{"returns above sales", "member_id,amount,type,order_id\nA,100,,o1\nB,-300,return,o2\n", "1",
-			map[string]string{"A": "- true 100 -200 10.00", "B": "- true -300 -300 -30.00"}, "retail -20.00/0.00 payout 10.00"},
+		// 30% × max(−200, 0) = 0.00. The money paid before the cap is A's
+		// 10.00 (B's −30.00 is B's debit, not a payment, and makes no room
+		// for A): the cap binds with the factor 0, never −60/−20 = 3. A is
+		// paid 0.00; B's clawback stays whole.
+		{"returns above sales", "member_id,amount,type,order_id\nA,100,,o1\nB,-300,return,o2\n", "0",
+			map[string]string{"A": "- true 100 -200 0.00", "B": "- true -300 -300 -30.00"}, "retail -30.00/10.00 payout 0.00"},
 		// A sales amount of 0.01 over volume 1000: the cap 0.00, factor 0.
 		{"tiny cap", "member_id,amount,volume\nA,0.01,1000\n", "0",
 			map[string]string{"A": "- true 1000 1000 0.00"}, "retail 0.00/100.00 payout 0.00"},
@@ -373,9 +375,10 @@ func calcOrders(t *testing.T, src, members, sales string) *Result {
 // would forgive part of a debt, so the cap would raise pay. A sells 1000
 // (retail 100.00); B returns 300 of an unknown order (counted as volume:
 // −30.00) and has an adjustment of +20.00. Net sales 700, the cap 5% =
-// 35.00 against 70.00 of earnings: factor 0.5. A is paid 50.00; B keeps
-// −30.00 + 20.00 = −10.00, a debit, as without the cap (scaling B's line
-// to −15.00 paid B 5.00).
+// 35.00 against 100.00 paid from the plan (A's 100.00; B's −30.00 is B's
+// own debit and makes no room for A): factor 0.35. A is paid 35.00; B
+// keeps −30.00 + 20.00 = −10.00, a debit, as without the cap (scaling B's
+// line to −10.50 paid B 9.50).
 func TestPayoutCapLeavesClawbacksWhole(t *testing.T) {
 	const plan = `
 name: t
@@ -404,10 +407,10 @@ components:
 	}
 	checkReconciles(t, r)
 	checkLines(t, r)
-	expectRows(t, r, map[string]string{"A": "- true 1000 700 50.00 0.00", "B": "- true -300 -300 -30.00 20.00"})
-	expectTotals(t, r, "retail 20.00/50.00 adjustments 20.00/0.00 payout 50.00")
-	if got := string(r.ScaleFactor.AppendFraction(nil)); got != "0.5" {
-		t.Errorf("scale factor %s, want 0.5", got)
+	expectRows(t, r, map[string]string{"A": "- true 1000 700 35.00 0.00", "B": "- true -300 -300 -30.00 20.00"})
+	expectTotals(t, r, "retail 5.00/65.00 adjustments 20.00/0.00 payout 35.00")
+	if got := string(r.ScaleFactor.AppendFraction(nil)); got != "0.35" {
+		t.Errorf("scale factor %s, want 0.35", got)
 	}
 	if r.Payable(1) != 0 || r.Debits.String() != "-10" {
 		t.Errorf("B is paid %s, debits %s; want 0 and -10", r.Payable(1), r.Debits)
@@ -445,5 +448,82 @@ components:
 	}
 	if rs[1].CutByComponentCaps.String() != "10" {
 		t.Errorf("February's component caps cut %s, want 10", rs[1].CutByComponentCaps)
+	}
+}
+
+// TestPayoutCapOnMoneyPaid: the payout cap binds on the money members are
+// paid from the plan's components — each member's earnings, their own
+// returns netted against their own pay, never below 0 — so one member's
+// debit does not make room under the cap for another's pay.
+func TestPayoutCapOnMoneyPaid(t *testing.T) {
+	const members = "id,sponsor_id\nA,\nB,A\nC,A\n"
+	// Sales 300 by A, a return of 200 by B (an unknown order: volume).
+	// Net sales 100.00, a 10% cap of 10.00. A earns 30.00, B −20.00 (a
+	// debit, not paid): the money paid is 30.00, not 30.00 − 20.00 = 10.00,
+	// so the cap binds: factor 10.00 ÷ 30.00 = 0.333333, A is paid
+	// ⌊30.00 × 0.333333⌋ = 9.99; B's −20.00 is a clawback, never scaled.
+	// Payout 9.99 ≤ 10.00; cut by the payout cap 30.00 − 9.99 = 20.01.
+	t.Run("another member's debit", func(t *testing.T) {
+		const plan = "name: t\ncurrency: USD\npayout_cap: 10%\ncomponents:\n  - {name: retail, type: personal, rate: 10%}\n"
+		r := calc(t, plan, members, "order_id,member_id,amount,volume,type\nO1,A,300,300,\nR1,B,-200,-200,return\n")
+		expectRows(t, r, map[string]string{"A": "- true 300 100 9.99", "B": "- true -200 -200 -20.00", "C": "- true 0 0 0.00"})
+		expectTotals(t, r, "retail -10.01/20.01 payout 9.99")
+		if got := string(r.ScaleFactor.AppendFraction(nil)); got != "0.333333" {
+			t.Errorf("scale factor %s, want 0.333333", got)
+		}
+		if r.CutByPayoutCap.String() != "20.01" {
+			t.Errorf("cut by payout cap %s, want 20.01", r.CutByPayoutCap)
+		}
+	})
+	// Sales 300 by A and three returns of 33.3 by A: net sales 200.10, a 5%
+	// cap of 10.00 (10.005 rounded down). A earns 30.00 − 3 × 3.33 = 20.01,
+	// factor 10.00 ÷ 20.01 = 0.499750: the 30.00 line pays 14.99, the
+	// returns stay −3.33 each: A is paid 5.00, within the cap.
+	t.Run("own returns", func(t *testing.T) {
+		const plan = "name: t\ncurrency: USD\npayout_cap: 5%\ncomponents:\n  - {name: retail, type: personal, rate: 10%}\n"
+		r := calc(t, plan, members, "order_id,member_id,amount,type\nO1,A,300,\nR1,A,-33.3,return\nR2,A,-33.3,return\nR3,A,-33.3,return\n")
+		expectRows(t, r, map[string]string{"A": "- true 200.1 200.1 5.00"})
+		expectTotals(t, r, "retail 5.00/15.01 payout 5.00")
+	})
+}
+
+// TestPoolWithReturns: a pool is funded by max(the period's pool volume,
+// 0), never a negative amount; under returns: reverse an order returned in
+// the same run is not in the pool's volume. 10% pool on Star (no
+// requirements, everyone active), A root, B and C under A.
+func TestPoolWithReturns(t *testing.T) {
+	const members = "id,sponsor_id\nA,\nB,A\nC,A\n"
+	plan := func(returns string) string {
+		return "name: t\ncurrency: USD\nreturns: " + returns + "\nranks: [{name: Star}]\ncomponents:\n  - {name: pool, type: pool, percent: 10%, shares: {Star: 1}}\n"
+	}
+	for _, tt := range []struct {
+		name, returns, sales string
+		want                 map[string]string // rank active pv gv pool
+		tot                  string
+	}{
+		// February of a replay under returns: volume: B returns January's
+		// O1 (−1000, counted as volume) and C sells 100. The period's volume
+		// is −900: the pool is max(−90.00, 0) = 0.00, nobody goes into debit
+		// (not −30.00 each, C included).
+		{"net negative volume", "volume", "member_id,amount,type,order_id\nB,-1000,return,O1\nC,100,,O2\n",
+			map[string]string{"A": "Star true 0 -900 0.00", "B": "Star true -1000 -1000 0.00", "C": "Star true 100 100 0.00"},
+			"pool 0.00/0.00 payout 0.00"},
+		// Under reverse, B's order O1 of 1000 returned whole in the same
+		// run: the pool's volume is 1000 − 1000 = 0: it pays 0.00 (not
+		// 100.00 → 99.99 on a sales amount of 0.00).
+		{"returned in the same run", "reverse", "member_id,amount,type,order_id\nB,1000,,O1\nB,-1000,return,O1\n",
+			map[string]string{"A": "Star true 0 1000 0.00", "B": "Star true 1000 1000 0.00", "C": "Star true 0 0 0.00"},
+			"pool 0.00/0.00 payout 0.00"},
+		// 400 of O1 returned, and C's O2 of 100: the pool's volume is
+		// 1000 − 400 + 100 = 700, the pool 70.00, 23.33 a share, 0.01 left.
+		{"part returned in the same run", "reverse", "member_id,amount,type,order_id\nB,1000,,O1\nB,-400,return,O1\nC,100,,O2\n",
+			map[string]string{"A": "Star true 0 1100 23.33", "B": "Star true 1000 1000 23.33", "C": "Star true 100 100 23.33"},
+			"pool 69.99/0.01 payout 69.99"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			r := calcOrders(t, plan(tt.returns), members, tt.sales)
+			expectRows(t, r, tt.want)
+			expectTotals(t, r, tt.tot)
+		})
 	}
 }

@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"math/big"
 	"slices"
-	"sort"
 	"sync"
 
 	"github.com/compplan/compplan/plan"
@@ -99,18 +98,23 @@ func stats(label string, r *plan.Result, totals []dec.D) PlanStats {
 	digits := r.Plan.Digits
 	all := slices.Clone(totals)
 	slices.Sort(all)
-	first := sort.Search(len(all), func(i int) bool { return all[i] > 0 })
-	earners := all[first:] // ascending: the positive totals
+	// Earners as run and replay count them: members paid more than 0 (a
+	// total held under min_payout, or a debit, is not paid), with what
+	// they are paid; the top shares are of the payout, Σ payable.
+	var earners []dec.D
+	for m := range int32(len(totals)) {
+		if v := r.Payable(m); v > 0 {
+			earners = append(earners, v)
+		}
+	}
+	slices.Sort(earners)
 	s.Earners = len(earners)
 	s.EarnersPct = pct(int64(len(earners)), int64(len(all)))
 	s.All = describeSorted(all, digits)
 	s.AmongEarners = describeSorted(earners, digits)
-	// The top k earners' share: the k largest totals (ties do not change
-	// the sum).
-	var payout dec.D
-	for _, t := range earners {
-		payout += t
-	}
+	// The top k earners' share: the k largest payables (ties do not
+	// change the sum) of the payout.
+	payout := r.Payout
 	share := func(k int) dec.D {
 		var t dec.D
 		for _, v := range earners[len(earners)-min(k, len(earners)):] {

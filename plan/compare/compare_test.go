@@ -167,3 +167,30 @@ func TestCompareEveryFigure(t *testing.T) {
 		t.Errorf("losers %s, want %s", got, want)
 	}
 }
+
+// TestCompareEarnersArePaid: compare counts earners and the top shares as
+// run and replay do: an earner is a member paid more than 0 (payable), and
+// a share is of the payout. Retail 10%, min_payout 5: A sells 100 (10.00
+// paid), B 30 (3.00, held), C returns 50 (−5.00, a debit), D sells 200
+// (20.00 paid). Payout 30.00; earners A and D: 2 of 4 = 50.00% (not B,
+// whose 3.00 is held); the top 1% and 10% (⌈2/100⌉ = ⌈2/10⌉ = 1 earner,
+// D) take 20.00 of 30.00 = 66.67% (not 20 ÷ 33, the positive totals).
+func TestCompareEarnersArePaid(t *testing.T) {
+	d, err := tree.ReadMembers(strings.NewReader("id,sponsor_id\nA,\nB,\nC,\nD,\n"), "m.csv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := d.ReadSales(strings.NewReader("member_id,amount,type,order_id\nA,100,,o1\nB,30,,o2\nC,-50,return,o9\nD,200,,o4\n"), "s.csv"); err != nil {
+		t.Fatal(err)
+	}
+	r := compute(t, "name: P\ncurrency: USD\nmin_payout: 5\ncomponents: [{name: retail, type: personal, rate: 10%}]\n", d)
+	if r.Payout.String() != "30" {
+		t.Fatalf("payout %s, want 30", r.Payout)
+	}
+	s := Compare([]string{"P"}, []*plan.Result{r}, 10).Plans[0]
+	got := fmt.Sprintf("earners %d %s top1 %s top10 %s among earners n=%d mean %s median %s max %s",
+		s.Earners, s.EarnersPct, s.Top1Share, s.Top10Share, s.AmongEarners.N, s.AmongEarners.Mean, s.AmongEarners.Median, s.AmongEarners.Max)
+	if want := "earners 2 50 top1 66.67 top10 66.67 among earners n=2 mean 15 median 10 max 20"; got != want {
+		t.Errorf("got  %s\nwant %s", got, want)
+	}
+}

@@ -232,7 +232,11 @@ func writeComparisonJSON(w *bufio.Writer, c *compare.Comparison) {
 // WriteDiff writes every member's rank and total under each plan, and the
 // change against the first plan: id, name, rank_<plan> and total_<plan> per
 // plan, then delta_<plan> for each plan after the first.
-func WriteDiff(w io.Writer, c *compare.Comparison) error {
+func WriteDiff(w io.Writer, c *compare.Comparison, safe bool) error {
+	text := csvField
+	if safe {
+		text = safeCSVField
+	}
 	bw := bufio.NewWriterSize(w, 1<<16)
 	v := &plansView{c}
 	head := []string{"id", "name"}
@@ -252,12 +256,12 @@ func WriteDiff(w io.Writer, c *compare.Comparison) error {
 	bw.Write(append(b, '\n'))
 	first := c.Plans[0].Result
 	for _, m := range first.Org.ByID() {
-		b = csvField(b[:0], []byte(first.Org.ID(m)))
+		b = text(b[:0], []byte(first.Org.ID(m)))
 		b = append(b, ',')
-		b = csvField(b, []byte(first.Org.Name(m)))
+		b = text(b, []byte(first.Org.Name(m)))
 		for i, p := range c.Plans {
 			b = append(b, ',')
-			b = csvField(b, []byte(p.Result.RankName(m)))
+			b = text(b, []byte(p.Result.RankName(m)))
 			b = append(b, ',')
 			b = append(b, v.money(i, p.Result.Total(m))...)
 		}

@@ -152,12 +152,16 @@ func writeExplanationText(w *bufio.Writer, r *plan.Result, e *plan.Explanation) 
 		writeAligned(w, nil, lineRows(r, lines), numericLineColumn)
 	}
 	fmt.Fprintf(w, "  total: %s\n", money(total))
-	if e.Period != "" || r.BalanceIn != nil {
-		in := dec.D(0)
-		if r.BalanceIn != nil {
-			in = r.BalanceIn[m]
-		}
+	in, held := memberBalances(r, m)
+	if e.Period != "" || r.BalanceIn != nil || held != 0 {
 		fmt.Fprintf(w, "  balance in: %s, payable: %s, balance out: %s\n", money(in), money(r.Payable(m)), money(r.BalanceOut[m]))
+	}
+	switch mp := p.MinPayout.Value; {
+	case held != 0:
+		fmt.Fprintf(w, "  held: %s (the total with the balance carried in) is below min_payout %s, so it is not paid this run: it is carried out as the balance, and paid once later earnings bring it to %s (%s more)\n",
+			money(held), money(mp), money(mp), money(mp-held))
+	case p.MinPayout.Set && in > 0 && r.Payable(m) > 0:
+		fmt.Fprintf(w, "  released: the %s held before is paid with this total (together at least min_payout %s)\n", money(in), money(mp))
 	}
 
 	w.WriteString("\nmissed (breakage on this member's levels)\n")
@@ -236,8 +240,16 @@ func lineRows(r *plan.Result, lines []*plan.Line) [][]string {
 		if c := &r.Plan.Components[l.Component]; c.Type == plan.TypeBinary && c.Binary.Cycle != nil && l.Reason != plan.Capped {
 			base, rate = plural(int(l.Base/dec.One), "cycle"), "× "+string(c.Binary.Cycle.Amount.AppendFixed(nil, r.Plan.Digits))
 		}
+		money := func(d dec.D) string { return string(d.AppendFixed(nil, r.Plan.Digits)) }
+		amount := "= " + money(l.Amount)
+		switch f := string(r.ScaleFactor.AppendFraction(nil)); {
+		case l.Unscaled != 0 && l.Reason == plan.Scaled: // what the cap took from a line
+			amount = "= " + money(l.Unscaled) + ", less " + money(l.Unscaled-l.Amount) + " paid after the payout cap " + f + " → " + money(l.Amount)
+		case l.Unscaled != 0:
+			amount = "= " + money(l.Unscaled) + ", scaled by the payout cap " + f + " → " + money(l.Amount)
+		}
 		rows = append(rows, []string{"    " + printable(what), printable(order),
-			base, rate, "= " + string(l.Amount.AppendFixed(nil, r.Plan.Digits)), note})
+			base, rate, amount, note})
 	}
 	return rows
 }
@@ -337,6 +349,15 @@ func writeExplanationJSON(w *bufio.Writer, r *plan.Result, e *plan.Explanation) 
 	}
 	b = append(b, `],"total":`...)
 	b = total.AppendFixed(b, p.Digits)
+	in, held := memberBalances(r, m)
+	b = append(b, `,"balance_in":`...)
+	b = in.AppendFixed(b, p.Digits)
+	b = append(b, `,"payable":`...)
+	b = r.Payable(m).AppendFixed(b, p.Digits)
+	b = append(b, `,"balance_out":`...)
+	b = r.BalanceOut[m].AppendFixed(b, p.Digits)
+	b = append(b, `,"held":`...)
+	b = held.AppendFixed(b, p.Digits)
 	b = append(b, `,"missed":[`...)
 	for i, g := range groupMissed(r, e) {
 		if i > 0 {
@@ -393,4 +414,16 @@ func writePlacementText(w *bufio.Writer, r *plan.Result, m int32, who func(int32
 		}
 		fmt.Fprintf(w, "\nmatrix: %s; %d of %d positions below filled\n", where, len(x.Children(m)), x.Width)
 	}
+}
+
+// memberBalances is member m's balance carried in and the amount held
+// under min_payout (0 when none).
+func memberBalances(r *plan.Result, m int32) (in, held dec.D) {
+	if r.BalanceIn != nil {
+		in = r.BalanceIn[m]
+	}
+	if r.Held != nil {
+		held = r.Held[m]
+	}
+	return in, held
 }

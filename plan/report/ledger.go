@@ -13,7 +13,11 @@ import (
 
 // LedgerColumns are the ledger's columns, in order.
 var LedgerColumns = []string{"period", "earner", "component", "source_member", "source_order",
-	"level", "compressed_level", "base", "rate", "amount", "note"}
+	"level", "compressed_level", "base", "rate", "amount", "note",
+	"unscaled_amount", "scale"}
+
+// ledgerNote is the note's column: a string in JSON even when empty.
+const ledgerNote = 10
 
 // Ledger streams commission lines as CSV or, with jsonLines, one JSON
 // object per line with the same keys. Call Line for each line (it fits
@@ -36,6 +40,16 @@ type Ledger struct {
 	w         io.Writer
 	err       error
 	period    []byte // the period column's text ("" outside periods)
+	safe      bool   // CSV text a spreadsheet would run as a formula gets a '
+}
+
+// WithSafeCSV sets whether the CSV ledger prefixes text a spreadsheet would
+// run as a formula (ids, order ids, notes such as an adjustment's reason)
+// with ', as --safe-csv does for the results; JSON Lines are never
+// changed. Call it before the first line.
+func (l *Ledger) WithSafeCSV(on bool) *Ledger {
+	l.safe = on && !l.jsonLines
+	return l
 }
 
 type ledgerJob struct {
@@ -63,13 +77,14 @@ func (l *Ledger) start() {
 	l.free = make(chan []plan.Line, 4*workers)
 	l.freeOut = make(chan []byte, 4*workers)
 	formatted := make(chan ledgerJob, 2*workers)
-	plainIDs, plainOrders := l.r.Org.IDsArePlain(), l.r.Data.Sales.OrderIDsArePlain()
+	// With --safe-csv every id goes through the checked text path.
+	plainIDs, plainOrders := l.r.Org.IDsArePlain() && !l.safe, l.r.Data.Sales.OrderIDsArePlain() && !l.safe
 	var wg sync.WaitGroup
 	for range workers {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			f := &lineFormatter{jsonLines: l.jsonLines, plainIDs: plainIDs, plainOrders: plainOrders, period: l.period}
+			f := &lineFormatter{jsonLines: l.jsonLines, plainIDs: plainIDs, plainOrders: plainOrders, period: l.period, safe: l.safe}
 			for j := range l.jobs {
 				for k := range j.lines {
 					j.out = f.appendLine(j.out, l.r, &j.lines[k])
@@ -169,6 +184,7 @@ type lineFormatter struct {
 	// quoting, so they are copied as they are.
 	plainIDs, plainOrders bool
 	period                []byte
+	safe                  bool // CSV: prefix formula-like text with '
 }
 
 // appendLine appends one line as a CSV record or a JSON object, with its
@@ -217,7 +233,21 @@ func (l *lineFormatter) appendLine(b []byte, r *plan.Result, ln *plan.Line) []by
 	b = ln.Rate.AppendFraction(l.sep(b, 8))
 	b = ln.Amount.AppendFixed(l.sep(b, 9), p.Digits)
 	t = ln.AppendNote(t[:0], r)
-	b = l.text(b, 10, t)
+	b = l.text(b, ledgerNote, t)
+	// A line the payout cap scaled (and the breakage of what it took):
+	// the amount before the cap, round(rate × base), and the factor.
+	b = l.sep(b, 11)
+	if ln.Unscaled != 0 {
+		b = ln.Unscaled.AppendFixed(b, p.Digits)
+	} else if l.jsonLines {
+		b = append(b, "null"...)
+	}
+	b = l.sep(b, 12)
+	if ln.Unscaled != 0 {
+		b = r.ScaleFactor.AppendFraction(b)
+	} else if l.jsonLines {
+		b = append(b, "null"...)
+	}
 	if l.jsonLines {
 		b = append(b, '}')
 	}
@@ -230,9 +260,11 @@ func (l *lineFormatter) appendLine(b []byte, r *plan.Result, ln *plan.Line) []by
 func (l *lineFormatter) text(b []byte, i int, f []byte) []byte {
 	b = l.sep(b, i)
 	switch {
+	case !l.jsonLines && l.safe:
+		return safeCSVField(b, f)
 	case !l.jsonLines:
 		return csvField(b, f)
-	case len(f) == 0 && i != len(LedgerColumns)-1:
+	case len(f) == 0 && i != ledgerNote:
 		return append(b, "null"...)
 	}
 	return jsonString(b, f)

@@ -13,16 +13,15 @@ import (
 // WritePlacement writes the placement trees r was paid along as CSV, one
 // row per placed member in id order: id, then placement_id and leg for a
 // binary, matrix_parent_id and matrix_position for a matrix. The columns
-// are the members file's own, so a company can keep the placement.
-func WritePlacement(w io.Writer, r *plan.Result, safe bool) error {
+// are the members file's own, so a company can keep the placement: it is
+// meant to be read back, so --safe-csv never changes it (a ' would change
+// the ids).
+func WritePlacement(w io.Writer, r *plan.Result) error {
 	b, x := r.Binary, r.Matrix
 	if b == nil && x == nil {
 		return errors.New("the plan has no binary or matrix component: there is no placement to write")
 	}
 	text := csvField
-	if safe {
-		text = safeCSVField
-	}
 	bw := bufio.NewWriterSize(w, 1<<16)
 	head := "id"
 	if b != nil {

@@ -32,7 +32,7 @@ type reversal struct {
 // return is reported and counted as volume.
 //
 // The returns are taken in canonical order, never the rows': by seller id,
-// order id, then date, returned volume and qualifying volume. The returns
+// order id, then date, returned volume (smallest first) and qualifying volume. The returns
 // of one order are applied cumulatively in that order, together never more
 // than the order's volume: a return that would take them past it is
 // counted as volume. An order sold by two members this period cannot be

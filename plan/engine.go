@@ -437,6 +437,7 @@ func compute(p *Plan, d *tree.Data, opts Options, scale dec.Rate) (*Result, erro
 	}
 	var zero map[SaleRef]bool
 	var revs []reversal
+	var gross lineSums
 	sink := opts.Lines
 	if p.ReverseReturns {
 		if zero, revs, err = r.reverseReturns(d, res); err != nil {
@@ -448,8 +449,10 @@ func compute(p *Plan, d *tree.Data, opts Options, scale dec.Rate) (*Result, erro
 		}
 		capture := res.capture(d, opts.KeepOrders)
 		user := opts.Lines
+		gross = make(lineSums, len(p.Components))
 		sink = func(res *Result, l *Line) error {
 			capture(l)
+			gross.add(o.Len(), l)
 			if user != nil {
 				return user(res, l)
 			}
@@ -553,6 +556,7 @@ func compute(p *Plan, d *tree.Data, opts Options, scale dec.Rate) (*Result, erro
 	}
 	res.Legs = r.legs
 	if res.orders != nil {
+		res.recordPaid(gross)
 		res.orderVolumes(d, opts.KeepOrders)
 	}
 	if err := res.settle(carried); err != nil {

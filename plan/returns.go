@@ -353,3 +353,60 @@ func (r *Result) keptOrders(periods int) []OrderLines {
 	})
 	return out
 }
+
+// lineSums are, by component, each member's positive and negative lines
+// (after the payout cap's scaling), leaving out the caps' cuts: what
+// recordPaid needs to know how much of the positive lines was paid.
+type lineSums [][2][]dec.D
+
+func (g lineSums) add(n int, l *Line) {
+	if l.Earner < 0 || l.Reason == Capped || l.Reason == MemberCapped || l.Amount == 0 {
+		return
+	}
+	side := 0
+	if l.Amount < 0 {
+		side = 1
+	}
+	if g[l.Component][side] == nil {
+		g[l.Component][side] = make([]dec.D, n)
+	}
+	g[l.Component][side][l.Earner] += l.Amount
+}
+
+// recordPaid makes this period's order lines what they paid, after the
+// component caps, the member cap and the payout cap, so a later return
+// takes back what the earner received, never what a cap kept from them.
+// A member whose positive lines of a component came to G, negative ones to
+// N, and who was paid P of it after the caps, was paid P − N of the
+// positive lines: each is recorded as round(amount × (P − N) ÷ G), never
+// more than the line.
+func (res *Result) recordPaid(g lineSums) {
+	if len(res.orders) == 0 || g == nil {
+		return
+	}
+	comp := map[string]int{}
+	for c, cp := range res.Plan.Components {
+		comp[cp.Name] = c
+	}
+	for _, ol := range res.orders {
+		for i := range ol.Lines {
+			l := &ol.Lines[i]
+			c, ok := comp[l.Component]
+			m := res.Org.Lookup(l.Earner)
+			if !ok || m < 0 || l.Amount <= 0 || g[c][0] == nil {
+				continue
+			}
+			pos := g[c][0][m]
+			var neg dec.D
+			if g[c][1] != nil {
+				neg = g[c][1][m]
+			}
+			paid := res.Earned[c][m] - neg
+			if pos <= 0 || paid >= pos {
+				continue
+			}
+			paid = max(paid, 0)
+			l.Amount = mulDivRound(l.Amount, paid, pos, res.Plan.Digits, dec.Down)
+		}
+	}
+}

@@ -128,3 +128,32 @@ func allRows(r *Result) string {
 	}
 	return b.String()
 }
+
+// TestReversalOfCappedPay: a reversal takes back what the order's lines
+// actually paid, after the caps. B's order of 1000 in January pays A 10% =
+// 100.00 of unilevel, capped at 50 (a member cap, or the component's cap):
+// A is paid 50.00. Its whole return in February reverses those 50.00, not
+// the 100.00 before the cap: A nets 0.
+func TestReversalOfCappedPay(t *testing.T) {
+	members := "id,sponsor_id,joined\nA,,2025-01-01\nB,A,2025-01-01\n"
+	sales := "order_id,member_id,amount,date,type\nO1,B,1000,2026-01-05,\nO1,B,-1000,2026-02-05,return\n"
+	for name, plan := range map[string]string{
+		"member cap":    "name: t\ncurrency: USD\nreturns: reverse\nmember_cap: 50\ncomponents:\n  - {name: uni, type: unilevel, levels: [10%]}\n",
+		"component cap": "name: t\ncurrency: USD\nreturns: reverse\ncomponents:\n  - {name: uni, type: unilevel, levels: [10%], cap: 50}\n",
+	} {
+		rs := months(t, plan, members, sales, "01", "02")
+		expectPeriod(t, rs[0], name+" Jan", map[string]string{"A": "- 0 1000 50.00 | in 0.00 pay 50.00 out 0.00"})
+		expectPeriod(t, rs[1], name+" Feb", map[string]string{"A": "- 0 0 -50.00 | in 0.00 pay 0.00 out -50.00"})
+	}
+	// Half of it returned in February, the other half in March: −25.00
+	// each. In the same period as the order, a half return reverses 50.00
+	// of the 100.00 before the cap, which then does not bite: 50.00 paid,
+	// and the other half's return in February takes the 50.00 back.
+	plan := "name: t\ncurrency: USD\nreturns: reverse\nmember_cap: 50\ncomponents:\n  - {name: uni, type: unilevel, levels: [10%]}\n"
+	rs := months(t, plan, members, "order_id,member_id,amount,date,type\nO1,B,1000,2026-01-05,\nO1,B,-500,2026-02-05,return\nO1,B,-500,2026-03-05,return\n", "01", "02", "03")
+	expectPeriod(t, rs[1], "halves Feb", map[string]string{"A": "- 0 0 -25.00 | in 0.00 pay 0.00 out -25.00"})
+	expectPeriod(t, rs[2], "halves Mar", map[string]string{"A": "- 0 0 -25.00 | in -25.00 pay 0.00 out -50.00"})
+	rs = months(t, plan, members, "order_id,member_id,amount,date,type\nO1,B,1000,2026-01-05,\nO1,B,-500,2026-01-06,return\nO1,B,-500,2026-02-05,return\n", "01", "02")
+	expectPeriod(t, rs[0], "same period Jan", map[string]string{"A": "- 0 1000 50.00 | in 0.00 pay 50.00 out 0.00"})
+	expectPeriod(t, rs[1], "same period Feb", map[string]string{"A": "- 0 0 -50.00 | in 0.00 pay 0.00 out -50.00"})
+}

@@ -23,6 +23,8 @@ type reversal struct {
 	// period is the number of the period the order was paid in (State.
 	// Periods), 0 when it is this period's.
 	period int
+	// carried is true for an order of an earlier period (from the state).
+	carried bool
 }
 
 // reverseReturns finds this period's returns under returns: reverse. A
@@ -131,7 +133,7 @@ func (r *run) reverseReturns(d *tree.Data, res *Result) (zero map[SaleRef]bool, 
 			}
 			rv.of, rv.before = st.Volume, st.Returned+done[o]
 			rv.lines = st.linesOf
-			rv.period = st.Period
+			rv.period, rv.carried = st.Period, true
 			if st.Returned+done[o]+v > st.Volume {
 				why = "it returns more than the order's volume"
 			}
@@ -225,6 +227,15 @@ func (r *run) postReversals(p *poster, c int, revs []reversal) {
 			p.scale = 0 // raw and earned both take the whole amount
 			p.post(l)
 			p.scale = scale
+			if rv.carried && earner >= 0 {
+				if r.revOut == nil {
+					r.revOut = make([][]dec.D, len(r.plan.Components))
+				}
+				if r.revOut[c] == nil {
+					r.revOut[c] = make([]dec.D, r.org.Len())
+				}
+				r.revOut[c][earner] += amount
+			}
 		}
 	}
 }
@@ -407,6 +418,96 @@ func (res *Result) recordPaid(g lineSums) {
 			}
 			paid = max(paid, 0)
 			l.Amount = mulDivRound(l.Amount, paid, pos, res.Plan.Digits, dec.Down)
+		}
+	}
+}
+
+// matchLine is a matching line paid to earner on what member of earned.
+type matchLine struct {
+	comp       int
+	earner, of int32
+	amount     dec.D
+}
+
+// attributeMatches records, with this period's orders, the matching paid
+// on each: a match of A on what member X earned from the matched
+// components (G of positive lines, N of negative ones, leaving out
+// reversals of earlier orders) is attributed to each order O on which X
+// earned a_O as round-down(A × a_O ÷ (G + N)), so a later return reverses
+// the match from whoever was paid it on the order. Matchings come in
+// evaluation order: a matching of a matching sees the lines recorded
+// before it.
+func (res *Result) attributeMatches(r *run, order []int, matched []matchLine, g lineSums) {
+	if len(matched) == 0 || len(res.orders) == 0 {
+		return
+	}
+	ids := make([]string, 0, len(res.orders))
+	for o := range res.orders {
+		ids = append(ids, o)
+	}
+	slices.Sort(ids)
+	comps := res.Plan.Components
+	for _, c := range order {
+		if comps[c].Type != TypeMatching {
+			continue
+		}
+		of := map[string]int{}
+		for _, o := range comps[c].Of {
+			of[comps[o].Name] = o
+		}
+		// What each member earned on each order from the matched components.
+		type share struct {
+			order  string
+			amount dec.D
+		}
+		byMember := map[string][]share{}
+		for _, id := range ids {
+			for _, l := range res.orders[id].Lines {
+				if _, ok := of[l.Component]; ok && l.Amount != 0 {
+					sh := byMember[l.Earner]
+					if n := len(sh); n > 0 && sh[n-1].order == id {
+						sh[n-1].amount += l.Amount
+					} else {
+						sh = append(sh, share{id, l.Amount})
+					}
+					byMember[l.Earner] = sh
+				}
+			}
+		}
+		for _, ml := range matched {
+			if ml.comp != c || ml.amount <= 0 {
+				continue
+			}
+			sh := byMember[res.Org.ID(ml.of)]
+			if len(sh) == 0 {
+				continue
+			}
+			var denom dec.D
+			for _, o := range comps[c].Of {
+				if g[o][0] != nil {
+					denom += g[o][0][ml.of]
+				}
+				if g[o][1] != nil {
+					denom += g[o][1][ml.of]
+				}
+				if r.revOut != nil && r.revOut[o] != nil {
+					denom -= r.revOut[o][ml.of]
+				}
+			}
+			if denom <= 0 {
+				continue
+			}
+			earner := res.Org.ID(ml.earner)
+			for _, s := range sh {
+				if s.amount <= 0 {
+					continue
+				}
+				a := min(mulDivRound(ml.amount, s.amount, denom, res.Plan.Digits, dec.Down), ml.amount)
+				if a > 0 {
+					ol := res.orders[s.order]
+					ol.Lines = append(ol.Lines, OrderLine{Earner: earner, Component: comps[c].Name, Amount: a})
+				}
+			}
 		}
 	}
 }

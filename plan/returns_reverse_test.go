@@ -2,6 +2,7 @@ package plan
 
 import (
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 
@@ -156,4 +157,40 @@ func TestReversalOfCappedPay(t *testing.T) {
 	rs = months(t, plan, members, "order_id,member_id,amount,date,type\nO1,B,1000,2026-01-05,\nO1,B,-500,2026-01-06,return\nO1,B,-500,2026-02-05,return\n", "01", "02")
 	expectPeriod(t, rs[0], "same period Jan", map[string]string{"A": "- 0 1000 50.00 | in 0.00 pay 50.00 out 0.00"})
 	expectPeriod(t, rs[1], "same period Feb", map[string]string{"A": "- 0 0 -50.00 | in 0.00 pay 0.00 out -50.00"})
+}
+
+// TestMatchingReversalGoesToTheMatcher: a return reverses a matching bonus
+// from whoever was paid it on the order, never from whoever matches now.
+// January: Y's order O1 of 100 pays X 10.00 of unilevel; S has not joined
+// (10 February), so X's matcher is U: 50% = 5.00. February: S has joined
+// and is X's sponsor; O1 is returned: X −10.00, U −5.00 (the match U was
+// paid on O1), S nothing.
+func TestMatchingReversalGoesToTheMatcher(t *testing.T) {
+	const plan = `
+name: t
+currency: USD
+returns: reverse
+%s
+components:
+  - {name: uni, type: unilevel, levels: [10%%]}
+  - {name: match, type: matching, of: [uni], generations: [50%%]}
+`
+	members := "id,sponsor_id,joined\nU,,2025-01-01\nS,U,2026-02-10\nX,S,2025-01-01\nY,X,2025-01-01\n"
+	sales := "order_id,member_id,amount,date,type\nO1,Y,100,2026-01-05,\nO1,Y,-100,2026-02-15,return\n"
+	rs := months(t, fmt.Sprintf(plan, ""), members, sales, "01", "02")
+	expectPeriod(t, rs[0], "Jan", map[string]string{"U": "- 0 100 0.00 5.00 | in 0.00 pay 5.00 out 0.00", "X": "- 0 100 10.00 0.00 | in 0.00 pay 10.00 out 0.00"})
+	expectPeriod(t, rs[1], "Feb", map[string]string{
+		"U": "- 0 0 0.00 -5.00 | in 0.00 pay 0.00 out -5.00",
+		"S": "- 0 0 0.00 0.00 | in 0.00 pay 0.00 out 0.00",
+		"X": "- 0 0 -10.00 0.00 | in 0.00 pay 0.00 out -10.00"})
+
+	// U inactive in January (the match on O1 is breakage), active in
+	// February: the return takes nothing from U, who was paid nothing on
+	// O1. X's own O3 keeps X active in January (its unilevel to U is
+	// breakage too).
+	members = "id,sponsor_id,joined\nU,,2025-01-01\nX,U,2025-01-01\nY,X,2025-01-01\n"
+	sales = "order_id,member_id,amount,date,type\nO1,Y,100,2026-01-05,\nO3,X,50,2026-01-05,\nO1,Y,-100,2026-02-15,return\nO2,U,60,2026-02-16,\n"
+	rs = months(t, fmt.Sprintf(plan, "active: {pv: 50}"), members, sales, "01", "02")
+	expectPeriod(t, rs[0], "inactive Jan", map[string]string{"U": "- 0 150 0.00 0.00 | in 0.00 pay 0.00 out 0.00"})
+	expectPeriod(t, rs[1], "inactive Feb", map[string]string{"U": "- 60 60 0.00 0.00 | in 0.00 pay 0.00 out 0.00", "X": "- 0 0 -10.00 0.00 | in 0.00 pay 0.00 out -10.00"})
 }

@@ -3,6 +3,9 @@ package plan
 import (
 	"errors"
 	"fmt"
+	"math/rand/v2"
+	"os"
+	"slices"
 	"strings"
 	"testing"
 
@@ -193,4 +196,110 @@ components:
 	rs = months(t, fmt.Sprintf(plan, "active: {pv: 50}"), members, sales, "01", "02")
 	expectPeriod(t, rs[0], "inactive Jan", map[string]string{"U": "- 0 150 0.00 0.00 | in 0.00 pay 0.00 out 0.00"})
 	expectPeriod(t, rs[1], "inactive Feb", map[string]string{"U": "- 60 60 0.00 0.00 | in 0.00 pay 0.00 out 0.00", "X": "- 0 0 -10.00 0.00 | in 0.00 pay 0.00 out -10.00"})
+}
+
+// reversalLedger replays months of 2026 and renders every line, in the
+// order the engine hands them out, with its sale's order id and date.
+func reversalLedger(t *testing.T, plan, members, sales string, ms ...string) string {
+	t.Helper()
+	p, err := Decode([]byte(plan), "plan.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	d := mustData(t, members, sales, "")
+	var periods []tree.Period
+	for _, m := range ms {
+		pr, err := tree.ParsePeriod("2026-" + m)
+		if err != nil {
+			t.Fatal(err)
+		}
+		periods = append(periods, pr)
+	}
+	var b strings.Builder
+	line := func(r *Result, l *Line) error {
+		o, date := "", int32(0)
+		if l.Sale.Chunk >= 0 {
+			ch := &r.Data.Sales.Chunks[l.Sale.Chunk]
+			o, date = ch.OrderID(int(l.Sale.K)), ch.DateOf(int(l.Sale.K))
+		}
+		earner := "-"
+		if l.Earner >= 0 {
+			earner = r.Org.ID(l.Earner)
+		}
+		fmt.Fprintf(&b, "%s %s %s %s %d %s\n", r.Plan.Components[l.Component].Name, earner, l.Amount, o, date, l.Note(r))
+		return nil
+	}
+	if err := Replay(p, d, periods, Options{Lines: line}, func(pr tree.Period, r *Result) error {
+		fmt.Fprintf(&b, "== %s\n%s", pr.Name, periodRows(r))
+		return nil
+	}, nil); err != nil {
+		t.Fatal(err)
+	}
+	// Chained runs too, each period's lines and rows.
+	var state *State
+	for _, pr := range periods {
+		r, err := RunPeriod(p, d, pr, state, "state.json", Options{Lines: line})
+		if err != nil {
+			t.Fatal(err)
+		}
+		fmt.Fprintf(&b, "== chained %s\n%s", pr.Name, periodRows(r))
+		state = r.NextState(pr)
+		fmt.Fprintf(&b, "%s", stateBytes(t, state))
+	}
+	return b.String()
+}
+
+// TestReversalsShuffled: under returns: reverse, the ledger (reversal lines
+// included, in their order), the rows and the state do not depend on the
+// sales' row order: examples/periods (three returns) and a plan with caps,
+// a matching and an order returned twice in one month, replayed and
+// chained, each with its rows shuffled.
+func TestReversalsShuffled(t *testing.T) {
+	read := func(name string) string {
+		b, err := os.ReadFile("../examples/periods/" + name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return string(b)
+	}
+	capped := `
+name: t
+currency: USD
+returns: reverse
+member_cap: 60
+components:
+  - {name: retail, type: personal, rate: 10%}
+  - {name: uni, type: unilevel, levels: [10%, 5%], cap: 40}
+  - {name: match, type: matching, of: [uni], generations: [50%]}
+`
+	cases := []struct{ plan, members, sales string }{
+		{read("plan.yaml"), read("members.csv"), read("sales.csv")},
+		{capped, "id,sponsor_id,joined\nA,,2025-01-01\nB,A,2025-01-01\nC,B,2025-01-01\nD,C,2025-01-01\n",
+			"order_id,member_id,amount,date,type\nO1,D,300,2026-01-05,\nO2,C,200,2026-01-06,\nO3,D,100,2026-01-07,\n" +
+				"O1,D,-70,2026-02-05,return\nO1,D,-50,2026-02-05,return\nO2,C,-200,2026-02-09,return\nO4,B,500,2026-02-10,\n" +
+				"O3,D,-30,2026-03-01,return\nO3,D,-30,2026-03-01,return\nO1,D,-180,2026-03-02,return\nO4,B,-250,2026-03-03,return\nO5,D,80,2026-03-04,\nO5,D,-80,2026-03-05,return\n"},
+	}
+	rng := rand.New(rand.NewPCG(7, 11))
+	for i, c := range cases {
+		want := reversalLedger(t, c.plan, c.members, c.sales, "01", "02", "03", "04", "05", "06")
+		rows := strings.Split(strings.TrimSuffix(c.sales, "\n"), "\n")
+		for range 4 {
+			body := slices.Clone(rows[1:])
+			rng.Shuffle(len(body), func(a, b int) { body[a], body[b] = body[b], body[a] })
+			got := reversalLedger(t, c.plan, c.members, rows[0]+"\n"+strings.Join(body, "\n")+"\n", "01", "02", "03", "04", "05", "06")
+			if got != want {
+				t.Fatalf("case %d: shuffled rows change the ledger:\n%s", i, firstDiff(want, got))
+			}
+		}
+	}
+}
+
+func firstDiff(a, b string) string {
+	al, bl := strings.Split(a, "\n"), strings.Split(b, "\n")
+	for i := range min(len(al), len(bl)) {
+		if al[i] != bl[i] {
+			return fmt.Sprintf("line %d:\n  %s\n  %s", i+1, al[i], bl[i])
+		}
+	}
+	return "lengths differ"
 }

@@ -176,6 +176,7 @@ type run struct {
 	// periods' orders: a matching leaves them out of what it matches (the
 	// match paid on the order is reversed from whoever was paid it).
 	revOut [][]dec.D
+	revNow [][]dec.D // the same, of this period's orders
 	dist   []int32
 }
 
@@ -567,7 +568,7 @@ func compute(p *Plan, d *tree.Data, opts Options, scale dec.Rate) (*Result, erro
 	if res.orders != nil {
 		res.revOut = r.revOut
 		res.attributeMatches(r, order, matched, gross)
-		res.recordPaid(gross)
+		res.recordPaid(gross, r.revNow)
 		res.orderVolumes(d, opts.KeepOrders)
 	}
 	if err := res.settle(carried); err != nil {

@@ -227,14 +227,18 @@ func (r *run) postReversals(p *poster, c int, revs []reversal) {
 			p.scale = 0 // raw and earned both take the whole amount
 			p.post(l)
 			p.scale = scale
-			if rv.carried && earner >= 0 {
-				if r.revOut == nil {
-					r.revOut = make([][]dec.D, len(r.plan.Components))
+			if earner >= 0 {
+				sums := &r.revNow // reversals of this period's orders
+				if rv.carried {
+					sums = &r.revOut
 				}
-				if r.revOut[c] == nil {
-					r.revOut[c] = make([]dec.D, r.org.Len())
+				if *sums == nil {
+					*sums = make([][]dec.D, len(r.plan.Components))
 				}
-				r.revOut[c][earner] += amount
+				if (*sums)[c] == nil {
+					(*sums)[c] = make([]dec.D, r.org.Len())
+				}
+				(*sums)[c][earner] += amount
 			}
 		}
 	}
@@ -387,11 +391,14 @@ func (g lineSums) add(n int, l *Line) {
 // recordPaid makes this period's order lines what they paid, after the
 // component caps, the member cap and the payout cap, so a later return
 // takes back what the earner received, never what a cap kept from them.
-// A member whose positive lines of a component came to G, negative ones to
-// N, and who was paid P of it after the caps, was paid P − N of the
-// positive lines: each is recorded as round(amount × (P − N) ÷ G), never
-// more than the line.
-func (res *Result) recordPaid(g lineSums) {
+// A member whose positive lines of a component came to G, the reversals
+// of this period's orders to S, other negative lines to N, and who was
+// paid P of it after the caps, was paid P − N of the net lines G + S (a
+// return in the order's period nets its line before the caps): each line
+// is recorded as round-down(amount × (P − N) ÷ (G + S)), never more than
+// the line, so the cumulative reversal of the rest of the order takes back
+// the paid share of its net.
+func (res *Result) recordPaid(g lineSums, now [][]dec.D) {
 	if len(res.orders) == 0 || g == nil {
 		return
 	}
@@ -411,6 +418,10 @@ func (res *Result) recordPaid(g lineSums) {
 			var neg dec.D
 			if g[c][1] != nil {
 				neg = g[c][1][m]
+			}
+			if now != nil && now[c] != nil {
+				pos += now[c][m]
+				neg -= now[c][m]
 			}
 			paid := res.Earned[c][m] - neg
 			if pos <= 0 || paid >= pos {

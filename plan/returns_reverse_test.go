@@ -160,6 +160,13 @@ func TestReversalOfCappedPay(t *testing.T) {
 	rs = months(t, plan, members, "order_id,member_id,amount,date,type\nO1,B,1000,2026-01-05,\nO1,B,-500,2026-01-06,return\nO1,B,-500,2026-02-05,return\n", "01", "02")
 	expectPeriod(t, rs[0], "same period Jan", map[string]string{"A": "- 0 1000 50.00 | in 0.00 pay 50.00 out 0.00"})
 	expectPeriod(t, rs[1], "same period Feb", map[string]string{"A": "- 0 0 -50.00 | in 0.00 pay 0.00 out -50.00"})
+	// 200 of 1000 returned in January nets A's 100.00 to 80.00, capped to
+	// 50.00: the rest of the order, returned in February, takes back the
+	// 50.00 A was paid on it (62.50 recorded for the whole order, less the
+	// 12.50 of January's fifth), so A nets 0.
+	rs = months(t, plan, members, "order_id,member_id,amount,date,type\nO1,B,1000,2026-01-05,\nO1,B,-200,2026-01-06,return\nO1,B,-800,2026-02-05,return\n", "01", "02")
+	expectPeriod(t, rs[0], "capped net Jan", map[string]string{"A": "- 0 1000 50.00 | in 0.00 pay 50.00 out 0.00"})
+	expectPeriod(t, rs[1], "capped net Feb", map[string]string{"A": "- 0 0 -50.00 | in 0.00 pay 0.00 out -50.00"})
 }
 
 // TestMatchingReversalGoesToTheMatcher: a return reverses a matching bonus

@@ -167,6 +167,13 @@ func TestReversalOfCappedPay(t *testing.T) {
 	rs = months(t, plan, members, "order_id,member_id,amount,date,type\nO1,B,1000,2026-01-05,\nO1,B,-200,2026-01-06,return\nO1,B,-800,2026-02-05,return\n", "01", "02")
 	expectPeriod(t, rs[0], "capped net Jan", map[string]string{"A": "- 0 1000 50.00 | in 0.00 pay 50.00 out 0.00"})
 	expectPeriod(t, rs[1], "capped net Feb", map[string]string{"A": "- 0 0 -50.00 | in 0.00 pay 0.00 out -50.00"})
+	// A matching on top: R matches 10% of A's capped 50.00 = 5.00 in
+	// January; the return takes back those 5.00 (not 10% of the uncapped
+	// 100.00).
+	plan = "name: t\ncurrency: USD\nreturns: reverse\ncomponents:\n  - {name: uni, type: unilevel, levels: [10%], cap: 50}\n  - {name: match, type: matching, of: [uni], generations: [10%]}\n"
+	rs = months(t, plan, "id,sponsor_id,joined\nR,,2025-01-01\nA,R,2025-01-01\nB,A,2025-01-01\n", sales, "01", "02")
+	expectPeriod(t, rs[0], "match Jan", map[string]string{"A": "- 0 1000 50.00 0.00 | in 0.00 pay 50.00 out 0.00", "R": "- 0 1000 0.00 5.00 | in 0.00 pay 5.00 out 0.00"})
+	expectPeriod(t, rs[1], "match Feb", map[string]string{"A": "- 0 0 -50.00 0.00 | in 0.00 pay 0.00 out -50.00", "R": "- 0 0 0.00 -5.00 | in 0.00 pay 0.00 out -5.00"})
 }
 
 // TestMatchingReversalGoesToTheMatcher: a return reverses a matching bonus

@@ -303,6 +303,8 @@ func (res *Result) capture(d *tree.Data, keep func(string) bool) func(*Line) {
 		if ol == nil {
 			ol = &OrderLines{Order: o, Seller: res.Org.ID(ch.Member[l.Sale.K])}
 			res.orders[o] = ol
+		} else if id := res.Org.ID(ch.Member[l.Sale.K]); id < ol.Seller {
+			ol.Seller = id // sold by two members: the lower id, whatever the rows
 		}
 		ol.Lines = append(ol.Lines, OrderLine{Earner: res.Org.ID(l.Earner), Component: res.Plan.Components[l.Component].Name, Amount: l.Amount})
 	}

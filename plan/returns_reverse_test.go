@@ -317,3 +317,27 @@ func firstDiff(a, b string) string {
 	}
 	return "lengths differ"
 }
+
+// TestTwoSellersStateRowOrder: an order id sold by two members and not
+// returned is kept in the state as the lower id's, whatever the rows.
+func TestTwoSellersStateRowOrder(t *testing.T) {
+	const plan = "name: t\ncurrency: USD\nreturns: reverse\ncomponents:\n  - {name: uni, type: unilevel, levels: [10%]}\n"
+	members := "id,sponsor_id,joined\nA,,2025-01-01\nB,A,2025-01-01\nC,A,2025-01-01\n"
+	head := "order_id,member_id,amount,date\n"
+	var states []string
+	for _, sales := range []string{"O1,C,30,2026-01-02\nO1,B,100,2026-01-03\n", "O1,B,100,2026-01-03\nO1,C,30,2026-01-02\n"} {
+		p, err := Decode([]byte(plan), "plan.yaml")
+		if err != nil {
+			t.Fatal(err)
+		}
+		pr := periodsOf(t, "01")[0]
+		r, err := RunPeriod(p, mustData(t, members, head+sales, ""), pr, nil, "s.json", Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		states = append(states, stateBytes(t, r.NextState(pr)))
+	}
+	if states[0] != states[1] || !strings.Contains(states[0], `"seller": "B"`) {
+		t.Errorf("states differ or O1 is not B's:\n%s\n%s", states[0], states[1])
+	}
+}

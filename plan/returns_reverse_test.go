@@ -319,10 +319,12 @@ func firstDiff(a, b string) string {
 }
 
 // TestTwoSellersStateRowOrder: an order id sold by two members and not
-// returned is kept in the state as the lower id's, whatever the rows.
+// returned is kept in the state as the lower id's, whatever the rows, even
+// when it paid no line.
 func TestTwoSellersStateRowOrder(t *testing.T) {
 	const plan = "name: t\ncurrency: USD\nreturns: reverse\ncomponents:\n  - {name: uni, type: unilevel, levels: [10%]}\n"
-	members := "id,sponsor_id,joined\nA,,2025-01-01\nB,A,2025-01-01\nC,A,2025-01-01\n"
+	// B and C have no upline: O1 pays no line (the state keeps it anyway).
+	members := "id,sponsor_id,joined\nB,,2025-01-01\nC,,2025-01-01\n"
 	head := "order_id,member_id,amount,date\n"
 	var states []string
 	for _, sales := range []string{"O1,C,30,2026-01-02\nO1,B,100,2026-01-03\n", "O1,B,100,2026-01-03\nO1,C,30,2026-01-02\n"} {

@@ -54,6 +54,7 @@ type Result struct {
 	pairingsNow     map[pairKey]Pairing    // earlier pairings clawed back this period, updated
 	clawed          map[int32]dec.D        // what clawbacks took from each member this period (≤ 0)
 	revs            []reversal             // this period's reversed returns
+	revOut          [][]dec.D              // by component, each member's reversals of earlier periods' orders
 	// ScaleFactor is the payout cap's factor (1 when it did not bind); the
 	// Cut fields are what each kind of cap took, as breakage.
 	ScaleFactor                                        dec.Rate
@@ -172,7 +173,12 @@ type run struct {
 	// member's nearest distributor (nil without customers).
 	revs  []reversal
 	claws []claw
-	dist  []int32
+	// revOut are, by component, each member's reversals of earlier
+	// periods' orders: a matching leaves them out of what it matches (the
+	// match paid on the order is reversed from whoever was paid it).
+	revOut [][]dec.D
+	revNow [][]dec.D // the same, of this period's orders
+	dist   []int32
 }
 
 // poster adds up one component's lines, and hands each to the sink when
@@ -439,6 +445,8 @@ func compute(p *Plan, d *tree.Data, opts Options, scale dec.Rate) (*Result, erro
 	}
 	var zero map[SaleRef]bool
 	var revs []reversal
+	var gross lineSums
+	var matched []matchLine
 	sink := opts.Lines
 	if p.ReverseReturns {
 		if zero, revs, err = r.reverseReturns(d, res); err != nil {
@@ -450,8 +458,13 @@ func compute(p *Plan, d *tree.Data, opts Options, scale dec.Rate) (*Result, erro
 		}
 		capture := res.capture(d, opts.KeepOrders)
 		user := opts.Lines
+		gross = make(lineSums, len(p.Components))
 		sink = func(res *Result, l *Line) error {
 			capture(l)
+			gross.add(o.Len(), l)
+			if l.Earner >= 0 && l.Sale.Chunk < 0 && l.Reason == Paid && p.Components[l.Component].Type == TypeMatching {
+				matched = append(matched, matchLine{comp: l.Component, earner: l.Earner, of: l.Seller, amount: l.Amount})
+			}
 			if user != nil {
 				return user(res, l)
 			}
@@ -568,6 +581,9 @@ func compute(p *Plan, d *tree.Data, opts Options, scale dec.Rate) (*Result, erro
 	}
 	res.Legs = r.legs
 	if res.orders != nil {
+		res.revOut = r.revOut
+		res.attributeMatches(r, order, matched, gross)
+		res.recordPaid(gross, r.revNow)
 		res.orderVolumes(d, opts.KeepOrders)
 	}
 	if err := res.settle(carried); err != nil {

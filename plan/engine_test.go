@@ -504,6 +504,9 @@ func putUp(r *Result, c *Component) int64 {
 			}
 			for _, o := range c.Of {
 				base += matched[o][m]
+				if r.revOut != nil && r.revOut[o] != nil { // reversals of earlier orders are not matched
+					base -= r.revOut[o][m]
+				}
 			}
 			for _, rate := range c.Generations {
 				s += int64(dec.MulRound(base, rate, r.Plan.Digits, r.Plan.Rounding))

@@ -22,6 +22,9 @@ func (f matching) pay(r *run, p *poster) {
 		var base dec.D
 		for _, o := range c.Of {
 			p.acc.Add(&base, r.earned[o][m], "what a matching matches")
+			if r.revOut != nil && r.revOut[o] != nil {
+				p.acc.Sub(&base, r.revOut[o][m], "what a matching matches")
+			}
 		}
 		if base == 0 {
 			continue

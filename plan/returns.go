@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math/big"
 	"slices"
+	"strings"
 
 	"github.com/compplan/compplan/tree"
 	"github.com/compplan/compplan/tree/dec"
@@ -16,11 +17,14 @@ type reversal struct {
 	seller   int32
 	order    string
 	returned dec.D // the return's volume, as a positive number
+	before   dec.D // the order's volume returned before this return
 	of       dec.D // the order's volume
 	lines    func(component string) []OrderLine
 	// period is the number of the period the order was paid in (State.
 	// Periods), 0 when it is this period's.
 	period int
+	// carried is true for an order of an earlier period (from the state).
+	carried bool
 }
 
 // reverseReturns finds this period's returns under returns: reverse. A
@@ -28,92 +32,145 @@ type reversal struct {
 // this period's sales is reversed: it gets no volume (zero marks it in the
 // effective sales) and its order's lines are reversed pro rata. Any other
 // return is reported and counted as volume.
+//
+// The returns are taken in canonical order, never the rows': by seller id,
+// order id, then date, returned volume (smallest first) and qualifying volume. The returns
+// of one order are applied cumulatively in that order, together never more
+// than the order's volume: a return that would take them past it is
+// counted as volume. An order sold by two members this period cannot be
+// returned: it is an input error naming the return's row.
 func (r *run) reverseReturns(d *tree.Data, res *Result) (zero map[SaleRef]bool, out []reversal, err error) {
 	s := &d.Sales
 	// The orders returned this period, and this period's volume of each.
 	returned := map[string]bool{}
+	var rets []SaleRef
 	for c := range s.Chunks {
 		ch := &s.Chunks[c]
 		for k := range ch.Member {
 			if ch.TypeOf(k) == tree.ReturnType {
 				returned[ch.OrderID(k)] = true
+				rets = append(rets, SaleRef{int32(c), int32(k)})
 			}
 		}
 	}
-	if len(returned) == 0 {
+	if len(rets) == 0 {
 		return nil, nil, nil
 	}
 	if !d.KeepOrderIDs {
 		return nil, nil, fmt.Errorf("returns: reverse needs the sales' order ids: load the sales with KeepOrderIDs")
 	}
 	here := map[string]dec.D{}
-	sellerHere := map[string]int32{} // the member of each returned order's first sale this period
+	sellersHere := map[string][]int32{} // the members who sold each returned order this period
 	for c := range s.Chunks {
 		ch := &s.Chunks[c]
 		for k, m := range ch.Member {
 			if o := ch.OrderID(k); returned[o] && ch.TypeOf(k) != tree.ReturnType {
 				here[o] += ch.Volume[k]
-				if _, ok := sellerHere[o]; !ok {
-					sellerHere[o] = m
+				if !slices.Contains(sellersHere[o], m) {
+					sellersHere[o] = append(sellersHere[o], m)
 				}
 			}
 		}
 	}
+	id := r.org.ID
+	slices.SortFunc(rets, func(a, b SaleRef) int {
+		ca, cb := &s.Chunks[a.Chunk], &s.Chunks[b.Chunk]
+		ka, kb := int(a.K), int(b.K)
+		if c := cmpStr(id(ca.Member[ka]), id(cb.Member[kb])); c != 0 {
+			return c
+		}
+		if c := cmpStr(ca.OrderID(ka), cb.OrderID(kb)); c != 0 {
+			return c
+		}
+		if c := cmpInt(ca.DateOf(ka), cb.DateOf(kb)); c != 0 {
+			return c
+		}
+		if c := cmpInt(-ca.Volume[ka], -cb.Volume[kb]); c != 0 {
+			return c
+		}
+		return cmpInt(-ca.QVOf(ka), -cb.QVOf(kb))
+	})
 	// wrongMember is the error of a return by m of an order held for
 	// seller (nil when m is the seller).
 	wrongMember := func(ch *tree.SaleChunk, k int, o string, m int32, seller string) error {
-		if r.org.ID(m) == seller {
+		if id(m) == seller {
 			return nil
 		}
 		file, line := ch.Where(k)
 		return &tree.InputError{File: file, Line: line, Field: "member_id",
-			Msg: fmt.Sprintf("the return of order %s is by %s, but the order is %s's: a return names its order's own member", o, r.org.ID(m), seller)}
+			Msg: fmt.Sprintf("the return of order %s is by %s, but the order is %s's: a return names its order's own member", o, id(m), seller)}
 	}
 	zero = map[SaleRef]bool{}
 	done := map[string]dec.D{} // returned so far this period
-	for c := range s.Chunks {
-		ch := &s.Chunks[c]
-		for k, m := range ch.Member {
-			if ch.TypeOf(k) != tree.ReturnType {
-				continue
+	for _, ref := range rets {
+		ch, k := &s.Chunks[ref.Chunk], int(ref.K)
+		m := ch.Member[k]
+		o, v := ch.OrderID(k), -ch.Volume[k]
+		rv := reversal{sale: ref, seller: m, order: o, returned: v}
+		why := ""
+		if vol, ok := here[o]; ok {
+			if sellers := sellersHere[o]; len(sellers) > 1 {
+				names := make([]string, len(sellers))
+				for i, m := range sellers {
+					names[i] = id(m)
+				}
+				slices.Sort(names)
+				file, line := ch.Where(k)
+				return nil, nil, &tree.InputError{File: file, Line: line, Field: "order_id",
+					Msg: fmt.Sprintf("order %s is sold by both %s: an order is one member's, so its return cannot say whose pay to take back", o, strings.Join(names, " and "))}
 			}
-			o, v := ch.OrderID(k), -ch.Volume[k]
-			rv := reversal{sale: SaleRef{int32(c), int32(k)}, seller: m, order: o, returned: v}
-			why := ""
-			if vol, ok := here[o]; ok {
-				if err := wrongMember(ch, k, o, m, r.org.ID(sellerHere[o])); err != nil {
-					return nil, nil, err
-				}
-				rv.of = vol
-				rv.lines = func(comp string) []OrderLine { return res.orders[o].linesOf(comp) }
-				if done[o]+v > vol {
-					why = "it returns more than the order's volume"
-				}
-			} else if st := r.carried.order(o); st != nil {
-				if err := wrongMember(ch, k, o, m, st.Seller); err != nil {
-					return nil, nil, err
-				}
-				rv.of = st.Volume
-				rv.lines = st.linesOf
-				rv.period = st.Period
-				if st.Returned+done[o]+v > st.Volume {
-					why = "it returns more than the order's volume"
-				}
-			} else {
-				why = fmt.Sprintf("order %s is not among this period's sales nor, within the return window of %d periods, the earlier ones", o, r.plan.ReturnWindow)
+			if err := wrongMember(ch, k, o, m, id(sellersHere[o][0])); err != nil {
+				return nil, nil, err
 			}
-			if why != "" {
-				res.ReturnsAsVolume = append(res.ReturnsAsVolume, fmt.Sprintf("return of order %s by %s counted as volume: %s", o, r.org.ID(m), why))
-				continue
+			rv.of, rv.before = vol, done[o]
+			rv.lines = func(comp string) []OrderLine { return res.orders[o].linesOf(comp) }
+			if done[o]+v > vol {
+				why = "it returns more than the order's volume"
 			}
-			done[o] += v
-			zero[rv.sale] = true
-			out = append(out, rv)
+		} else if st := r.carried.order(o); st != nil {
+			if err := wrongMember(ch, k, o, m, st.Seller); err != nil {
+				return nil, nil, err
+			}
+			rv.of, rv.before = st.Volume, st.Returned+done[o]
+			rv.lines = st.linesOf
+			rv.period, rv.carried = st.Period, true
+			if st.Returned+done[o]+v > st.Volume {
+				why = "it returns more than the order's volume"
+			}
+		} else {
+			why = fmt.Sprintf("order %s is not among this period's sales nor, within the return window of %d periods, the earlier ones", o, r.plan.ReturnWindow)
 		}
+		if why != "" {
+			res.ReturnsAsVolume = append(res.ReturnsAsVolume, fmt.Sprintf("return of order %s by %s counted as volume: %s", o, id(m), why))
+			continue
+		}
+		done[o] += v
+		zero[rv.sale] = true
+		out = append(out, rv)
 	}
 	res.returnedNow = done
 	slices.Sort(res.ReturnsAsVolume)
 	return zero, out, nil
+}
+
+func cmpStr(a, b string) int {
+	switch {
+	case a < b:
+		return -1
+	case a > b:
+		return 1
+	}
+	return 0
+}
+
+func cmpInt[T ~int32 | ~int64 | ~int](a, b T) int {
+	switch {
+	case a < b:
+		return -1
+	case a > b:
+		return 1
+	}
+	return 0
 }
 
 // order returns the state's lines of order o, or nil.
@@ -138,32 +195,51 @@ func (o *OrderLines) linesOf(component string) []OrderLine {
 }
 
 // postReversals posts, for component c, each reversed return's share of
-// the order's lines: −round(amount × returned ÷ order volume) to the
-// original earner, in order of earner id. The lines are exact reversals of
-// what was paid: a payout cap does not scale them again.
+// the order's lines, to the original earners in order of earner id. The
+// share is cumulative, like the binary's clawback: after returns totalling
+// R of an order of volume V, an earner paid P on it has had round(P ×
+// min(R, V) ÷ V) reversed; each return reverses that less what the
+// returns before it reversed, so a whole return reverses exactly P. The
+// lines are exact reversals of what was paid: a payout cap does not scale
+// them again.
 func (r *run) postReversals(p *poster, c int, revs []reversal) {
 	name := r.plan.Components[c].Name
 	for _, rv := range revs {
 		lines := rv.lines(name)
-		slices.SortStableFunc(lines, func(a, b OrderLine) int {
-			if a.Earner != b.Earner {
-				if a.Earner < b.Earner {
-					return -1
-				}
-				return 1
-			}
-			return int(a.Amount - b.Amount)
-		})
+		paid := map[string]dec.D{}
+		var earners []string
 		for _, ol := range lines {
-			amount := -mulDivRound(ol.Amount, rv.returned, rv.of, p.digits, p.rounding)
-			earner := r.org.Lookup(ol.Earner)
-			l := Line{Earner: earner, Upline: earner, Seller: rv.seller, Sale: rv.sale, Base: ol.Amount,
+			if _, ok := paid[ol.Earner]; !ok {
+				earners = append(earners, ol.Earner)
+			}
+			paid[ol.Earner] += ol.Amount
+		}
+		slices.Sort(earners)
+		after := min(rv.before+rv.returned, rv.of)
+		for _, e := range earners {
+			pd := paid[e]
+			amount := mulDivRound(pd, min(rv.before, rv.of), rv.of, p.digits, p.rounding) - mulDivRound(pd, after, rv.of, p.digits, p.rounding)
+			earner := r.org.Lookup(e)
+			l := Line{Earner: earner, Upline: earner, Seller: rv.seller, Sale: rv.sale, Base: pd,
 				Rate: ratio(rv.returned, rv.of), Amount: amount,
 				Skipped: -1, Reason: Reversed, Text: "return of order " + rv.order}
 			scale := p.scale
 			p.scale = 0 // raw and earned both take the whole amount
 			p.post(l)
 			p.scale = scale
+			if earner >= 0 {
+				sums := &r.revNow // reversals of this period's orders
+				if rv.carried {
+					sums = &r.revOut
+				}
+				if *sums == nil {
+					*sums = make([][]dec.D, len(r.plan.Components))
+				}
+				if (*sums)[c] == nil {
+					(*sums)[c] = make([]dec.D, r.org.Len())
+				}
+				(*sums)[c][earner] += amount
+			}
 		}
 	}
 }
@@ -227,6 +303,8 @@ func (res *Result) capture(d *tree.Data, keep func(string) bool) func(*Line) {
 		if ol == nil {
 			ol = &OrderLines{Order: o, Seller: res.Org.ID(ch.Member[l.Sale.K])}
 			res.orders[o] = ol
+		} else if id := res.Org.ID(ch.Member[l.Sale.K]); id < ol.Seller {
+			ol.Seller = id // sold by two members: the lower id, whatever the rows
 		}
 		ol.Lines = append(ol.Lines, OrderLine{Earner: res.Org.ID(l.Earner), Component: res.Plan.Components[l.Component].Name, Amount: l.Amount})
 	}
@@ -251,6 +329,8 @@ func (res *Result) orderVolumes(d *tree.Data, keep func(string) bool) {
 			if ol == nil {
 				ol = &OrderLines{Order: o, Seller: res.Org.ID(m), Lines: []OrderLine{}}
 				res.orders[o] = ol
+			} else if id := res.Org.ID(m); id < ol.Seller {
+				ol.Seller = id // sold by two members: the lower id, whatever the rows
 			}
 			ol.Volume += ch.Volume[k]
 		}
@@ -289,4 +369,158 @@ func (r *Result) keptOrders(periods int) []OrderLines {
 		return a.Period - b.Period
 	})
 	return out
+}
+
+// lineSums are, by component, each member's positive and negative lines
+// (after the payout cap's scaling), leaving out the caps' cuts: what
+// recordPaid needs to know how much of the positive lines was paid.
+type lineSums [][2][]dec.D
+
+func (g lineSums) add(n int, l *Line) {
+	if l.Earner < 0 || l.Reason == Capped || l.Reason == MemberCapped || l.Amount == 0 {
+		return
+	}
+	side := 0
+	if l.Amount < 0 {
+		side = 1
+	}
+	if g[l.Component][side] == nil {
+		g[l.Component][side] = make([]dec.D, n)
+	}
+	g[l.Component][side][l.Earner] += l.Amount
+}
+
+// recordPaid makes this period's order lines what they paid, after the
+// component caps, the member cap and the payout cap, so a later return
+// takes back what the earner received, never what a cap kept from them.
+// A member whose positive lines of a component came to G, the reversals
+// of this period's orders to S, other negative lines to N, and who was
+// paid P of it after the caps, was paid P − N of the net lines G + S (a
+// return in the order's period nets its line before the caps): each line
+// is recorded as round-down(amount × (P − N) ÷ (G + S)), never more than
+// the line, so the cumulative reversal of the rest of the order takes back
+// the paid share of its net.
+func (res *Result) recordPaid(g lineSums, now [][]dec.D) {
+	if len(res.orders) == 0 || g == nil {
+		return
+	}
+	comp := map[string]int{}
+	for c, cp := range res.Plan.Components {
+		comp[cp.Name] = c
+	}
+	for _, ol := range res.orders {
+		for i := range ol.Lines {
+			l := &ol.Lines[i]
+			c, ok := comp[l.Component]
+			m := res.Org.Lookup(l.Earner)
+			if !ok || m < 0 || l.Amount <= 0 || g[c][0] == nil {
+				continue
+			}
+			pos := g[c][0][m]
+			var neg dec.D
+			if g[c][1] != nil {
+				neg = g[c][1][m]
+			}
+			if now != nil && now[c] != nil {
+				pos += now[c][m]
+				neg -= now[c][m]
+			}
+			paid := res.Earned[c][m] - neg
+			if pos <= 0 || paid >= pos {
+				continue
+			}
+			paid = max(paid, 0)
+			l.Amount = mulDivRound(l.Amount, paid, pos, res.Plan.Digits, dec.Down)
+		}
+	}
+}
+
+// matchLine is a matching line paid to earner on what member of earned.
+type matchLine struct {
+	comp       int
+	earner, of int32
+	amount     dec.D
+}
+
+// attributeMatches records, with this period's orders, the matching paid
+// on each: a match of A on what member X earned from the matched
+// components (G of positive lines, N of negative ones, leaving out
+// reversals of earlier orders) is attributed to each order O on which X
+// earned a_O as round-down(A × a_O ÷ (G + N)), so a later return reverses
+// the match from whoever was paid it on the order. Matchings come in
+// evaluation order: a matching of a matching sees the lines recorded
+// before it.
+func (res *Result) attributeMatches(r *run, order []int, matched []matchLine, g lineSums) {
+	if len(matched) == 0 || len(res.orders) == 0 {
+		return
+	}
+	ids := make([]string, 0, len(res.orders))
+	for o := range res.orders {
+		ids = append(ids, o)
+	}
+	slices.Sort(ids)
+	comps := res.Plan.Components
+	for _, c := range order {
+		if comps[c].Type != TypeMatching {
+			continue
+		}
+		of := map[string]int{}
+		for _, o := range comps[c].Of {
+			of[comps[o].Name] = o
+		}
+		// What each member earned on each order from the matched components.
+		type share struct {
+			order  string
+			amount dec.D
+		}
+		byMember := map[string][]share{}
+		for _, id := range ids {
+			for _, l := range res.orders[id].Lines {
+				if _, ok := of[l.Component]; ok && l.Amount != 0 {
+					sh := byMember[l.Earner]
+					if n := len(sh); n > 0 && sh[n-1].order == id {
+						sh[n-1].amount += l.Amount
+					} else {
+						sh = append(sh, share{id, l.Amount})
+					}
+					byMember[l.Earner] = sh
+				}
+			}
+		}
+		for _, ml := range matched {
+			if ml.comp != c || ml.amount <= 0 {
+				continue
+			}
+			sh := byMember[res.Org.ID(ml.of)]
+			if len(sh) == 0 {
+				continue
+			}
+			var denom dec.D
+			for _, o := range comps[c].Of {
+				if g[o][0] != nil {
+					denom += g[o][0][ml.of]
+				}
+				if g[o][1] != nil {
+					denom += g[o][1][ml.of]
+				}
+				if r.revOut != nil && r.revOut[o] != nil {
+					denom -= r.revOut[o][ml.of]
+				}
+			}
+			if denom <= 0 {
+				continue
+			}
+			earner := res.Org.ID(ml.earner)
+			for _, s := range sh {
+				if s.amount <= 0 {
+					continue
+				}
+				a := min(mulDivRound(ml.amount, s.amount, denom, res.Plan.Digits, dec.Down), ml.amount)
+				if a > 0 {
+					ol := res.orders[s.order]
+					ol.Lines = append(ol.Lines, OrderLine{Earner: earner, Component: comps[c].Name, Amount: a})
+				}
+			}
+		}
+	}
 }

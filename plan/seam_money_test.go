@@ -422,12 +422,11 @@ components:
 // found the factor: the reversal counts in both. January: A's order O1 of
 // 1000 pays 100.00, capped at 60.00 (B's sample of 1000 makes the payout
 // cap 5% × 2000 = 100.00: it does not bind). February: 300 of O1 is
-// returned (−30.00, fixed by January's lines) and A's order O2 of 1000
-// pays 100.00: net 70.00, capped at 60.00 (cut 10.00). Net sales 700, the
-// payout cap 35.00 against 60.00: factor 0.583333. Scaled: 100.00 →
-// 58.33, the cut −10.00 → −5.83, the reversal stays −30.00: A is paid
-// 22.50. (Leaving the reversal out of the capped earnings in the scaling
-// pass cut 40.00 → −23.33 and paid 5.00.)
+// returned (−18.00: 30% of the 60.00 January's line paid after the cap)
+// and A's order O2 of 1000 pays 100.00: net 82.00, capped at 60.00 (cut
+// 22.00). Net sales 700, the payout cap 35.00 against 60.00: factor
+// 0.583333. Scaled: 100.00 → 58.33, the cut −22.00 → −12.83, the reversal
+// stays −18.00: A is paid 27.50.
 func TestComponentCapAfterReversalUnderPayoutCap(t *testing.T) {
 	const plan = `
 name: t
@@ -442,12 +441,12 @@ components:
 	sales := "order_id,member_id,amount,date,type\nO1,A,1000,2026-01-10,\nS1,B,1000,2026-01-11,sample\nO1,A,-300,2026-02-10,return\nO2,A,1000,2026-02-11,\n"
 	rs := months(t, plan, members, sales, "01", "02")
 	expectPeriod(t, rs[0], "Jan", map[string]string{"A": "- 1000 2000 60.00 | in 0.00 pay 60.00 out 0.00"})
-	expectPeriod(t, rs[1], "Feb", map[string]string{"A": "- 1000 1000 22.50 | in 0.00 pay 22.50 out 0.00"})
+	expectPeriod(t, rs[1], "Feb", map[string]string{"A": "- 1000 1000 27.50 | in 0.00 pay 27.50 out 0.00"})
 	if got := string(rs[1].ScaleFactor.AppendFraction(nil)); got != "0.583333" {
 		t.Errorf("February's scale factor %s, want 0.583333", got)
 	}
-	if rs[1].CutByComponentCaps.String() != "10" {
-		t.Errorf("February's component caps cut %s, want 10", rs[1].CutByComponentCaps)
+	if rs[1].CutByComponentCaps.String() != "22" {
+		t.Errorf("February's component caps cut %s, want 22", rs[1].CutByComponentCaps)
 	}
 }
 

@@ -25,6 +25,19 @@ type Pairing struct {
 	ReturnedL dec.D `json:"returned_left,omitempty"`
 	ReturnedR dec.D `json:"returned_right,omitempty"`
 	Clawed    dec.D `json:"clawed_back,omitempty"`
+	// Matches are what each matching of the binary paid on this pairing
+	// (after caps), by earner: a clawback reverses them pro rata from
+	// those earners, round(amount × clawed back ÷ paid), cumulative. A
+	// state without them reverses no match.
+	Matches []OrderLine `json:"matches,omitempty"`
+}
+
+// matchClaw is the reversal of a match paid on a clawed-back pairing.
+type matchClaw struct {
+	comp, earner string
+	base, amount dec.D // the match paid on the pairing, and the reversal (< 0)
+	rate         dec.Rate
+	rv           *reversal
 }
 
 type pairKey struct {
@@ -141,7 +154,7 @@ func (f binary) clawPairing(r *run, p *poster, res *Result, cl claw, key pairKey
 		returned, paired = pr.ReturnedR, pr.PairedR
 	}
 	target := min(mulDivRound(pr.Paid, returned, paired, p.digits, p.rounding), pr.Paid)
-	amount := target - pr.Clawed
+	amount, before := target-pr.Clawed, pr.Clawed
 	pr.Clawed = target
 	if res.pairingsNow == nil {
 		res.pairingsNow = map[pairKey]Pairing{}
@@ -165,6 +178,103 @@ func (f binary) clawPairing(r *run, p *poster, res *Result, cl claw, key pairKey
 		res.clawed = map[int32]dec.D{}
 	}
 	res.clawed[cl.upline] -= amount
+	// A matching leaves the clawback out of what it matches: the match
+	// paid on the pairing is reversed from whoever was paid it.
+	r.addRevOut(p.comp, cl.upline, -amount)
+	for _, pm := range pr.Matches {
+		share := func(c dec.D) dec.D { return min(mulDivRound(pm.Amount, c, pr.Paid, p.digits, p.rounding), pm.Amount) }
+		if a := share(target) - share(before); a != 0 {
+			r.matchClaws = append(r.matchClaws, matchClaw{comp: pm.Component, earner: pm.Earner, base: pm.Amount, amount: -a, rate: ratio(target, pr.Paid), rv: cl.rv})
+		}
+	}
+}
+
+// addRevOut adds amount to member m's reversals of earlier periods'
+// orders and pairings of component c, which a matching leaves out.
+func (r *run) addRevOut(c int, m int32, amount dec.D) {
+	if r.revOut == nil {
+		r.revOut = make([][]dec.D, len(r.plan.Components))
+	}
+	if r.revOut[c] == nil {
+		r.revOut[c] = make([]dec.D, r.org.Len())
+	}
+	r.revOut[c][m] += amount
+}
+
+// postMatchClaws posts, for matching c, the reversals of the matches paid
+// on this period's clawed-back pairings, to whoever was paid them. Like a
+// clawback, they are exact: a payout cap does not scale them again.
+func (r *run) postMatchClaws(p *poster, c int) {
+	name := r.plan.Components[c].Name
+	for _, mc := range r.matchClaws {
+		earner := r.org.Lookup(mc.earner)
+		if mc.comp != name || earner < 0 {
+			continue
+		}
+		l := Line{Earner: earner, Upline: earner, Seller: mc.rv.seller, Sale: mc.rv.sale, Base: mc.base, Rate: mc.rate, Amount: mc.amount,
+			Skipped: -1, Reason: Reversed, Text: "return of order " + mc.rv.order + ": reversal of the match paid on a binary pairing clawed back"}
+		scale := p.scale
+		p.scale = 0
+		p.post(l)
+		p.scale = scale
+		r.addRevOut(c, earner, mc.amount)
+	}
+}
+
+// attributePairingMatches keeps, for each member with a pairing this
+// period, what each matching of the binary paid on it: a match of A on
+// what X earned from the matched components (net of reversals of earlier
+// orders and pairings) is attributed to X's pairing as round-down(A × X's
+// binary lines ÷ all X's matched lines), then to what the matcher was
+// paid after the caps, as recordPaid does for orders.
+func (res *Result) attributePairingMatches(r *run, matched []matchLine, g lineSums, now [][]dec.D) {
+	if r.legs == nil || len(matched) == 0 {
+		return
+	}
+	bin := r.legs.Component
+	net := func(o int, m int32) dec.D {
+		var v dec.D
+		if g[o][0] != nil {
+			v += g[o][0][m]
+		}
+		if g[o][1] != nil {
+			v += g[o][1][m]
+		}
+		if r.revOut != nil && r.revOut[o] != nil {
+			v -= r.revOut[o][m]
+		}
+		return v
+	}
+	for _, ml := range matched {
+		comp := &res.Plan.Components[ml.comp]
+		if ml.amount <= 0 || !slices.Contains(comp.Of, bin) {
+			continue
+		}
+		var denom dec.D
+		for _, o := range comp.Of {
+			denom += net(o, ml.of)
+		}
+		share := net(bin, ml.of)
+		if denom <= 0 || share <= 0 {
+			continue
+		}
+		a := min(mulDivRound(ml.amount, share, denom, res.Plan.Digits, dec.Down), ml.amount)
+		if a = res.paidShare(g, now, ml.comp, ml.earner, a); a <= 0 {
+			continue
+		}
+		if res.pairMatches == nil {
+			res.pairMatches = map[int32][]OrderLine{}
+		}
+		res.pairMatches[ml.of] = append(res.pairMatches[ml.of], OrderLine{Earner: res.Org.ID(ml.earner), Component: comp.Name, Amount: a})
+	}
+	for _, ms := range res.pairMatches { // the same whatever order lines came in
+		slices.SortFunc(ms, func(a, b OrderLine) int {
+			if c := strings.Compare(a.Earner, b.Earner); c != 0 {
+				return c
+			}
+			return strings.Compare(a.Component, b.Component)
+		})
+	}
 }
 
 // pairing returns the state's pairing of key, or nil.
@@ -192,7 +302,7 @@ func (res *Result) newPairings(periods int) []Pairing {
 		if paid <= 0 {
 			continue
 		}
-		out = append(out, Pairing{Member: res.Org.ID(m), Period: periods, Paid: paid, PairedL: lg.PairedL[m], PairedR: lg.PairedR[m]})
+		out = append(out, Pairing{Member: res.Org.ID(m), Period: periods, Paid: paid, PairedL: lg.PairedL[m], PairedR: lg.PairedR[m], Matches: res.pairMatches[m]})
 	}
 	return out
 }

@@ -55,6 +55,7 @@ type Result struct {
 	clawed          map[int32]dec.D        // what clawbacks took from each member this period (≤ 0)
 	revs            []reversal             // this period's reversed returns
 	revOut          [][]dec.D              // by component, each member's reversals of earlier periods' orders
+	pairMatches     map[int32][]OrderLine  // by member, the matches paid on this period's pairing
 	// ScaleFactor is the payout cap's factor (1 when it did not bind); the
 	// Cut fields are what each kind of cap took, as breakage.
 	ScaleFactor                                        dec.Rate
@@ -174,11 +175,15 @@ type run struct {
 	revs  []reversal
 	claws []claw
 	// revOut are, by component, each member's reversals of earlier
-	// periods' orders: a matching leaves them out of what it matches (the
-	// match paid on the order is reversed from whoever was paid it).
+	// periods' orders and clawbacks of earlier pairings: a matching leaves
+	// them out of what it matches (the match paid on the order or pairing
+	// is reversed from whoever was paid it).
 	revOut [][]dec.D
 	revNow [][]dec.D // the same, of this period's orders
-	dist   []int32
+	// matchClaws are the reversals of matches paid on pairings clawed
+	// back this period, posted by their matching.
+	matchClaws []matchClaw
+	dist       []int32
 }
 
 // poster adds up one component's lines, and hands each to the sink when
@@ -529,6 +534,9 @@ func compute(p *Plan, d *tree.Data, opts Options, scale dec.Rate) (*Result, erro
 		if len(revs) > 0 {
 			r.postReversals(post, c, revs)
 		}
+		if len(r.matchClaws) > 0 && p.Components[c].Type == TypeMatching {
+			r.postMatchClaws(post, c)
+		}
 		if cp := p.Components[c].Cap; cp.Set {
 			post.capAt(r, cp.Value)
 		}
@@ -580,6 +588,9 @@ func compute(p *Plan, d *tree.Data, opts Options, scale dec.Rate) (*Result, erro
 		return nil, fmt.Errorf("%w: %w", ErrTooLarge, err)
 	}
 	res.Legs = r.legs
+	if p.ReverseReturns {
+		res.attributePairingMatches(r, matched, gross, r.revNow)
+	}
 	if res.orders != nil {
 		res.revOut = r.revOut
 		res.attributeMatches(r, order, matched, gross)

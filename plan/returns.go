@@ -416,23 +416,33 @@ func (res *Result) recordPaid(g lineSums, now [][]dec.D) {
 			if !ok || m < 0 || l.Amount <= 0 || g[c][0] == nil {
 				continue
 			}
-			pos := g[c][0][m]
-			var neg dec.D
-			if g[c][1] != nil {
-				neg = g[c][1][m]
-			}
-			if now != nil && now[c] != nil {
-				pos += now[c][m]
-				neg -= now[c][m]
-			}
-			paid := res.Earned[c][m] - neg
-			if pos <= 0 || paid >= pos {
-				continue
-			}
-			paid = max(paid, 0)
-			l.Amount = mulDivRound(l.Amount, paid, pos, res.Plan.Digits, dec.Down)
+			l.Amount = res.paidShare(g, now, c, m, l.Amount)
 		}
 	}
+}
+
+// paidShare is what member m was paid of a positive line of component c
+// of this period: round-down(amount × (P − N) ÷ (G + S)), as recordPaid
+// says.
+func (res *Result) paidShare(g lineSums, now [][]dec.D, c int, m int32, amount dec.D) dec.D {
+	if g[c][0] == nil {
+		return amount
+	}
+	pos := g[c][0][m]
+	var neg dec.D
+	if g[c][1] != nil {
+		neg = g[c][1][m]
+	}
+	if now != nil && now[c] != nil {
+		pos += now[c][m]
+		neg -= now[c][m]
+	}
+	paid := res.Earned[c][m] - neg
+	if pos <= 0 || paid >= pos {
+		return amount
+	}
+	paid = max(paid, 0)
+	return mulDivRound(amount, paid, pos, res.Plan.Digits, dec.Down)
 }
 
 // matchLine is a matching line paid to earner on what member of earned.

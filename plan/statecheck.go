@@ -167,6 +167,15 @@ func (s *State) validate(name string) error {
 		if err := sum(&money, pr.Paid, at+".paid"); err != nil {
 			return err
 		}
+		for j, l := range pr.Matches {
+			lat := fmt.Sprintf("%s.matches[%d]", at, j)
+			if l.Earner == "" || l.Component == "" || l.Amount <= 0 {
+				return bad("%s: earner, component and an amount above 0 are required", lat)
+			}
+			if err := sum(&money, l.Amount, lat+".amount"); err != nil {
+				return err
+			}
+		}
 	}
 	return nil
 }
@@ -231,6 +240,17 @@ func (s *State) fits(p *Plan, o *tree.Org, name string) error {
 		}
 		if !minor(pr.Paid) || !minor(pr.Clawed) {
 			return bad("%s: paid %s or clawed_back %s is finer than %s's %d decimals", at, pr.Paid, pr.Clawed, p.Currency, p.Digits)
+		}
+		for j, l := range pr.Matches {
+			lat := fmt.Sprintf("%s.matches[%d]", at, j)
+			switch {
+			case !known(l.Earner):
+				return bad("%s: earner %q is not in the members file", lat, l.Earner)
+			case !p.hasComponent(l.Component):
+				return bad("%s: component %q is not a component of the plan", lat, l.Component)
+			case !minor(l.Amount):
+				return bad("%s: amount %s is finer than %s's %d decimals", lat, l.Amount, p.Currency, p.Digits)
+			}
 		}
 	}
 	return nil

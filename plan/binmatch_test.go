@@ -20,7 +20,6 @@ import (
 //     active), so A's match is breakage; U active in February (O4): the
 //     return takes nothing from U.
 func TestBinaryMatchReversalGoesToTheMatcher(t *testing.T) {
-	t.Skip("known: a matching of a binary matches clawback lines and charges whoever matches now")
 	const plan = `
 name: t
 currency: USD

@@ -15,6 +15,27 @@ import (
 // calc computes plan src over members and sales CSV text.
 func calc(t *testing.T, src, members, sales string) *Result {
 	t.Helper()
+	return calcWith(t, src, members, sales, false)
+}
+
+// calcWith is calc, keeping the sales' order ids when keepOrders is set
+// (returns: reverse); it checks the result reconciles and its lines add up.
+func calcWith(t *testing.T, src, members, sales string, keepOrders bool) *Result {
+	t.Helper()
+	p, d := decodeAndRead(t, src, members, sales, keepOrders)
+	r, err := Compute(p, d)
+	if err != nil {
+		t.Fatalf("Compute: %v", err)
+	}
+	checkReconciles(t, r)
+	checkLines(t, r)
+	return r
+}
+
+// decodeAndRead decodes plan src and reads members and (when not empty)
+// sales CSV text, failing the test on any error.
+func decodeAndRead(t *testing.T, src, members, sales string, keepOrders bool) (*Plan, *tree.Data) {
+	t.Helper()
 	p, err := Decode([]byte(src), "plan.yaml")
 	if err != nil {
 		t.Fatalf("Decode: %v", err)
@@ -23,18 +44,13 @@ func calc(t *testing.T, src, members, sales string) *Result {
 	if err != nil {
 		t.Fatalf("ReadMembers: %v", err)
 	}
+	d.KeepOrderIDs = keepOrders
 	if sales != "" {
 		if err := d.ReadSales(strings.NewReader(sales), "sales.csv"); err != nil {
 			t.Fatalf("ReadSales: %v", err)
 		}
 	}
-	r, err := Compute(p, d)
-	if err != nil {
-		t.Fatalf("Compute: %v", err)
-	}
-	checkReconciles(t, r)
-	checkLines(t, r)
-	return r
+	return p, d
 }
 
 // checkLines computes r again with every line written out and checks the

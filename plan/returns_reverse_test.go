@@ -15,18 +15,7 @@ import (
 // computeOrdersErr is calcOrders returning Compute's error.
 func computeOrdersErr(t *testing.T, src, members, sales string) (*Result, error) {
 	t.Helper()
-	p, err := Decode([]byte(src), "plan.yaml")
-	if err != nil {
-		t.Fatalf("Decode: %v", err)
-	}
-	d, err := tree.ReadMembers(strings.NewReader(members), "members.csv")
-	if err != nil {
-		t.Fatalf("ReadMembers: %v", err)
-	}
-	d.KeepOrderIDs = true
-	if err := d.ReadSales(strings.NewReader(sales), "sales.csv"); err != nil {
-		t.Fatalf("ReadSales: %v", err)
-	}
+	p, d := decodeAndRead(t, src, members, sales, true)
 	return Compute(p, d)
 }
 

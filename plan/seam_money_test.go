@@ -61,25 +61,13 @@ components:
 // be empty) and returns Compute's error.
 func computeErr(t *testing.T, src, members, sales, adjust string) error {
 	t.Helper()
-	p, err := Decode([]byte(src), "plan.yaml")
-	if err != nil {
-		t.Fatalf("Decode: %v", err)
-	}
-	d, err := tree.ReadMembers(strings.NewReader(members), "members.csv")
-	if err != nil {
-		t.Fatalf("ReadMembers: %v", err)
-	}
-	if sales != "" {
-		if err := d.ReadSales(strings.NewReader(sales), "sales.csv"); err != nil {
-			t.Fatalf("ReadSales: %v", err)
-		}
-	}
+	p, d := decodeAndRead(t, src, members, sales, false)
 	if adjust != "" {
 		if err := d.ReadAdjustments(strings.NewReader(adjust), "adj.csv"); err != nil {
 			t.Fatalf("ReadAdjustments: %v", err)
 		}
 	}
-	_, err = Compute(p, d)
+	_, err := Compute(p, d)
 	return err
 }
 
@@ -349,25 +337,7 @@ func TestBinaryCycleUnequalLegs(t *testing.T) {
 // calcOrders is calc with the sales' order ids kept (returns: reverse).
 func calcOrders(t *testing.T, src, members, sales string) *Result {
 	t.Helper()
-	p, err := Decode([]byte(src), "plan.yaml")
-	if err != nil {
-		t.Fatalf("Decode: %v", err)
-	}
-	d, err := tree.ReadMembers(strings.NewReader(members), "members.csv")
-	if err != nil {
-		t.Fatalf("ReadMembers: %v", err)
-	}
-	d.KeepOrderIDs = true
-	if err := d.ReadSales(strings.NewReader(sales), "sales.csv"); err != nil {
-		t.Fatalf("ReadSales: %v", err)
-	}
-	r, err := Compute(p, d)
-	if err != nil {
-		t.Fatalf("Compute: %v", err)
-	}
-	checkReconciles(t, r)
-	checkLines(t, r)
-	return r
+	return calcWith(t, src, members, sales, true)
 }
 
 // TestPayoutCapLeavesClawbacksWhole: the payout cap scales what members

@@ -22,14 +22,7 @@ func months(t *testing.T, plan, members, sales string, ms ...string) []*Result {
 		t.Fatal(err)
 	}
 	d := mustData(t, members, sales, "")
-	var periods []tree.Period
-	for _, m := range ms {
-		pr, err := tree.ParsePeriod("2026-" + m)
-		if err != nil {
-			t.Fatal(err)
-		}
-		periods = append(periods, pr)
-	}
+	periods := periodsOf(t, ms...)
 	var replayed []*Result
 	if err := Replay(p, d, periods, Options{}, func(_ tree.Period, r *Result) error {
 		replayed = append(replayed, r)

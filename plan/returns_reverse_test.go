@@ -210,14 +210,7 @@ func reversalLedger(t *testing.T, plan, members, sales string, ms ...string) str
 		t.Fatal(err)
 	}
 	d := mustData(t, members, sales, "")
-	var periods []tree.Period
-	for _, m := range ms {
-		pr, err := tree.ParsePeriod("2026-" + m)
-		if err != nil {
-			t.Fatal(err)
-		}
-		periods = append(periods, pr)
-	}
+	periods := periodsOf(t, ms...)
 	var b strings.Builder
 	line := func(r *Result, l *Line) error {
 		o, date := "", int32(0)

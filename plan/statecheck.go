@@ -140,8 +140,7 @@ func (s *State) validate(name string) error {
 			}
 		}
 	}
-	type pk = pairKey
-	pairings := make(map[pk]int, len(s.Pairings))
+	pairings := make(map[pairKey]int, len(s.Pairings))
 	for i := range s.Pairings {
 		pr := &s.Pairings[i]
 		at := fmt.Sprintf("pairings[%d] (%q)", i, pr.Member)
@@ -159,7 +158,7 @@ func (s *State) validate(name string) error {
 		case pr.Clawed < 0 || pr.Clawed > pr.Paid:
 			return bad("%s: clawed_back %s: expected 0 to paid (%s)", at, pr.Clawed, pr.Paid)
 		}
-		k := pk{pr.Member, pr.Period}
+		k := pairKey{pr.Member, pr.Period}
 		if j, dup := pairings[k]; dup {
 			return bad("%s: the pairing of %s in period %d is in the state twice (also pairings[%d])", at, pr.Member, pr.Period, j)
 		}

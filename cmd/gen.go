@@ -16,15 +16,21 @@ type genOptions struct {
 	Returns                         int
 	Seed                            uint64
 	Out                             string
+	SalesOrder                      string
 }
 
 func newGenCmd(st *streams) *cobra.Command {
 	opts := &genOptions{}
 	c := &cobra.Command{
-		Use:   "gen --members N [--sales-per-member K] [--months M] [--returns PCT] [--seed S] --out DIR",
+		Use:   "gen --members N [--sales-per-member K] [--months M] [--returns PCT] [--seed S] [--sales-order date|member] --out DIR",
 		Short: "Write a synthetic members.csv and sales.csv for trying and benchmarking plans",
 		Long: `Write DIR/members.csv and DIR/sales.csv in the format run reads.
-The same flags always give the same bytes.`,
+The same flags always give the same bytes.
+
+Members join evenly over the year before the sales start and the months of
+sales. The sales are laid out as a shop exports orders: by date, order ids
+rising, the rows of all members interleaved. --sales-order member writes the
+same rows grouped by member within each month instead.`,
 		Example: "  compplan gen --members 1000000 --sales-per-member 10 --out /tmp/data",
 		Args:    noArgs,
 		RunE:    func(c *cobra.Command, _ []string) error { return runGen(c, st, opts) },
@@ -35,6 +41,7 @@ The same flags always give the same bytes.`,
 	f.IntVar(&opts.Months, "months", 1, "months of sales, from January 2026")
 	f.IntVar(&opts.Returns, "returns", 0, "`percent` of sales returned whole the month after (a row of type return; needs --months 2 or more)")
 	f.Uint64Var(&opts.Seed, "seed", 1, "random seed")
+	f.StringVar(&opts.SalesOrder, "sales-order", "date", "layout of sales.csv: `date` (a shop's order export) or member (grouped by member within each month)")
 	f.StringVar(&opts.Out, "out", "", "output `directory` (created if missing)")
 	markOwnMeaning(c, "members")
 	return c
@@ -53,6 +60,10 @@ func runGen(c *cobra.Command, st *streams, opts *genOptions) error {
 	if opts.Returns > 0 && opts.Months < 2 {
 		return usagef(c, "--returns needs --months 2 or more: a sale is returned the month after")
 	}
+	order, err := gen.ParseSalesOrder(opts.SalesOrder)
+	if err != nil {
+		return usagef(c, "--sales-order: %v", err)
+	}
 	if err := os.MkdirAll(opts.Out, 0o777); err != nil { // less the umask
 		return fmt.Errorf("--out %s: cannot make the folder: %w", opts.Out, err)
 	}
@@ -66,7 +77,7 @@ func runGen(c *cobra.Command, st *streams, opts *genOptions) error {
 	if err != nil {
 		return err
 	}
-	cfg := gen.Config{Members: opts.Members, SalesPerMember: opts.SalesPerMember, Months: opts.Months, Seed: opts.Seed, ReturnPct: opts.Returns}
+	cfg := gen.Config{Members: opts.Members, SalesPerMember: opts.SalesPerMember, Months: opts.Months, Seed: opts.Seed, ReturnPct: opts.Returns, SalesOrder: order}
 	sum, err := gen.WriteSummary(cfg, m.writer(), s.writer())
 	if err != nil {
 		return err
@@ -78,7 +89,7 @@ func runGen(c *cobra.Command, st *streams, opts *genOptions) error {
 	if sum.Returns > 0 {
 		returns = fmt.Sprintf(" (%d of them returns)", sum.Returns)
 	}
-	fmt.Fprintf(st.err, "compplan: wrote %d members and %d sales%s; sponsor tree depth median %d, max %d; the most anyone sponsored: %d; %.0f%% of members without sales in a month\n",
-		sum.Members, sum.Sales, returns, sum.MedianDepth, sum.MaxDepth, sum.MostSponsored, 100*sum.WithoutSalesPerMonth)
+	fmt.Fprintf(st.err, "compplan: wrote %d members (%d joined during the sales) and %d sales%s; sponsor tree depth median %d, max %d; the most anyone sponsored: %d; %.0f%% of members without sales in a month\n",
+		sum.Members, sum.JoinedInSales, sum.Sales, returns, sum.MedianDepth, sum.MaxDepth, sum.MostSponsored, 100*sum.WithoutSalesPerMonth)
 	return nil
 }

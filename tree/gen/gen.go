@@ -5,15 +5,53 @@
 // Recruiting is preferential: a new member's sponsor is drawn with a chance
 // proportional to 1 + the recruits they already have, so most members sponsor
 // nobody and a few sponsor many, and the tree is deep rather than flat.
+//
+// Members join in id order, evenly over the twelve months before the sales
+// start and the months of sales, so a sponsor joins before their recruits
+// and every month of sales has new members. A member sells from the day they
+// join.
+//
+// The sales file is laid out as a shop exports orders: in order-date order,
+// the order ids numbered in that order, so consecutive rows belong to
+// unrelated members (SalesByDate). SalesByMember writes the same rows
+// grouped by member within each month, the layout earlier versions wrote.
 package gen
 
 import (
 	"bufio"
+	"fmt"
 	"io"
 	"math/rand/v2"
+	"slices"
 	"strconv"
 	"time"
 )
+
+// SalesOrder is the order of the rows of the sales file.
+type SalesOrder uint8
+
+const (
+	// SalesByDate: by date, then order id; within a day the orders of
+	// all members are shuffled together, and order ids rise with the
+	// rows. A return comes first on its day: its order id is its sale's.
+	SalesByDate SalesOrder = iota
+	// SalesByMember: each month's rows grouped by member, in member id
+	// order, a member's returns after their sales.
+	SalesByMember
+)
+
+// SalesOrderNames are the names of the sales orders, as --sales-order takes them.
+var SalesOrderNames = []string{SalesByDate: "date", SalesByMember: "member"}
+
+// ParseSalesOrder returns the SalesOrder named s.
+func ParseSalesOrder(s string) (SalesOrder, error) {
+	for k, n := range SalesOrderNames {
+		if s == n {
+			return SalesOrder(k), nil
+		}
+	}
+	return 0, fmt.Errorf("unknown sales order %q: use date or member", s)
+}
 
 // Config says what to generate.
 type Config struct {
@@ -31,6 +69,8 @@ type Config struct {
 	// order's id and negative amount and volume. With it the sales file
 	// has a type column.
 	ReturnPct int
+	// SalesOrder is the layout of the sales file.
+	SalesOrder SalesOrder
 }
 
 // Summary describes what Write wrote.
@@ -39,7 +79,11 @@ type Summary struct {
 	Returns               int // rows of type return among Sales
 	MedianDepth, MaxDepth int // depth in the sponsor tree (a root is 0)
 	MostSponsored         int // the most members one member sponsored
-	WithoutSalesPerMonth  float64
+	// WithoutSalesPerMonth is the share of members who had joined by a
+	// month's end and sold nothing in it.
+	WithoutSalesPerMonth float64
+	// JoinedInSales is how many members joined during the months of sales.
+	JoinedInSales int
 }
 
 var prices = []string{"19.95", "29.95", "49.00", "54.00", "89.50", "129.00", "159.00", "240.00"}
@@ -56,35 +100,189 @@ func Write(c Config, members, sales io.Writer) error {
 	return err
 }
 
+// epoch is the day the first members join; sales start a year later.
+var epoch = time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC)
+
+// day is a day counted from epoch.
+type day = int32
+
+func dayOf(t time.Time) day { return day(t.Sub(epoch).Hours() / 24) }
+
+// A sale is packed into a uint64: member<<8 | (day of month-1)<<3 | price.
+func pack(m int32, dom, price int) uint64 { return uint64(m)<<8 | uint64(dom-1)<<3 | uint64(price) }
+func unpack(r uint64) (m int32, dom, price int) {
+	return int32(r >> 8), int(r>>3&31) + 1, int(r & 7)
+}
+
+// ret is the return, in month mon, of the sale with order id order.
+type ret struct {
+	member int32
+	order  int64
+	dom    uint8
+	price  uint8
+}
+
 // WriteSummary is Write, and says what it wrote.
 func WriteSummary(c Config, members, sales io.Writer) (Summary, error) {
 	rng := rand.New(rand.NewPCG(c.Seed, 0x636f6d70706c616e))
-	roots := max(c.Roots, 1)
+	months := max(c.Months, 1)
 	mw := bufio.NewWriterSize(members, 1<<16)
+	sum, joined, err := writeMembers(c, rng, mw, months)
+	if err != nil {
+		return sum, err
+	}
 	sw := bufio.NewWriterSize(sales, 1<<16)
-	mw.WriteString("id,sponsor_id,name,joined\n")
 	if c.ReturnPct > 0 {
 		sw.WriteString("order_id,member_id,amount,volume,date,type\n")
 	} else {
 		sw.WriteString("order_id,member_id,amount,volume,date\n")
 	}
-	months := max(c.Months, 1)
+	var (
+		recs      []uint64 // this month's sales, member by member
+		perm, inv []int32  // recs in date order; inv[perm[p]] = p
+		returned  []int32  // indexes in recs of the sales returned next month
+		retDays   []uint8  // and the day of the month each is returned on
+		returns   []ret    // this month's returns
+		next      []ret
+		order     int64 // the last order id given
+		b         []byte
+		active    int // member-months with a member who had joined
+		idle      int
+	)
+	for month := 0; month < months; month++ {
+		year, mon := 2026+month/12, time.Month(1+month%12)
+		start := time.Date(year, mon, 1, 0, 0, 0, 0, time.UTC)
+		days := start.AddDate(0, 1, -1).Day()
+		from, to := dayOf(start), dayOf(start)+day(days) // [from, to)
+		recs, returned, retDays = recs[:0], returned[:0], retDays[:0]
+		for i := 0; i < c.Members && joined[i] < to; i++ {
+			active++
+			if c.SalesPerMember == 0 || rng.IntN(10) < 3 {
+				idle++
+				continue // no sales this month
+			}
+			firstDom := 1 + int(max(joined[i]-from, 0))
+			n := 1 + rng.IntN(max(2*c.SalesPerMember*10/7-1, 1))
+			for range n {
+				p := rng.IntN(len(prices))
+				dom := firstDom + rng.IntN(days-firstDom+1)
+				recs = append(recs, pack(int32(i), dom, p))
+				if c.ReturnPct > 0 && month+1 < months && rng.IntN(100) < c.ReturnPct {
+					returned = append(returned, int32(len(recs)-1))
+					retDays = append(retDays, uint8(min(dom, 28)))
+				}
+			}
+		}
+		// Date order: count by day, then shuffle each day's sales.
+		var count [32]int32
+		for _, r := range recs {
+			_, dom, _ := unpack(r)
+			count[dom]++
+		}
+		var at [32]int32
+		for d := 2; d < 32; d++ {
+			at[d] = at[d-1] + count[d-1]
+		}
+		starts := at
+		perm = slices.Grow(perm[:0], len(recs))[:len(recs)]
+		for k, r := range recs {
+			_, dom, _ := unpack(r)
+			perm[at[dom]] = int32(k)
+			at[dom]++
+		}
+		for d := 1; d < 32; d++ {
+			seg := perm[starts[d] : starts[d]+count[d]]
+			rng.Shuffle(len(seg), func(i, j int) { seg[i], seg[j] = seg[j], seg[i] })
+		}
+		base := order
+		order += int64(len(recs))
+		// Order id of recs[k] is base+1+inv[k].
+		inv = slices.Grow(inv[:0], len(recs))[:len(recs)]
+		for p, k := range perm {
+			inv[k] = int32(p)
+		}
+		next = next[:0]
+		for j, k := range returned {
+			m, _, p := unpack(recs[k])
+			next = append(next, ret{member: m, order: base + 1 + int64(inv[k]), dom: retDays[j], price: uint8(p)})
+		}
+		sum.Sales += len(recs)
+		switch c.SalesOrder {
+		case SalesByMember:
+			slices.SortFunc(returns, func(a, b ret) int {
+				if a.member != b.member {
+					return int(a.member - b.member)
+				}
+				return int(a.order - b.order)
+			})
+			ri := 0
+			flushReturns := func(upTo int32) {
+				for ; ri < len(returns) && returns[ri].member < upTo; ri++ {
+					r := returns[ri]
+					b = appendReturn(b[:0], r.order, int(r.member), int(r.price), year, int(mon), int(r.dom))
+					sw.Write(b)
+				}
+			}
+			for k, r := range recs {
+				m, dom, p := unpack(r)
+				flushReturns(m) // earlier members' returns
+				b = appendSale(b[:0], base+1+int64(inv[k]), m, p, year, int(mon), dom, c.ReturnPct > 0)
+				sw.Write(b)
+				if k+1 == len(recs) || int32(recs[k+1]>>8) != m {
+					flushReturns(m + 1) // the member's own, after their sales
+				}
+			}
+			flushReturns(int32(c.Members))
+		default:
+			slices.SortFunc(returns, func(a, b ret) int {
+				if a.dom != b.dom {
+					return int(a.dom) - int(b.dom)
+				}
+				return int(a.order - b.order)
+			})
+			ri := 0
+			for d := 1; d < 32; d++ {
+				for ; ri < len(returns) && int(returns[ri].dom) == d; ri++ {
+					r := returns[ri]
+					b = appendReturn(b[:0], r.order, int(r.member), int(r.price), year, int(mon), d)
+					sw.Write(b)
+				}
+				for p := starts[d]; p < starts[d]+count[d]; p++ {
+					m, dom, pr := unpack(recs[perm[p]])
+					b = appendSale(b[:0], base+1+int64(p), m, pr, year, int(mon), dom, c.ReturnPct > 0)
+					sw.Write(b)
+				}
+			}
+		}
+		sum.Returns += len(returns)
+		returns, next = next, returns
+	}
+	sum.Sales += sum.Returns
+	sum.WithoutSalesPerMonth = float64(idle) / float64(max(active, 1))
+	return sum, sw.Flush()
+}
+
+// writeMembers writes the members file and returns the day each member joins.
+func writeMembers(c Config, rng *rand.Rand, w *bufio.Writer, months int) (Summary, []day, error) {
+	roots := max(c.Roots, 1)
+	w.WriteString("id,sponsor_id,name,joined\n")
+	salesFrom := dayOf(time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC))
+	salesTo := dayOf(time.Date(2026+months/12, time.Month(1+months%12), 1, 0, 0, 0, 0, time.UTC))
 	// slots holds each member once plus once per recruit.
 	slots := make([]int32, 0, 2*c.Members)
 	depth := make([]int32, c.Members)
 	recruits := make([]int32, c.Members)
+	joined := make([]day, c.Members)
 	var sum Summary
-	idle := 0
 	var b []byte
-	order := 0
 	for i := 0; i < c.Members; i++ {
 		b = b[:0]
-		b = appendID(b, i)
+		b = appendID(b, int32(i))
 		b = append(b, ',')
 		if i >= roots {
 			s := slots[rng.IntN(len(slots))]
 			slots = append(slots, s)
-			b = appendID(b, int(s))
+			b = appendID(b, s)
 			depth[i] = depth[s] + 1
 			recruits[s]++
 		}
@@ -92,69 +290,21 @@ func WriteSummary(c Config, members, sales io.Writer) (Summary, error) {
 		b = append(b, first[rng.IntN(len(first))]...)
 		b = append(b, ' ')
 		b = append(b, last[rng.IntN(len(last))]...)
-		// Members join over the 13 months up to the first month of sales,
-		// in id order, so sponsors join first; the last ones join during it.
-		joinMonth := i * 13 / max(c.Members, 1) // 0 = 2025-01 … 12 = 2026-01
-		joinDay := 1 + (i*28/max(c.Members/13, 1))%28
-		b = append(b, ',')
-		b = strconv.AppendInt(b, int64(2025+joinMonth/12), 10)
-		b = append(b, '-')
-		b = append2(b, 1+joinMonth%12)
-		b = append(b, '-')
-		b = append2(b, joinDay)
-		b = append(b, '\n')
-		mw.Write(b)
-		slots = append(slots, int32(i))
-
-		for month := 0; month < months; month++ {
-			if c.SalesPerMember == 0 || rng.IntN(10) < 3 {
-				idle++
-				continue // no sales this month
-			}
-			year, mon := 2026+month/12, 1+month%12
-			days := time.Date(year, time.Month(mon)+1, 0, 0, 0, 0, 0, time.UTC).Day()
-			first := 1 // a member who joins this month sells from their joining day
-			if month == 0 && joinMonth == 12 {
-				first = joinDay
-			}
-			n := 1 + rng.IntN(max(2*c.SalesPerMember*10/7-1, 1))
-			for k := 0; k < n; k++ {
-				order++
-				b = b[:0]
-				b = append(b, "SO-"...)
-				b = strconv.AppendInt(b, int64(order), 10)
-				b = append(b, ',')
-				b = appendID(b, i)
-				p := rng.IntN(len(prices))
-				b = append(b, ',')
-				b = append(b, prices[p]...)
-				b = append(b, ',')
-				b = append(b, volumes[p]...)
-				b = append(b, ',')
-				b = strconv.AppendInt(b, int64(year), 10)
-				b = append(b, '-')
-				b = append2(b, mon)
-				b = append(b, '-')
-				day := first + rng.IntN(days-first+1)
-				b = append2(b, day)
-				if c.ReturnPct > 0 {
-					b = append(b, ',')
-				}
-				b = append(b, '\n')
-				sw.Write(b)
-				if c.ReturnPct > 0 && month+1 < months && rng.IntN(100) < c.ReturnPct {
-					b = appendReturn(b[:0], order, i, p, 2026+(month+1)/12, 1+(month+1)%12, min(day, 28))
-					sw.Write(b)
-					sum.Returns++
-				}
-			}
+		// Evenly from epoch to the last day of sales, in id order.
+		joined[i] = day(int64(i) * int64(salesTo) / int64(max(c.Members, 1)))
+		if joined[i] >= salesFrom {
+			sum.JoinedInSales++
 		}
+		b = append(b, ',')
+		b = epoch.AddDate(0, 0, int(joined[i])).AppendFormat(b, time.DateOnly)
+		b = append(b, '\n')
+		w.Write(b)
+		slots = append(slots, int32(i))
 	}
-	if err := mw.Flush(); err != nil {
-		return sum, err
+	if err := w.Flush(); err != nil {
+		return sum, nil, err
 	}
-	sum.Members, sum.Sales = c.Members, order+sum.Returns
-	sum.WithoutSalesPerMonth = float64(idle) / float64(max(c.Members*months, 1))
+	sum.Members = c.Members
 	// Median depth by counting: depths are small.
 	counts := map[int32]int{}
 	for i, d := range depth {
@@ -168,11 +318,11 @@ func WriteSummary(c Config, members, sales io.Writer) (Summary, error) {
 			break
 		}
 	}
-	return sum, sw.Flush()
+	return sum, joined, nil
 }
 
 // appendID appends member i's id: M followed by 7 or more digits.
-func appendID(b []byte, i int) []byte {
+func appendID(b []byte, i int32) []byte {
 	return strconv.AppendInt(append(b, 'M'), int64(1_000_000+i), 10)
 }
 
@@ -180,23 +330,45 @@ func append2(b []byte, n int) []byte {
 	return append(b, byte('0'+n/10), byte('0'+n%10))
 }
 
-// appendReturn writes the return of order order (member i, price p) on
-// year-mon-day.
-func appendReturn(b []byte, order, i, p, year, mon, day int) []byte {
+func appendDate(b []byte, year, mon, dom int) []byte {
+	b = strconv.AppendInt(b, int64(year), 10)
+	b = append(b, '-')
+	b = append2(b, mon)
+	b = append(b, '-')
+	return append2(b, dom)
+}
+
+// appendSale writes order order: member m, price p, on year-mon-dom.
+func appendSale(b []byte, order int64, m int32, p, year, mon, dom int, typed bool) []byte {
 	b = append(b, "SO-"...)
-	b = strconv.AppendInt(b, int64(order), 10)
+	b = strconv.AppendInt(b, order, 10)
 	b = append(b, ',')
-	b = appendID(b, i)
+	b = appendID(b, m)
+	b = append(b, ',')
+	b = append(b, prices[p]...)
+	b = append(b, ',')
+	b = append(b, volumes[p]...)
+	b = append(b, ',')
+	b = appendDate(b, year, mon, dom)
+	if typed {
+		b = append(b, ',')
+	}
+	return append(b, '\n')
+}
+
+// appendReturn writes the return of order order (member i, price p) on
+// year-mon-dom.
+func appendReturn(b []byte, order int64, i, p, year, mon, dom int) []byte {
+	b = append(b, "SO-"...)
+	b = strconv.AppendInt(b, order, 10)
+	b = append(b, ',')
+	b = appendID(b, int32(i))
 	b = append(append(b, ",-"...), prices[p]...)
 	b = append(b, ',')
 	if volumes[p] != "" {
 		b = append(append(b, '-'), volumes[p]...)
 	}
 	b = append(b, ',')
-	b = strconv.AppendInt(b, int64(year), 10)
-	b = append(b, '-')
-	b = append2(b, mon)
-	b = append(b, '-')
-	b = append2(b, day)
+	b = appendDate(b, year, mon, dom)
 	return append(b, ",return\n"...)
 }

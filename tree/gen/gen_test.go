@@ -2,6 +2,8 @@ package gen
 
 import (
 	"bytes"
+	"slices"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -115,5 +117,104 @@ func TestReturns(t *testing.T) {
 	s.Reset()
 	if _, err := WriteSummary(Config{Members: 10, SalesPerMember: 1, Months: 2, Seed: 4}, &m, &s); err != nil || !strings.HasPrefix(s.String(), "order_id,member_id,amount,volume,date\n") {
 		t.Errorf("without returns: %v %q", err, s.String()[:40])
+	}
+}
+
+// orderNum is the number of an order id SO-N.
+func orderNum(t *testing.T, id string) int {
+	n, err := strconv.Atoi(strings.TrimPrefix(id, "SO-"))
+	if err != nil {
+		t.Fatalf("order id %q", id)
+	}
+	return n
+}
+
+// TestSalesByDate: the default layout is a shop's order export: by date,
+// then order id, strictly rising; members interleaved; new members join in
+// every month of sales, and nobody sells before they joined.
+func TestSalesByDate(t *testing.T) {
+	var m, s bytes.Buffer
+	sum, err := WriteSummary(Config{Members: 3000, SalesPerMember: 4, Months: 3, Seed: 5, ReturnPct: 5}, &m, &s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	joined := map[string]string{}
+	newIn := map[string]int{}
+	for _, l := range strings.Split(strings.TrimSpace(m.String()), "\n")[1:] {
+		f := strings.Split(l, ",")
+		joined[f[0]] = f[3]
+		newIn[f[3][:7]]++
+	}
+	for _, mon := range []string{"2026-01", "2026-02", "2026-03"} {
+		if newIn[mon] == 0 {
+			t.Errorf("no member joins in %s: %v", mon, newIn)
+		}
+	}
+	if newIn["2026-04"] != 0 || sum.JoinedInSales != newIn["2026-01"]+newIn["2026-02"]+newIn["2026-03"] {
+		t.Errorf("joins %v, summary says %d during the sales", newIn, sum.JoinedInSales)
+	}
+	lines := strings.Split(strings.TrimSpace(s.String()), "\n")[1:]
+	prevDate, prevOrder, same := "", 0, 0
+	for k, l := range lines {
+		f := strings.Split(l, ",")
+		date, order := f[4], orderNum(t, f[0])
+		if date < prevDate || (date == prevDate && order <= prevOrder) {
+			t.Fatalf("row %d (%s) is not after %s SO-%d", k+2, l, prevDate, prevOrder)
+		}
+		if date < joined[f[1]] {
+			t.Fatalf("row %d (%s) is before its member joined on %s", k+2, l, joined[f[1]])
+		}
+		if k > 0 && strings.Split(lines[k-1], ",")[1] == f[1] {
+			same++
+		}
+		prevDate, prevOrder = date, order
+	}
+	if same*20 > len(lines) {
+		t.Errorf("%d of %d rows follow a row of the same member: not interleaved", same, len(lines))
+	}
+}
+
+// TestSalesByMember: the grouped layout holds the same rows, grouped by
+// member in id order within each month.
+func TestSalesByMember(t *testing.T) {
+	c := Config{Members: 2000, SalesPerMember: 3, Months: 3, Seed: 6, ReturnPct: 8}
+	var m1, s1, m2, s2 bytes.Buffer
+	sum1, err := WriteSummary(c, &m1, &s1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c.SalesOrder = SalesByMember
+	sum2, err := WriteSummary(c, &m2, &s2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if m1.String() != m2.String() || sum1 != sum2 {
+		t.Fatalf("the members or the summary depend on the sales order: %+v %+v", sum1, sum2)
+	}
+	byDate := strings.Split(strings.TrimSpace(s1.String()), "\n")
+	byMember := strings.Split(strings.TrimSpace(s2.String()), "\n")
+	if byMember[0] != byDate[0] {
+		t.Fatalf("headers %q %q", byMember[0], byDate[0])
+	}
+	prevMonth, prevMember := "", ""
+	for k, l := range byMember[1:] {
+		f := strings.Split(l, ",")
+		month := f[4][:7]
+		if month < prevMonth || (month == prevMonth && f[1] < prevMember) {
+			t.Fatalf("row %d (%s) is not grouped: after %s %s", k+2, l, prevMonth, prevMember)
+		}
+		prevMonth, prevMember = month, f[1]
+	}
+	a, b := slices.Clone(byDate[1:]), slices.Clone(byMember[1:])
+	slices.Sort(a)
+	slices.Sort(b)
+	if !slices.Equal(a, b) {
+		t.Fatal("the two layouts hold different rows")
+	}
+	if o, err := ParseSalesOrder("member"); err != nil || o != SalesByMember {
+		t.Errorf("ParseSalesOrder(member) = %v, %v", o, err)
+	}
+	if _, err := ParseSalesOrder("id"); err == nil || !strings.Contains(err.Error(), "use date or member") {
+		t.Errorf("ParseSalesOrder(id): %v", err)
 	}
 }

@@ -14,15 +14,18 @@ import (
 )
 
 // benchData writes (once, cached in the temp dir) a generated data set of
-// n members with k sales each on average and returns its two files.
+// n members with k sales each on average, laid out as a shop exports them
+// (by date, members interleaved), and returns its two files.
 func benchData(b *testing.B, n, k int) (members, sales string) {
-	return benchMonths(b, n, k, 1)
+	return benchMonths(b, n, k, 1, gen.SalesByDate)
 }
 
-// benchMonths is benchData with months of dated sales.
-func benchMonths(b *testing.B, n, k, months int) (members, sales string) {
+// benchMonths is benchData with months of dated sales, in the given order.
+func benchMonths(b *testing.B, n, k, months int, order gen.SalesOrder) (members, sales string) {
 	b.Helper()
-	dir := filepath.Join(os.TempDir(), fmt.Sprintf("compplan-bench-%d-%d", n, k))
+	// The name says the generator's layout version, so no figure is
+	// measured on data an older compplan gen wrote.
+	dir := filepath.Join(os.TempDir(), fmt.Sprintf("compplan-bench2-%s-%d-%d", gen.SalesOrderNames[order], n, k))
 	if months > 1 {
 		dir += fmt.Sprintf("-%dm", months)
 	}
@@ -41,7 +44,7 @@ func benchMonths(b *testing.B, n, k, months int) (members, sales string) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	if err := gen.Write(gen.Config{Members: n, SalesPerMember: k, Months: months, Seed: 1}, mf, sf); err != nil {
+	if err := gen.Write(gen.Config{Members: n, SalesPerMember: k, Months: months, Seed: 1, SalesOrder: order}, mf, sf); err != nil {
 		b.Fatal(err)
 	}
 	mf.Close()
@@ -54,12 +57,17 @@ func benchMonths(b *testing.B, n, k, months int) (members, sales string) {
 // on the example unilevel plan (ranks, max_leg, legs, dynamic compression),
 // the hybrid plan (every upline family at once), and the binary (by rate:
 // weaker-leg auto-placement; by cycle: left) and 3x7 matrix examples, whose
-// generated members are all auto-placed.
+// generated members are all auto-placed. The sales are in date order, as a
+// shop exports them; the by-member rows hold the same sales grouped by
+// member, to show that the speed does not depend on the order.
 func BenchmarkRun(b *testing.B) {
 	for _, bench := range []struct {
-		plan string
-		n    int
-	}{{"unilevel", 100_000}, {"unilevel", 1_000_000}, {"hybrid", 1_000_000}, {"binary", 1_000_000}, {"binary-cycle", 1_000_000}, {"matrix", 1_000_000}} {
+		plan  string
+		n     int
+		order gen.SalesOrder
+	}{{"unilevel", 100_000, gen.SalesByDate}, {"unilevel", 1_000_000, gen.SalesByDate}, {"unilevel", 1_000_000, gen.SalesByMember},
+		{"hybrid", 1_000_000, gen.SalesByDate}, {"hybrid", 1_000_000, gen.SalesByMember},
+		{"binary", 1_000_000, gen.SalesByDate}, {"binary-cycle", 1_000_000, gen.SalesByDate}, {"matrix", 1_000_000, gen.SalesByDate}} {
 		n, planFile := bench.n, map[string]string{
 			"unilevel":     "../examples/unilevel.yaml",
 			"hybrid":       "../examples/hybrid/plan.yaml",
@@ -67,8 +75,8 @@ func BenchmarkRun(b *testing.B) {
 			"binary-cycle": "../examples/binary/cycle.yaml",
 			"matrix":       "../examples/matrix/plan.yaml",
 		}[bench.plan]
-		b.Run(fmt.Sprintf("%s/members=%d/sales=%d", bench.plan, n, 10*n), func(b *testing.B) {
-			members, sales := benchData(b, n, 10)
+		b.Run(fmt.Sprintf("%s/by-%s/members=%d/sales=%d", bench.plan, gen.SalesOrderNames[bench.order], n, 10*n), func(b *testing.B) {
+			members, sales := benchMonths(b, n, 10, 1, bench.order)
 			out := filepath.Join(b.TempDir(), "out.csv")
 			args := []string{"run", "--plan", planFile, "--members", members, "--sales", sales, "--output", out}
 			b.ReportAllocs()
@@ -178,7 +186,7 @@ func BenchmarkCompare(b *testing.B) {
 // and each period is one computation over the tree.
 func BenchmarkReplay(b *testing.B) {
 	n := 1_000_000
-	members, sales := benchMonths(b, n, 1, 12)
+	members, sales := benchMonths(b, n, 1, 12, gen.SalesByDate)
 	out := filepath.Join(b.TempDir(), "out.csv")
 	for _, bench := range []struct {
 		name string

@@ -55,7 +55,32 @@ func (f unilevel) payLevels(r *run, p *poster, t *levelTree) {
 		}
 	}
 	skipRank := c.Compression == CompressDynamicRank
+	var sums *sellerSums
+	if !p.detail() && p.scale == 0 && byRank == nil {
+		sums = newSellerSums(r.org.Len(), len(levels), func(m int32, row []dec.D) {
+			u := up[m]
+			for i := range levels {
+				for skipRank && u >= 0 && int(paid[u]) <= i {
+					u = up[u]
+				}
+				earner := int32(-1)
+				if u >= 0 && i < int(paid[u]) {
+					earner = u
+				}
+				p.add(earner, row[i])
+				if u >= 0 {
+					u = up[u]
+				}
+			}
+		})
+	}
 	for ci, ch := range r.sales.chunks {
+		if sums.take(ch.Member) {
+			for k, seller := range ch.Member {
+				sums.add(&p.acc, seller, cache.get(p, ch.Volume[k]))
+			}
+			continue
+		}
 		for k, seller := range ch.Member {
 			v := ch.Volume[k]
 			amount := cache.get(p, v)
@@ -95,6 +120,7 @@ func (f unilevel) payLevels(r *run, p *poster, t *levelTree) {
 			}
 		}
 	}
+	sums.flush()
 }
 
 // line fills in why l went where it went, how far up the tree its upline

@@ -2,6 +2,7 @@ package tree
 
 import (
 	"bytes"
+	"encoding/binary"
 	"hash/maphash"
 	"math"
 )
@@ -28,27 +29,57 @@ func (s *strtab) add(b []byte) bool {
 func (s *strtab) get(i int32) []byte { return s.data[s.off[i]:s.off[i+1]] }
 func (s *strtab) len() int           { return len(s.off) - 1 }
 
-// idIndex maps member ids to their index with open addressing. Each slot
-// holds the top 32 bits of the id's hash and the index+1 (0 = empty), so a
-// lookup touches one slot and, on a tag match, the id's bytes.
+// idIndex maps ids to their index with open addressing and linear
+// probing. A slot holds an id of up to 12 bytes itself (ids hold no NUL,
+// so zero padding is unambiguous), so a lookup of such an id touches one
+// slot and nothing else; a longer id's slot holds its first 8 bytes and 32
+// bits of its hash, and a match is confirmed against the id's bytes.
 type idIndex struct {
 	seed  maphash.Seed
-	slots []uint64
+	slots []idSlot
 	mask  uint64
 	n     int
 	sink  uint64 // keeps the batch functions' warming loads from being dropped
 }
 
+// idSlot is one slot: idx is the index+1 (0 = empty), with longID set for
+// an id longer than inlineID bytes.
+type idSlot struct {
+	key  uint64 // bytes 0-7 of the id, little-endian, zero-padded
+	tail uint32 // bytes 8-11 of a short id; 32 bits of a long id's hash
+	idx  uint32
+}
+
+const (
+	inlineID = 12
+	longID   = 1 << 31
+)
+
+// slotKey returns what a slot holds for id with hash h.
+func slotKey(id []byte, h uint64) (key uint64, tail, long uint32) {
+	var b [inlineID]byte
+	copy(b[:], id)
+	key = binary.LittleEndian.Uint64(b[:8])
+	if len(id) > inlineID {
+		return key, uint32(h), longID
+	}
+	return key, binary.LittleEndian.Uint32(b[8:]), 0
+}
+
 // batch is how many ids the batch functions handle at once.
 const batch = 64
 
+// newIDIndex returns an index sized for capacity ids at a load of at most 3/4.
 func newIDIndex(capacity int) idIndex {
 	size := 1024
-	for size < 2*capacity {
+	for 3*size < 4*capacity {
 		size *= 2
 	}
-	return idIndex{seed: maphash.MakeSeed(), slots: make([]uint64, size), mask: uint64(size - 1)}
+	return idIndex{seed: maphash.MakeSeed(), slots: make([]idSlot, size), mask: uint64(size - 1)}
 }
+
+// full reports whether adding n ids would take the load above 3/4.
+func (x *idIndex) full(n int) bool { return 4*(x.n+n) > 3*len(x.slots) }
 
 // find returns the index of id, or -1.
 func (x *idIndex) find(ids *strtab, id []byte) int32 {
@@ -56,29 +87,17 @@ func (x *idIndex) find(ids *strtab, id []byte) int32 {
 }
 
 // findBatch sets out[i] to the index of keys[i], or -1 (len(keys) ≤ batch).
-// It hashes every key and touches its slot, and then the candidate id's
-// bytes, before probing: the loads of one step do not wait for each other,
-// so a batch costs a few memory latencies instead of one per key. It only
-// reads x, so goroutines may call it at once; it returns a value made from
-// the warming loads, for the caller to keep so they are not dropped.
+// It hashes every key and touches its slot before probing: the loads do
+// not wait for each other, so a batch costs a few memory latencies instead
+// of one per key. It only reads x, so goroutines may call it at once; it
+// returns a value made from the warming loads, for the caller to keep so
+// they are not dropped.
 func (x *idIndex) findBatch(ids *strtab, keys [][]byte, out []int32) uint64 {
 	var hs [batch]uint64
-	var cand [batch]int32
 	var sink uint64
 	for i, k := range keys {
 		hs[i] = maphash.Bytes(x.seed, k)
-		sink += x.slots[hs[i]&x.mask]
-	}
-	for i := range keys {
-		cand[i] = int32(uint32(x.slots[hs[i]&x.mask])) - 1
-		if cand[i] >= 0 {
-			sink += uint64(ids.off[cand[i]])
-		}
-	}
-	for i := range keys {
-		if cand[i] >= 0 && int(ids.off[cand[i]]) < len(ids.data) {
-			sink += uint64(ids.data[ids.off[cand[i]]])
-		}
+		sink += uint64(x.slots[hs[i]&x.mask].idx)
 	}
 	for i, k := range keys {
 		out[i] = x.findHashed(ids, k, hs[i])
@@ -87,14 +106,15 @@ func (x *idIndex) findBatch(ids *strtab, keys [][]byte, out []int32) uint64 {
 }
 
 func (x *idIndex) findHashed(ids *strtab, id []byte, h uint64) int32 {
-	tag := h >> 32
+	key, tail, long := slotKey(id, h)
 	for i := h & x.mask; ; i = (i + 1) & x.mask {
-		s := x.slots[i]
-		if s == 0 {
+		s := &x.slots[i]
+		if s.idx == 0 {
 			return -1
 		}
-		if s>>32 == tag {
-			if k := int32(uint32(s) - 1); bytes.Equal(ids.get(k), id) {
+		if s.key == key && s.tail == tail && s.idx&longID == long {
+			k := int32(s.idx&^longID) - 1
+			if long == 0 || bytes.Equal(ids.get(k), id) {
 				return k
 			}
 		}
@@ -104,6 +124,9 @@ func (x *idIndex) findHashed(ids *strtab, id []byte, h uint64) int32 {
 // insert adds index k (whose id is ids.get(k)) and returns -1, or returns
 // the index already holding the same id.
 func (x *idIndex) insert(ids *strtab, k int32) int32 {
+	if x.full(1) {
+		x.grow(ids)
+	}
 	return x.insertHashed(ids, k, maphash.Bytes(x.seed, ids.get(k)))
 }
 
@@ -111,14 +134,14 @@ func (x *idIndex) insert(ids *strtab, k int32) int32 {
 // warming their slots first like findBatch. It returns -1, -1, or the
 // first index whose id was already present and the index holding it.
 func (x *idIndex) insertBatch(ids *strtab, from, to int32) (dup, prev int32) {
-	for 2*(x.n+int(to-from)) > len(x.slots) {
+	for x.full(int(to - from)) {
 		x.grow(ids)
 	}
 	var hs [batch]uint64
 	sink := x.sink
 	for k := from; k < to; k++ {
 		hs[k-from] = maphash.Bytes(x.seed, ids.get(k))
-		sink += x.slots[hs[k-from]&x.mask]
+		sink += uint64(x.slots[hs[k-from]&x.mask].idx)
 	}
 	x.sink = sink
 	for k := from; k < to; k++ {
@@ -129,22 +152,19 @@ func (x *idIndex) insertBatch(ids *strtab, from, to int32) (dup, prev int32) {
 	return -1, -1
 }
 
+// insertHashed inserts k, whose id has hash h; the index has room.
 func (x *idIndex) insertHashed(ids *strtab, k int32, h uint64) int32 {
-	if 2*(x.n+1) > len(x.slots) {
-		x.grow(ids)
-		return x.insert(ids, k)
-	}
 	id := ids.get(k)
-	tag := h >> 32
+	key, tail, long := slotKey(id, h)
 	for i := h & x.mask; ; i = (i + 1) & x.mask {
-		s := x.slots[i]
-		if s == 0 {
-			x.slots[i] = tag<<32 | uint64(k+1)
+		s := &x.slots[i]
+		if s.idx == 0 {
+			*s = idSlot{key: key, tail: tail, idx: uint32(k+1) | long}
 			x.n++
 			return -1
 		}
-		if s>>32 == tag {
-			if old := int32(uint32(s) - 1); bytes.Equal(ids.get(old), id) {
+		if s.key == key && s.tail == tail && s.idx&longID == long {
+			if old := int32(s.idx&^longID) - 1; long == 0 || bytes.Equal(ids.get(old), id) {
 				return old
 			}
 		}
@@ -153,15 +173,15 @@ func (x *idIndex) insertHashed(ids *strtab, k int32, h uint64) int32 {
 
 func (x *idIndex) grow(ids *strtab) {
 	old := x.slots
-	x.slots = make([]uint64, 2*len(old))
+	x.slots = make([]idSlot, 2*len(old))
 	x.mask = uint64(len(x.slots) - 1)
 	for _, s := range old {
-		if s == 0 {
+		if s.idx == 0 {
 			continue
 		}
-		h := maphash.Bytes(x.seed, ids.get(int32(uint32(s)-1)))
+		h := maphash.Bytes(x.seed, ids.get(int32(s.idx&^longID)-1))
 		for i := h & x.mask; ; i = (i + 1) & x.mask {
-			if x.slots[i] == 0 {
+			if x.slots[i].idx == 0 {
 				x.slots[i] = s
 				break
 			}

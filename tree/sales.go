@@ -53,7 +53,9 @@ func (d *Data) readSales(r io.Reader, name string, size int) error {
 		seq   int
 		sales Sales
 		err   error
+		cut   bool // sales.Chunks are the buckets of cutByBucket
 	}
+	n := d.Org.Len()
 	workers := runtime.GOMAXPROCS(0)
 	blocks := make(chan block, workers)
 	free := make(chan []byte, workers+2) // parsed blocks' buffers, for reuse
@@ -63,10 +65,22 @@ func (d *Data) readSales(r io.Reader, name string, size int) error {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
+			// A block is parsed into the arrays of the one before,
+			// which cutByBucket copied: reading makes no garbage.
+			var spare SaleChunk
 			for b := range blocks {
 				res := result{seq: b.seq}
-				res.sales.Chunks = []SaleChunk{{Member: make([]int32, 0, b.rows), Volume: make([]dec.D, 0, b.rows)}}
+				res.sales.Chunks = []SaleChunk{{Member: reuse(&spare.Member, 0, b.rows), Volume: reuse(&spare.Volume, 0, b.rows)}}
+				res.sales.spare = &spare
 				res.err = d.parseSales(b.data, name, b.line, col, width, &res.sales)
+				res.sales.spare = nil
+				if res.err == nil {
+					if cut, ok := cutByBucket(res.sales.Chunks, n); ok {
+						spare = res.sales.Chunks[0]
+						spare.typeNames, spare.returnAt, spare.orders = nil, nil, strtab{}
+						res.sales.Chunks, res.cut = cut, true
+					}
+				}
 				select {
 				case free <- b.data[:0]:
 				default:
@@ -96,11 +110,13 @@ func (d *Data) readSales(r io.Reader, name string, size int) error {
 	}()
 	var parts []Sales
 	firstErr, firstSeq := error(nil), -1
+	allCut := true
 	for res := range results {
 		for len(parts) <= res.seq {
 			parts = append(parts, Sales{})
 		}
 		parts[res.seq] = res.sales
+		allCut = allCut && res.cut
 		if res.err != nil && (firstSeq < 0 || res.seq < firstSeq) {
 			firstErr, firstSeq = res.err, res.seq
 		}
@@ -116,39 +132,143 @@ func (d *Data) readSales(r io.Reader, name string, size int) error {
 	if firstErr != nil {
 		return firstErr
 	}
+	var chunks []SaleChunk
+	if allCut {
+		chunks = inBuckets(parts, n)
+	} else { // a block cannot be one chunk: keep file order
+		for k := range parts {
+			for _, c := range parts[k].Chunks {
+				if len(c.Member) > 0 {
+					chunks = append(chunks, c)
+				}
+			}
+		}
+	}
 	for k := range parts {
 		if u := parts[k].FirstUndated; u > 0 && d.Sales.FirstUndated == 0 {
 			d.Sales.FirstUndated, d.Sales.UndatedFile = u, name
 		}
+		parts[k].Chunks = nil
 		if !d.Sales.merge(&parts[k]) {
 			return &InputError{File: name, Msg: "total sales are too large for compplan's exact decimals", Err: dec.ErrOverflow}
 		}
 	}
+	d.Sales.Chunks = append(d.Sales.Chunks, chunks...)
 	return nil
 }
 
 // parseSales parses one block of sales rows starting at line.
+//
+// Rows are taken a batch at a time: the batch's member ids are resolved
+// together (see idIndex.findBatch), so their cache misses overlap and the
+// speed does not depend on whether the rows come member by member or, as a
+// shop exports them, in date order with every member interleaved. Each row
+// is then checked and added in file order, so the error reported is the
+// first in the file, as if the rows were read one by one.
 func (d *Data) parseSales(data []byte, name string, line int, col []int, width int, s *Sales) error {
 	c := &csvReader{name: name, buf: data, end: len(data), eof: true, line: line}
 	o := d.Org
-	for c.next() {
-		if len(c.fields) != width {
-			return c.raggedError(width)
-		}
-		id := c.fields[col[sMember]]
-		m := o.index.find(&o.ids, id)
-		if m < 0 {
-			if len(id) == 0 {
-				return c.fieldError(col[sMember], "member_id", "empty member_id: every sale needs the id of the member who made it")
+	var b rowBatch
+	for {
+		stop := b.fill(c, width)
+		d.resolve(&b, col[sMember])
+		for r := range b.n {
+			b.restore(c, r)
+			m := b.found[r]
+			if m < 0 {
+				id := c.fields[col[sMember]]
+				if len(id) == 0 {
+					return c.fieldError(col[sMember], "member_id", "empty member_id: every sale needs the id of the member who made it")
+				}
+				return c.fieldError(col[sMember], "member_id", "sale for unknown member %q: add the member to the members file or remove the sale", id)
 			}
-			return c.fieldError(col[sMember], "member_id", "sale for unknown member %q: add the member to the members file or remove the sale", id)
+			if err := c.fullSale(s, m, col, d.KeepOrderIDs, o.joined[m]); err != nil {
+				return err
+			}
 		}
-		if err := c.fullSale(s, m, col, d.KeepOrderIDs, o.joined[m]); err != nil {
-			return err
+		if stop != nil {
+			return stop
+		}
+		if b.n < batch {
+			break
 		}
 	}
 	s.flushDay()
 	return c.err
+}
+
+// resolve sets b.found to the member index of each row's id in column k,
+// and touches each member's joined date, which fullSale reads next.
+func (d *Data) resolve(b *rowBatch, k int) {
+	o := d.Org
+	var keys [batch][]byte
+	for r := range b.n {
+		keys[r] = b.fields[r*b.width+k]
+	}
+	sink := o.index.findBatch(&o.ids, keys[:b.n], b.found[:b.n])
+	for _, m := range b.found[:b.n] {
+		if m >= 0 {
+			sink += uint64(o.joined[m])
+		}
+	}
+	b.sink += sink
+}
+
+// rowBatch holds up to batch records, copied out of a csvReader so that
+// the reader may go on to the next ones.
+type rowBatch struct {
+	n, width int
+	arena    []byte
+	span     [][2]int32 // each field's bytes in arena
+	fields   [][]byte   // span made into slices once the batch is full
+	cols     []int
+	lines    []int
+	recLine  [batch]int
+	found    [batch]int32
+	sink     uint64
+	// The current record's fields, columns and lines, handed to the
+	// reader: copies, so that the reader's next record never writes into
+	// the batch.
+	curFields [][]byte
+	curCols   []int
+	curLines  []int
+}
+
+// fill reads records from c until the batch is full or c ends. It returns
+// the error that stopped it at a record (a ragged row); c.err says why c
+// ended.
+func (b *rowBatch) fill(c *csvReader, width int) (stop error) {
+	b.n, b.width = 0, width
+	b.arena, b.span, b.cols, b.lines = b.arena[:0], b.span[:0], b.cols[:0], b.lines[:0]
+	for b.n < batch && c.next() {
+		if len(c.fields) != width {
+			stop = c.raggedError(width)
+			break
+		}
+		for _, f := range c.fields {
+			from := len(b.arena)
+			b.arena = append(b.arena, f...)
+			b.span = append(b.span, [2]int32{int32(from), int32(len(b.arena))})
+		}
+		b.cols = append(b.cols, c.cols...)
+		b.lines = append(b.lines, c.lines...)
+		b.recLine[b.n] = c.recLine
+		b.n++
+	}
+	b.fields = b.fields[:0]
+	for _, sp := range b.span {
+		b.fields = append(b.fields, b.arena[sp[0]:sp[1]:sp[1]])
+	}
+	return stop // the ragged row is not in the batch: the rows before it are checked first
+}
+
+// restore makes record r of the batch c's current record.
+func (b *rowBatch) restore(c *csvReader, r int) {
+	w := b.width
+	b.curFields = append(b.curFields[:0], b.fields[r*w:(r+1)*w]...)
+	b.curCols = append(b.curCols[:0], b.cols[r*w:(r+1)*w]...)
+	b.curLines = append(b.curLines[:0], b.lines[r*w:(r+1)*w]...)
+	c.fields, c.cols, c.lines, c.recLine = b.curFields, b.curCols, b.curLines, b.recLine[r]
 }
 
 // addDay adds a sale's amount to its day's. While a block is read the sums

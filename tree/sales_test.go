@@ -19,9 +19,12 @@ func salesOf(d *Data) string {
 
 // TestReadSalesBlocks reads the same file with tiny blocks, so records,
 // quoted fields with line breaks and errors fall across block boundaries,
-// and checks the result and the reported line do not change.
+// and checks the result and the reported line do not change. The sales
+// come out in buckets of members (here one member each), file order within
+// a member.
 func TestReadSalesBlocks(t *testing.T) {
-	var in, want strings.Builder
+	var in strings.Builder
+	want := map[string]*strings.Builder{"A": {}, "B": {}, "C": {}}
 	in.WriteString("member_id,amount,note\n")
 	for i := 0; i < 200; i++ {
 		id := []string{"A", "B", "C"}[i%3]
@@ -30,15 +33,15 @@ func TestReadSalesBlocks(t *testing.T) {
 			note = "\"multi\nline, \"\"quoted\"\"\""
 		}
 		fmt.Fprintf(&in, "%s,%d.%02d,%s\n", id, i, i%100, note)
-		fmt.Fprintf(&want, "%s:%s ", id, strings.TrimSuffix(strings.TrimRight(fmt.Sprintf("%d.%02d", i, i%100), "0"), "."))
+		fmt.Fprintf(want[id], "%s:%s ", id, strings.TrimSuffix(strings.TrimRight(fmt.Sprintf("%d.%02d", i, i%100), "0"), "."))
 	}
 	for _, size := range []int{1, 7, 64, 100, 1 << 20} {
 		d := mustMembers(t, "id\nA\nB\nC\n")
 		if err := d.readSales(strings.NewReader(in.String()), "s.csv", size); err != nil {
 			t.Fatalf("block size %d: %v", size, err)
 		}
-		if got := salesOf(d); got != strings.TrimSpace(want.String()) {
-			t.Fatalf("block size %d: sales differ:\n%s\nwant\n%s", size, got, want.String())
+		if got, want := salesOf(d), strings.TrimSpace(want["A"].String()+want["B"].String()+want["C"].String()); got != want {
+			t.Fatalf("block size %d: sales differ:\n%s\nwant\n%s", size, got, want)
 		}
 	}
 	// An error far into the file is reported at its true line, and the
@@ -67,6 +70,32 @@ func TestRecordCut(t *testing.T) {
 	} {
 		if got := recordCut([]byte(tt.in)); got != tt.want {
 			t.Errorf("recordCut(%q) = %d, want %d", tt.in, got, tt.want)
+		}
+	}
+}
+
+// TestSalesFirstErrorInBatches: ids are resolved a batch of rows at a
+// time, yet the error reported is the first in the file, wherever the
+// rows fall around a batch's edges.
+func TestSalesFirstErrorInBatches(t *testing.T) {
+	for _, tc := range []struct{ rows, want string }{
+		{"Z,5,x\nA,1\n", "unknown member \"Z\""},
+		{"A,1\nZ,5,x\n", "row has 2 fields but the header has 3"},
+		{"A,zz,x\nZ,1,x\n", "amount"},
+		{"Z,zz,x\n", "unknown member \"Z\""},
+		{",1,x\nA,1\n", "empty member_id"},
+		{"B,1,x\n" + strings.Repeat("A,1,x\n", 70) + "Q,1\n", "unknown member \"B\""},
+	} {
+		for _, before := range []int{0, 5, 62, 63, 64, 65, 127, 130} {
+			in := "member_id,amount,note\n" + strings.Repeat("A,1,x\n", before) + tc.rows
+			d := mustMembers(t, "id\nA\n")
+			for _, size := range []int{16, 1 << 20} {
+				err := d.readSales(strings.NewReader(in), "s.csv", size)
+				at := fmt.Sprintf("s.csv:%d:", before+2)
+				if err == nil || !strings.Contains(err.Error(), at) || !strings.Contains(err.Error(), tc.want) {
+					t.Errorf("%d good rows, then %q, blocks of %d: error %v, want %s … %s", before, tc.rows, size, err, at, tc.want)
+				}
+			}
 		}
 	}
 }

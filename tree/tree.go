@@ -233,6 +233,19 @@ type Sales struct {
 	dayAmount map[int32]dec.D
 	days      []dec.D
 	daysFrom  int32
+	// spare holds arrays a reader is done with, for addRow to reuse when
+	// it adds a column to a chunk (nil: allocate).
+	spare *SaleChunk
+}
+
+// reuse returns *spare resliced to n when it has room for capacity, and
+// takes it; otherwise a new slice. Its first n elements are not cleared.
+func reuse[T any](spare *[]T, n, capacity int) []T {
+	if b := *spare; cap(b) >= capacity {
+		*spare = nil
+		return b[:n]
+	}
+	return make([]T, n, capacity)
 }
 
 // SaleChunk is a run of sales: sale k is by member Member[k] with
@@ -347,6 +360,9 @@ func (s *Sales) addRow(r *saleRow, keep bool) bool {
 	c.Volume = append(c.Volume, r.cv)
 	if r.date != NoDate && c.Date == nil {
 		c.Date = make([]int32, k, cap(c.Member))
+		if s.spare != nil {
+			c.Date = reuse(&s.spare.Date, k, cap(c.Member))
+		}
 		for i := range c.Date {
 			c.Date[i] = NoDate
 		}
@@ -356,7 +372,11 @@ func (s *Sales) addRow(r *saleRow, keep bool) bool {
 	}
 	if r.hasQV {
 		if c.QV == nil {
-			c.QV = slices.Clone(c.Volume[:k]) // earlier sales: qv = cv
+			c.QV = make([]dec.D, k, cap(c.Member))
+			if s.spare != nil {
+				c.QV = reuse(&s.spare.QV, k, cap(c.Member))
+			}
+			copy(c.QV, c.Volume) // earlier sales: qv = cv
 		}
 		c.QV = append(c.QV, r.qv)
 	} else if c.QV != nil {
@@ -365,6 +385,10 @@ func (s *Sales) addRow(r *saleRow, keep bool) bool {
 	if r.hasType {
 		if c.Type == nil {
 			c.Type = make([]uint8, k, cap(c.Member))
+			if s.spare != nil {
+				c.Type = reuse(&s.spare.Type, k, cap(c.Member))
+				clear(c.Type)
+			}
 		}
 		t := slices.Index(c.typeNames, string(r.typ))
 		if t < 0 {

@@ -1,0 +1,82 @@
+package plan
+
+import (
+	"slices"
+
+	"github.com/compplan/compplan/tree/dec"
+)
+
+// sellerSums adds up a component's amounts per seller, for components
+// whose earners are the same for every sale of a seller (unilevel levels
+// without a rate by rank, when no line is written and no payout cap
+// scales them): each sale's amounts are rounded line by line and summed
+// per seller, and the uplines are walked once per seller instead of once
+// per sale. The totals are exactly those of posting every line (integer
+// sums), and the speed no longer depends on how many sales a seller has
+// or in what order they come.
+//
+// The sums live in a window of member numbers, paid out (pay) when a
+// chunk of sales falls outside it: the sales are read into buckets of
+// member numbers (see tree), so a window of a bucket's size is filled
+// chunk by chunk and stays in the processor's caches.
+type sellerSums struct {
+	width  int     // members in the window
+	levels int     // amounts per seller
+	lo     int32   // the window's first member
+	hi     int32   // 1 + the highest member with sums, or lo
+	sums   []dec.D // (m-lo)*levels + i
+	pay    func(m int32, sums []dec.D)
+}
+
+// newSellerSums returns sums of levels amounts per seller, paid out
+// through pay, one seller at a time in member order within a window.
+func newSellerSums(members, levels int, pay func(m int32, sums []dec.D)) *sellerSums {
+	width := max(1<<16, members/64+2)
+	return &sellerSums{width: width, levels: levels, sums: make([]dec.D, width*levels), pay: pay}
+}
+
+// take reports whether the sales of sellers go into the sums: always, but
+// when they span more members than a window holds (then the caller posts
+// them line by line). It pays out the window first when they fall outside
+// it. A nil s takes nothing.
+func (s *sellerSums) take(sellers []int32) bool {
+	if s == nil || len(sellers) == 0 {
+		return s != nil
+	}
+	lo, hi := slices.Min(sellers), slices.Max(sellers)
+	if int(hi-lo) >= s.width {
+		return false
+	}
+	if lo < s.lo || int(hi-s.lo) >= s.width {
+		s.flush()
+		s.lo, s.hi = lo, lo
+	}
+	s.hi = max(s.hi, hi+1)
+	return true
+}
+
+// add adds one sale's amounts to seller m (taken by take).
+func (s *sellerSums) add(acc *dec.Acc, m int32, amounts []dec.D) {
+	row := s.sums[int(m-s.lo)*s.levels:][:s.levels]
+	for i, a := range amounts {
+		acc.Add(&row[i], a, "what one member earned")
+	}
+}
+
+// flush pays out every seller in the window with sums, and empties it.
+func (s *sellerSums) flush() {
+	if s == nil {
+		return
+	}
+	for m := s.lo; m < s.hi; m++ {
+		row := s.sums[int(m-s.lo)*s.levels:][:s.levels]
+		for _, a := range row {
+			if a != 0 {
+				s.pay(m, row)
+				clear(row)
+				break
+			}
+		}
+	}
+	s.hi = s.lo
+}

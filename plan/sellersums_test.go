@@ -1,0 +1,67 @@
+package plan
+
+import (
+	"math/rand/v2"
+	"testing"
+
+	"github.com/compplan/compplan/tree/dec"
+)
+
+// TestSellerSums: whatever the chunks' ranges of sellers (in a window,
+// across windows, backwards, wider than a window), every amount taken is
+// paid out once to its seller, and a chunk too wide is refused.
+func TestSellerSums(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 4))
+	for round := range 200 {
+		const members, levels = 40, 3
+		got := map[int32][levels]dec.D{}
+		s := newSellerSums(members, levels, func(m int32, row []dec.D) {
+			g := got[m]
+			for i, a := range row {
+				g[i] += a
+			}
+			got[m] = g
+		})
+		s.width = 1 + rng.IntN(12) // small windows: many flushes
+		want := map[int32][levels]dec.D{}
+		var acc dec.Acc
+		for range 1 + rng.IntN(10) {
+			from := rng.IntN(members)
+			span := 1 + rng.IntN(14)
+			chunk := make([]int32, rng.IntN(8))
+			for k := range chunk {
+				chunk[k] = int32(min(from+rng.IntN(span), members-1))
+			}
+			if !s.take(chunk) {
+				lo, hi := chunk[0], chunk[0]
+				for _, m := range chunk {
+					lo, hi = min(lo, m), max(hi, m)
+				}
+				if int(hi-lo) < s.width {
+					t.Fatalf("round %d: a chunk spanning %d members refused by a window of %d", round, hi-lo+1, s.width)
+				}
+				continue
+			}
+			for _, m := range chunk {
+				a := []dec.D{dec.D(rng.IntN(100) - 20), dec.D(rng.IntN(5)), 1}
+				s.add(&acc, m, a)
+				w := want[m]
+				for i := range a {
+					w[i] += a[i]
+				}
+				want[m] = w
+			}
+		}
+		s.flush()
+		for m, w := range want {
+			if w != [levels]dec.D{} && got[m] != w {
+				t.Fatalf("round %d: member %d paid %v, want %v", round, m, got[m], w)
+			}
+		}
+		for m, g := range got {
+			if g != want[m] {
+				t.Fatalf("round %d: member %d paid %v, want %v", round, m, g, want[m])
+			}
+		}
+	}
+}

@@ -1,0 +1,195 @@
+package tree
+
+import (
+	"slices"
+
+	"github.com/compplan/compplan/tree/dec"
+)
+
+// Sales are kept in buckets of members: once a block of a file is parsed,
+// its sales are cut into sortBuckets ranges of member numbers, and the
+// file's sales are held bucket by bucket (in file order within a bucket).
+// Every later pass over the sales then works on one range of members at a
+// time, whose per-member data stays in the processor's caches, so its
+// speed does not depend on how the file was laid out (a shop's export in
+// date order has every member interleaved). No result depends on the order
+// of the sales (the ledger and every list of sales use a canonical order),
+// so this changes no output. It costs one copy of each block, and no
+// second copy of the sales.
+
+// sortBuckets is the number of member ranges the sales are cut into.
+const sortBuckets = 64
+
+// rowRef names row k of chunk c of a list of chunks.
+type rowRef struct{ c, k int32 }
+
+// buckets returns how many buckets n members take.
+func buckets(n int) int { return max(min(sortBuckets, n), 1) }
+
+// bucketOf returns the bucket of member m of n, of b buckets.
+func bucketOf(m int32, n, b int) int { return int(int64(m) * int64(b) / int64(n)) }
+
+// cutByBucket cuts chunks (one block's sales) into the buckets of n
+// members: out[k] holds bucket k's sales in their order, as views into
+// one copy of the block. ok is false when the block cannot be one chunk
+// (more than 255 sale types, or order ids over 4 GiB).
+func cutByBucket(chunks []SaleChunk, n int) (out []SaleChunk, ok bool) {
+	b := buckets(n)
+	start := make([]int32, b+1)
+	for _, c := range chunks {
+		for _, m := range c.Member {
+			start[bucketOf(m, n, b)+1]++
+		}
+	}
+	for k := range b {
+		start[k+1] += start[k]
+	}
+	refs := make([]rowRef, start[b])
+	at := slices.Clone(start[:b])
+	for ci, c := range chunks {
+		for k, m := range c.Member {
+			x := bucketOf(m, n, b)
+			refs[at[x]] = rowRef{int32(ci), int32(k)}
+			at[x]++
+		}
+	}
+	all, ok := gather(chunks, refs)
+	if !ok {
+		return nil, false
+	}
+	out = make([]SaleChunk, b)
+	for k := range b {
+		out[k] = all.view(int(start[k]), int(start[k+1]))
+	}
+	return out, true
+}
+
+// inBuckets returns parts' sales (one part per block, each cut by
+// cutByBucket) bucket by bucket, each bucket's in file order.
+func inBuckets(parts []Sales, n int) []SaleChunk {
+	var out []SaleChunk
+	for k := range buckets(n) {
+		for i := range parts {
+			if c := parts[i].Chunks[k]; len(c.Member) > 0 {
+				out = append(out, c)
+			}
+		}
+	}
+	return out
+}
+
+// view returns rows lo to hi-1 of c, sharing its arrays; appending to a
+// view starts a new chunk.
+func (c *SaleChunk) view(lo, hi int) SaleChunk {
+	v := SaleChunk{Member: c.Member[lo:hi:hi], Volume: c.Volume[lo:hi:hi], typeNames: c.typeNames}
+	if c.Date != nil {
+		v.Date = c.Date[lo:hi:hi]
+	}
+	if c.QV != nil {
+		v.QV = c.QV[lo:hi:hi]
+	}
+	if c.Type != nil {
+		v.Type = c.Type[lo:hi:hi]
+	}
+	if c.orders.off != nil {
+		v.orders = strtab{data: c.orders.data[:len(c.orders.data):len(c.orders.data)], off: c.orders.off[lo : hi+1 : hi+1]}
+	}
+	for k, l := range c.returnAt {
+		if int(k) >= lo && int(k) < hi {
+			if v.returnAt == nil {
+				v.returnAt, v.file = map[int32]int32{}, c.file
+			}
+			v.returnAt[k-int32(lo)] = l
+		}
+	}
+	return v
+}
+
+// gather returns the rows refs of src as one chunk, in the order of refs,
+// with every column any of src has. ok is false when their types number
+// more than 255.
+func gather(src []SaleChunk, refs []rowRef) (out SaleChunk, ok bool) {
+	n := len(refs)
+	var hasDate, hasQV, hasType, hasOrders bool
+	var typeOf [][]uint8 // src chunk → its type index → out's
+	for _, c := range src {
+		hasDate = hasDate || c.Date != nil
+		hasQV = hasQV || c.QV != nil
+		hasType = hasType || c.Type != nil
+		hasOrders = hasOrders || c.orders.off != nil
+		if c.returnAt != nil {
+			out.file = c.file
+		}
+	}
+	out.Member, out.Volume = make([]int32, n), make([]dec.D, n)
+	if hasDate {
+		out.Date = make([]int32, n)
+	}
+	if hasQV {
+		out.QV = make([]dec.D, n)
+	}
+	if hasType {
+		out.Type = make([]uint8, n)
+		typeOf = make([][]uint8, len(src))
+		for i := range src {
+			c := &src[i]
+			if c.Type == nil {
+				if len(out.typeNames) == 255 && !slices.Contains(out.typeNames, "") {
+					return SaleChunk{}, false
+				}
+				typeOf[i] = []uint8{out.emptyType()}
+				continue
+			}
+			typeOf[i] = make([]uint8, len(c.typeNames))
+			for t, name := range c.typeNames {
+				x := slices.Index(out.typeNames, name)
+				if x < 0 {
+					if len(out.typeNames) == 255 {
+						return SaleChunk{}, false
+					}
+					x = len(out.typeNames)
+					out.typeNames = append(out.typeNames, name)
+				}
+				typeOf[i][t] = uint8(x)
+			}
+		}
+	}
+	if hasOrders {
+		out.orders = newStrtab()
+		size := 0
+		for _, c := range src {
+			size += len(c.orders.data)
+		}
+		out.orders.data = make([]byte, 0, size)
+		out.orders.off = make([]uint32, 1, n+1)
+	}
+	for i, r := range refs {
+		c, k := &src[r.c], r.k
+		out.Member[i], out.Volume[i] = c.Member[k], c.Volume[k]
+		if hasDate {
+			out.Date[i] = c.DateOf(int(k))
+		}
+		if hasQV {
+			out.QV[i] = c.QVOf(int(k))
+		}
+		if hasType {
+			t := uint8(0)
+			if c.Type != nil {
+				t = c.Type[k]
+			}
+			out.Type[i] = typeOf[r.c][t]
+		}
+		if hasOrders && !out.orders.add(c.OrderIDBytes(int(k))) {
+			return SaleChunk{}, false
+		}
+		if c.returnAt != nil {
+			if l, ok := c.returnAt[k]; ok {
+				if out.returnAt == nil {
+					out.returnAt = map[int32]int32{}
+				}
+				out.returnAt[int32(i)] = l
+			}
+		}
+	}
+	return out, true
+}

@@ -1,0 +1,120 @@
+package tree
+
+import (
+	"fmt"
+	"math/rand/v2"
+	"strings"
+	"testing"
+)
+
+// saleTuples renders every sale with all it carries, member by member:
+// the sales of each member in the order they are held.
+func saleTuples(d *Data) map[string][]string {
+	out := map[string][]string{}
+	for ci := range d.Sales.Chunks {
+		c := &d.Sales.Chunks[ci]
+		for k, m := range c.Member {
+			file, line := c.Where(k)
+			out[d.Org.ID(m)] = append(out[d.Org.ID(m)], fmt.Sprintf("%s qv=%s %s %q %q %s:%d",
+				c.Volume[k], c.QVOf(k), FormatDate(c.DateOf(k)), c.TypeOf(k), c.OrderID(k), file, line))
+		}
+	}
+	return out
+}
+
+// TestSalesInBuckets: once read, the sales are held by buckets of member
+// numbers, each member's in file order, with every column (qv, date, type,
+// order id, a return's line) still theirs, however the file is cut into
+// blocks.
+func TestSalesInBuckets(t *testing.T) {
+	rng := rand.New(rand.NewPCG(1, 2))
+	var members strings.Builder
+	members.WriteString("id\n")
+	const n = 150 // more members than buckets
+	for i := range n {
+		fmt.Fprintf(&members, "M%03d\n", i)
+	}
+	var in strings.Builder
+	in.WriteString("member_id,amount,volume,qv,date,type,order_id\n")
+	want := map[string][]string{}
+	for row := range 3000 {
+		id := fmt.Sprintf("M%03d", rng.IntN(n))
+		amount, volume, qv := rng.IntN(100)+1, "", ""
+		vol := fmt.Sprint(amount)
+		if rng.IntN(3) == 0 {
+			volume, vol = fmt.Sprint(amount/2), fmt.Sprint(amount/2)
+		}
+		q := vol
+		if rng.IntN(5) == 0 {
+			qv, q = fmt.Sprint(amount+7), fmt.Sprint(amount+7)
+		}
+		typ := []string{"", "order", "Autoship", "sample"}[rng.IntN(4)]
+		date := fmt.Sprintf("2026-%02d-%02d", 1+rng.IntN(12), 1+rng.IntN(28))
+		order := fmt.Sprintf("O%d", row)
+		where := ":0"
+		if rng.IntN(20) == 0 {
+			typ, where = "return", fmt.Sprintf("s.csv:%d", row+2)
+			amount, volume, qv = -amount, "", "" // volume and qv are the amount's
+			vol, q = fmt.Sprint(amount), fmt.Sprint(amount)
+		}
+		fmt.Fprintf(&in, "%s,%d,%s,%s,%s,%s,%s\n", id, amount, volume, qv, date, typ, order)
+		want[id] = append(want[id], fmt.Sprintf("%s qv=%s %s %q %q %s", vol, q, date, strings.ToLower(typ), order, where))
+	}
+	for _, size := range []int{200, 4096, 1 << 20} {
+		d := mustMembers(t, members.String())
+		d.KeepOrderIDs = true
+		if err := d.readSales(strings.NewReader(in.String()), "s.csv", size); err != nil {
+			t.Fatal(err)
+		}
+		got := saleTuples(d)
+		for i := range n {
+			id := fmt.Sprintf("M%03d", i)
+			w := want[id]
+			if strings.Join(got[id], "\n") != strings.Join(w, "\n") {
+				t.Fatalf("blocks of %d: member %s holds\n%s\nwant\n%s", size, id, strings.Join(got[id], "\n"), strings.Join(w, "\n"))
+			}
+		}
+		prev := -1
+		for _, c := range d.Sales.Chunks {
+			for _, m := range c.Member {
+				if b := bucketOf(m, n, sortBuckets); b < prev {
+					t.Fatalf("blocks of %d: member %d (bucket %d) after bucket %d", size, m, b, prev)
+				} else {
+					prev = b
+				}
+			}
+		}
+		if prev != sortBuckets-1 {
+			t.Fatalf("blocks of %d: the last bucket is %d", size, prev)
+		}
+	}
+}
+
+// TestSalesWithManyTypes: blocks with many sale types between them keep
+// each sale's type when cut into buckets.
+func TestSalesWithManyTypes(t *testing.T) {
+	var in strings.Builder
+	in.WriteString("member_id,amount,type\n")
+	for i := range 600 {
+		fmt.Fprintf(&in, "%s,1,t%d\n", []string{"A", "B"}[i%2], i)
+	}
+	d := mustMembers(t, "id\nA\nB\n")
+	if err := d.readSales(strings.NewReader(in.String()), "s.csv", 1024); err != nil {
+		t.Fatal(err)
+	}
+	seen := map[string]bool{}
+	for ci := range d.Sales.Chunks {
+		c := &d.Sales.Chunks[ci]
+		for k, m := range c.Member {
+			seen[d.Org.ID(m)+" "+c.TypeOf(k)] = true
+		}
+	}
+	for i := range 600 {
+		if key := fmt.Sprintf("%s t%d", []string{"A", "B"}[i%2], i); !seen[key] {
+			t.Fatalf("sale %q lost", key)
+		}
+	}
+	if d.Sales.Len() != 600 {
+		t.Errorf("%d sales, want 600", d.Sales.Len())
+	}
+}

@@ -40,6 +40,7 @@ const (
 // (none is replaced unless all are), and it exits 128 + the signal number.
 func Execute() {
 	s := newStreams(os.Stdin, os.Stdout, os.Stderr)
+	s.hugePages = true
 	sig := make(chan os.Signal, 1)
 	signal.Notify(sig, syscall.SIGHUP, syscall.SIGINT, syscall.SIGQUIT, syscall.SIGTERM)
 	go func() {

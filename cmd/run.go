@@ -291,6 +291,10 @@ func isJSONL(file string) bool { return strings.HasSuffix(strings.ToLower(file),
 func load(s *streams, ph *phases, planFile, members, sales string, keepOrders bool) (*plan.Plan, *tree.Data, error) {
 	in := &inputs{s: s, prog: ph.prog}
 	defer in.close()
+	if s.hugePages {
+		s.hugePages = false
+		hugeHeap(heapFor(members, sales))
+	}
 	var p *plan.Plan
 	var err error
 	if planFile != "" {

@@ -28,6 +28,9 @@ type streams struct {
 	temps                    tempFiles
 	configFile               string
 	prog                     *progress
+	// hugePages: the heap may be set up for huge pages (see hugeHeap),
+	// once, by the process's own run (never by tests calling Main).
+	hugePages bool
 }
 
 func newStreams(in io.Reader, out, errw io.Writer) *streams {

@@ -71,7 +71,10 @@ type csvReader struct {
 	cols    []int // 1-based byte column of each field on its line
 	lines   []int // line of each field
 	scratch []byte
-	err     error
+	// inScratch: some of the record's fields are in scratch (quoted),
+	// the rest point into buf.
+	inScratch bool
+	err       error
 
 	lastDate       [10]byte // the last date parsed, and its day
 	lastDay        int32
@@ -316,6 +319,7 @@ func (c *csvReader) parse() (ok, complete bool) {
 				start += j + 1
 			}
 			c.recLine = line
+			c.inScratch = false
 			c.pos += next
 			c.line = line
 			if nl >= 0 {
@@ -427,6 +431,7 @@ func (c *csvReader) parse() (ok, complete bool) {
 		c.fields = append(c.fields, trimSpace(f))
 	}
 	c.recLine = recLine
+	c.inScratch = len(c.scratch) > 0
 	c.pos += i
 	c.line = line
 	return true, false

@@ -33,7 +33,7 @@ func bucketOf(m int32, n, b int) int { return int(int64(m) * int64(b) / int64(n)
 // members: out[k] holds bucket k's sales in their order, as views into
 // one copy of the block. ok is false when the block cannot be one chunk
 // (more than 255 sale types, or order ids over 4 GiB).
-func cutByBucket(chunks []SaleChunk, n int) (out []SaleChunk, ok bool) {
+func cutByBucket(chunks []SaleChunk, n int, scratch *[]rowRef) (out []SaleChunk, ok bool) {
 	b := buckets(n)
 	start := make([]int32, b+1)
 	for _, c := range chunks {
@@ -44,7 +44,8 @@ func cutByBucket(chunks []SaleChunk, n int) (out []SaleChunk, ok bool) {
 	for k := range b {
 		start[k+1] += start[k]
 	}
-	refs := make([]rowRef, start[b])
+	refs := reuse(scratch, int(start[b]), int(start[b]))
+	*scratch = refs
 	at := slices.Clone(start[:b])
 	for ci, c := range chunks {
 		for k, m := range c.Member {
@@ -163,27 +164,40 @@ func gather(src []SaleChunk, refs []rowRef) (out SaleChunk, ok bool) {
 		out.orders.data = make([]byte, 0, size)
 		out.orders.off = make([]uint32, 1, n+1)
 	}
+	// Column by column: tight loops.
 	for i, r := range refs {
-		c, k := &src[r.c], r.k
-		out.Member[i], out.Volume[i] = c.Member[k], c.Volume[k]
-		if hasDate {
-			out.Date[i] = c.DateOf(int(k))
+		c := &src[r.c]
+		out.Member[i], out.Volume[i] = c.Member[r.k], c.Volume[r.k]
+	}
+	if hasDate {
+		for i, r := range refs {
+			out.Date[i] = src[r.c].DateOf(int(r.k))
 		}
-		if hasQV {
-			out.QV[i] = c.QVOf(int(k))
+	}
+	if hasQV {
+		for i, r := range refs {
+			out.QV[i] = src[r.c].QVOf(int(r.k))
 		}
-		if hasType {
-			t := uint8(0)
-			if c.Type != nil {
-				t = c.Type[k]
+	}
+	if hasType {
+		for i, r := range refs {
+			if c := &src[r.c]; c.Type != nil {
+				out.Type[i] = typeOf[r.c][c.Type[r.k]]
+			} else {
+				out.Type[i] = typeOf[r.c][0]
 			}
-			out.Type[i] = typeOf[r.c][t]
 		}
-		if hasOrders && !out.orders.add(c.OrderIDBytes(int(k))) {
-			return SaleChunk{}, false
+	}
+	if hasOrders {
+		for _, r := range refs {
+			if !out.orders.add(src[r.c].OrderIDBytes(int(r.k))) {
+				return SaleChunk{}, false
+			}
 		}
-		if c.returnAt != nil {
-			if l, ok := c.returnAt[k]; ok {
+	}
+	for i, r := range refs {
+		if c := &src[r.c]; c.returnAt != nil {
+			if l, ok := c.returnAt[r.k]; ok {
 				if out.returnAt == nil {
 					out.returnAt = map[int32]int32{}
 				}

@@ -68,6 +68,7 @@ func (d *Data) readSales(r io.Reader, name string, size int) error {
 			// A block is parsed into the arrays of the one before,
 			// which cutByBucket copied: reading makes no garbage.
 			var spare SaleChunk
+			var refs []rowRef
 			for b := range blocks {
 				res := result{seq: b.seq}
 				res.sales.Chunks = []SaleChunk{{Member: reuse(&spare.Member, 0, b.rows), Volume: reuse(&spare.Volume, 0, b.rows)}}
@@ -75,7 +76,7 @@ func (d *Data) readSales(r io.Reader, name string, size int) error {
 				res.err = d.parseSales(b.data, name, b.line, col, width, &res.sales)
 				res.sales.spare = nil
 				if res.err == nil {
-					if cut, ok := cutByBucket(res.sales.Chunks, n); ok {
+					if cut, ok := cutByBucket(res.sales.Chunks, n, &refs); ok {
 						spare = res.sales.Chunks[0]
 						spare.typeNames, spare.returnAt, spare.orders = nil, nil, strtab{}
 						res.sales.Chunks, res.cut = cut, true
@@ -214,24 +215,25 @@ func (d *Data) resolve(b *rowBatch, k int) {
 	b.sink += sink
 }
 
-// rowBatch holds up to batch records, copied out of a csvReader so that
-// the reader may go on to the next ones.
+// rowBatch holds up to batch records read from a csvReader over a whole
+// block, so that the reader may go on to the next ones: a field in the
+// block stays where it is, a quoted one (unescaped into the reader's
+// scratch, which the next record reuses) is copied.
 type rowBatch struct {
 	n, width int
-	arena    []byte
-	span     [][2]int32 // each field's bytes in arena
-	fields   [][]byte   // span made into slices once the batch is full
+	fields   [][]byte // record r's fields are fields[r*width:][:width]
 	cols     []int
 	lines    []int
 	recLine  [batch]int
 	found    [batch]int32
 	sink     uint64
-	// The current record's fields, columns and lines, handed to the
-	// reader: copies, so that the reader's next record never writes into
-	// the batch.
-	curFields [][]byte
-	curCols   []int
-	curLines  []int
+	arena    []byte     // the quoted records' fields
+	quoted   [][2]int32 // each quoted field's index in fields and end in arena
+	// The reader's own buffers: it parses into these, never into the
+	// batch's.
+	ownFields [][]byte
+	ownCols   []int
+	ownLines  []int
 }
 
 // fill reads records from c until the batch is full or c ends. It returns
@@ -239,25 +241,31 @@ type rowBatch struct {
 // ended.
 func (b *rowBatch) fill(c *csvReader, width int) (stop error) {
 	b.n, b.width = 0, width
-	b.arena, b.span, b.cols, b.lines = b.arena[:0], b.span[:0], b.cols[:0], b.lines[:0]
+	b.fields, b.cols, b.lines = b.fields[:0], b.cols[:0], b.lines[:0]
+	b.arena, b.quoted = b.arena[:0], b.quoted[:0]
+	c.fields, c.cols, c.lines = b.ownFields[:0], b.ownCols[:0], b.ownLines[:0]
 	for b.n < batch && c.next() {
+		b.ownFields, b.ownCols, b.ownLines = c.fields, c.cols, c.lines
 		if len(c.fields) != width {
 			stop = c.raggedError(width)
 			break
 		}
-		for _, f := range c.fields {
-			from := len(b.arena)
-			b.arena = append(b.arena, f...)
-			b.span = append(b.span, [2]int32{int32(from), int32(len(b.arena))})
+		if c.inScratch {
+			for k, f := range c.fields {
+				b.arena = append(b.arena, f...)
+				b.quoted = append(b.quoted, [2]int32{int32(len(b.fields) + k), int32(len(b.arena))})
+			}
 		}
+		b.fields = append(b.fields, c.fields...)
 		b.cols = append(b.cols, c.cols...)
 		b.lines = append(b.lines, c.lines...)
 		b.recLine[b.n] = c.recLine
 		b.n++
 	}
-	b.fields = b.fields[:0]
-	for _, sp := range b.span {
-		b.fields = append(b.fields, b.arena[sp[0]:sp[1]:sp[1]])
+	from := int32(0)
+	for _, q := range b.quoted {
+		b.fields[q[0]] = b.arena[from:q[1]:q[1]]
+		from = q[1]
 	}
 	return stop // the ragged row is not in the batch: the rows before it are checked first
 }
@@ -265,10 +273,8 @@ func (b *rowBatch) fill(c *csvReader, width int) (stop error) {
 // restore makes record r of the batch c's current record.
 func (b *rowBatch) restore(c *csvReader, r int) {
 	w := b.width
-	b.curFields = append(b.curFields[:0], b.fields[r*w:(r+1)*w]...)
-	b.curCols = append(b.curCols[:0], b.cols[r*w:(r+1)*w]...)
-	b.curLines = append(b.curLines[:0], b.lines[r*w:(r+1)*w]...)
-	c.fields, c.cols, c.lines, c.recLine = b.curFields, b.curCols, b.curLines, b.recLine[r]
+	c.fields, c.cols, c.lines = b.fields[r*w:][:w:w], b.cols[r*w:][:w:w], b.lines[r*w:][:w:w]
+	c.recLine = b.recLine[r]
 }
 
 // addDay adds a sale's amount to its day's. While a block is read the sums

@@ -1,0 +1,50 @@
+package cmd
+
+import (
+	"os"
+	"runtime"
+	"syscall"
+	"unsafe"
+)
+
+// heapFor is the heap to set up for huge pages before reading the files
+// named: about their size (compplan's arrays take less than the CSV they
+// come from), 256 MiB more, at most 16 GiB; 1 GiB for a stream.
+func heapFor(files ...string) int {
+	size := 256 << 20
+	for _, f := range files {
+		if f == "" {
+			continue
+		}
+		fi, err := os.Stat(f)
+		if err != nil || !fi.Mode().IsRegular() {
+			size += 1 << 30
+			continue
+		}
+		size += int(min(fi.Size(), 16<<30))
+	}
+	return min(size, 16<<30)
+}
+
+// hugeHeap asks Linux to back the first size bytes of the heap with
+// transparent huge pages, where the kernel leaves that to the program
+// (transparent_hugepage=madvise, as on most servers). A million members
+// take hundreds of megabytes, touched at random: with 4 KiB pages every
+// first touch is a page fault and most lookups miss the TLB. It allocates
+// size bytes, advises them and lets them go: the Go heap hands out its
+// lowest free addresses first, so the arrays that follow reuse them, and
+// the advice stays with the addresses. Only address space is taken until
+// used. Errors are ignored: without huge pages compplan is only slower.
+func hugeHeap(size int) {
+	b := make([]byte, size)
+	const huge = 2 << 20
+	start := uintptr(unsafe.Pointer(unsafe.SliceData(b)))
+	lo := (start + huge - 1) &^ (huge - 1)
+	hi := (start + uintptr(size)) &^ (huge - 1)
+	if hi > lo {
+		syscall.Syscall(syscall.SYS_MADVISE, lo, hi-lo, 14) // MADV_HUGEPAGE
+	}
+	runtime.KeepAlive(b)
+	b = nil
+	runtime.GC()
+}

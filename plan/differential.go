@@ -36,7 +36,60 @@ func (f differential) pay(r *run, p *poster) {
 		gens = newAmountCache(ba.Generations)
 	}
 	leaderRank := func(m int32) bool { return ba != nil && r.rank[m] != NoRank && int(r.rank[m]) >= ba.Rank }
+	var sums *sellerSums
+	if !p.detail() && p.scale == 0 {
+		// A seller's earners are the same for each of their sales: sum the
+		// amounts of each rate (and generation) per seller, and walk once.
+		ng := 0
+		if ba != nil {
+			ng = len(ba.Generations)
+		}
+		sums = newSellerSums(r.org.Len(), len(rates)+ng, func(seller int32, row []dec.D) {
+			amounts, gen := row[:len(rates)], row[len(rates):]
+			paidRate, paidAmount, leader := dec.Rate(0), dec.D(0), int32(-1)
+			for x := seller; x >= 0; x = up[x] {
+				if rk := r.rank[x]; rk != NoRank && r.eligible[x] && c.DiffRates[rk] > paidRate {
+					p.add(x, amounts[rk]-paidAmount)
+					paidRate, paidAmount = c.DiffRates[rk], amounts[rk]
+				}
+				if leaderRank(x) {
+					leader = x
+					break
+				}
+			}
+			if paidRate < top {
+				p.add(-1, amounts[len(rates)-1]-paidAmount)
+			}
+			if leader < 0 {
+				return
+			}
+			y := up[leader]
+			for g := range ba.Generations {
+				for y >= 0 && !leaderRank(y) {
+					y = up[y]
+				}
+				earner := int32(-1)
+				if y >= 0 && r.eligible[y] && g < ba.generationsPaid(int(r.rank[y])) {
+					earner = y
+				}
+				p.add(earner, gen[g])
+				if y >= 0 {
+					y = up[y]
+				}
+			}
+		})
+	}
 	for ci, ch := range r.sales.chunks {
+		if sums.take(ch.Member) {
+			for k, seller := range ch.Member {
+				v := ch.Volume[k]
+				sums.add(&p.acc, seller, 0, cache.get(p, v))
+				if ba != nil {
+					sums.add(&p.acc, seller, len(rates), gens.get(p, v))
+				}
+			}
+			continue
+		}
 		for k, seller := range ch.Member {
 			v := ch.Volume[k]
 			amounts := cache.get(p, v)
@@ -100,6 +153,7 @@ func (f differential) pay(r *run, p *poster) {
 			}
 		}
 	}
+	sums.flush()
 }
 
 func (differential) distance(r *run, from, to int32) int {

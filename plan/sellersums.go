@@ -8,8 +8,9 @@ import (
 
 // sellerSums adds up a component's amounts per seller, for components
 // whose earners are the same for every sale of a seller (unilevel levels
-// without a rate by rank, when no line is written and no payout cap
-// scales them): each sale's amounts are rounded line by line and summed
+// without a rate by rank, a differential and its breakaway), when no line
+// is written and no payout cap scales them: each sale's amounts are
+// rounded line by line and summed
 // per seller, and the uplines are walked once per seller instead of once
 // per sale. The totals are exactly those of posting every line (integer
 // sums), and the speed no longer depends on how many sales a seller has
@@ -55,9 +56,10 @@ func (s *sellerSums) take(sellers []int32) bool {
 	return true
 }
 
-// add adds one sale's amounts to seller m (taken by take).
-func (s *sellerSums) add(acc *dec.Acc, m int32, amounts []dec.D) {
-	row := s.sums[int(m-s.lo)*s.levels:][:s.levels]
+// add adds one sale's amounts to seller m's, from the off'th on (taken by
+// take).
+func (s *sellerSums) add(acc *dec.Acc, m int32, off int, amounts []dec.D) {
+	row := s.sums[int(m-s.lo)*s.levels+off:][:len(amounts)]
 	for i, a := range amounts {
 		acc.Add(&row[i], a, "what one member earned")
 	}

@@ -44,7 +44,8 @@ func TestSellerSums(t *testing.T) {
 			}
 			for _, m := range chunk {
 				a := []dec.D{dec.D(rng.IntN(100) - 20), dec.D(rng.IntN(5)), 1}
-				s.add(&acc, m, a)
+				s.add(&acc, m, 0, a[:1])
+				s.add(&acc, m, 1, a[1:])
 				w := want[m]
 				for i := range a {
 					w[i] += a[i]

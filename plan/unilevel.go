@@ -77,7 +77,7 @@ func (f unilevel) payLevels(r *run, p *poster, t *levelTree) {
 	for ci, ch := range r.sales.chunks {
 		if sums.take(ch.Member) {
 			for k, seller := range ch.Member {
-				sums.add(&p.acc, seller, cache.get(p, ch.Volume[k]))
+				sums.add(&p.acc, seller, 0, cache.get(p, ch.Volume[k]))
 			}
 			continue
 		}

@@ -69,10 +69,12 @@ func slotKey(id []byte, h uint64) (key uint64, tail, long uint32) {
 // batch is how many ids the batch functions handle at once.
 const batch = 64
 
-// newIDIndex returns an index sized for capacity ids at a load of at most 3/4.
+// newIDIndex returns an index with room for capacity ids, an estimate
+// that is usually high (see ReadMembers): it starts at the power of two at
+// or above it, and grows when it is 3/4 full.
 func newIDIndex(capacity int) idIndex {
 	size := 1024
-	for 3*size < 4*capacity {
+	for size < capacity {
 		size *= 2
 	}
 	return idIndex{seed: maphash.MakeSeed(), slots: make([]idSlot, size), mask: uint64(size - 1)}

@@ -1,6 +1,7 @@
 package tree
 
 import (
+	"math"
 	"slices"
 
 	"github.com/compplan/compplan/tree/dec"
@@ -86,6 +87,9 @@ func (c *SaleChunk) view(lo, hi int) SaleChunk {
 	if c.Date != nil {
 		v.Date = c.Date[lo:hi:hi]
 	}
+	if c.days != nil {
+		v.days, v.dayBase = c.days[lo:hi:hi], c.dayBase
+	}
 	if c.QV != nil {
 		v.QV = c.QV[lo:hi:hi]
 	}
@@ -114,7 +118,7 @@ func gather(src []SaleChunk, refs []rowRef) (out SaleChunk, ok bool) {
 	var hasDate, hasQV, hasType, hasOrders bool
 	var typeOf [][]uint8 // src chunk → its type index → out's
 	for _, c := range src {
-		hasDate = hasDate || c.Date != nil
+		hasDate = hasDate || c.Dated()
 		hasQV = hasQV || c.QV != nil
 		hasType = hasType || c.Type != nil
 		hasOrders = hasOrders || c.orders.off != nil
@@ -123,9 +127,6 @@ func gather(src []SaleChunk, refs []rowRef) (out SaleChunk, ok bool) {
 		}
 	}
 	out.Member, out.Volume = make([]int32, n), make([]dec.D, n)
-	if hasDate {
-		out.Date = make([]int32, n)
-	}
 	if hasQV {
 		out.QV = make([]dec.D, n)
 	}
@@ -170,9 +171,7 @@ func gather(src []SaleChunk, refs []rowRef) (out SaleChunk, ok bool) {
 		out.Member[i], out.Volume[i] = c.Member[r.k], c.Volume[r.k]
 	}
 	if hasDate {
-		for i, r := range refs {
-			out.Date[i] = src[r.c].DateOf(int(r.k))
-		}
+		out.setDates(src, refs)
 	}
 	if hasQV {
 		for i, r := range refs {
@@ -206,4 +205,34 @@ func gather(src []SaleChunk, refs []rowRef) (out SaleChunk, ok bool) {
 		}
 	}
 	return out, true
+}
+
+// setDates sets out's dates to those of the rows refs of src: in two bytes
+// a sale from the first date when they span less than 179 years, else in
+// Date.
+func (out *SaleChunk) setDates(src []SaleChunk, refs []rowRef) {
+	first, last := int32(math.MaxInt32), int32(math.MinInt32)
+	for _, r := range refs {
+		if d := src[r.c].DateOf(int(r.k)); d != NoDate {
+			first, last = min(first, d), max(last, d)
+		}
+	}
+	if first > last { // no dates at all
+		first, last = 0, 0
+	}
+	if int64(last)-int64(first) >= noDay {
+		out.Date = make([]int32, len(refs))
+		for i, r := range refs {
+			out.Date[i] = src[r.c].DateOf(int(r.k))
+		}
+		return
+	}
+	out.days, out.dayBase = make([]uint16, len(refs)), first
+	for i, r := range refs {
+		if d := src[r.c].DateOf(int(r.k)); d != NoDate {
+			out.days[i] = uint16(d - first)
+		} else {
+			out.days[i] = noDay
+		}
+	}
 }

@@ -118,3 +118,39 @@ func TestSalesWithManyTypes(t *testing.T) {
 		t.Errorf("%d sales, want 600", d.Sales.Len())
 	}
 }
+
+// TestSaleDatesKept: dates are held in two bytes from the block's first
+// date when they span less than 179 years, in four otherwise; undated
+// sales stay undated either way.
+func TestSaleDatesKept(t *testing.T) {
+	for _, dates := range [][]string{
+		{"2026-01-05", "", "2026-12-31", "2026-01-05", "2205-03-01"},
+		{"2026-01-05", "", "2026-12-31", "1900-01-01", "2205-03-01"},
+		{"", "", "2026-12-31"},
+		{"0001-01-01", "9999-12-31", ""},
+	} {
+		var in strings.Builder
+		in.WriteString("member_id,amount,date\n")
+		for _, d := range dates {
+			fmt.Fprintf(&in, "A,1,%s\n", d)
+		}
+		d := mustMembers(t, "id\nA\n")
+		if err := d.readSales(strings.NewReader(in.String()), "s.csv", 1<<20); err != nil {
+			t.Fatal(err)
+		}
+		var got []string
+		for ci := range d.Sales.Chunks {
+			c := &d.Sales.Chunks[ci]
+			for k := range c.Member {
+				if day := c.DateOf(k); day != NoDate {
+					got = append(got, FormatDate(day))
+				} else {
+					got = append(got, "")
+				}
+			}
+		}
+		if strings.Join(got, ",") != strings.Join(dates, ",") {
+			t.Errorf("dates %v read back as %v", dates, got)
+		}
+	}
+}

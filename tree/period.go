@@ -167,7 +167,12 @@ func (s *Sales) Dated() error {
 // sales all the same.
 func (s *Sales) DateRange() (first, last int32, ok bool) {
 	for i := range s.Chunks {
-		for _, day := range s.Chunks[i].Date {
+		c := &s.Chunks[i]
+		if !c.Dated() {
+			continue
+		}
+		for k := range c.Member {
+			day := c.DateOf(k)
 			if day == NoDate {
 				continue
 			}
@@ -187,9 +192,13 @@ func (s *Sales) DateRange() (first, last int32, ok bool) {
 // when there is none), to name a sale in a message.
 func (s *Sales) FirstOn(day int32) (c *SaleChunk, k int, ok bool) {
 	for i := range s.Chunks {
-		for k, d := range s.Chunks[i].Date {
-			if d == day {
-				return &s.Chunks[i], k, true
+		c := &s.Chunks[i]
+		if !c.Dated() {
+			continue
+		}
+		for k := range c.Member {
+			if c.DateOf(k) == day {
+				return c, k, true
 			}
 		}
 	}
@@ -248,7 +257,11 @@ func (d *Data) Split(periods []Period) ([]Sales, error) {
 	for _, c := range d.Sales.Chunks {
 		keep := make([][]int, len(periods))
 		last, lastDay := -1, NoDate
-		for k, day := range c.Date {
+		for k := range c.Member {
+			if !c.Dated() {
+				break
+			}
+			day := c.DateOf(k)
 			if day != lastDay {
 				last, lastDay = which(day), day
 			}
@@ -346,7 +359,7 @@ func (c *SaleChunk) pick(keep []int, remap []int32) SaleChunk {
 		if remap != nil {
 			m = remap[m]
 		}
-		out.Member[i], out.Volume[i], out.Date[i] = m, c.Volume[k], c.Date[k]
+		out.Member[i], out.Volume[i], out.Date[i] = m, c.Volume[k], c.DateOf(k)
 		if c.QV != nil {
 			out.QV[i] = c.QV[k]
 		}
@@ -414,7 +427,7 @@ func (o *Org) subset(keep func(int32) bool, day int32) (*Org, []int32) {
 			k++
 		}
 	}
-	s := &Org{file: o.file, ids: newStrtab(), names: newStrtab(), index: newIDIndex(int(k)),
+	s := &Org{file: o.file, ids: newStrtab(), names: newStrtab(), index: newIDIndex(int(k) * 4 / 3),
 		floorNames: o.floorNames, floorAt: o.floorAt, firstUnjoined: o.firstUnjoined}
 	s.sponsor, s.joined = make([]int32, 0, k), make([]int32, 0, k)
 	lines := make([]int32, 0, k)

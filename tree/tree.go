@@ -9,6 +9,7 @@ package tree
 import (
 	"bytes"
 	"fmt"
+	"math"
 	"runtime"
 	"slices"
 	"sync"
@@ -258,8 +259,13 @@ type SaleChunk struct {
 	// column, else the amount); nil when it equals Volume throughout.
 	QV []dec.D
 	// Date is each sale's day (NoDate when not given); nil when no sale in
-	// the chunk has one.
+	// the chunk has one, or when the chunk holds its days in days (as the
+	// sales read from a file do): read them with DateOf.
 	Date []int32
+	// days holds each sale's day as dayBase+days[k] (noDay: none), in
+	// two bytes instead of Date's four.
+	days    []uint16
+	dayBase int32
 	// Type indexes TypeNames for each sale; nil without a type column.
 	Type      []uint8
 	typeNames []string
@@ -329,13 +335,25 @@ func (s *Sales) add(m int32, v dec.D, order []byte, keep bool) bool {
 	return s.addRow(&saleRow{member: m, cv: v, order: order, date: NoDate}, keep)
 }
 
+// noDay marks a sale without a date in SaleChunk.days.
+const noDay = math.MaxUint16
+
 // DateOf returns sale k's day, or NoDate.
 func (c *SaleChunk) DateOf(k int) int32 {
+	if c.days != nil {
+		if d := c.days[k]; d != noDay {
+			return c.dayBase + int32(d)
+		}
+		return NoDate
+	}
 	if c.Date == nil {
 		return NoDate
 	}
 	return c.Date[k]
 }
+
+// Dated reports whether any sale of the chunk may have a date.
+func (c *SaleChunk) Dated() bool { return c.days != nil || c.Date != nil }
 
 // saleRow is one sale as read: cv is its commissionable volume (Volume),
 // qv its qualifying volume, hasQV set when they differ; typ its type

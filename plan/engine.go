@@ -837,13 +837,20 @@ func (r *run) payComponent(c int, res *Result, sink func(*Result, *Line) error) 
 	}
 	posts := make([]*poster, workers)
 	var wg sync.WaitGroup
+	// Each worker takes a run of chunks holding about its share of the
+	// sales: the chunks come in buckets of member numbers (see tree), so a
+	// worker's sellers are one range of members, not every member.
+	parts := make([][]tree.SaleChunk, workers)
+	total, done := r.sales.Len(), 0
+	for _, ch := range r.sales.chunks {
+		w := min(done*workers/max(total, 1), workers-1)
+		parts[w] = append(parts[w], ch)
+		done += len(ch.Member)
+	}
 	for w := range workers {
 		posts[w] = newPoster()
 		part := *r
-		part.sales = saleSeq{}
-		for k := w; k < len(r.sales.chunks); k += workers {
-			part.sales.chunks = append(part.sales.chunks, r.sales.chunks[k])
-		}
+		part.sales = saleSeq{chunks: parts[w]}
 		wg.Add(1)
 		go func() {
 			defer wg.Done()

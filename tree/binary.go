@@ -314,113 +314,94 @@ func (s *rootSets) join(child, at int32) { s.up[child] = s.find(at) }
 // pathSums keeps every member's subtree sum in a forest that grows by
 // hanging whole trees under members: a link-cut tree with path-add and
 // point queries, each O(log n) amortised. Nodes are 1-based inside (0 is
-// none), each in one 32-byte record so that a rotation touches few cache
-// lines.
+// none), each in one 24-byte record so that a rotation touches few cache
+// lines. A node's value is kept as d, its difference from its parent's
+// value in its splay tree (a splay root's d is its value): adding to a
+// whole splay tree changes one d, and nothing is left to push down, so a
+// splay is one bottom-up pass.
 type pathSums struct {
-	n     []lcNode
-	stack []int32
+	n []lcNode
 }
 
 type lcNode struct {
-	l, r, p  int32
-	_        int32
-	val, add dec.D
+	l, r, p int32
+	d       dec.D
 }
 
 func newPathSums(parent []int32, sum []dec.D) *pathSums {
 	t := &pathSums{n: make([]lcNode, len(parent)+1)}
 	for m, par := range parent {
 		t.n[m+1].p = par + 1 // every edge starts light: a path-parent pointer
-		t.n[m+1].val = sum[m]
+		t.n[m+1].d = sum[m]
 	}
 	return t
 }
 
-// get returns m's subtree sum.
+// get returns m's subtree sum. Splaying m in its own splay tree (no
+// access: a path-add only reaches one splay tree) puts its value in d.
 func (t *pathSums) get(m int32) dec.D {
 	x := m + 1
-	t.access(x)
-	return t.n[x].val
+	t.splay(x)
+	return t.n[x].d
 }
 
 // link hangs the tree rooted at child under at, adding its sum to at and
 // every member above; leaf says child has nothing below it (its value is
-// then its own, with no access needed).
+// then its d, with no splay needed).
 func (t *pathSums) link(child, at int32, leaf bool) {
 	c, a := child+1, at+1
 	if !leaf {
-		t.access(c)
+		t.splay(c) // c is a root: its splay tree is the top of its tree
 	}
-	s := t.n[c].val
+	s := t.n[c].d
 	t.access(a)
-	t.apply(a, s)
+	t.n[a].d += s // a is the splay root of the path from its root to a
 	t.n[c].p = a
 }
 
-func (t *pathSums) isRoot(x int32) bool {
-	p := t.n[x].p
-	return p == 0 || (t.n[p].l != x && t.n[p].r != x)
-}
-
-func (t *pathSums) apply(x int32, v dec.D) {
-	if x != 0 {
-		t.n[x].val += v
-		t.n[x].add += v
-	}
-}
-
-func (t *pathSums) push(x int32) {
-	if a := t.n[x].add; a != 0 {
-		t.apply(t.n[x].l, a)
-		t.apply(t.n[x].r, a)
-		t.n[x].add = 0
-	}
-}
-
+// rotate lifts x above its parent, keeping every value.
 func (t *pathSums) rotate(x int32) {
 	n := t.n
 	p := n[x].p
 	g := n[p].p
-	if !t.isRoot(p) {
+	if g != 0 {
 		if n[g].l == p {
 			n[g].l = x
-		} else {
+		} else if n[g].r == p {
 			n[g].r = x
-		}
+		} // else p is a splay root and x takes its path-parent pointer
 	}
 	n[x].p = g
+	var c int32
 	if n[p].l == x {
-		c := n[x].r
+		c = n[x].r
 		n[p].l = c
-		if c != 0 {
-			n[c].p = p
-		}
 		n[x].r = p
 	} else {
-		c := n[x].l
+		c = n[x].l
 		n[p].r = c
-		if c != 0 {
-			n[c].p = p
-		}
 		n[x].l = p
 	}
+	dx := n[x].d
+	if c != 0 {
+		n[c].p = p
+		n[c].d += dx
+	}
 	n[p].p = x
+	n[x].d = dx + n[p].d
+	n[p].d = -dx
 }
 
+// splay makes x the root of its splay tree.
 func (t *pathSums) splay(x int32) {
-	t.stack = append(t.stack[:0], x)
-	for y := x; !t.isRoot(y); {
-		y = t.n[y].p
-		t.stack = append(t.stack, y)
-	}
-	for i := len(t.stack) - 1; i >= 0; i-- {
-		t.push(t.stack[i])
-	}
-	for !t.isRoot(x) {
-		p := t.n[x].p
-		if !t.isRoot(p) {
-			g := t.n[p].p
-			if (t.n[g].l == p) == (t.n[p].l == x) {
+	n := t.n
+	for {
+		p := n[x].p
+		if p == 0 || (n[p].l != x && n[p].r != x) {
+			return
+		}
+		if g := n[p].p; g != 0 && (n[g].l == p || n[g].r == p) {
+			if (n[g].l == p) == (n[p].l == x) {
 				t.rotate(p)
 			} else {
 				t.rotate(x)
@@ -432,10 +413,20 @@ func (t *pathSums) splay(x int32) {
 
 // access makes the path from x's root to x one splay tree, rooted at x.
 func (t *pathSums) access(x int32) {
+	n := t.n
 	last := int32(0)
-	for y := x; y != 0; y = t.n[y].p {
+	for y := x; y != 0; y = n[y].p {
 		t.splay(y)
-		t.n[y].r = last
+		// y's right subtree (deeper on its path) leaves the splay tree:
+		// its d becomes a value; last joins it, d relative to y.
+		dy := n[y].d
+		if r := n[y].r; r != 0 {
+			n[r].d += dy
+		}
+		if last != 0 {
+			n[last].d -= dy
+		}
+		n[y].r = last
 		last = y
 	}
 	t.splay(x)

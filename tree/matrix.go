@@ -68,15 +68,17 @@ func PlaceMatrix(o *Org, width int) (*Matrix, error) {
 	}
 	auto := o.autoPlaced(x.Parent)
 	roots := newRootSets(x.Parent)
-	cursors := make(map[int32]*levelCursor)
+	// cursor[s] is sponsor s's levelCursor in cursors, +1 (0: none yet).
+	cursor := make([]int32, n)
+	var cursors []levelCursor
+	kids := kidSlab{w: min(width, 8)}
 	for _, m := range auto {
 		s := o.placementSponsor(m)
-		c := cursors[s]
-		if c == nil {
-			c = &levelCursor{level: []int32{s}}
-			cursors[s] = c
+		if cursor[s] == 0 {
+			cursors = append(cursors, levelCursor{top: s})
+			cursor[s] = int32(len(cursors))
 		}
-		at := c.firstFree(x)
+		at := cursors[cursor[s]-1].firstFree(x)
 		x.Parent[m], x.Auto[m] = at, true
 		if roots.find(at) == m {
 			var path []int32
@@ -93,7 +95,7 @@ func PlaceMatrix(o *Org, width int) (*Matrix, error) {
 				return "is placed under"
 			}, o.file, "matrix_parent_id")
 		}
-		x.children[at] = append(x.children[at], m)
+		x.children[at] = kids.add(x.children[at], m)
 		x.Position[m] = int32(len(x.children[at]))
 		roots.join(m, at)
 	}
@@ -109,24 +111,50 @@ func PlaceMatrix(o *Org, width int) (*Matrix, error) {
 	return x, nil
 }
 
+// kidSlab hands out children slices from shared blocks: w slots each
+// (more only by append's own growth), instead of an allocation per parent.
+type kidSlab struct {
+	w     int
+	block []int32
+}
+
+// add appends m to kids, a member's children.
+func (k *kidSlab) add(kids []int32, m int32) []int32 {
+	if cap(kids) == 0 {
+		if len(k.block) < k.w {
+			k.block = make([]int32, k.w*4096)
+		}
+		kids, k.block = k.block[:0:k.w], k.block[k.w:]
+	}
+	return append(kids, m)
+}
+
 // levelCursor finds a sponsor's first free position: level is the first
-// level of the sponsor's subtree (relative to them) with a free position,
-// and every member before level[i] is full. Positions only fill, so it
-// only moves forward.
+// level of the sponsor's subtree (relative to them) with a free position
+// (nil: the sponsor alone, top), and every member before level[i] is
+// full. Positions only fill, so it only moves forward.
 type levelCursor struct {
+	top   int32
+	i     int32
 	level []int32
-	i     int
 }
 
 func (c *levelCursor) firstFree(x *Matrix) int32 {
+	if c.level == nil {
+		if len(x.children[c.top]) < x.Width {
+			return c.top
+		}
+		// top is full, so its children never change: share them.
+		c.level, c.i = x.children[c.top], 0
+	}
 	for {
-		for c.i < len(c.level) && len(x.children[c.level[c.i]]) >= x.Width {
+		for int(c.i) < len(c.level) && len(x.children[c.level[c.i]]) >= x.Width {
 			c.i++
 		}
-		if c.i < len(c.level) {
+		if int(c.i) < len(c.level) {
 			return c.level[c.i]
 		}
-		var next []int32
+		next := make([]int32, 0, len(c.level)*x.Width) // every one is full
 		for _, m := range c.level {
 			next = append(next, x.children[m]...)
 		}

@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/compplan/compplan/tree/dec"
+	"github.com/compplan/compplan/tree/gen"
 )
 
 // binaryOf renders a binary placement as "id<parent:leg" in id order, with
@@ -365,6 +366,235 @@ func TestPlaceBinaryRandom(t *testing.T) {
 		for _, m := range b.TopDown() {
 			if p := b.Parent[m]; p >= 0 && !b.InSubtree(m, p) {
 				t.Fatalf("trial %d: %s not in its parent's subtree", trial, o.ID(m))
+			}
+		}
+	}
+}
+
+// walkWeaker places like PlaceBinaryAfter with PlaceWeaker in
+// O(n·depth): every member keeps its subtree sum, and a placement adds to
+// every member above. ok is false when a placement would make a cycle.
+func walkWeaker(o *Org, vol []dec.D, carryIn *[2][]dec.D, prior *Prior) (parent []int32, leg []uint8, ok bool) {
+	n := int32(o.Len())
+	parent, leg = make([]int32, n), make([]uint8, n)
+	child := make([]int32, 2*n)
+	for i := range child {
+		child[i] = -1
+	}
+	for m := range n {
+		parent[m] = -1
+		if o.placeParent != nil && o.placeParent[m] >= 0 {
+			parent[m], leg[m] = o.placeParent[m], o.placeLeg[m]
+			child[2*parent[m]+int32(leg[m])] = m
+		}
+	}
+	if prior != nil {
+		for m := range n {
+			p := prior.Parent[m]
+			if p < 0 || parent[m] >= 0 || o.Customer(m) || o.Customer(p) || child[2*p+int32(prior.Leg[m])] >= 0 {
+				continue
+			}
+			parent[m], leg[m] = p, prior.Leg[m]
+			child[2*p+int32(leg[m])] = m
+		}
+	}
+	sum := make([]dec.D, n)
+	addUp := func(x int32, v dec.D) bool {
+		for steps := int32(0); x >= 0; x = parent[x] {
+			if steps++; steps > n {
+				return false
+			}
+			sum[x] += v
+		}
+		return true
+	}
+	for m := range n {
+		if !addUp(m, vol[m]) {
+			return nil, nil, false
+		}
+	}
+	for _, m := range o.autoPlaced(parent) {
+		s := o.placementSponsor(m)
+		legVolume := func(l uint8) dec.D {
+			var v dec.D
+			if carryIn != nil {
+				v = carryIn[l][s]
+			}
+			if c := child[2*s+int32(l)]; c >= 0 {
+				v += sum[c]
+			}
+			return v
+		}
+		l := Left
+		if legVolume(Right) < legVolume(Left) {
+			l = Right
+		}
+		at := s
+		for child[2*at+int32(l)] >= 0 {
+			at = child[2*at+int32(l)]
+		}
+		parent[m], leg[m] = at, l
+		child[2*at+int32(l)] = m
+		if !addUp(at, sum[m]) {
+			return nil, nil, false
+		}
+	}
+	return parent, leg, true
+}
+
+// TestPlaceBinaryWalk checks weaker-leg placement against walkWeaker on
+// deep generated organisations and on random ones with placements by hand,
+// with carried leg volumes and an earlier period's placement, and volumes
+// that are often equal (ties), negative (returns) or large.
+func TestPlaceBinaryWalk(t *testing.T) {
+	rng := rand.New(rand.NewPCG(7, 11))
+	for trial := range 40 {
+		var o *Org
+		if trial%2 == 0 {
+			var mb, sb strings.Builder
+			if err := gen.Write(gen.Config{Members: 500 + rng.IntN(4000), Seed: uint64(trial), Roots: 1 + rng.IntN(3)}, &mb, &sb); err != nil {
+				t.Fatal(err)
+			}
+			o = mustMembers(t, mb.String()).Org
+		} else {
+			header, rows := randomPlacementCSV(rng, 2+rng.IntN(1500))
+			o = mustMembers(t, header+"\n"+strings.Join(rows, "\n")+"\n").Org
+		}
+		n := o.Len()
+		randVol := func() dec.D {
+			switch rng.IntN(4) {
+			case 0:
+				return 0
+			case 1:
+				return dec.FromInt(int64(rng.IntN(3) * 50))
+			case 2:
+				return -dec.FromInt(int64(rng.IntN(100)))
+			}
+			return dec.D(rng.Int64N(1e12))
+		}
+		vol := make([]dec.D, n)
+		for m := range vol {
+			vol[m] = randVol()
+		}
+		var carryIn *[2][]dec.D
+		if trial%3 != 0 {
+			carryIn = &[2][]dec.D{make([]dec.D, n), make([]dec.D, n)}
+			for m := range n {
+				if rng.IntN(4) == 0 {
+					carryIn[rng.IntN(2)][m] = randVol()
+				}
+			}
+		}
+		var prior *Prior
+		if trial%4 == 1 {
+			first, err := PlaceBinary(o, PlaceWeaker, make([]dec.D, n), nil)
+			if err != nil {
+				continue
+			}
+			prior = &Prior{Parent: slices.Clone(first.Parent), Leg: first.Leg}
+			for m := range prior.Parent {
+				if rng.IntN(2) == 0 {
+					prior.Parent[m] = -1
+				}
+			}
+		}
+		b, err := PlaceBinaryAfter(o, PlaceWeaker, vol, carryIn, prior)
+		parent, leg, ok := walkWeaker(o, vol, carryIn, prior)
+		if (err == nil) != ok {
+			t.Fatalf("trial %d: error %v, walk ok %v", trial, err, ok)
+		}
+		if err != nil {
+			continue
+		}
+		for m := range int32(n) {
+			if b.Parent[m] != parent[m] || (parent[m] >= 0 && b.Leg[m] != leg[m]) {
+				t.Fatalf("trial %d: %s placed under %d:%d, walk %d:%d", trial, o.ID(m), b.Parent[m], b.Leg[m], parent[m], leg[m])
+			}
+		}
+	}
+}
+
+// naiveMatrix places like PlaceMatrix, the slow way: a breadth-first
+// search from the sponsor for every member spilled over. ok is false when
+// a placement would make a cycle.
+func naiveMatrix(o *Org, width int) (parent, position []int32, ok bool) {
+	n := int32(o.Len())
+	parent, position = make([]int32, n), make([]int32, n)
+	kids := make([][]int32, n)
+	for m := range n {
+		parent[m] = -1
+	}
+	if o.matrixParent != nil {
+		var explicit []int32
+		for m := range n {
+			if o.matrixParent[m] >= 0 {
+				explicit = append(explicit, m)
+			}
+		}
+		o.sortByJoined(explicit)
+		for _, m := range explicit {
+			p := o.matrixParent[m]
+			parent[m] = p
+			kids[p] = append(kids[p], m)
+			position[m] = int32(len(kids[p]))
+		}
+	}
+	for _, m := range o.autoPlaced(parent) {
+		queue := []int32{o.placementSponsor(m)}
+		for len(kids[queue[0]]) >= width {
+			queue = append(queue[1:], kids[queue[0]]...)
+		}
+		at := queue[0]
+		for y := at; y >= 0; y = parent[y] {
+			if y == m {
+				return nil, nil, false
+			}
+		}
+		parent[m] = at
+		kids[at] = append(kids[at], m)
+		position[m] = int32(len(kids[at]))
+	}
+	return parent, position, true
+}
+
+// TestPlaceMatrixNaive checks spillover against naiveMatrix on generated
+// organisations and on random ones with matrix parents by hand.
+func TestPlaceMatrixNaive(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 13))
+	for trial := range 60 {
+		var o *Org
+		if trial%2 == 0 {
+			var mb, sb strings.Builder
+			if err := gen.Write(gen.Config{Members: 2 + rng.IntN(3000), Seed: uint64(trial), Roots: 1 + rng.IntN(3)}, &mb, &sb); err != nil {
+				t.Fatal(err)
+			}
+			o = mustMembers(t, mb.String()).Org
+		} else {
+			header, rows := randomPlacementCSV(rng, 2+rng.IntN(1500))
+			o = mustMembers(t, header+"\n"+strings.Join(rows, "\n")+"\n").Org
+		}
+		width := 3 // randomPlacementCSV places at most 3 under anyone
+		if trial%2 == 0 {
+			width = 1 + rng.IntN(12)
+		}
+		x, err := PlaceMatrix(o, width)
+		parent, position, ok := naiveMatrix(o, width)
+		if (err == nil) != ok {
+			t.Fatalf("trial %d: error %v, naive ok %v", trial, err, ok)
+		}
+		if err != nil {
+			continue
+		}
+		for m := range int32(o.Len()) {
+			if x.Parent[m] != parent[m] || x.Position[m] != position[m] {
+				t.Fatalf("trial %d (width %d): %s at %d:%d, naive %d:%d", trial, width, o.ID(m), x.Parent[m], x.Position[m], parent[m], position[m])
+			}
+		}
+		for _, m := range x.TopDown() {
+			for k, c := range x.Children(m) {
+				if x.Parent[c] != m || x.Position[c] != int32(k+1) {
+					t.Fatalf("trial %d: %s's children out of order", trial, o.ID(m))
+				}
 			}
 		}
 	}

@@ -13,6 +13,7 @@ import (
 	"os"
 	"os/signal"
 	"runtime/debug"
+	"runtime/pprof"
 	"strings"
 	"syscall"
 
@@ -41,6 +42,14 @@ const (
 func Execute() {
 	s := newStreams(os.Stdin, os.Stdout, os.Stderr)
 	s.hugePages = true
+	// COMPPLAN_CPUPROFILE=FILE writes a CPU profile of the whole run
+	// (go tool pprof), for finding what a slow run spends its time on.
+	stopProfile := func() {}
+	if name := os.Getenv("COMPPLAN_CPUPROFILE"); name != "" {
+		if f, err := os.Create(name); err == nil && pprof.StartCPUProfile(f) == nil {
+			stopProfile = func() { pprof.StopCPUProfile(); f.Close() }
+		}
+	}
 	sig := make(chan os.Signal, 1)
 	signal.Notify(sig, syscall.SIGHUP, syscall.SIGINT, syscall.SIGQUIT, syscall.SIGTERM)
 	go func() {
@@ -53,7 +62,9 @@ func Execute() {
 		fmt.Fprintln(os.Stderr, s.temps.stop(got))
 		os.Exit(code)
 	}()
-	os.Exit(Main(os.Args[1:], s))
+	code := Main(os.Args[1:], s)
+	stopProfile()
+	os.Exit(code)
 }
 
 // Main runs compplan with args and returns the exit code.

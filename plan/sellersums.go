@@ -3,6 +3,7 @@ package plan
 import (
 	"slices"
 
+	"github.com/compplan/compplan/tree"
 	"github.com/compplan/compplan/tree/dec"
 )
 
@@ -32,7 +33,7 @@ type sellerSums struct {
 // newSellerSums returns sums of levels amounts per seller, paid out
 // through pay, one seller at a time in member order within a window.
 func newSellerSums(members, levels int, pay func(m int32, sums []dec.D)) *sellerSums {
-	width := max(1<<16, members/64+2)
+	width := max(1<<16, tree.BucketSpan(members))
 	return &sellerSums{width: width, levels: levels, sums: make([]dec.D, width*levels), pay: pay}
 }
 

@@ -99,7 +99,11 @@ func (x *idIndex) findBatch(ids *strtab, keys [][]byte, out []int32) uint64 {
 	var sink uint64
 	for i, k := range keys {
 		hs[i] = maphash.Bytes(x.seed, k)
-		sink += uint64(x.slots[hs[i]&x.mask].idx)
+	}
+	// A loop of nothing but loads, so that the processor has many of
+	// them in flight at once.
+	for _, h := range hs[:len(keys)] {
+		sink += uint64(x.slots[h&x.mask].idx)
 	}
 	for i, k := range keys {
 		out[i] = x.findHashed(ids, k, hs[i])
@@ -143,7 +147,9 @@ func (x *idIndex) insertBatch(ids *strtab, from, to int32) (dup, prev int32) {
 	sink := x.sink
 	for k := from; k < to; k++ {
 		hs[k-from] = maphash.Bytes(x.seed, ids.get(k))
-		sink += uint64(x.slots[hs[k-from]&x.mask].idx)
+	}
+	for _, h := range hs[:to-from] {
+		sink += uint64(x.slots[h&x.mask].idx)
 	}
 	x.sink = sink
 	for k := from; k < to; k++ {

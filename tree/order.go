@@ -27,19 +27,46 @@ type rowRef struct{ c, k int32 }
 // buckets returns how many buckets n members take.
 func buckets(n int) int { return max(min(sortBuckets, n), 1) }
 
-// bucketOf returns the bucket of member m of n, of b buckets.
-func bucketOf(m int32, n, b int) int { return int(int64(m) * int64(b) / int64(n)) }
+// bucketer maps member numbers to buckets with a multiply and a shift (a
+// division per sale cost more than the rest of the cut).
+type bucketer struct {
+	b     int
+	scale uint64 // (b << 32) / n
+}
+
+func newBucketer(n int) bucketer {
+	b := buckets(n)
+	if n == 0 {
+		return bucketer{b: b}
+	}
+	return bucketer{b: b, scale: (uint64(b) << 32) / uint64(n)}
+}
+
+// of returns the bucket of member m (below b).
+func (x bucketer) of(m int32) int { return int(uint64(m) * x.scale >> 32) }
+
+// BucketSpan is the most member numbers one bucket of n members holds: a
+// pass over the sales that keeps something per seller needs room for that
+// many sellers at a time.
+func BucketSpan(n int) int {
+	x := newBucketer(n)
+	if x.scale == 0 {
+		return n + 1
+	}
+	return int((1<<32)/x.scale) + 2
+}
 
 // cutByBucket cuts chunks (one block's sales) into the buckets of n
 // members: out[k] holds bucket k's sales in their order, as views into
 // one copy of the block. ok is false when the block cannot be one chunk
 // (more than 255 sale types, or order ids over 4 GiB).
 func cutByBucket(chunks []SaleChunk, n int, scratch *[]rowRef) (out []SaleChunk, ok bool) {
-	b := buckets(n)
+	x := newBucketer(n)
+	b := x.b
 	start := make([]int32, b+1)
 	for _, c := range chunks {
 		for _, m := range c.Member {
-			start[bucketOf(m, n, b)+1]++
+			start[x.of(m)+1]++
 		}
 	}
 	for k := range b {
@@ -50,9 +77,9 @@ func cutByBucket(chunks []SaleChunk, n int, scratch *[]rowRef) (out []SaleChunk,
 	at := slices.Clone(start[:b])
 	for ci, c := range chunks {
 		for k, m := range c.Member {
-			x := bucketOf(m, n, b)
-			refs[at[x]] = rowRef{int32(ci), int32(k)}
-			at[x]++
+			i := x.of(m)
+			refs[at[i]] = rowRef{int32(ci), int32(k)}
+			at[i]++
 		}
 	}
 	all, ok := gather(chunks, refs)

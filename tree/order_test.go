@@ -74,10 +74,10 @@ func TestSalesInBuckets(t *testing.T) {
 				t.Fatalf("blocks of %d: member %s holds\n%s\nwant\n%s", size, id, strings.Join(got[id], "\n"), strings.Join(w, "\n"))
 			}
 		}
-		prev := -1
+		prev, x := -1, newBucketer(n)
 		for _, c := range d.Sales.Chunks {
 			for _, m := range c.Member {
-				if b := bucketOf(m, n, sortBuckets); b < prev {
+				if b := x.of(m); b < prev {
 					t.Fatalf("blocks of %d: member %d (bucket %d) after bucket %d", size, m, b, prev)
 				} else {
 					prev = b
@@ -151,6 +151,29 @@ func TestSaleDatesKept(t *testing.T) {
 		}
 		if strings.Join(got, ",") != strings.Join(dates, ",") {
 			t.Errorf("dates %v read back as %v", dates, got)
+		}
+	}
+}
+
+// TestBuckets: every member falls in a bucket below the count, buckets
+// rise with member numbers, and none holds more than BucketSpan members.
+func TestBuckets(t *testing.T) {
+	for _, n := range []int{0, 1, 2, 63, 64, 65, 100, 1000, 999_999, 1_000_000, 10_000_000, 12_345_678} {
+		x := newBucketer(n)
+		count := make([]int, x.b)
+		prev := 0
+		for m := range int32(n) {
+			b := x.of(m)
+			if b < prev || b >= x.b {
+				t.Fatalf("n %d: member %d in bucket %d after %d (of %d)", n, m, b, prev, x.b)
+			}
+			prev = b
+			count[b]++
+		}
+		for b, c := range count {
+			if c > BucketSpan(n) {
+				t.Fatalf("n %d: bucket %d holds %d members, span %d", n, b, c, BucketSpan(n))
+			}
 		}
 	}
 }

@@ -21,9 +21,6 @@ import (
 // sortBuckets is the number of member ranges the sales are cut into.
 const sortBuckets = 64
 
-// rowRef names row k of chunk c of a list of chunks.
-type rowRef struct{ c, k int32 }
-
 // buckets returns how many buckets n members take.
 func buckets(n int) int { return max(min(sortBuckets, n), 1) }
 
@@ -56,36 +53,35 @@ func BucketSpan(n int) int {
 	return int((1<<32)/x.scale) + 2
 }
 
-// cutByBucket cuts chunks (one block's sales) into the buckets of n
-// members: out[k] holds bucket k's sales in their order, as views into
-// one copy of the block. ok is false when the block cannot be one chunk
-// (more than 255 sale types, or order ids over 4 GiB).
-func cutByBucket(chunks []SaleChunk, n int, scratch *[]rowRef) (out []SaleChunk, ok bool) {
+// cutByBucket cuts chunks (one block's sales: one chunk) into the
+// buckets of n members: out[k] holds bucket k's sales in their order, as
+// views into one copy of the block. ok is false when the block is not one
+// chunk.
+func cutByBucket(chunks []SaleChunk, n int, scratch *[]int32) (out []SaleChunk, ok bool) {
+	if len(chunks) != 1 {
+		return nil, false
+	}
+	c := &chunks[0]
 	x := newBucketer(n)
 	b := x.b
 	start := make([]int32, b+1)
-	for _, c := range chunks {
-		for _, m := range c.Member {
-			start[x.of(m)+1]++
-		}
+	for _, m := range c.Member {
+		start[x.of(m)+1]++
 	}
 	for k := range b {
 		start[k+1] += start[k]
 	}
-	refs := reuse(scratch, int(start[b]), int(start[b]))
-	*scratch = refs
+	// Row k goes to dst[k]: each column is then read in order and
+	// written into b runs.
 	at := slices.Clone(start[:b])
-	for ci, c := range chunks {
-		for k, m := range c.Member {
-			i := x.of(m)
-			refs[at[i]] = rowRef{int32(ci), int32(k)}
-			at[i]++
-		}
+	dst := reuse(scratch, len(c.Member), len(c.Member))
+	*scratch = dst
+	for k, m := range c.Member {
+		i := x.of(m)
+		dst[k] = at[i]
+		at[i]++
 	}
-	all, ok := gather(chunks, refs)
-	if !ok {
-		return nil, false
-	}
+	all := c.scatter(dst)
 	out = make([]SaleChunk, b)
 	for k := range b {
 		out[k] = all.view(int(start[k]), int(start[k+1]))
@@ -137,129 +133,82 @@ func (c *SaleChunk) view(lo, hi int) SaleChunk {
 	return v
 }
 
-// gather returns the rows refs of src as one chunk, in the order of refs,
-// with every column any of src has. ok is false when their types number
-// more than 255.
-func gather(src []SaleChunk, refs []rowRef) (out SaleChunk, ok bool) {
-	n := len(refs)
-	var hasDate, hasQV, hasType, hasOrders bool
-	var typeOf [][]uint8 // src chunk → its type index → out's
-	for _, c := range src {
-		hasDate = hasDate || c.Dated()
-		hasQV = hasQV || c.QV != nil
-		hasType = hasType || c.Type != nil
-		hasOrders = hasOrders || c.orders.off != nil
-		if c.returnAt != nil {
-			out.file = c.file
-		}
+// scatter returns c's rows with row k at dst[k] (dst a permutation), with
+// every column c has.
+func (c *SaleChunk) scatter(dst []int32) SaleChunk {
+	n := len(c.Member)
+	out := SaleChunk{Member: make([]int32, n), Volume: make([]dec.D, n), file: c.file}
+	for k, m := range c.Member {
+		out.Member[dst[k]] = m
 	}
-	out.Member, out.Volume = make([]int32, n), make([]dec.D, n)
-	if hasQV {
+	for k, v := range c.Volume {
+		out.Volume[dst[k]] = v
+	}
+	if c.Dated() {
+		out.scatterDates(c, dst)
+	}
+	if c.QV != nil {
 		out.QV = make([]dec.D, n)
-	}
-	if hasType {
-		out.Type = make([]uint8, n)
-		typeOf = make([][]uint8, len(src))
-		for i := range src {
-			c := &src[i]
-			if c.Type == nil {
-				if len(out.typeNames) == 255 && !slices.Contains(out.typeNames, "") {
-					return SaleChunk{}, false
-				}
-				typeOf[i] = []uint8{out.emptyType()}
-				continue
-			}
-			typeOf[i] = make([]uint8, len(c.typeNames))
-			for t, name := range c.typeNames {
-				x := slices.Index(out.typeNames, name)
-				if x < 0 {
-					if len(out.typeNames) == 255 {
-						return SaleChunk{}, false
-					}
-					x = len(out.typeNames)
-					out.typeNames = append(out.typeNames, name)
-				}
-				typeOf[i][t] = uint8(x)
-			}
+		for k, v := range c.QV {
+			out.QV[dst[k]] = v
 		}
 	}
-	if hasOrders {
-		out.orders = newStrtab()
-		size := 0
-		for _, c := range src {
-			size += len(c.orders.data)
-		}
-		out.orders.data = make([]byte, 0, size)
-		out.orders.off = make([]uint32, 1, n+1)
-	}
-	// Column by column: tight loops.
-	for i, r := range refs {
-		c := &src[r.c]
-		out.Member[i], out.Volume[i] = c.Member[r.k], c.Volume[r.k]
-	}
-	if hasDate {
-		out.setDates(src, refs)
-	}
-	if hasQV {
-		for i, r := range refs {
-			out.QV[i] = src[r.c].QVOf(int(r.k))
+	if c.Type != nil {
+		out.Type, out.typeNames = make([]uint8, n), slices.Clone(c.typeNames)
+		for k, t := range c.Type {
+			out.Type[dst[k]] = t
 		}
 	}
-	if hasType {
-		for i, r := range refs {
-			if c := &src[r.c]; c.Type != nil {
-				out.Type[i] = typeOf[r.c][c.Type[r.k]]
-			} else {
-				out.Type[i] = typeOf[r.c][0]
-			}
+	if c.orders.off != nil {
+		off := make([]uint32, n+1)
+		for k := range n {
+			off[dst[k]+1] = c.orders.off[k+1] - c.orders.off[k]
 		}
-	}
-	if hasOrders {
-		for _, r := range refs {
-			if !out.orders.add(src[r.c].OrderIDBytes(int(r.k))) {
-				return SaleChunk{}, false
-			}
+		for i := range n {
+			off[i+1] += off[i]
 		}
-	}
-	for i, r := range refs {
-		if c := &src[r.c]; c.returnAt != nil {
-			if l, ok := c.returnAt[r.k]; ok {
-				if out.returnAt == nil {
-					out.returnAt = map[int32]int32{}
-				}
-				out.returnAt[int32(i)] = l
-			}
+		data := make([]byte, off[n])
+		for k := range n {
+			copy(data[off[dst[k]]:], c.orders.get(int32(k)))
 		}
+		out.orders = strtab{data: data, off: off}
 	}
-	return out, true
+	for k, l := range c.returnAt {
+		if out.returnAt == nil {
+			out.returnAt = map[int32]int32{}
+		}
+		out.returnAt[dst[k]] = l
+	}
+	return out
 }
 
-// setDates sets out's dates to those of the rows refs of src: in two bytes
-// a sale from the first date when they span less than 179 years, else in
-// Date.
-func (out *SaleChunk) setDates(src []SaleChunk, refs []rowRef) {
+// scatterDates sets out's dates to those of c's rows, row k at dst[k]: in
+// two bytes a sale from the first date when they span less than 179
+// years, else in Date.
+func (out *SaleChunk) scatterDates(c *SaleChunk, dst []int32) {
+	n := len(c.Member)
 	first, last := int32(math.MaxInt32), int32(math.MinInt32)
-	for _, r := range refs {
-		if d := src[r.c].DateOf(int(r.k)); d != NoDate {
+	for k := range n {
+		if d := c.DateOf(k); d != NoDate {
 			first, last = min(first, d), max(last, d)
 		}
 	}
-	if first > last { // no dates at all
+	if first > last {
 		first, last = 0, 0
 	}
 	if int64(last)-int64(first) >= noDay {
-		out.Date = make([]int32, len(refs))
-		for i, r := range refs {
-			out.Date[i] = src[r.c].DateOf(int(r.k))
+		out.Date = make([]int32, n)
+		for k := range n {
+			out.Date[dst[k]] = c.DateOf(k)
 		}
 		return
 	}
-	out.days, out.dayBase = make([]uint16, len(refs)), first
-	for i, r := range refs {
-		if d := src[r.c].DateOf(int(r.k)); d != NoDate {
-			out.days[i] = uint16(d - first)
-		} else {
-			out.days[i] = noDay
+	out.days, out.dayBase = make([]uint16, n), first
+	for k := range n {
+		d := uint16(noDay)
+		if day := c.DateOf(k); day != NoDate {
+			d = uint16(day - first)
 		}
+		out.days[dst[k]] = d
 	}
 }

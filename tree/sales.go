@@ -68,7 +68,7 @@ func (d *Data) readSales(r io.Reader, name string, size int) error {
 			// A block is parsed into the arrays of the one before,
 			// which cutByBucket copied: reading makes no garbage.
 			var spare SaleChunk
-			var refs []rowRef
+			var scratch []int32
 			for b := range blocks {
 				res := result{seq: b.seq}
 				res.sales.Chunks = []SaleChunk{{Member: reuse(&spare.Member, 0, b.rows), Volume: reuse(&spare.Volume, 0, b.rows)}}
@@ -76,7 +76,7 @@ func (d *Data) readSales(r io.Reader, name string, size int) error {
 				res.err = d.parseSales(b.data, name, b.line, col, width, &res.sales)
 				res.sales.spare = nil
 				if res.err == nil {
-					if cut, ok := cutByBucket(res.sales.Chunks, n, &refs); ok {
+					if cut, ok := cutByBucket(res.sales.Chunks, n, &scratch); ok {
 						spare = res.sales.Chunks[0]
 						spare.typeNames, spare.returnAt, spare.orders = nil, nil, strtab{}
 						res.sales.Chunks, res.cut = cut, true

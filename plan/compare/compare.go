@@ -4,9 +4,9 @@
 package compare
 
 import (
-	"cmp"
 	"fmt"
 	"math/big"
+	"math/bits"
 	"slices"
 	"sync"
 
@@ -77,8 +77,13 @@ func Compare(labels []string, results []*plan.Result, top int) *Comparison {
 	}
 	wg.Wait()
 	for i := 1; i < len(results); i++ {
-		c.Gainers[i], c.Losers[i] = movers(results[0].Org, totals[0], totals[i], top)
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			c.Gainers[i], c.Losers[i] = movers(results[0].Org, totals[0], totals[i], top)
+		}()
 	}
+	wg.Wait()
 	return c
 }
 
@@ -157,9 +162,20 @@ func describeSorted(sorted []dec.D, digits int) Dist {
 	}
 	at := func(p int) dec.D { return sorted[(p*len(sorted)+99)/100-1] }
 	d.Median, d.P75, d.P90, d.P99, d.Max = at(50), at(75), at(90), at(99), sorted[len(sorted)-1]
-	sum := new(big.Int)
+	// The exact sum in 128 bits (hi:lo, two's complement), then big.
+	var hi, lo uint64
 	for _, v := range sorted {
-		sum.Add(sum, big.NewInt(int64(v)))
+		var carry uint64
+		lo, carry = bits.Add64(lo, uint64(v), 0)
+		hi += carry
+		if v < 0 {
+			hi-- // sign extension of v
+		}
+	}
+	sum := new(big.Int).Lsh(new(big.Int).SetUint64(hi), 64)
+	sum.Or(sum, new(big.Int).SetUint64(lo))
+	if int64(hi) < 0 {
+		sum.Sub(sum, new(big.Int).Lsh(big.NewInt(1), 128))
 	}
 	// mean = sum / n, rounded half-even to digits.
 	unit := big.NewInt(int64(dec.MinorUnit(digits)))
@@ -193,21 +209,41 @@ func movers(o *tree.Org, a, b []dec.D, top int) (gainers, losers []Mover) {
 		Mover
 		pos int // in id order: breaks ties
 	}
+	// The top few of each side, kept in order as the members go by: a
+	// member who does not beat the last kept costs one comparison, so
+	// this is one pass, not a sort of every member.
 	var up, down []moved
+	keep := func(list []moved, mv moved, before func(x, y moved) bool) []moved {
+		if top <= 0 || (len(list) == top && !before(mv, list[top-1])) {
+			return list
+		}
+		i, _ := slices.BinarySearchFunc(list, mv, func(x, y moved) int {
+			if before(x, y) {
+				return -1
+			}
+			return 1
+		})
+		if len(list) < top {
+			list = append(list, moved{})
+		}
+		copy(list[i+1:], list[i:len(list)-1])
+		list[i] = mv
+		return list
+	}
+	gains := func(x, y moved) bool { return x.Delta > y.Delta || (x.Delta == y.Delta && x.pos < y.pos) }
+	falls := func(x, y moved) bool { return x.Delta < y.Delta || (x.Delta == y.Delta && x.pos < y.pos) }
 	for pos, m := range o.ByID() {
 		switch mv := (Mover{Member: m, Before: a[m], After: b[m], Delta: b[m] - a[m]}); {
 		case mv.Delta > 0:
-			up = append(up, moved{mv, pos})
+			up = keep(up, moved{mv, pos}, gains)
 		case mv.Delta < 0:
-			down = append(down, moved{mv, pos})
+			down = keep(down, moved{mv, pos}, falls)
 		}
 	}
-	slices.SortFunc(up, func(x, y moved) int { return cmp.Or(cmp.Compare(y.Delta, x.Delta), cmp.Compare(x.pos, y.pos)) })
-	slices.SortFunc(down, func(x, y moved) int { return cmp.Or(cmp.Compare(x.Delta, y.Delta), cmp.Compare(x.pos, y.pos)) })
-	for _, mv := range up[:min(top, len(up))] {
+	for _, mv := range up {
 		gainers = append(gainers, mv.Mover)
 	}
-	for _, mv := range down[:min(top, len(down))] {
+	for _, mv := range down {
 		losers = append(losers, mv.Mover)
 	}
 	return gainers, losers

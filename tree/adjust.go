@@ -41,7 +41,7 @@ func (d *Data) ReadAdjustments(r io.Reader, name string) error {
 			return c.raggedError(width)
 		}
 		id := c.fields[col[0]]
-		m := o.index.find(&o.ids, id)
+		m := o.find(id)
 		if m < 0 {
 			return c.fieldError(col[0], "member_id", "adjustment for unknown member %q: add the member to the members file or remove the adjustment", id)
 		}

@@ -33,7 +33,7 @@ func (d *Data) ReadCarry(r io.Reader, name string) error {
 			return c.raggedError(width)
 		}
 		id := c.fields[col[0]]
-		m := o.index.find(&o.ids, id)
+		m := o.find(id)
 		switch {
 		case m < 0:
 			return c.fieldError(col[0], "id", "carry for unknown member %q: add the member to the members file or remove the row", id)

@@ -427,6 +427,16 @@ func (o *Org) subset(keep func(int32) bool, day int32) (*Org, []int32) {
 			k++
 		}
 	}
+	if s := o.prefix(remap, k, day); s != nil {
+		return s, remap
+	}
+	return o.copySubset(remap, k, day), remap
+}
+
+// copySubset is subset by copying the members kept (remap gives their
+// numbers, k of them) into an organisation of their own.
+func (o *Org) copySubset(remap []int32, k int32, day int32) *Org {
+	n := int32(o.Len())
 	s := &Org{file: o.file, ids: newStrtab(), names: newStrtab(), index: newIDIndex(int(k) * 4 / 3),
 		floorNames: o.floorNames, floorAt: o.floorAt, firstUnjoined: o.firstUnjoined}
 	s.sponsor, s.joined = make([]int32, 0, k), make([]int32, 0, k)
@@ -486,7 +496,82 @@ func (o *Org) subset(keep func(int32) bool, day int32) (*Org, []int32) {
 	if err := s.build(o.file, lines); err != nil {
 		panic("tree: a subset of an organisation has a cycle: " + err.Error())
 	}
-	return s, remap
+	return s
+}
+
+// prefix is subset for the usual case, members numbered in the order they
+// joined (a members file in id or join order): the members kept are the
+// first k, whose numbers do not change, so the ids, names and the index
+// are shared with o instead of copied and hashed again. It returns nil
+// when the members kept are not the first k.
+func (o *Org) prefix(remap []int32, k int32, day int32) *Org {
+	if k == 0 || remap[k-1] != k-1 {
+		return nil // the k kept are the first k only if the k-th is
+	}
+	for m := k; m < int32(len(remap)); m++ {
+		if remap[m] >= 0 {
+			return nil
+		}
+	}
+	keys := o.indexKeys
+	if keys == nil {
+		keys = &o.ids
+	}
+	view := func(t *strtab) strtab {
+		end := t.off[k]
+		return strtab{data: t.data[:end:end], off: t.off[: k+1 : k+1]}
+	}
+	s := &Org{file: o.file, ids: view(&o.ids), names: view(&o.names), index: o.index, indexKeys: keys,
+		floorNames: o.floorNames, floorAt: o.floorAt, firstUnjoined: o.firstUnjoined,
+		joined: o.joined[:k:k]}
+	s.sponsor = make([]int32, k)
+	for m := range k {
+		p := o.sponsor[m]
+		for p >= k {
+			p = o.sponsor[p]
+		}
+		s.sponsor[m] = p
+	}
+	if o.customer != nil {
+		s.customer = o.customer[:k:k]
+	}
+	if o.floor != nil {
+		s.floor = o.floor[:k:k]
+	}
+	if o.terminated != nil {
+		s.terminated = slices.Clone(o.terminated[:k])
+		for m, t := range s.terminated {
+			if t != NoDate && t > day {
+				s.terminated[m] = NoDate
+			}
+		}
+	}
+	cut := func(parent []int32) []int32 {
+		out := slices.Clone(parent[:k])
+		for m, p := range out {
+			if p >= k {
+				out[m] = -1
+			}
+		}
+		return out
+	}
+	if o.placeParent != nil {
+		s.placeParent, s.placeLeg = cut(o.placeParent), o.placeLeg[:k:k]
+	}
+	if o.matrixParent != nil {
+		s.matrixParent = cut(o.matrixParent)
+	}
+	var lines []int32
+	if o.lines != nil {
+		lines = o.lines[:k:k]
+		s.lines = lines
+	} else {
+		lines = make([]int32, k)
+	}
+	if err := s.build(o.file, lines); err != nil {
+		panic("tree: a subset of an organisation has a cycle: " + err.Error())
+	}
+	return s
 }
 
 // String formats a period for messages: its name and its days.

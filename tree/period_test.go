@@ -2,6 +2,7 @@ package tree
 
 import (
 	"fmt"
+	"math/rand/v2"
 	"strings"
 	"testing"
 )
@@ -172,4 +173,102 @@ func TestCountPeriods(t *testing.T) {
 			}
 		}
 	}
+}
+
+// TestAsOfPrefixMatchesCopy: when the members file lists members in the
+// order they joined, an earlier day's organisation shares the whole one's
+// ids, names and index (prefix); it must be the organisation a copy of
+// the members kept gives, member for member.
+func TestAsOfPrefixMatchesCopy(t *testing.T) {
+	rng := rand.New(rand.NewPCG(11, 12))
+	for round := range 40 {
+		n := 2 + rng.IntN(60)
+		idOf := func(i int) string {
+			if i%4 == 3 { // past the index's inline bytes
+				return fmt.Sprintf("a-long-member-id-%03d", i)
+			}
+			return fmt.Sprintf("M%03d", i)
+		}
+		var b strings.Builder
+		b.WriteString("id,sponsor_id,name,joined,type,terminated,placement_id,leg,matrix_parent_id\n")
+		taken := map[string]bool{}
+		// Sponsors come before their recruits in rank, a random order of
+		// its own: a member may join before their sponsor, whom an earlier
+		// day's organisation then lacks.
+		rank := rng.Perm(n)
+		byRank := make([]int, n)
+		for i, r := range rank {
+			byRank[r] = i
+		}
+		for i := range n {
+			sp, place, leg, mp := "", "", "", ""
+			if rank[i] > 0 {
+				j := byRank[rng.IntN(rank[i])]
+				sp = idOf(j)
+				if p, l := idOf(j), []string{"L", "R"}[rng.IntN(2)]; i%5 != 4 && j%5 != 4 && rng.IntN(3) == 0 && !taken[p+l] {
+					place, leg, taken[p+l] = p, l, true
+				}
+				if i%5 != 4 && j%5 != 4 && rng.IntN(3) == 0 {
+					mp = idOf(j)
+				}
+			}
+			typ := ""
+			if i%5 == 4 {
+				typ = "customer" // never a placement, nor placed
+			}
+			term := ""
+			if rng.IntN(5) == 0 {
+				term = fmt.Sprintf("2026-%02d-15", 1+rng.IntN(12))
+			}
+			fmt.Fprintf(&b, "%s,%s,Name %d,2026-%02d-01,%s,%s,%s,%s,%s\n", idOf(i), sp, i, 1+i*12/n, typ, term, place, leg, mp)
+		}
+		d, err := ReadMembers(strings.NewReader(b.String()), "m.csv")
+		if err != nil {
+			t.Fatalf("round %d: %v", round, err)
+		}
+		o := d.Org
+		for _, day := range []string{"2026-01-01", "2026-03-31", "2026-06-30", "2026-12-31"} {
+			at, _ := ParseDate([]byte(day))
+			keep := func(m int32) bool { j := o.joined[m]; return j == NoDate || j <= at }
+			remap := make([]int32, n)
+			k := int32(0)
+			for m := range int32(n) {
+				remap[m] = -1
+				if keep(m) {
+					remap[m], k = k, k+1
+				}
+			}
+			p := o.prefix(remap, k, at)
+			if p == nil {
+				t.Fatalf("round %d, %s: members in join order, yet no prefix", round, day)
+			}
+			c := o.copySubset(remap, k, at)
+			if got, want := describeOrg(p), describeOrg(c); got != want {
+				t.Fatalf("round %d, %s: prefix\n%s\ncopy\n%s", round, day, got, want)
+			}
+			for m := range int32(n) {
+				id := o.ID(m)
+				if got, want := p.Lookup(id), c.Lookup(id); got != want {
+					t.Fatalf("round %d, %s: Lookup(%s) = %d, copy says %d", round, day, id, got, want)
+				}
+			}
+		}
+	}
+}
+
+// describeOrg renders everything an organisation says of its members.
+func describeOrg(o *Org) string {
+	var b strings.Builder
+	for m := range int32(o.Len()) {
+		fmt.Fprintf(&b, "%s %s sp=%d joined=%d cust=%v term=%d kids=%v", o.ID(m), o.Name(m), o.Sponsor(m), o.Joined(m), o.Customer(m), o.Terminated(m), o.Children(m))
+		if o.placeParent != nil {
+			fmt.Fprintf(&b, " place=%d/%d", o.placeParent[m], o.placeLeg[m])
+		}
+		if o.matrixParent != nil {
+			fmt.Fprintf(&b, " matrix=%d", o.matrixParent[m])
+		}
+		b.WriteString("\n")
+	}
+	fmt.Fprintf(&b, "top=%v", o.TopDown())
+	return b.String()
 }

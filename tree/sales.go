@@ -206,7 +206,7 @@ func (d *Data) resolve(b *rowBatch, k int) {
 	for r := range b.n {
 		keys[r] = b.fields[r*b.width+k]
 	}
-	sink := o.index.findBatch(&o.ids, keys[:b.n], b.found[:b.n])
+	sink := o.findBatch(keys[:b.n], b.found[:b.n])
 	for _, m := range b.found[:b.n] {
 		if m >= 0 {
 			sink += uint64(o.joined[m])

@@ -23,12 +23,17 @@ const NoDate int32 = -1 << 31
 // Org is a set of members and their sponsor tree (several roots are
 // several organisations).
 type Org struct {
-	file    string // the members file, for errors found later
-	ids     strtab
-	names   strtab
-	index   idIndex
-	sponsor []int32 // member number of the sponsor; -1 for a root
-	joined  []int32 // days since 1970-01-01, or NoDate
+	file  string // the members file, for errors found later
+	ids   strtab
+	names strtab
+	index idIndex
+	// indexKeys is the strtab the index's entries name, when it is not
+	// ids: an organisation as of an earlier day shares its whole
+	// organisation's index (see subset), and ignores the members past its
+	// own.
+	indexKeys *strtab
+	sponsor   []int32 // member number of the sponsor; -1 for a root
+	joined    []int32 // days since 1970-01-01, or NoDate
 
 	// Optional columns: nil when the file has none.
 	firstUnjoined int        // line of the first member without a joined date, 0 for none
@@ -153,7 +158,32 @@ func (o *Org) ByID() []int32 {
 func (o *Org) CompareIDs(a, b int32) int { return bytes.Compare(o.ids.get(a), o.ids.get(b)) }
 
 // Lookup returns the member number of id, or -1.
-func (o *Org) Lookup(id string) int32 { return o.index.find(&o.ids, []byte(id)) }
+func (o *Org) Lookup(id string) int32 { return o.find([]byte(id)) }
+
+// find returns the number of the member with id, or -1.
+func (o *Org) find(id []byte) int32 {
+	if o.indexKeys == nil {
+		return o.index.find(&o.ids, id)
+	}
+	if m := o.index.find(o.indexKeys, id); m < int32(o.Len()) {
+		return m
+	}
+	return -1
+}
+
+// findBatch is find for each of keys (see idIndex.findBatch).
+func (o *Org) findBatch(keys [][]byte, out []int32) uint64 {
+	if o.indexKeys == nil {
+		return o.index.findBatch(&o.ids, keys, out)
+	}
+	sink := o.index.findBatch(o.indexKeys, keys, out)
+	for i, m := range out[:len(keys)] {
+		if m >= int32(o.Len()) {
+			out[i] = -1
+		}
+	}
+	return sink
+}
 
 func (o *Org) sortByID() []int32 {
 	n := int32(o.Len())

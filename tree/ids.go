@@ -30,10 +30,12 @@ func (s *strtab) get(i int32) []byte { return s.data[s.off[i]:s.off[i+1]] }
 func (s *strtab) len() int           { return len(s.off) - 1 }
 
 // idIndex maps ids to their index with open addressing and linear
-// probing. A slot holds an id of up to 12 bytes itself (ids hold no NUL,
-// so zero padding is unambiguous), so a lookup of such an id touches one
-// slot and nothing else; a longer id's slot holds its first 8 bytes and 32
-// bits of its hash, and a match is confirmed against the id's bytes.
+// probing. A slot holds an id of up to 8 bytes itself (ids hold no NUL, so
+// zero padding is unambiguous), so a lookup of such an id touches one slot
+// and nothing else; a longer id's slot holds its hash, and a match is
+// confirmed against the id's bytes. A slot also holds a value of the
+// caller's (aux: a member's joined day, see setAux), so that the lookup
+// of a sale's member brings it along.
 type idIndex struct {
 	seed  maphash.Seed
 	slots []idSlot
@@ -45,25 +47,24 @@ type idIndex struct {
 // idSlot is one slot: idx is the index+1 (0 = empty), with longID set for
 // an id longer than inlineID bytes.
 type idSlot struct {
-	key  uint64 // bytes 0-7 of the id, little-endian, zero-padded
-	tail uint32 // bytes 8-11 of a short id; 32 bits of a long id's hash
-	idx  uint32
+	key uint64 // the id, little-endian, zero-padded; a long id's hash
+	idx uint32
+	aux int32
 }
 
 const (
-	inlineID = 12
+	inlineID = 8
 	longID   = 1 << 31
 )
 
 // slotKey returns what a slot holds for id with hash h.
-func slotKey(id []byte, h uint64) (key uint64, tail, long uint32) {
+func slotKey(id []byte, h uint64) (key uint64, long uint32) {
+	if len(id) > inlineID {
+		return h, longID
+	}
 	var b [inlineID]byte
 	copy(b[:], id)
-	key = binary.LittleEndian.Uint64(b[:8])
-	if len(id) > inlineID {
-		return key, uint32(h), longID
-	}
-	return key, binary.LittleEndian.Uint32(b[8:]), 0
+	return binary.LittleEndian.Uint64(b[:]), 0
 }
 
 // batch is how many ids the batch functions handle at once.
@@ -85,7 +86,10 @@ func (x *idIndex) full(n int) bool { return 4*(x.n+n) > 3*len(x.slots) }
 
 // find returns the index of id, or -1.
 func (x *idIndex) find(ids *strtab, id []byte) int32 {
-	return x.findHashed(ids, id, maphash.Bytes(x.seed, id))
+	if s := x.findHashed(ids, id, maphash.Bytes(x.seed, id)); s != nil {
+		return int32(s.idx&^longID) - 1
+	}
+	return -1
 }
 
 // findBatch sets out[i] to the index of keys[i], or -1 (len(keys) ≤ batch).
@@ -94,7 +98,7 @@ func (x *idIndex) find(ids *strtab, id []byte) int32 {
 // of one per key. It only reads x, so goroutines may call it at once; it
 // returns a value made from the warming loads, for the caller to keep so
 // they are not dropped.
-func (x *idIndex) findBatch(ids *strtab, keys [][]byte, out []int32) uint64 {
+func (x *idIndex) findBatch(ids *strtab, keys [][]byte, out, aux []int32) uint64 {
 	var hs [batch]uint64
 	var sink uint64
 	for i, k := range keys {
@@ -106,23 +110,40 @@ func (x *idIndex) findBatch(ids *strtab, keys [][]byte, out []int32) uint64 {
 		sink += uint64(x.slots[h&x.mask].idx)
 	}
 	for i, k := range keys {
-		out[i] = x.findHashed(ids, k, hs[i])
+		s := x.findHashed(ids, k, hs[i])
+		if s == nil {
+			out[i] = -1
+			continue
+		}
+		out[i] = int32(s.idx&^longID) - 1
+		if aux != nil {
+			aux[i] = s.aux
+		}
 	}
 	return sink
 }
 
-func (x *idIndex) findHashed(ids *strtab, id []byte, h uint64) int32 {
-	key, tail, long := slotKey(id, h)
+// findHashed returns the slot of id, whose hash is h, or nil.
+func (x *idIndex) findHashed(ids *strtab, id []byte, h uint64) *idSlot {
+	key, long := slotKey(id, h)
 	for i := h & x.mask; ; i = (i + 1) & x.mask {
 		s := &x.slots[i]
 		if s.idx == 0 {
-			return -1
+			return nil
 		}
-		if s.key == key && s.tail == tail && s.idx&longID == long {
-			k := int32(s.idx&^longID) - 1
-			if long == 0 || bytes.Equal(ids.get(k), id) {
-				return k
+		if s.key == key && s.idx&longID == long {
+			if long == 0 || bytes.Equal(ids.get(int32(s.idx&^longID)-1), id) {
+				return s
 			}
+		}
+	}
+}
+
+// setAux sets the aux value of every id k to aux[k].
+func (x *idIndex) setAux(aux []int32) {
+	for i := range x.slots {
+		if s := &x.slots[i]; s.idx != 0 {
+			s.aux = aux[s.idx&^longID-1]
 		}
 	}
 }
@@ -163,15 +184,15 @@ func (x *idIndex) insertBatch(ids *strtab, from, to int32) (dup, prev int32) {
 // insertHashed inserts k, whose id has hash h; the index has room.
 func (x *idIndex) insertHashed(ids *strtab, k int32, h uint64) int32 {
 	id := ids.get(k)
-	key, tail, long := slotKey(id, h)
+	key, long := slotKey(id, h)
 	for i := h & x.mask; ; i = (i + 1) & x.mask {
 		s := &x.slots[i]
 		if s.idx == 0 {
-			*s = idSlot{key: key, tail: tail, idx: uint32(k+1) | long}
+			*s = idSlot{key: key, idx: uint32(k+1) | long}
 			x.n++
 			return -1
 		}
-		if s.key == key && s.tail == tail && s.idx&longID == long {
+		if s.key == key && s.idx&longID == long {
 			if old := int32(s.idx&^longID) - 1; long == 0 || bytes.Equal(ids.get(old), id) {
 				return old
 			}

@@ -180,6 +180,7 @@ func ReadMembers(r io.Reader, name string) (*Data, error) {
 	if err := flush(); err != nil {
 		return nil, err
 	}
+	o.index.setAux(o.joined) // a sale's lookup brings its member's joined day
 	// Resolve sponsors now that every id is known.
 	if o.sponsor, err = o.resolveIDs(&spIDs, spCols, lines, name, "sponsor_id"); err != nil {
 		return nil, err

@@ -177,3 +177,40 @@ func TestBuckets(t *testing.T) {
 		}
 	}
 }
+
+// TestIDLengths: ids of every length around the index's inline bytes, each
+// a prefix of the next, are told apart, and a sale's lookup brings its
+// member's own joined day.
+func TestIDLengths(t *testing.T) {
+	var members strings.Builder
+	members.WriteString("id,joined\n")
+	var ids []string
+	for n := 1; n <= 20; n++ {
+		id := strings.Repeat("X", n)
+		ids = append(ids, id)
+		fmt.Fprintf(&members, "%s,2026-01-%02d\n", id, n)
+	}
+	for k, id := range ids {
+		var in strings.Builder
+		in.WriteString("member_id,amount,date\n")
+		for _, other := range ids {
+			fmt.Fprintf(&in, "%s,1,2026-01-%02d\n", other, len(other)) // each on its joined day
+		}
+		fmt.Fprintf(&in, "%s,1,2026-01-%02d\n", id, len(id)-1) // the day before
+		d := mustMembers(t, members.String())
+		err := d.readSales(strings.NewReader(in.String()), "s.csv", 1<<20)
+		if len(id) == 1 { // 2026-01-00 is no date
+			if err == nil {
+				t.Fatal("a sale dated 2026-01-00 was read")
+			}
+			continue
+		}
+		want := fmt.Sprintf("s.csv:22:%d: column \"date\": the sale is dated 2026-01-%02d, before its member joined (2026-01-%02d)", len(id)+4, len(id)-1, len(id))
+		if err == nil || !strings.HasPrefix(err.Error(), want) {
+			t.Errorf("id %d bytes long: %v, want %s", len(id), err, want)
+		}
+		if m := d.Org.Lookup(id); m != int32(k) {
+			t.Errorf("Lookup(%s) = %d, want %d", id, m, k)
+		}
+	}
+}

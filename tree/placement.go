@@ -155,7 +155,7 @@ func (o *Org) resolveIDs(keys *strtab, cols, lines []int32, name, column string)
 		for k := from; k < to; k++ {
 			batchKeys[k-from] = keys.get(int32(k))
 		}
-		o.index.sink += o.findBatch(batchKeys[:to-from], found[:to-from])
+		o.index.sink += o.findBatch(batchKeys[:to-from], found[:to-from], nil)
 		for k := from; k < to; k++ {
 			id, s := batchKeys[k-from], found[k-from]
 			switch {

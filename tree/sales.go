@@ -168,7 +168,6 @@ func (d *Data) readSales(r io.Reader, name string, size int) error {
 // first in the file, as if the rows were read one by one.
 func (d *Data) parseSales(data []byte, name string, line int, col []int, width int, s *Sales) error {
 	c := &csvReader{name: name, buf: data, end: len(data), eof: true, line: line}
-	o := d.Org
 	var b rowBatch
 	for {
 		stop := b.fill(c, width)
@@ -183,7 +182,7 @@ func (d *Data) parseSales(data []byte, name string, line int, col []int, width i
 				}
 				return c.fieldError(col[sMember], "member_id", "sale for unknown member %q: add the member to the members file or remove the sale", id)
 			}
-			if err := c.fullSale(s, m, col, d.KeepOrderIDs, o.joined[m]); err != nil {
+			if err := c.fullSale(s, m, col, d.KeepOrderIDs, b.joined[r]); err != nil {
 				return err
 			}
 		}
@@ -199,20 +198,14 @@ func (d *Data) parseSales(data []byte, name string, line int, col []int, width i
 }
 
 // resolve sets b.found to the member index of each row's id in column k,
-// and touches each member's joined date, which fullSale reads next.
+// and b.joined to their joined dates, which the index holds beside them.
 func (d *Data) resolve(b *rowBatch, k int) {
 	o := d.Org
 	var keys [batch][]byte
 	for r := range b.n {
 		keys[r] = b.fields[r*b.width+k]
 	}
-	sink := o.findBatch(keys[:b.n], b.found[:b.n])
-	for _, m := range b.found[:b.n] {
-		if m >= 0 {
-			sink += uint64(o.joined[m])
-		}
-	}
-	b.sink += sink
+	b.sink += o.findBatch(keys[:b.n], b.found[:b.n], b.joined[:b.n])
 }
 
 // rowBatch holds up to batch records read from a csvReader over a whole
@@ -226,6 +219,7 @@ type rowBatch struct {
 	lines    []int
 	recLine  [batch]int
 	found    [batch]int32
+	joined   [batch]int32
 	sink     uint64
 	arena    []byte     // the quoted records' fields
 	quoted   [][2]int32 // each quoted field's index in fields and end in arena

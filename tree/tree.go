@@ -171,12 +171,13 @@ func (o *Org) find(id []byte) int32 {
 	return -1
 }
 
-// findBatch is find for each of keys (see idIndex.findBatch).
-func (o *Org) findBatch(keys [][]byte, out []int32) uint64 {
+// findBatch is find for each of keys (see idIndex.findBatch); joined,
+// when not nil, gets each one's joined day.
+func (o *Org) findBatch(keys [][]byte, out, joined []int32) uint64 {
 	if o.indexKeys == nil {
-		return o.index.findBatch(&o.ids, keys, out)
+		return o.index.findBatch(&o.ids, keys, out, joined)
 	}
-	sink := o.index.findBatch(o.indexKeys, keys, out)
+	sink := o.index.findBatch(o.indexKeys, keys, out, joined)
 	for i, m := range out[:len(keys)] {
 		if m >= int32(o.Len()) {
 			out[i] = -1

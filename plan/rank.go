@@ -2,6 +2,7 @@ package plan
 
 import (
 	"fmt"
+	mbits "math/bits"
 
 	"github.com/compplan/compplan/tree"
 	"github.com/compplan/compplan/tree/dec"
@@ -34,11 +35,42 @@ func paidAsRanks(p *Plan, f *rankFacts, floor []int16) (paid, qualified []int16)
 	for i := range p.Ranks {
 		f.legCap[i] = p.Ranks[i].legCap()
 	}
+	// The volume requirements first, member by member in number order
+	// (the volumes are read in order, not at random): volume[m] has bit i
+	// set when m meets rank i's PV and GV. Customers meet none.
+	var volume []uint16
+	if len(p.Ranks) <= 16 {
+		volume = make([]uint16, n)
+		for m := range int32(n) {
+			if o.Customer(m) {
+				continue
+			}
+			var bits uint16
+			for i := range p.Ranks {
+				rk := &p.Ranks[i]
+				if (!rk.PV.Set || f.pv[m] >= rk.PV.Value) && (!rk.GV.Set || f.gv[m] >= rk.GV.Value) {
+					bits |= 1 << i
+				}
+			}
+			volume[m] = bits
+		}
+	}
 	td := o.TopDown()
 	for k := len(td) - 1; k >= 0; k-- {
 		m := td[k]
 		q := int16(NoRank)
-		if !o.Customer(m) {
+		switch {
+		case volume != nil:
+			var res [6]reqResult
+			for bits := volume[m]; bits != 0; {
+				i := 15 - mbits.LeadingZeros16(bits) // the highest rank left
+				bits &^= 1 << i
+				if ok, _ := p.Ranks[i].evaluate(i, f, m, false, &res); ok {
+					q = int16(i)
+					break
+				}
+			}
+		case !o.Customer(m):
 			var res [6]reqResult
 			for i := len(p.Ranks) - 1; i >= 0; i-- {
 				rk := &p.Ranks[i]

@@ -90,6 +90,28 @@ func (c *carried) on(remap []int32, n int) *carried {
 	if c == nil || remap == nil {
 		return c
 	}
+	if n > 0 && remap[n-1] == int32(n-1) {
+		// The period's members are the first n, numbered as in the whole
+		// organisation (see tree.Org.AsOf): the state is the first n of
+		// each array, shared, never copied (nothing writes to a carried
+		// state once it is made).
+		out := &carried{highest: c.highest[:n:n], recent: c.recent[:n:n], orders: c.orders, pairings: c.pairings, periods: c.periods}
+		if c.balance != nil {
+			out.balance = c.balance[:n:n]
+		}
+		if c.carry != nil {
+			out.carry = &[2][]dec.D{c.carry[0][:n:n], c.carry[1][:n:n]}
+		}
+		if c.placed != nil {
+			out.placed = newPrior(n)
+			for m := range n {
+				if pa := c.placed.Parent[m]; pa >= 0 && pa < int32(n) {
+					out.placed.Parent[m], out.placed.Leg[m] = pa, c.placed.Leg[m]
+				}
+			}
+		}
+		return out
+	}
 	out := &carried{highest: make([]int16, n), recent: make([][]int16, n), orders: c.orders, pairings: c.pairings, periods: c.periods}
 	if c.placed != nil {
 		out.placed = newPrior(n)

@@ -283,6 +283,21 @@ func TestReplayRandom(t *testing.T) {
 			plan = strings.Replace(plan, "components:\n", "rank_grace: 2\ncomponents:\n", 1)
 		}
 		members, _ := randomData(rng, 1+rng.IntN(60))
+		// Half the cases: the third quarter of the members file joins on
+		// 1 February and the last on 1 March, so January's and
+		// February's organisations are the first members (organisations
+		// as of a day that share the whole one's, and February's takes
+		// January's state).
+		late := map[string]int{} // the first month a member may sell in
+		if i%2 == 1 {
+			for k := len(members) / 2; k < len(members); k++ {
+				month := 2 + (k-len(members)/2)*2/max(len(members)-len(members)/2, 1)
+				f := strings.Split(members[k], ",")
+				f[6] = fmt.Sprintf("2026-%02d-01", month)
+				members[k] = strings.Join(f, ",")
+				late[f[0]] = month
+			}
+		}
 		var ids []string
 		for _, row := range members {
 			if f := strings.Split(row, ","); f[3] != "customer" {
@@ -306,6 +321,9 @@ func TestReplayRandom(t *testing.T) {
 			}
 			// Members joined in January: sales from 29 January on.
 			month := 1 + rng.IntN(3)
+			if from := late[o.member]; from > 0 {
+				month = from + rng.IntN(4-from)
+			}
 			day := 1 + rng.IntN(28)
 			if month == 1 {
 				day = 29 + rng.IntN(3)

@@ -36,6 +36,42 @@ func (f differential) pay(r *run, p *poster) {
 		gens = newAmountCache(ba.Generations)
 	}
 	leaderRank := func(m int32) bool { return ba != nil && r.rank[m] != NoRank && int(r.rank[m]) >= ba.Rank }
+	// pay adds, without lines, what one seller's sales put up (amounts at
+	// each rate, gen on each breakaway generation) to the members the
+	// walk up from the seller finds.
+	pay := func(seller int32, amounts, gen []dec.D) {
+		paidRate, paidAmount, leader := dec.Rate(0), dec.D(0), int32(-1)
+		for x := seller; x >= 0; x = up[x] {
+			if rk := r.rank[x]; rk != NoRank && r.eligible[x] && c.DiffRates[rk] > paidRate {
+				p.add(x, amounts[rk]-paidAmount)
+				paidRate, paidAmount = c.DiffRates[rk], amounts[rk]
+			}
+			if leaderRank(x) {
+				leader = x
+				break
+			}
+		}
+		if paidRate < top {
+			p.add(-1, amounts[len(rates)-1]-paidAmount)
+		}
+		if leader < 0 {
+			return
+		}
+		y := up[leader]
+		for g := range ba.Generations {
+			for y >= 0 && !leaderRank(y) {
+				y = up[y]
+			}
+			earner := int32(-1)
+			if y >= 0 && r.eligible[y] && g < ba.generationsPaid(int(r.rank[y])) {
+				earner = y
+			}
+			p.add(earner, gen[g])
+			if y >= 0 {
+				y = up[y]
+			}
+		}
+	}
 	var sums *sellerSums
 	if !p.detail() && p.scale == 0 {
 		// A seller's earners are the same for each of their sales: sum the
@@ -45,38 +81,7 @@ func (f differential) pay(r *run, p *poster) {
 			ng = len(ba.Generations)
 		}
 		sums = newSellerSums(r.org.Len(), len(rates)+ng, func(seller int32, row []dec.D) {
-			amounts, gen := row[:len(rates)], row[len(rates):]
-			paidRate, paidAmount, leader := dec.Rate(0), dec.D(0), int32(-1)
-			for x := seller; x >= 0; x = up[x] {
-				if rk := r.rank[x]; rk != NoRank && r.eligible[x] && c.DiffRates[rk] > paidRate {
-					p.add(x, amounts[rk]-paidAmount)
-					paidRate, paidAmount = c.DiffRates[rk], amounts[rk]
-				}
-				if leaderRank(x) {
-					leader = x
-					break
-				}
-			}
-			if paidRate < top {
-				p.add(-1, amounts[len(rates)-1]-paidAmount)
-			}
-			if leader < 0 {
-				return
-			}
-			y := up[leader]
-			for g := range ba.Generations {
-				for y >= 0 && !leaderRank(y) {
-					y = up[y]
-				}
-				earner := int32(-1)
-				if y >= 0 && r.eligible[y] && g < ba.generationsPaid(int(r.rank[y])) {
-					earner = y
-				}
-				p.add(earner, gen[g])
-				if y >= 0 {
-					y = up[y]
-				}
-			}
+			pay(seller, row[:len(rates)], row[len(rates):])
 		})
 	}
 	for ci, ch := range r.sales.chunks {
@@ -90,6 +95,17 @@ func (f differential) pay(r *run, p *poster) {
 			}
 			continue
 		}
+		if !p.detail() { // a payout cap scales each line: line by line
+			for k, seller := range ch.Member {
+				v := ch.Volume[k]
+				var gen []dec.D
+				if ba != nil {
+					gen = gens.get(p, v)
+				}
+				pay(seller, cache.get(p, v), gen)
+			}
+			continue
+		}
 		for k, seller := range ch.Member {
 			v := ch.Volume[k]
 			amounts := cache.get(p, v)
@@ -99,13 +115,8 @@ func (f differential) pay(r *run, p *poster) {
 			leader := int32(-1)
 			for x := seller; x >= 0; x = up[x] {
 				if rk := r.rank[x]; rk != NoRank && r.eligible[x] && c.DiffRates[rk] > paidRate {
-					amount := amounts[rk] - paidAmount
-					if p.detail() {
-						p.post(Line{Earner: x, Upline: x, Seller: seller, Sale: ref, Level: f.distance(r, seller, x),
-							Base: v, Rate: c.DiffRates[rk] - paidRate, Amount: amount, Skipped: -1})
-					} else {
-						p.add(x, amount)
-					}
+					p.post(Line{Earner: x, Upline: x, Seller: seller, Sale: ref, Level: f.distance(r, seller, x),
+						Base: v, Rate: c.DiffRates[rk] - paidRate, Amount: amounts[rk] - paidAmount, Skipped: -1})
 					paidRate, paidAmount = c.DiffRates[rk], amounts[rk]
 				}
 				if leaderRank(x) {
@@ -113,13 +124,9 @@ func (f differential) pay(r *run, p *poster) {
 					break
 				}
 			}
-			if rest := amounts[len(rates)-1] - paidAmount; paidRate < top {
-				if p.detail() {
-					p.post(Line{Earner: -1, Upline: -1, Seller: seller, Sale: ref, Base: v, Rate: top - paidRate,
-						Amount: rest, Skipped: -1, Reason: DiffRest})
-				} else {
-					p.add(-1, rest)
-				}
+			if paidRate < top {
+				p.post(Line{Earner: -1, Upline: -1, Seller: seller, Sale: ref, Base: v, Rate: top - paidRate,
+					Amount: amounts[len(rates)-1] - paidAmount, Skipped: -1, Reason: DiffRest})
 			}
 			if leader < 0 {
 				continue
@@ -134,19 +141,15 @@ func (f differential) pay(r *run, p *poster) {
 				if y >= 0 && r.eligible[y] && g < ba.generationsPaid(int(r.rank[y])) {
 					earner = y
 				}
-				if p.detail() {
-					l := Line{Earner: earner, Upline: y, Seller: seller, Sale: ref, PaidLevel: g + 1,
-						Base: v, Rate: ba.Generations[g], Amount: gen[g], Skipped: -1}
-					if y >= 0 {
-						l.Level = f.distance(r, seller, y)
-					}
-					if l.Reason = r.eligibility(y); l.Reason == Paid && earner < 0 {
-						l.Reason = RankLevels
-					}
-					p.post(l)
-				} else {
-					p.add(earner, gen[g])
+				l := Line{Earner: earner, Upline: y, Seller: seller, Sale: ref, PaidLevel: g + 1,
+					Base: v, Rate: ba.Generations[g], Amount: gen[g], Skipped: -1}
+				if y >= 0 {
+					l.Level = f.distance(r, seller, y)
 				}
+				if l.Reason = r.eligibility(y); l.Reason == Paid && earner < 0 {
+					l.Reason = RankLevels
+				}
+				p.post(l)
 				if y >= 0 {
 					y = up[y]
 				}

@@ -55,29 +55,39 @@ func (f unilevel) payLevels(r *run, p *poster, t *levelTree) {
 		}
 	}
 	skipRank := c.Compression == CompressDynamicRank
+	// pay adds a seller's amount on each level (one sale's, or the sum of
+	// their sales') to the uplines paid on it, without lines, for levels
+	// whose rates do not depend on the earner's rank.
+	pay := func(seller int32, amount []dec.D) {
+		u := up[seller]
+		for i := range levels {
+			for skipRank && u >= 0 && int(paid[u]) <= i {
+				u = up[u]
+			}
+			earner := int32(-1)
+			if u >= 0 && i < int(paid[u]) {
+				earner = u
+			}
+			p.add(earner, amount[i])
+			if u >= 0 {
+				u = up[u]
+			}
+		}
+	}
 	var sums *sellerSums
 	if !p.detail() && p.scale == 0 && byRank == nil {
-		sums = newSellerSums(r.org.Len(), len(levels), func(m int32, row []dec.D) {
-			u := up[m]
-			for i := range levels {
-				for skipRank && u >= 0 && int(paid[u]) <= i {
-					u = up[u]
-				}
-				earner := int32(-1)
-				if u >= 0 && i < int(paid[u]) {
-					earner = u
-				}
-				p.add(earner, row[i])
-				if u >= 0 {
-					u = up[u]
-				}
-			}
-		})
+		sums = newSellerSums(r.org.Len(), len(levels), pay)
 	}
 	for ci, ch := range r.sales.chunks {
 		if sums.take(ch.Member) {
 			for k, seller := range ch.Member {
 				sums.add(&p.acc, seller, 0, cache.get(p, ch.Volume[k]))
+			}
+			continue
+		}
+		if !p.detail() && byRank == nil { // a payout cap scales each line: line by line
+			for k, seller := range ch.Member {
+				pay(seller, cache.get(p, ch.Volume[k]))
 			}
 			continue
 		}
@@ -108,9 +118,9 @@ func (f unilevel) payLevels(r *run, p *poster, t *levelTree) {
 					} else {
 						p.post(l)
 					}
-				} else if byRank == nil || earner < 0 {
+				} else if earner < 0 {
 					p.add(earner, amount[i])
-				} else {
+				} else { // byRank: the earner's rate, the rest breakage
 					p.add(earner, earned)
 					p.add(-1, amount[i]-earned)
 				}

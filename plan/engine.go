@@ -652,7 +652,7 @@ func (r *run) history(qualified []int16) (highest []int16, recent [][]int16) {
 		recent = make([][]int16, n)
 	}
 	for m := range n {
-		if keep > 0 && r.carried != nil {
+		if keep > 0 && r.carried != nil && r.carried.recent != nil {
 			for _, q := range r.carried.recent[m][:min(keep, len(r.carried.recent[m]))] {
 				r.rank[m] = max(r.rank[m], q)
 			}
@@ -660,7 +660,7 @@ func (r *run) history(qualified []int16) (highest []int16, recent [][]int16) {
 		highest[m] = max(r.highestBefore(int32(m)), r.rank[m])
 		if keep > 0 {
 			rec := []int16{qualified[m]}
-			if r.carried != nil {
+			if r.carried != nil && r.carried.recent != nil {
 				rec = append(rec, r.carried.recent[m]...)
 			}
 			recent[m] = rec[:min(keep, len(rec))]

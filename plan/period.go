@@ -95,7 +95,10 @@ func (c *carried) on(remap []int32, n int) *carried {
 		// organisation (see tree.Org.AsOf): the state is the first n of
 		// each array, shared, never copied (nothing writes to a carried
 		// state once it is made).
-		out := &carried{highest: c.highest[:n:n], recent: c.recent[:n:n], orders: c.orders, pairings: c.pairings, periods: c.periods}
+		out := &carried{highest: c.highest[:n:n], orders: c.orders, pairings: c.pairings, periods: c.periods}
+		if c.recent != nil {
+			out.recent = c.recent[:n:n]
+		}
 		if c.balance != nil {
 			out.balance = c.balance[:n:n]
 		}
@@ -112,7 +115,10 @@ func (c *carried) on(remap []int32, n int) *carried {
 		}
 		return out
 	}
-	out := &carried{highest: make([]int16, n), recent: make([][]int16, n), orders: c.orders, pairings: c.pairings, periods: c.periods}
+	out := &carried{highest: make([]int16, n), orders: c.orders, pairings: c.pairings, periods: c.periods}
+	if c.recent != nil {
+		out.recent = make([][]int16, n)
+	}
 	if c.placed != nil {
 		out.placed = newPrior(n)
 	}
@@ -126,7 +132,10 @@ func (c *carried) on(remap []int32, n int) *carried {
 		if pm < 0 {
 			continue
 		}
-		out.highest[pm], out.recent[pm] = c.highest[m], c.recent[m]
+		out.highest[pm] = c.highest[m]
+		if c.recent != nil {
+			out.recent[pm] = c.recent[m]
+		}
 		if c.balance != nil {
 			out.balance[pm] = c.balance[m]
 		}
@@ -146,7 +155,7 @@ func (c *carried) on(remap []int32, n int) *carried {
 // whole organisation of n members (remap: as for on), the same as
 // NextState laid over the members.
 func (r *Result) carryOver(prev *carried, remap []int32, n int) *carried {
-	c := &carried{highest: make([]int16, n), recent: make([][]int16, n), periods: 1}
+	c := &carried{highest: make([]int16, n), periods: 1}
 	if prev != nil {
 		c.periods = prev.periods + 1
 	}
@@ -154,6 +163,9 @@ func (r *Result) carryOver(prev *carried, remap []int32, n int) *carried {
 		c.highest[m] = NoRank
 	}
 	grace := r.Plan.RankGrace > 1
+	if grace { // the recent ranks only a grace reads: 24 bytes a member otherwise
+		c.recent = make([][]int16, n)
+	}
 	var bal []dec.D
 	// full[pm] is period member pm's number in the whole organisation.
 	full := make([]int32, r.Org.Len())

@@ -35,42 +35,26 @@ func (f differential) pay(r *run, p *poster) {
 	if ba != nil {
 		gens = newAmountCache(ba.Generations)
 	}
-	leaderRank := func(m int32) bool { return ba != nil && r.rank[m] != NoRank && int(r.rank[m]) >= ba.Rank }
+	// at is the amount or rate of rate index k; nothing below the first.
+	at := func(a []dec.D, k int16) dec.D {
+		if k < 0 {
+			return 0
+		}
+		return a[k]
+	}
+	rateAt := func(k int16) dec.Rate {
+		if k < 0 {
+			return 0
+		}
+		return c.DiffRates[k]
+	}
 	// pay adds, without lines, what one seller's sales put up (amounts at
-	// each rate, gen on each breakaway generation) to the members the
-	// walk up from the seller finds.
+	// each rate, gen on each breakaway generation) to whom the walk finds.
 	pay := func(seller int32, amounts, gen []dec.D) {
-		paidRate, paidAmount, leader := dec.Rate(0), dec.D(0), int32(-1)
-		for x := seller; x >= 0; x = up[x] {
-			if rk := r.rank[x]; rk != NoRank && r.eligible[x] && c.DiffRates[rk] > paidRate {
-				p.add(x, amounts[rk]-paidAmount)
-				paidRate, paidAmount = c.DiffRates[rk], amounts[rk]
-			}
-			if leaderRank(x) {
-				leader = x
-				break
-			}
-		}
-		if paidRate < top {
-			p.add(-1, amounts[len(rates)-1]-paidAmount)
-		}
-		if leader < 0 {
-			return
-		}
-		y := up[leader]
-		for g := range ba.Generations {
-			for y >= 0 && !leaderRank(y) {
-				y = up[y]
-			}
-			earner := int32(-1)
-			if y >= 0 && r.eligible[y] && g < ba.generationsPaid(int(r.rank[y])) {
-				earner = y
-			}
-			p.add(earner, gen[g])
-			if y >= 0 {
-				y = up[y]
-			}
-		}
+		f.walk(r, up, top, seller,
+			func(x int32, rk, below int16) { p.add(x, amounts[rk]-at(amounts, below)) },
+			func(below int16) { p.add(-1, amounts[len(rates)-1]-at(amounts, below)) },
+			func(g int, _, earner int32) { p.add(earner, gen[g]) })
 	}
 	var sums *sellerSums
 	if !p.detail() && p.scale == 0 {
@@ -95,68 +79,85 @@ func (f differential) pay(r *run, p *poster) {
 			}
 			continue
 		}
-		if !p.detail() { // a payout cap scales each line: line by line
-			for k, seller := range ch.Member {
-				v := ch.Volume[k]
-				var gen []dec.D
-				if ba != nil {
-					gen = gens.get(p, v)
-				}
-				pay(seller, cache.get(p, v), gen)
-			}
-			continue
-		}
 		for k, seller := range ch.Member {
 			v := ch.Volume[k]
 			amounts := cache.get(p, v)
-			ref := r.sales.ref(ci, k)
-			var paidRate dec.Rate
-			var paidAmount dec.D
-			leader := int32(-1)
-			for x := seller; x >= 0; x = up[x] {
-				if rk := r.rank[x]; rk != NoRank && r.eligible[x] && c.DiffRates[rk] > paidRate {
-					p.post(Line{Earner: x, Upline: x, Seller: seller, Sale: ref, Level: f.distance(r, seller, x),
-						Base: v, Rate: c.DiffRates[rk] - paidRate, Amount: amounts[rk] - paidAmount, Skipped: -1})
-					paidRate, paidAmount = c.DiffRates[rk], amounts[rk]
-				}
-				if leaderRank(x) {
-					leader = x
-					break
-				}
+			var gen []dec.D
+			if ba != nil {
+				gen = gens.get(p, v)
 			}
-			if paidRate < top {
-				p.post(Line{Earner: -1, Upline: -1, Seller: seller, Sale: ref, Base: v, Rate: top - paidRate,
-					Amount: amounts[len(rates)-1] - paidAmount, Skipped: -1, Reason: DiffRest})
-			}
-			if leader < 0 {
+			if !p.detail() { // a payout cap scales each line: line by line
+				pay(seller, amounts, gen)
 				continue
 			}
-			gen := gens.get(p, v)
-			y := up[leader]
-			for g := range ba.Generations {
-				for y >= 0 && !leaderRank(y) {
-					y = up[y]
-				}
-				earner := int32(-1)
-				if y >= 0 && r.eligible[y] && g < ba.generationsPaid(int(r.rank[y])) {
-					earner = y
-				}
-				l := Line{Earner: earner, Upline: y, Seller: seller, Sale: ref, PaidLevel: g + 1,
-					Base: v, Rate: ba.Generations[g], Amount: gen[g], Skipped: -1}
-				if y >= 0 {
-					l.Level = f.distance(r, seller, y)
-				}
-				if l.Reason = r.eligibility(y); l.Reason == Paid && earner < 0 {
-					l.Reason = RankLevels
-				}
-				p.post(l)
-				if y >= 0 {
-					y = up[y]
-				}
-			}
+			ref := r.sales.ref(ci, k)
+			f.walk(r, up, top, seller,
+				func(x int32, rk, below int16) {
+					p.post(Line{Earner: x, Upline: x, Seller: seller, Sale: ref, Level: f.distance(r, seller, x),
+						Base: v, Rate: c.DiffRates[rk] - rateAt(below), Amount: amounts[rk] - at(amounts, below), Skipped: -1})
+				},
+				func(below int16) {
+					p.post(Line{Earner: -1, Upline: -1, Seller: seller, Sale: ref, Base: v, Rate: top - rateAt(below),
+						Amount: amounts[len(rates)-1] - at(amounts, below), Skipped: -1, Reason: DiffRest})
+				},
+				func(g int, y, earner int32) {
+					l := Line{Earner: earner, Upline: y, Seller: seller, Sale: ref, PaidLevel: g + 1,
+						Base: v, Rate: ba.Generations[g], Amount: gen[g], Skipped: -1}
+					if y >= 0 {
+						l.Level = f.distance(r, seller, y)
+					}
+					if l.Reason = r.eligibility(y); l.Reason == Paid && earner < 0 {
+						l.Reason = RankLevels
+					}
+					p.post(l)
+				})
 		}
 	}
 	sums.flush()
+}
+
+// walk is the stairstep's rule for one seller, the one place it is
+// written: walking up from the seller, diff(x, rk, below) for each member
+// paid a difference (their rate index rk, below the index paid under them,
+// -1 for none); rest(below) when the top rate is not reached; with a
+// breakaway, gen(g, y, earner) for each generation g above the leader (y
+// the leader met, -1 above the top; earner y when paid, else -1). top
+// is the highest rate.
+func (f differential) walk(r *run, up []int32, top dec.Rate, seller int32,
+	diff func(x int32, rk, below int16), rest func(below int16), gen func(g int, y, earner int32)) {
+	c, ba := f.c, f.c.Breakaway
+	leaderRank := func(m int32) bool { return ba != nil && r.rank[m] != NoRank && int(r.rank[m]) >= ba.Rank }
+	paid, paidRate, leader := int16(-1), dec.Rate(0), int32(-1)
+	for x := seller; x >= 0; x = up[x] {
+		if rk := r.rank[x]; rk != NoRank && r.eligible[x] && c.DiffRates[rk] > paidRate {
+			diff(x, rk, paid)
+			paid, paidRate = rk, c.DiffRates[rk]
+		}
+		if leaderRank(x) {
+			leader = x
+			break
+		}
+	}
+	if paidRate < top {
+		rest(paid)
+	}
+	if leader < 0 {
+		return
+	}
+	y := up[leader]
+	for g := range ba.Generations {
+		for y >= 0 && !leaderRank(y) {
+			y = up[y]
+		}
+		earner := int32(-1)
+		if y >= 0 && r.eligible[y] && g < ba.generationsPaid(int(r.rank[y])) {
+			earner = y
+		}
+		gen(g, y, earner)
+		if y >= 0 {
+			y = up[y]
+		}
+	}
 }
 
 func (differential) distance(r *run, from, to int32) int {

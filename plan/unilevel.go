@@ -54,25 +54,11 @@ func (f unilevel) payLevels(r *run, p *poster, t *levelTree) {
 			byRank[i] = newAmountCache(rates)
 		}
 	}
-	skipRank := c.Compression == CompressDynamicRank
 	// pay adds a seller's amount on each level (one sale's, or the sum of
 	// their sales') to the uplines paid on it, without lines, for levels
 	// whose rates do not depend on the earner's rank.
 	pay := func(seller int32, amount []dec.D) {
-		u := up[seller]
-		for i := range levels {
-			for skipRank && u >= 0 && int(paid[u]) <= i {
-				u = up[u]
-			}
-			earner := int32(-1)
-			if u >= 0 && i < int(paid[u]) {
-				earner = u
-			}
-			p.add(earner, amount[i])
-			if u >= 0 {
-				u = up[u]
-			}
-		}
+		f.walk(up, paid, seller, func(i int, _, _, earner int32) { p.add(earner, amount[i]) })
 	}
 	var sums *sellerSums
 	if !p.detail() && p.scale == 0 && byRank == nil {
@@ -85,28 +71,20 @@ func (f unilevel) payLevels(r *run, p *poster, t *levelTree) {
 			}
 			continue
 		}
-		if !p.detail() && byRank == nil { // a payout cap scales each line: line by line
-			for k, seller := range ch.Member {
-				pay(seller, cache.get(p, ch.Volume[k]))
-			}
-			continue
-		}
 		for k, seller := range ch.Member {
 			v := ch.Volume[k]
 			amount := cache.get(p, v)
-			u, below := up[seller], seller
-			for i := range levels {
-				for skipRank && u >= 0 && int(paid[u]) <= i {
-					u = up[u]
+			if !p.detail() && byRank == nil { // a payout cap scales each line: line by line
+				pay(seller, amount)
+				continue
+			}
+			f.walk(up, paid, seller, func(i int, u, below, earner int32) {
+				earned := dec.D(0)
+				if earner >= 0 && byRank != nil {
+					earned = byRank[r.rank[u]].get(p, v)[i]
 				}
-				earner, earned := int32(-1), dec.D(0)
-				if u >= 0 && i < int(paid[u]) {
-					earner = u
-					if byRank != nil {
-						earned = byRank[r.rank[u]].get(p, v)[i]
-					}
-				}
-				if p.detail() {
+				switch {
+				case p.detail():
 					l := f.line(r, t, Line{Earner: earner, Upline: u, Seller: seller, Sale: r.sales.ref(ci, k),
 						PaidLevel: i + 1, Base: v, Rate: levels[i], Amount: amount[i], Skipped: -1}, below)
 					if earner >= 0 && byRank != nil && earned != amount[i] { // a lower rate by rank: the rest is breakage
@@ -118,19 +96,39 @@ func (f unilevel) payLevels(r *run, p *poster, t *levelTree) {
 					} else {
 						p.post(l)
 					}
-				} else if earner < 0 {
+				case earner < 0:
 					p.add(earner, amount[i])
-				} else { // byRank: the earner's rate, the rest breakage
+				default: // by rank: the earner's rate, the rest breakage
 					p.add(earner, earned)
 					p.add(-1, amount[i]-earned)
 				}
-				if u >= 0 {
-					below, u = u, up[u]
-				}
-			}
+			})
 		}
 	}
 	sums.flush()
+}
+
+// walk is the levels' rule for one seller, the one place it is written:
+// for each level i from the seller up, each(i, u, below, earner) with u
+// the upline at that level (-1 above the top), below the member under it
+// (the seller on level 1), and earner u when u is paid on level i, else -1.
+// up is the tree compression walks; paid[m] the levels m is paid on.
+func (f unilevel) walk(up []int32, paid []uint8, seller int32, each func(i int, u, below, earner int32)) {
+	skipRank := f.c.Compression == CompressDynamicRank
+	u, below := up[seller], seller
+	for i := range f.c.Levels {
+		for skipRank && u >= 0 && int(paid[u]) <= i {
+			u = up[u]
+		}
+		earner := int32(-1)
+		if u >= 0 && i < int(paid[u]) {
+			earner = u
+		}
+		each(i, u, below, earner)
+		if u >= 0 {
+			below, u = u, up[u]
+		}
+	}
 }
 
 // line fills in why l went where it went, how far up the tree its upline

@@ -507,12 +507,7 @@ func (o *Org) copySubset(remap []int32, k int32, day int32) *Org {
 // when the members kept are not the first k.
 func (o *Org) prefix(remap []int32, k int32, day int32) *Org {
 	if k == 0 || remap[k-1] != k-1 {
-		return nil // the k kept are the first k only if the k-th is
-	}
-	for m := k; m < int32(len(remap)); m++ {
-		if remap[m] >= 0 {
-			return nil
-		}
+		return nil // numbers rise with members: the k-th kept is member k-1 only if all before are kept
 	}
 	keys := o.indexKeys
 	if keys == nil {

@@ -106,7 +106,7 @@ func (c *carried) on(remap []int32, n int) *carried {
 			out.carry = &[2][]dec.D{c.carry[0][:n:n], c.carry[1][:n:n]}
 		}
 		if c.placed != nil {
-			out.placed = newPrior(n)
+			out.placed = newPrior(n, c.placed.File)
 			for m := range n {
 				if pa := c.placed.Parent[m]; pa >= 0 && pa < int32(n) {
 					out.placed.Parent[m], out.placed.Leg[m] = pa, c.placed.Leg[m]
@@ -120,7 +120,7 @@ func (c *carried) on(remap []int32, n int) *carried {
 		out.recent = make([][]int16, n)
 	}
 	if c.placed != nil {
-		out.placed = newPrior(n)
+		out.placed = newPrior(n, c.placed.File)
 	}
 	if c.balance != nil {
 		out.balance = make([]dec.D, n)
@@ -196,7 +196,7 @@ func (r *Result) carryOver(prev *carried, remap []int32, n int) *carried {
 		}
 		if b := r.Binary; b != nil && b.Auto[pm] {
 			if c.placed == nil {
-				c.placed = newPrior(n)
+				c.placed = newPrior(n, "")
 			}
 			c.placed.Parent[m], c.placed.Leg[m] = full[b.Parent[pm]], b.Leg[pm]
 		}

@@ -390,6 +390,13 @@ func TestStateStrict(t *testing.T) {
 		{`{"member":"A"`, `{"member":"Q"`, `s.json: pairings[0] ("Q"): member "Q" is not in the members file`},
 		{`{"id":"C","placement_id":"A","leg":"R"}`, `{"id":"D","placement_id":"A","leg":"R"}`, `s.json: members[2] ("D"): D is a customer: customers are never placed`},
 		{`"leg":"L"`, `"leg":"X"`, `s.json: members[1] ("B"): leg "X": expected L or R`},
+		// Placements the state carries that make a cycle: with each other,
+		// or with a member auto-placed now (B, sponsored by A, goes to the
+		// bottom of A's leg, C, whom the state put under A, A under B).
+		{`{"id":"A","carry_left":10,"balance":-5.5}`, `{"id":"A","carry_left":10,"balance":-5.5,"placement_id":"C","leg":"L"}`,
+			`s.json: the binary placement it carries makes a placement cycle of 2 members: A is placed by the state under C is placed by the state under A; a member cannot be placed below itself; the state does not fit these members`},
+		{`{"id":"A","carry_left":10,"balance":-5.5},{"id":"B","placement_id":"A","leg":"L"}`, `{"id":"A","carry_left":10,"balance":-5.5,"placement_id":"B","leg":"R"}`,
+			`s.json: the binary placement it carries makes a placement cycle of 3 members: A is placed by the state under B is auto-placed under its sponsor's leg, at C is placed by the state under A; a member cannot be placed below itself`},
 		{`"plan_sha256":"`, `"plan_sha256":"x`, `s.json: plan_sha256 "x`},
 		{`"periods":1,`, `"periods":0,`, `s.json: periods 0: expected 1 or more`},
 		{`]}`, `]} {}`, `s.json: not a compplan state file`},

@@ -235,7 +235,7 @@ func (s *State) lay(p *Plan, o *tree.Org, name string) (*carried, error) {
 				return nil, &tree.InputError{File: name, Msg: fmt.Sprintf("member %s: placement under %q, leg %q: expected a member of the members file and L or R", ms.ID, ms.PlacementID, ms.Leg)}
 			}
 			if c.placed == nil {
-				c.placed = newPrior(n)
+				c.placed = newPrior(n, name)
 			}
 			c.placed.Parent[m], c.placed.Leg[m] = pa, map[string]uint8{"L": tree.Left, "R": tree.Right}[ms.Leg]
 		}
@@ -311,8 +311,10 @@ func (r *Result) NextState(period tree.Period) *State {
 	return s
 }
 
-func newPrior(n int) *tree.Prior {
-	p := &tree.Prior{Parent: make([]int32, n), Leg: make([]uint8, n)}
+// newPrior is a placement where no member is placed yet; file names the
+// state file it is read from ("" when computed in this run).
+func newPrior(n int, file string) *tree.Prior {
+	p := &tree.Prior{Parent: make([]int32, n), Leg: make([]uint8, n), File: file}
 	for m := range p.Parent {
 		p.Parent[m] = -1
 	}

@@ -65,10 +65,13 @@ func PlaceBinary(o *Org, side Side, vol []dec.D, carryIn *[2][]dec.D) (*Binary, 
 }
 
 // Prior is where earlier periods auto-placed members: they keep their
-// slot (Parent -1: not placed yet).
+// slot (Parent -1: not placed yet). File names where it was read (a state
+// file), so a placement that cannot stand is reported against it; empty
+// when the earlier periods were computed in this run.
 type Prior struct {
 	Parent []int32
 	Leg    []uint8
+	File   string
 }
 
 // PlaceBinaryAfter is PlaceBinary for a period after others: members prior
@@ -89,23 +92,25 @@ func PlaceBinaryAfter(o *Org, side Side, vol []dec.D, carryIn *[2][]dec.D, prior
 			b.child[2*p+int32(leg)] = m
 		}
 	}
+	var carried []bool // placed where prior says
 	if prior != nil {
+		carried = make([]bool, n)
 		for m := range n {
 			p := prior.Parent[m]
 			if p < 0 || b.Parent[m] >= 0 || !b.placed[m] || !b.placed[p] || b.child[2*p+int32(prior.Leg[m])] >= 0 {
 				continue
 			}
-			b.Parent[m], b.Leg[m], b.Auto[m] = p, prior.Leg[m], true
+			b.Parent[m], b.Leg[m], b.Auto[m], carried[m] = p, prior.Leg[m], true, true
 			b.child[2*p+int32(prior.Leg[m])] = m
 		}
-		if err := placementCycle(o, b.Parent, nil, o.file, "placement_id"); err != nil {
-			return nil, fmt.Errorf("the placement carried from the previous period: %w", err)
+		if cycle := findCycle(b.Parent); cycle != nil {
+			return nil, b.cycleError(o, cycle, carried, prior)
 		}
 	}
 	auto := o.autoPlaced(b.Parent)
 	if len(auto) > 0 {
-		if err := b.autoPlace(o, auto, side, vol, carryIn); err != nil {
-			return nil, err
+		if cycle := b.autoPlace(o, auto, side, vol, carryIn); cycle != nil {
+			return nil, b.cycleError(o, cycle, carried, prior)
 		}
 	}
 	b.preorder(n)
@@ -136,7 +141,67 @@ func (o *Org) placementSponsor(m int32) int32 {
 	return s
 }
 
-func (b *Binary) autoPlace(o *Org, auto []int32, side Side, vol []dec.D, carryIn *[2][]dec.D) error {
+// cycleError reports a placement cycle (each member followed by its
+// parent). A cycle that holds a member placed where a state file put it is
+// that file's fault, not the members file's: the state was written for
+// other members, or edited.
+func (b *Binary) cycleError(o *Org, cycle []int32, carried []bool, prior *Prior) error {
+	inState := prior != nil && prior.File != "" && slices.ContainsFunc(cycle, func(m int32) bool { return carried[m] })
+	how := func(x int32) string {
+		switch {
+		case carried != nil && carried[x]:
+			if inState {
+				return "is placed by the state under"
+			}
+			return "is placed by an earlier period under"
+		case b.Auto[x]:
+			return "is auto-placed under its sponsor's leg, at"
+		case inState:
+			return fmt.Sprintf("is placed by the members file (line %d) under", o.line(x))
+		}
+		return "is placed under"
+	}
+	if !inState {
+		return describeCycle(o, cycle, o.line, how, o.file, "placement_id", "placement cycle", "a member cannot be placed below itself")
+	}
+	none := func(int32) int { return 0 }
+	return describeCycle(o, cycle, none, how, prior.File, "", "the binary placement it carries makes a placement cycle",
+		"a member cannot be placed below itself; the state does not fit these members: run the period from the state the previous period wrote for them")
+}
+
+// findCycle returns a cycle of parent (each member followed by its
+// parent), or nil.
+func findCycle(parent []int32) []int32 {
+	n := len(parent)
+	// state: 0 unvisited, 1 on the current path, 2 done.
+	state := make([]uint8, n)
+	var path []int32
+	for start := range n {
+		if state[start] != 0 {
+			continue
+		}
+		path = path[:0]
+		m := int32(start)
+		for m >= 0 && state[m] == 0 {
+			state[m] = 1
+			path = append(path, m)
+			m = parent[m]
+		}
+		if m >= 0 && state[m] == 1 {
+			return slices.Clone(path[slices.Index(path, m):])
+		}
+		for _, p := range path {
+			state[p] = 2
+		}
+	}
+	return nil
+}
+
+// autoPlace places the members of auto, in turn, at the bottom of their
+// sponsor's leg. It stops at a member whose sponsor is in its own subtree
+// (placed there by hand or by a prior) and returns the cycle that placing
+// it would make, from it up; nil when all are placed.
+func (b *Binary) autoPlace(o *Org, auto []int32, side Side, vol []dec.D, carryIn *[2][]dec.D) []int32 {
 	n := int32(len(b.Parent))
 	var sums *pathSums
 	if side == PlaceWeaker {
@@ -205,12 +270,7 @@ func (b *Binary) autoPlace(o *Org, auto []int32, side Side, vol []dec.D, carryIn
 					break
 				}
 			}
-			return cycleError(o, path, b.Parent, func(x int32) string {
-				if b.Auto[x] {
-					return "is auto-placed under its sponsor's leg, at"
-				}
-				return "is placed under"
-			}, o.file, "placement_id")
+			return path
 		}
 		b.Parent[m], b.Leg[m], b.Auto[m] = at, leg, true
 		b.child[2*at+int32(leg)] = m

@@ -184,28 +184,8 @@ func (o *Org) resolveIDs(keys *strtab, cols, lines []int32, name, column string)
 // members from the smallest id. why, when set, says for each member how it
 // came to its parent (auto-placed members); column names the file column.
 func placementCycle(o *Org, parent []int32, why func(m int32) string, name, column string) error {
-	n := len(parent)
-	// state: 0 unvisited, 1 on the current path, 2 done.
-	state := make([]uint8, n)
-	var path []int32
-	for start := range n {
-		if state[start] != 0 {
-			continue
-		}
-		path = path[:0]
-		m := int32(start)
-		for m >= 0 && state[m] == 0 {
-			state[m] = 1
-			path = append(path, m)
-			m = parent[m]
-		}
-		if m >= 0 && state[m] == 1 {
-			cycle := path[slices.Index(path, m):]
-			return cycleError(o, cycle, parent, why, name, column)
-		}
-		for _, p := range path {
-			state[p] = 2
-		}
+	if cycle := findCycle(parent); cycle != nil {
+		return cycleError(o, cycle, parent, why, name, column)
 	}
 	return nil
 }
@@ -236,7 +216,11 @@ func describeCycle(o *Org, cycle []int32, line func(int32) int, how func(int32) 
 		if how != nil {
 			h = how(c)
 		}
-		fmt.Fprintf(&b, "%s (line %d) %s ", o.ID(c), line(c), h)
+		if l := line(c); l > 0 {
+			fmt.Fprintf(&b, "%s (line %d) %s ", o.ID(c), l, h)
+		} else {
+			fmt.Fprintf(&b, "%s %s ", o.ID(c), h)
+		}
 	}
 	if len(cycle) <= show {
 		b.WriteString(o.ID(cycle[0]))

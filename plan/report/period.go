@@ -80,44 +80,51 @@ func (pw *PeriodWriter) Write(period tree.Period, r *plan.Result) error {
 		b = append(b, strings.Join(periodColumns(r), ",")...)
 		b = append(b, '\n')
 	}
-	var tmp []byte
+	if _, err := pw.w.Write(b); err != nil {
+		return err
+	}
+	pw.buf = b[:0]
 	o := r.Org
 	name := []byte(period.Name)
 	ranks := make([][]byte, len(r.Plan.Ranks))
 	for i, rk := range r.Plan.Ranks {
 		ranks[i] = []byte(rk.Name)
 	}
-	for k, m := range o.ByID() {
-		rank := []byte(nil)
-		if rk := r.Rank[m]; rk != plan.NoRank {
-			rank = ranks[rk]
-		}
-		if pw.format == JSON {
-			if k > 0 {
-				b = append(b, ',')
+	byID := o.ByID()
+	err := writeRows(pw.w, len(byID), func() func(b []byte, k int) []byte {
+		var tmp []byte
+		return func(b []byte, k int) []byte {
+			m := byID[k]
+			rank := []byte(nil)
+			if rk := r.Rank[m]; rk != plan.NoRank {
+				rank = ranks[rk]
 			}
-			b = append(b, "\n"+`{"id":`...)
-			tmp = o.AppendID(tmp[:0], m)
-			b = jsonString(b, tmp)
-			b = append(b, `,"rank":`...)
-			if rank == nil {
-				b = append(b, "null"...)
-			} else {
-				b = jsonString(b, rank)
+			if pw.format == JSON {
+				if k > 0 {
+					b = append(b, ',')
+				}
+				b = append(b, "\n"+`{"id":`...)
+				tmp = o.AppendID(tmp[:0], m)
+				b = jsonString(b, tmp)
+				b = append(b, `,"rank":`...)
+				if rank == nil {
+					b = append(b, "null"...)
+				} else {
+					b = jsonString(b, rank)
+				}
+				b = appendFiguresJSON(b, r, m)
+				b = appendComponentsJSON(b, r, m)
+				b = append(b, `,"balance_in":`...)
+				b = money(b, balanceIn(r, m), digits)
+				b = append(b, `,"payable":`...)
+				b = money(b, r.Payable(m), digits)
+				b = append(b, `,"balance_out":`...)
+				b = money(b, r.BalanceOut[m], digits)
+				if r.Legs != nil {
+					b = appendLegsJSON(append(b, `,"binary":{`...), r.Legs, m)
+				}
+				return append(b, '}')
 			}
-			b = appendFiguresJSON(b, r, m)
-			b = appendComponentsJSON(b, r, m)
-			b = append(b, `,"balance_in":`...)
-			b = money(b, balanceIn(r, m), digits)
-			b = append(b, `,"payable":`...)
-			b = money(b, r.Payable(m), digits)
-			b = append(b, `,"balance_out":`...)
-			b = money(b, r.BalanceOut[m], digits)
-			if r.Legs != nil {
-				b = appendLegsJSON(append(b, `,"binary":{`...), r.Legs, m)
-			}
-			b = append(b, '}')
-		} else {
 			b = text(b, name)
 			b = append(b, ',')
 			tmp = o.AppendID(tmp[:0], m)
@@ -143,21 +150,16 @@ func (pw *PeriodWriter) Write(period tree.Period, r *plan.Result) error {
 				}
 				b = strconv.AppendBool(append(b, ','), r.Legs.Qualified[m])
 			}
-			b = append(b, '\n')
+			return append(b, '\n')
 		}
-		if len(b) > 1<<19 {
-			if _, err := pw.w.Write(b); err != nil {
-				return err
-			}
-			b = b[:0]
-		}
-	}
-	if pw.format == JSON {
-		b = append(b, "\n]}"...)
+	})
+	if err != nil {
+		return err
 	}
 	pw.n++
-	pw.buf = b[:0]
-	_, err := pw.w.Write(b)
+	if pw.format == JSON {
+		_, err = pw.w.WriteString("\n]}")
+	}
 	return err
 }
 

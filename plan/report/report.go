@@ -118,61 +118,60 @@ func writeCSV(w *bufio.Writer, r *plan.Result, text func(b, f []byte) []byte) er
 		b = csvField(b, []byte(c))
 	}
 	b = append(b, '\n')
-	digits := r.Plan.Digits
-	var tmp []byte
-	for _, m := range r.Org.ByID() {
-		tmp = r.Org.AppendID(tmp[:0], m)
-		b = text(b, tmp)
-		b = append(b, ',')
-		tmp = r.Org.AppendName(tmp[:0], m)
-		b = text(b, tmp)
-		b = append(b, ',')
-		tmp = append(tmp[:0], r.RankName(m)...)
-		b = text(b, tmp)
-		if r.Org.HasFloors() {
-			b = append(b, ',')
-			tmp = append(tmp[:0], r.QualifiedName(m)...)
-			b = text(b, tmp)
-		}
-		if r.Active[m] {
-			b = append(b, ",true,"...)
-		} else {
-			b = append(b, ",false,"...)
-		}
-		b = r.PV[m].Append(b)
-		b = append(b, ',')
-		b = r.GV[m].Append(b)
-		b = append(b, ',')
-		b = money(b, r.Personal(m), digits)
-		b = append(b, ',')
-		b = money(b, r.Team(m), digits)
-		b = append(b, ',')
-		b = money(b, r.Total(m), digits)
-		if r.Held != nil {
-			b = append(b, ',')
-			b = money(b, r.Held[m], digits)
-		}
-		for c := range r.Plan.Components {
-			b = append(b, ',')
-			b = money(b, r.Earned[c][m], digits)
-		}
-		if r.Legs != nil {
-			for _, v := range r.Legs.Figures(m) {
-				b = append(b, ',')
-				b = v.Append(b)
-			}
-			b = strconv.AppendBool(append(b, ','), r.Legs.Qualified[m])
-		}
-		b = append(b, '\n')
-		if len(b) > 1<<15 {
-			if _, err := w.Write(b); err != nil {
-				return err
-			}
-			b = b[:0]
-		}
+	if _, err := w.Write(b); err != nil {
+		return err
 	}
-	_, err := w.Write(b)
-	return err
+	digits := r.Plan.Digits
+	byID := r.Org.ByID()
+	return writeRows(w, len(byID), func() func(b []byte, k int) []byte {
+		var tmp []byte
+		return func(b []byte, k int) []byte {
+			m := byID[k]
+			tmp = r.Org.AppendID(tmp[:0], m)
+			b = text(b, tmp)
+			b = append(b, ',')
+			tmp = r.Org.AppendName(tmp[:0], m)
+			b = text(b, tmp)
+			b = append(b, ',')
+			tmp = append(tmp[:0], r.RankName(m)...)
+			b = text(b, tmp)
+			if r.Org.HasFloors() {
+				b = append(b, ',')
+				tmp = append(tmp[:0], r.QualifiedName(m)...)
+				b = text(b, tmp)
+			}
+			if r.Active[m] {
+				b = append(b, ",true,"...)
+			} else {
+				b = append(b, ",false,"...)
+			}
+			b = r.PV[m].Append(b)
+			b = append(b, ',')
+			b = r.GV[m].Append(b)
+			b = append(b, ',')
+			b = money(b, r.Personal(m), digits)
+			b = append(b, ',')
+			b = money(b, r.Team(m), digits)
+			b = append(b, ',')
+			b = money(b, r.Total(m), digits)
+			if r.Held != nil {
+				b = append(b, ',')
+				b = money(b, r.Held[m], digits)
+			}
+			for c := range r.Plan.Components {
+				b = append(b, ',')
+				b = money(b, r.Earned[c][m], digits)
+			}
+			if r.Legs != nil {
+				for _, v := range r.Legs.Figures(m) {
+					b = append(b, ',')
+					b = v.Append(b)
+				}
+				b = strconv.AppendBool(append(b, ','), r.Legs.Qualified[m])
+			}
+			return append(b, '\n')
+		}
+	})
 }
 
 // safeCSVField is csvField with a ' before text a spreadsheet would run as

@@ -38,7 +38,7 @@ func binaryPutUp(r *Result, c *Component) int64 {
 		}
 	}
 	for ci, ch := range r.Data.Sales.Chunks {
-		for k, v := range ch.Volume {
+		for k, v := range ch.Volumes() {
 			if r.reversedSales[SaleRef{int32(ci), int32(k)}] && !here[SaleRef{int32(ci), int32(k)}] {
 				continue // a reversed return carries no volume
 			}

@@ -71,7 +71,7 @@ func (f differential) pay(r *run, p *poster) {
 	for ci, ch := range r.sales.chunks {
 		if sums.take(ch.Member) {
 			for k, seller := range ch.Member {
-				v := ch.Volume[k]
+				v := ch.VolumeOf(k)
 				sums.add(&p.acc, seller, 0, cache.get(p, v))
 				if ba != nil {
 					sums.add(&p.acc, seller, len(rates), gens.get(p, v))
@@ -80,7 +80,7 @@ func (f differential) pay(r *run, p *poster) {
 			continue
 		}
 		for k, seller := range ch.Member {
-			v := ch.Volume[k]
+			v := ch.VolumeOf(k)
 			amounts := cache.get(p, v)
 			var gen []dec.D
 			if ba != nil {

@@ -459,7 +459,7 @@ func compute(p *Plan, d *tree.Data, opts Options, scale dec.Rate) (*Result, erro
 		}
 		res.reversedSales = zero
 		for ref := range zero { // a reversed return carries no volume
-			res.Volume -= d.Sales.Chunks[ref.Chunk].Volume[ref.K]
+			res.Volume -= d.Sales.Chunks[ref.Chunk].VolumeOf(int(ref.K))
 		}
 		capture := res.capture(d, opts.KeepOrders)
 		user := opts.Lines
@@ -495,8 +495,8 @@ func compute(p *Plan, d *tree.Data, opts Options, scale dec.Rate) (*Result, erro
 	phase("volumes")
 	r.sales, r.pv, r.gv = saleSeq{chunks: sales.Chunks}, pv, gv
 	for _, ch := range sales.Chunks {
-		for _, v := range ch.Volume {
-			r.totalVolume += v
+		for k := range ch.Member {
+			r.totalVolume += ch.VolumeOf(k)
 		}
 	}
 	if sink != nil {
@@ -736,7 +736,7 @@ func (r *run) place(d *tree.Data) error {
 			r.ownVolume = make([]dec.D, r.org.Len())
 			for _, ch := range r.sales.chunks {
 				for k, m := range ch.Member {
-					r.ownVolume[m] += ch.Volume[k] // bounded by the total volume
+					r.ownVolume[m] += ch.VolumeOf(k) // bounded by the total volume
 				}
 			}
 			for _, rv := range r.revs { // this period's orders returned: out of the legs
@@ -915,7 +915,8 @@ func checkRange(p *Plan, s *tree.Sales) error {
 	// the sales' volumes without their signs.
 	var abs dec.D
 	for _, c := range s.Chunks {
-		for _, v := range c.Volume {
+		for k := range c.Member {
+			v := c.VolumeOf(k)
 			var over bool
 			if abs, over = dec.Add(abs, max(v, -v)); over {
 				return fmt.Errorf("%w: the sales' volumes, returns counted without their sign, add up beyond %s", ErrTooLarge, dec.Max)

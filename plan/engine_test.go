@@ -468,7 +468,7 @@ func putUp(r *Result, c *Component) int64 {
 		// the pool is never funded below 0.
 		here := map[string]bool{}
 		for _, ch := range r.Data.Sales.Chunks {
-			for k := range ch.Volume {
+			for k := range ch.Member {
 				if ch.TypeOf(k) != tree.ReturnType && r.Data.KeepOrderIDs {
 					here[ch.OrderID(k)] = true
 				}
@@ -476,7 +476,7 @@ func putUp(r *Result, c *Component) int64 {
 		}
 		var base dec.D
 		for ci, ch := range r.Data.Sales.Chunks {
-			for k, v := range ch.Volume {
+			for k, v := range ch.Volumes() {
 				switch {
 				case slices.Contains(r.Plan.NonCommissionable, ch.TypeOf(k)):
 				case r.reversedSales[SaleRef{int32(ci), int32(k)}]:
@@ -538,7 +538,7 @@ func putUp(r *Result, c *Component) int64 {
 		rates = []dec.Rate{slices.Max(c.DiffRates)}
 	}
 	for ci, ch := range r.Data.Sales.Chunks {
-		for k, v := range ch.Volume {
+		for k, v := range ch.Volumes() {
 			if slices.Contains(r.Plan.NonCommissionable, ch.TypeOf(k)) || r.reversedSales[SaleRef{int32(ci), int32(k)}] {
 				v = 0
 			}

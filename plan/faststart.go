@@ -24,7 +24,7 @@ func (f fastStart) pay(r *run, p *poster) {
 			if date == tree.NoDate || joined == tree.NoDate || date < joined || date-joined >= days {
 				continue
 			}
-			v := ch.Volume[k]
+			v := ch.VolumeOf(k)
 			amount := cache.get(p, v)
 			u := up[seller]
 			for i := range levels {

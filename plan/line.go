@@ -201,7 +201,7 @@ func canonicalSeq(o *tree.Org, s *tree.Sales) saleSeq {
 	ch := tree.SaleChunk{Member: make([]int32, len(refs)), Volume: make([]dec.D, len(refs)), Date: make([]int32, len(refs))}
 	for i, r := range refs {
 		ch.Member[i] = s.Chunks[r.Chunk].Member[r.K]
-		ch.Volume[i] = s.Chunks[r.Chunk].Volume[r.K]
+		ch.Volume[i] = s.Chunks[r.Chunk].VolumeOf(int(r.K))
 		ch.Date[i] = s.Chunks[r.Chunk].DateOf(int(r.K))
 	}
 	return saleSeq{chunks: []tree.SaleChunk{ch}, refs: refs}
@@ -242,7 +242,7 @@ func canonicalOrder(o *tree.Org, s *tree.Sales) []SaleRef {
 				if c := bytes.Compare(ca.OrderIDBytes(int(a.K)), cb.OrderIDBytes(int(b.K))); c != 0 {
 					return c
 				}
-				return int(ca.Volume[a.K] - cb.Volume[b.K])
+				return int(ca.VolumeOf(int(a.K)) - cb.VolumeOf(int(b.K)))
 			})
 		}
 		i = j

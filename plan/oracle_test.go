@@ -63,7 +63,7 @@ func newOracle(p *Plan, d *tree.Data) *oracle {
 					}
 				}
 			}
-			cv := c.Volume[k]
+			cv := c.VolumeOf(k)
 			for _, t := range p.NonCommissionable {
 				if c.TypeOf(k) == t {
 					cv = 0

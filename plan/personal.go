@@ -11,7 +11,7 @@ func (f personal) pay(r *run, p *poster) {
 	cache := newAmountCache([]dec.Rate{rate})
 	for c, ch := range r.sales.chunks {
 		for k, seller := range ch.Member {
-			v := ch.Volume[k]
+			v := ch.VolumeOf(k)
 			amount := cache.get(p, v)[0]
 			earner := seller
 			if !r.earns(seller) {

@@ -57,15 +57,16 @@ func effectiveSales(p *Plan, s *tree.Sales, dist []int32, zero map[SaleRef]bool)
 				any = any || free[t]
 			}
 			if any {
+				vol := slices.Clone(ch.Volumes())
 				if ch.QV == nil {
-					out[c].QV = ch.Volume // QV stays what it was
+					out[c].QV = ch.Volumes() // QV stays what it was
 				}
-				out[c].Volume = slices.Clone(ch.Volume)
 				for k, t := range ch.Type {
 					if free[t] {
-						out[c].Volume[k] = 0
+						vol[k] = 0
 					}
 				}
+				out[c].SetVolumes(vol)
 			}
 		}
 		if len(zero) > 0 { // reversed returns: no volume of any kind
@@ -76,7 +77,7 @@ func effectiveSales(p *Plan, s *tree.Sales, dist []int32, zero map[SaleRef]bool)
 				}
 				if !cloned { // copies of this chunk's volumes, changed below
 					out[c].QV = slices.Clone(out[c].QVOrVolume())
-					out[c].Volume = slices.Clone(out[c].Volume)
+					out[c].SetVolumes(slices.Clone(out[c].Volumes()))
 					cloned = true
 				}
 				out[c].Volume[k], out[c].QV[k] = 0, 0

@@ -65,7 +65,7 @@ func (r *run) reverseReturns(d *tree.Data, res *Result) (zero map[SaleRef]bool, 
 		ch := &s.Chunks[c]
 		for k, m := range ch.Member {
 			if o := ch.OrderID(k); returned[o] && ch.TypeOf(k) != tree.ReturnType {
-				here[o] += ch.Volume[k]
+				here[o] += ch.VolumeOf(k)
 				if !slices.Contains(sellersHere[o], m) {
 					sellersHere[o] = append(sellersHere[o], m)
 				}
@@ -85,7 +85,7 @@ func (r *run) reverseReturns(d *tree.Data, res *Result) (zero map[SaleRef]bool, 
 		if c := cmpInt(ca.DateOf(ka), cb.DateOf(kb)); c != 0 {
 			return c
 		}
-		if c := cmpInt(-ca.Volume[ka], -cb.Volume[kb]); c != 0 {
+		if c := cmpInt(-ca.VolumeOf(ka), -cb.VolumeOf(kb)); c != 0 {
 			return c
 		}
 		return cmpInt(-ca.QVOf(ka), -cb.QVOf(kb))
@@ -105,7 +105,7 @@ func (r *run) reverseReturns(d *tree.Data, res *Result) (zero map[SaleRef]bool, 
 	for _, ref := range rets {
 		ch, k := &s.Chunks[ref.Chunk], int(ref.K)
 		m := ch.Member[k]
-		o, v := ch.OrderID(k), -ch.Volume[k]
+		o, v := ch.OrderID(k), -ch.VolumeOf(k)
 		rv := reversal{sale: ref, seller: m, order: o, returned: v}
 		why := ""
 		if vol, ok := here[o]; ok {
@@ -332,7 +332,7 @@ func (res *Result) orderVolumes(d *tree.Data, keep func(string) bool) {
 			} else if id := res.Org.ID(m); id < ol.Seller {
 				ol.Seller = id // sold by two members: the lower id, whatever the rows
 			}
-			ol.Volume += ch.Volume[k]
+			ol.Volume += ch.VolumeOf(k)
 		}
 	}
 }

@@ -67,12 +67,12 @@ func (f unilevel) payLevels(r *run, p *poster, t *levelTree) {
 	for ci, ch := range r.sales.chunks {
 		if sums.take(ch.Member) {
 			for k, seller := range ch.Member {
-				sums.add(&p.acc, seller, 0, cache.get(p, ch.Volume[k]))
+				sums.add(&p.acc, seller, 0, cache.get(p, ch.VolumeOf(k)))
 			}
 			continue
 		}
 		for k, seller := range ch.Member {
-			v := ch.Volume[k]
+			v := ch.VolumeOf(k)
 			amount := cache.get(p, v)
 			if !p.detail() && byRank == nil { // a payout cap scales each line: line by line
 				pay(seller, amount)

@@ -131,7 +131,7 @@ func FuzzReadSales(f *testing.F) {
 		}
 		var sum int64
 		for _, c := range d1.Sales.Chunks {
-			for _, v := range c.Volume {
+			for _, v := range c.Volumes() {
 				sum += int64(v)
 			}
 		}
@@ -143,7 +143,7 @@ func FuzzReadSales(f *testing.F) {
 		out.WriteString("member_id,amount,volume\n")
 		for _, c := range d1.Sales.Chunks {
 			for k, m := range c.Member {
-				fmt.Fprintf(&out, "\"%s\",0,%s\n", strings.ReplaceAll(d1.Org.ID(m), `"`, `""`), c.Volume[k])
+				fmt.Fprintf(&out, "\"%s\",0,%s\n", strings.ReplaceAll(d1.Org.ID(m), `"`, `""`), c.VolumeOf(k))
 			}
 		}
 		d3 := mustMembers(t, members)

@@ -106,7 +106,12 @@ func inBuckets(parts []Sales, n int) []SaleChunk {
 // view returns rows lo to hi-1 of c, sharing its arrays; appending to a
 // view starts a new chunk.
 func (c *SaleChunk) view(lo, hi int) SaleChunk {
-	v := SaleChunk{Member: c.Member[lo:hi:hi], Volume: c.Volume[lo:hi:hi], typeNames: c.typeNames}
+	v := SaleChunk{Member: c.Member[lo:hi:hi], typeNames: c.typeNames}
+	if c.vol32 != nil {
+		v.vol32 = c.vol32[lo:hi:hi]
+	} else {
+		v.Volume = c.Volume[lo:hi:hi]
+	}
 	if c.Date != nil {
 		v.Date = c.Date[lo:hi:hi]
 	}
@@ -137,12 +142,20 @@ func (c *SaleChunk) view(lo, hi int) SaleChunk {
 // every column c has.
 func (c *SaleChunk) scatter(dst []int32) SaleChunk {
 	n := len(c.Member)
-	out := SaleChunk{Member: make([]int32, n), Volume: make([]dec.D, n), file: c.file}
+	out := SaleChunk{Member: make([]int32, n), file: c.file}
 	for k, m := range c.Member {
 		out.Member[dst[k]] = m
 	}
-	for k, v := range c.Volume {
-		out.Volume[dst[k]] = v
+	if v := c.Volumes(); fitInt32(v) {
+		out.vol32 = make([]int32, n)
+		for k, x := range v {
+			out.vol32[dst[k]] = int32(x)
+		}
+	} else {
+		out.Volume = make([]dec.D, n)
+		for k, x := range v {
+			out.Volume[dst[k]] = x
+		}
 	}
 	if c.Dated() {
 		out.scatterDates(c, dst)
@@ -180,6 +193,16 @@ func (c *SaleChunk) scatter(dst []int32) SaleChunk {
 		out.returnAt[dst[k]] = l
 	}
 	return out
+}
+
+// fitInt32 reports whether every value of v fits in an int32.
+func fitInt32(v []dec.D) bool {
+	for _, x := range v {
+		if x != dec.D(int32(x)) {
+			return false
+		}
+	}
+	return true
 }
 
 // scatterDates sets out's dates to those of c's rows, row k at dst[k]: in

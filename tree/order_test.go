@@ -5,6 +5,8 @@ import (
 	"math/rand/v2"
 	"strings"
 	"testing"
+
+	"github.com/compplan/compplan/tree/dec"
 )
 
 // saleTuples renders every sale with all it carries, member by member:
@@ -16,7 +18,7 @@ func saleTuples(d *Data) map[string][]string {
 		for k, m := range c.Member {
 			file, line := c.Where(k)
 			out[d.Org.ID(m)] = append(out[d.Org.ID(m)], fmt.Sprintf("%s qv=%s %s %q %q %s:%d",
-				c.Volume[k], c.QVOf(k), FormatDate(c.DateOf(k)), c.TypeOf(k), c.OrderID(k), file, line))
+				c.VolumeOf(k), c.QVOf(k), FormatDate(c.DateOf(k)), c.TypeOf(k), c.OrderID(k), file, line))
 		}
 	}
 	return out
@@ -211,6 +213,68 @@ func TestIDLengths(t *testing.T) {
 		}
 		if m := d.Org.Lookup(id); m != int32(k) {
 			t.Errorf("Lookup(%s) = %d, want %d", id, m, k)
+		}
+	}
+}
+
+// TestCompactVolumes: a block whose volumes all fit in four bytes holds
+// them so, another keeps eight; either way every sale keeps its exact
+// volume, at the edges of the four-byte range too.
+func TestCompactVolumes(t *testing.T) {
+	if !fitInt32([]dec.D{214748_3647, -214748_3648}) || fitInt32([]dec.D{214748_3648}) || fitInt32([]dec.D{-214748_3649}) {
+		t.Fatal("fitInt32 misjudges the edges of the int32 range")
+	}
+	const members = "id\nA\nB\nC\n"
+	var in strings.Builder
+	in.WriteString("member_id,amount,volume\n")
+	pv := map[string]dec.D{}
+	vols := []string{"214748.3647", "214748.3648", "12.5", "99999999.9999", "0.0001"}
+	for row := range 400 {
+		id := string(rune('A' + row%3))
+		v := "10"
+		if row%37 == 0 {
+			v = vols[(row/37)%len(vols)]
+		}
+		fmt.Fprintf(&in, "%s,1,%s\n", id, v)
+		x, err := dec.Parse([]byte(v))
+		if err != nil {
+			t.Fatal(err)
+		}
+		pv[id] += x
+	}
+	for _, size := range []int{300, 1 << 20} {
+		d := mustMembers(t, members)
+		if err := d.readSales(strings.NewReader(in.String()), "s.csv", size); err != nil {
+			t.Fatal(err)
+		}
+		compact, wide := 0, 0
+		for _, c := range d.Sales.Chunks {
+			if c.vol32 != nil {
+				compact++
+			} else {
+				wide++
+			}
+		}
+		if size == 300 && (compact == 0 || wide == 0) {
+			t.Errorf("blocks of %d: %d compact and %d wide chunks, want both kinds", size, compact, wide)
+		}
+		got, err := PersonalVolume(d.Org, &d.Sales)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for m := range int32(d.Org.Len()) {
+			if got[m] != pv[d.Org.ID(m)] {
+				t.Errorf("blocks of %d: member %s has PV %s, want %s", size, d.Org.ID(m), got[m], pv[d.Org.ID(m)])
+			}
+		}
+		var sum dec.D
+		for _, c := range d.Sales.Chunks {
+			for k := range c.Member {
+				sum += c.VolumeOf(k)
+			}
+		}
+		if sum != pv["A"]+pv["B"]+pv["C"] {
+			t.Errorf("blocks of %d: volumes sum to %s", size, sum)
 		}
 	}
 }

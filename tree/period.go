@@ -275,7 +275,7 @@ func (d *Data) Split(periods []Period) ([]Sales, error) {
 			}
 			out[i].Chunks = append(out[i].Chunks, c.pick(ks, nil))
 			for _, k := range ks {
-				out[i].TotalVolume += c.Volume[k]
+				out[i].TotalVolume += c.VolumeOf(k)
 			}
 		}
 	}
@@ -359,7 +359,7 @@ func (c *SaleChunk) pick(keep []int, remap []int32) SaleChunk {
 		if remap != nil {
 			m = remap[m]
 		}
-		out.Member[i], out.Volume[i], out.Date[i] = m, c.Volume[k], c.DateOf(k)
+		out.Member[i], out.Volume[i], out.Date[i] = m, c.VolumeOf(k), c.DateOf(k)
 		if c.QV != nil {
 			out.QV[i] = c.QV[k]
 		}

@@ -11,7 +11,7 @@ func salesOf(d *Data) string {
 	var b strings.Builder
 	for _, c := range d.Sales.Chunks {
 		for k, m := range c.Member {
-			fmt.Fprintf(&b, "%s:%s ", d.Org.ID(m), c.Volume[k])
+			fmt.Fprintf(&b, "%s:%s ", d.Org.ID(m), c.VolumeOf(k))
 		}
 	}
 	return strings.TrimSpace(b.String())

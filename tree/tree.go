@@ -281,11 +281,17 @@ func reuse[T any](spare *[]T, n, capacity int) []T {
 }
 
 // SaleChunk is a run of sales: sale k is by member Member[k] with
-// commissionable volume Volume[k] (the cv column, else volume, else
+// commissionable volume VolumeOf(k) (the cv column, else volume, else
 // amount).
 type SaleChunk struct {
 	Member []int32
+	// Volume is each sale's commissionable volume, unless the chunk holds
+	// them in vol32: read them with VolumeOf or Volumes.
 	Volume []dec.D
+	// vol32 holds the volumes in four bytes each instead of eight, in the
+	// chunks of a sales file whose volumes all fit (±214,748.3647, as
+	// most sales do); Volume is nil then.
+	vol32 []int32
 	// QV is each sale's qualifying volume (the qv column, else the volume
 	// column, else the amount); nil when it equals Volume throughout.
 	QV []dec.D
@@ -484,11 +490,35 @@ func (c *SaleChunk) TypeOf(k int) string {
 // TypeNames returns the types used in this chunk: Type[k] indexes it.
 func (c *SaleChunk) TypeNames() []string { return c.typeNames }
 
-// QVOrVolume returns the qualifying volumes (Volume when they are the
+// VolumeOf returns sale k's commissionable volume.
+func (c *SaleChunk) VolumeOf(k int) dec.D {
+	if c.vol32 != nil {
+		return dec.D(c.vol32[k])
+	}
+	return c.Volume[k]
+}
+
+// Volumes returns the commissionable volumes: Volume, or a copy made from
+// vol32. Do not modify.
+func (c *SaleChunk) Volumes() []dec.D {
+	if c.vol32 == nil {
+		return c.Volume
+	}
+	v := make([]dec.D, len(c.vol32))
+	for k, x := range c.vol32 {
+		v[k] = dec.D(x)
+	}
+	return v
+}
+
+// SetVolumes makes v the chunk's volumes.
+func (c *SaleChunk) SetVolumes(v []dec.D) { c.Volume, c.vol32 = v, nil }
+
+// QVOrVolume returns the qualifying volumes (the volumes when they are the
 // same). Do not modify.
 func (c *SaleChunk) QVOrVolume() []dec.D {
 	if c.QV == nil {
-		return c.Volume
+		return c.Volumes()
 	}
 	return c.QV
 }
@@ -496,7 +526,7 @@ func (c *SaleChunk) QVOrVolume() []dec.D {
 // QVOf returns sale k's qualifying volume.
 func (c *SaleChunk) QVOf(k int) dec.D {
 	if c.QV == nil {
-		return c.Volume[k]
+		return c.VolumeOf(k)
 	}
 	return c.QV[k]
 }
@@ -600,6 +630,16 @@ func PersonalVolume(o *Org, s *Sales) ([]dec.D, error) {
 	pv := make([]dec.D, o.Len())
 	for _, c := range s.Chunks {
 		qv := c.QV
+		if qv == nil && c.vol32 != nil {
+			for k, m := range c.Member {
+				v, over := dec.Add(pv[m], dec.D(c.vol32[k]))
+				if over {
+					return nil, fmt.Errorf("personal volume of member %s is too large for compplan's exact decimals", o.ID(m))
+				}
+				pv[m] = v
+			}
+			continue
+		}
 		if qv == nil {
 			qv = c.Volume
 		}

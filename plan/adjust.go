@@ -50,3 +50,7 @@ func (adjustment) pay(r *run, p *poster) {
 func (adjustment) bySale() bool { return false }
 
 func (adjustment) max(*Plan, *Check, int) dec.Rate { return 0 }
+
+func (adjustment) describe(*Plan) string { return "one-off corrections from --adjustments" }
+
+func (adjustment) encode(*Plan, *yamlComponent) {} // not a part of any plan file

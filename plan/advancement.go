@@ -1,7 +1,9 @@
 package plan
 
 import (
+	"fmt"
 	"gopkg.in/yaml.v3"
+	"strings"
 
 	"github.com/compplan/compplan/tree/dec"
 )
@@ -75,4 +77,21 @@ func (d *decoder) advancement(n *yaml.Node, c *Component) error {
 		c.Amounts[r] = a
 		return nil
 	})
+}
+
+func (f advancement) describe(p *Plan) string {
+	var amounts []string
+	for r, a := range f.c.Amounts {
+		if a != 0 {
+			amounts = append(amounts, fmt.Sprintf("%s %s", p.Ranks[r].Name, a.AppendFixed(nil, p.Digits)))
+		}
+	}
+	return "paid once on first reaching: " + strings.Join(amounts, ", ")
+}
+
+func (f advancement) encode(p *Plan, y *yamlComponent) {
+	y.Amounts = map[string]string{}
+	for r, a := range f.c.Amounts {
+		y.Amounts[p.Ranks[r].Name] = a.String()
+	}
 }

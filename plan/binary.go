@@ -334,3 +334,43 @@ func (l *Legs) Totals() [10]dec.D {
 	return [10]dec.D{l.TotalLeft, l.TotalRight, l.TotalCarryInL, l.TotalCarryInR, l.TotalPairedL, l.TotalPairedR,
 		l.TotalCarryOutL, l.TotalCarryOutR, l.TotalFlushedL, l.TotalFlushedR}
 }
+
+func (f binary) describe(p *Plan) string {
+	b := f.c.Binary
+	s := f.c.Rate.String() + " of the paired (smaller) leg volume"
+	if cy := b.Cycle; cy != nil {
+		s = fmt.Sprintf("%s per cycle of %s left + %s right", cy.Amount.AppendFixed(nil, p.Digits), cy.Left, cy.Right)
+	}
+	switch {
+	case !b.Carry:
+		s += "; no carry"
+	case b.CarryCap.Set:
+		s += "; carry up to " + b.CarryCap.Value.String() + " a leg"
+	default:
+		s += "; carry without a cap"
+	}
+	if b.QualifySponsored {
+		s += "; qualify: a personally sponsored distributor in each leg"
+	}
+	if b.KeepUnqualified {
+		s += "; unqualified legs kept"
+	} else {
+		s += "; unqualified legs flushed"
+	}
+	return s + "; auto-placement " + tree.SideNames[b.Placement]
+}
+
+func (f binary) encode(_ *Plan, y *yamlComponent) {
+	b := f.c.Binary
+	if b.Cycle != nil {
+		y.Cycle = &yamlCycle{Left: b.Cycle.Left.String(), Right: b.Cycle.Right.String(), Amount: b.Cycle.Amount.String()}
+	} else {
+		y.Rate = f.c.Rate.String()
+	}
+	carry, qualify, flush := b.Carry, b.QualifySponsored, !b.KeepUnqualified
+	y.Carry, y.QualifySp, y.FlushUnq = &carry, &qualify, &flush
+	if b.CarryCap.Set {
+		y.CarryCap = b.CarryCap.Value.String()
+	}
+	y.Placement = tree.SideNames[b.Placement]
+}

@@ -1,7 +1,9 @@
 package plan
 
 import (
+	"fmt"
 	"slices"
+	"strings"
 
 	"github.com/compplan/compplan/tree/dec"
 )
@@ -191,4 +193,32 @@ func (f differential) max(_ *Plan, ch *Check, top int) dec.Rate {
 		m += sumRates(b.Generations[:b.generationsPaid(top)])
 	}
 	return ch.paysSomething(f.c, m)
+}
+
+func (f differential) describe(p *Plan) string {
+	var rates []string
+	for r, rate := range f.c.DiffRates {
+		rates = append(rates, fmt.Sprintf("%s %s", p.Ranks[r].Name, rate))
+	}
+	s := "rates " + strings.Join(rates, ", ")
+	if b := f.c.Breakaway; b != nil {
+		s += fmt.Sprintf("; breakaway at %s, generations %s", p.Ranks[b.Rank].Name, rateList(b.Generations))
+	}
+	return s
+}
+
+func (f differential) encode(p *Plan, y *yamlComponent) {
+	y.Rates = map[string]string{}
+	for r, rate := range f.c.DiffRates {
+		y.Rates[p.Ranks[r].Name] = rate.String()
+	}
+	if b := f.c.Breakaway; b != nil {
+		y.Breakaway = &yamlBreakaway{Rank: p.Ranks[b.Rank].Name, Generations: rateStrings(b.Generations)}
+		if b.PaidGenerations != nil {
+			y.Breakaway.PaidGens = map[string]int{}
+			for r, n := range b.PaidGenerations {
+				y.Breakaway.PaidGens[p.Ranks[r].Name] = n
+			}
+		}
+	}
 }

@@ -3,7 +3,6 @@ package plan
 import (
 	"gopkg.in/yaml.v3"
 
-	"github.com/compplan/compplan/tree"
 	"github.com/compplan/compplan/tree/dec"
 )
 
@@ -140,89 +139,7 @@ func (p *Plan) YAML() []byte {
 		if c.Cap.Set {
 			yc.Cap = c.Cap.Value.String()
 		}
-		switch c.Type {
-		case TypePersonal:
-			yc.Rate = c.Rate.String()
-		case TypeAdvancement:
-			yc.Amounts = map[string]string{}
-			for r, a := range c.Amounts {
-				yc.Amounts[p.Ranks[r].Name] = a.String()
-			}
-		case TypeBinary:
-			b := c.Binary
-			if b.Cycle != nil {
-				yc.Cycle = &yamlCycle{Left: b.Cycle.Left.String(), Right: b.Cycle.Right.String(), Amount: b.Cycle.Amount.String()}
-			} else {
-				yc.Rate = c.Rate.String()
-			}
-			carry, qualify, flush := b.Carry, b.QualifySponsored, !b.KeepUnqualified
-			yc.Carry, yc.QualifySp, yc.FlushUnq = &carry, &qualify, &flush
-			if b.CarryCap.Set {
-				yc.CarryCap = b.CarryCap.Value.String()
-			}
-			yc.Placement = tree.SideNames[b.Placement]
-		case TypeUnilevel, TypeMatrix:
-			if c.Type == TypeMatrix {
-				yc.Width = c.Width
-			}
-			yc.Levels = rateStrings(c.Levels)
-			if c.LevelsByRank != nil {
-				yc.Levels, yc.ByRank = nil, map[string][]string{}
-				for r, rates := range c.LevelsByRank {
-					if rates != nil {
-						yc.ByRank[p.Ranks[r].Name] = rateStrings(rates)
-					}
-				}
-			}
-			yc.Compression = c.Compression.String()
-			if c.PaidLevels != nil {
-				yc.PaidLevels = map[string]int{}
-				for r, n := range c.PaidLevels {
-					yc.PaidLevels[p.Ranks[r].Name] = n
-				}
-			}
-		case TypeFastStart:
-			yc.Days, yc.Levels = c.Days, rateStrings(c.Levels)
-		case TypeDifferential:
-			yc.Rates = map[string]string{}
-			for r, rate := range c.DiffRates {
-				yc.Rates[p.Ranks[r].Name] = rate.String()
-			}
-			if b := c.Breakaway; b != nil {
-				yc.Breakaway = &yamlBreakaway{Rank: p.Ranks[b.Rank].Name, Generations: rateStrings(b.Generations)}
-				if b.PaidGenerations != nil {
-					yc.Breakaway.PaidGens = map[string]int{}
-					for r, n := range b.PaidGenerations {
-						yc.Breakaway.PaidGens[p.Ranks[r].Name] = n
-					}
-				}
-			}
-		case TypePool:
-			yc.Percent = c.Rate.String()
-			if c.PoolOfAmount {
-				yc.Of = "amount"
-			}
-			yc.Shares = map[string]int{}
-			for r, n := range c.Shares {
-				yc.Shares[p.Ranks[r].Name] = n // every rank, so it is never empty
-			}
-			if c.MinPV.Set {
-				yc.MinPV = c.MinPV.Value.String()
-			}
-		case TypeMatching:
-			var of []string
-			for _, o := range c.Of {
-				of = append(of, p.Components[o].Name)
-			}
-			yc.Of = of
-			yc.Generations = rateStrings(c.Generations)
-			if c.PaidGenerations != nil {
-				yc.PaidGens = map[string]int{}
-				for r, n := range c.PaidGenerations {
-					yc.PaidGens[p.Ranks[r].Name] = n
-				}
-			}
-		}
+		c.family().encode(p, &yc)
 		y.Components = append(y.Components, yc)
 	}
 	out, err := yaml.Marshal(y)

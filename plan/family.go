@@ -1,7 +1,9 @@
 package plan
 
 import (
+	"fmt"
 	"slices"
+	"strings"
 
 	"gopkg.in/yaml.v3"
 
@@ -19,6 +21,10 @@ type family interface {
 	// level filled, everyone active at rank top); it may add warnings to
 	// ch, whose Max already holds the components evaluated before it.
 	max(p *Plan, ch *Check, top int) dec.Rate
+	// describe says in one line what the component pays, for check.
+	describe(p *Plan) string
+	// encode sets the family's own keys of the component's canonical YAML.
+	encode(p *Plan, y *yamlComponent)
 }
 
 // kind is one component type a plan may declare: how to decode it and the
@@ -71,3 +77,15 @@ func (c *Component) family() family {
 	}
 	return k.family(c)
 }
+
+// Describe says in one line what the component pays, with its cap.
+func (c *Component) Describe(p *Plan) string {
+	s := c.family().describe(p)
+	if c.Cap.Set {
+		s += fmt.Sprintf("; capped at %s a member", c.Cap.Value.AppendFixed(nil, p.Digits))
+	}
+	return s
+}
+
+// rateList is rates, space-separated.
+func rateList(rates []dec.Rate) string { return strings.Join(rateStrings(rates), " ") }

@@ -1,6 +1,7 @@
 package plan
 
 import (
+	"fmt"
 	"github.com/compplan/compplan/tree"
 	"github.com/compplan/compplan/tree/dec"
 )
@@ -88,4 +89,12 @@ func (fastStart) bySale() bool { return true }
 
 func (f fastStart) max(_ *Plan, ch *Check, _ int) dec.Rate {
 	return ch.paysSomething(f.c, sumRates(f.c.Levels))
+}
+
+func (f fastStart) describe(*Plan) string {
+	return fmt.Sprintf("levels %s on sales in the first %d days after joining", rateList(f.c.Levels), f.c.Days)
+}
+
+func (f fastStart) encode(_ *Plan, y *yamlComponent) {
+	y.Days, y.Levels = f.c.Days, rateStrings(f.c.Levels)
 }

@@ -127,3 +127,36 @@ func (f matching) max(_ *Plan, ch *Check, top int) dec.Rate {
 	gens := sumRates(f.c.Generations[:f.c.generationsPaid(top)])
 	return ch.paysSomething(f.c, dec.Rate(dec.MulRound(dec.D(matched), gens, dec.Scale, dec.Down)))
 }
+
+func (f matching) describe(p *Plan) string {
+	c := f.c
+	var of []string
+	for _, o := range c.Of {
+		of = append(of, p.Components[o].Name)
+	}
+	s := fmt.Sprintf("generations %s of what each member earned from %s", rateList(c.Generations), strings.Join(of, ", "))
+	if c.PaidGenerations != nil {
+		var paid []string
+		for r, n := range c.PaidGenerations {
+			paid = append(paid, fmt.Sprintf("%s %d", p.Ranks[r].Name, n))
+		}
+		s += "; paid generations " + strings.Join(paid, ", ")
+	}
+	return s
+}
+
+func (f matching) encode(p *Plan, y *yamlComponent) {
+	c := f.c
+	var of []string
+	for _, o := range c.Of {
+		of = append(of, p.Components[o].Name)
+	}
+	y.Of = of
+	y.Generations = rateStrings(c.Generations)
+	if c.PaidGenerations != nil {
+		y.PaidGens = map[string]int{}
+		for r, n := range c.PaidGenerations {
+			y.PaidGens[p.Ranks[r].Name] = n
+		}
+	}
+}

@@ -1,6 +1,7 @@
 package plan
 
 import (
+	"fmt"
 	"gopkg.in/yaml.v3"
 
 	"github.com/compplan/compplan/tree/dec"
@@ -71,3 +72,12 @@ func (d *decoder) matrix(n *yaml.Node, c *Component) error {
 
 // MaxWidth is the widest matrix a plan may declare.
 const MaxWidth = 1000
+
+func (f matrix) describe(p *Plan) string {
+	return fmt.Sprintf("%d wide, %s", f.c.Width, unilevel(f).describe(p))
+}
+
+func (f matrix) encode(p *Plan, y *yamlComponent) {
+	y.Width = f.c.Width
+	unilevel(f).encode(p, y)
+}

@@ -43,3 +43,7 @@ func (f personal) max(_ *Plan, ch *Check, _ int) dec.Rate {
 	}
 	return f.c.Rate
 }
+
+func (f personal) describe(*Plan) string { return f.c.Rate.String() + " of own volume" }
+
+func (f personal) encode(_ *Plan, y *yamlComponent) { y.Rate = f.c.Rate.String() }

@@ -1,7 +1,9 @@
 package plan
 
 import (
+	"fmt"
 	"math/big"
+	"strings"
 
 	"gopkg.in/yaml.v3"
 
@@ -105,4 +107,34 @@ func (d *decoder) pool(n *yaml.Node, c *Component) error {
 		}
 	}
 	return nil
+}
+
+func (f pool) describe(p *Plan) string {
+	c := f.c
+	var shares []string
+	for r, n := range c.Shares {
+		if n > 0 {
+			shares = append(shares, fmt.Sprintf("%s %d", p.Ranks[r].Name, n))
+		}
+	}
+	of := "volume"
+	if c.PoolOfAmount {
+		of = "sales amount"
+	}
+	return fmt.Sprintf("%s of the %s, shares %s", c.Rate, of, strings.Join(shares, ", "))
+}
+
+func (f pool) encode(p *Plan, y *yamlComponent) {
+	c := f.c
+	y.Percent = c.Rate.String()
+	if c.PoolOfAmount {
+		y.Of = "amount"
+	}
+	y.Shares = map[string]int{}
+	for r, n := range c.Shares {
+		y.Shares[p.Ranks[r].Name] = n // every rank, so it is never empty
+	}
+	if c.MinPV.Set {
+		y.MinPV = c.MinPV.Value.String()
+	}
 }

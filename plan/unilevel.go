@@ -1,6 +1,10 @@
 package plan
 
-import "github.com/compplan/compplan/tree/dec"
+import (
+	"fmt"
+	"github.com/compplan/compplan/tree/dec"
+	"strings"
+)
 
 // unilevel pays level k of each sale to the seller's k-th upline when that
 // upline is eligible (active, not terminated) and its rank is paid on level
@@ -177,4 +181,41 @@ func (f unilevel) max(p *Plan, ch *Check, top int) dec.Rate {
 		return sumRates(f.c.LevelsByRank[top])
 	}
 	return sumRates(f.c.Levels[:f.c.levelsPaid(top)])
+}
+
+func (f unilevel) describe(p *Plan) string {
+	c := f.c
+	var levels []string
+	for _, l := range c.Levels {
+		levels = append(levels, l.String())
+	}
+	s := fmt.Sprintf("levels %s; compression %s", strings.Join(levels, " "), c.Compression)
+	if c.PaidLevels != nil {
+		var paid []string
+		for r, n := range c.PaidLevels {
+			paid = append(paid, fmt.Sprintf("%s %d", p.Ranks[r].Name, n))
+		}
+		s += "; paid levels " + strings.Join(paid, ", ")
+	}
+	return s
+}
+
+func (f unilevel) encode(p *Plan, y *yamlComponent) {
+	c := f.c
+	y.Levels = rateStrings(c.Levels)
+	if c.LevelsByRank != nil {
+		y.Levels, y.ByRank = nil, map[string][]string{}
+		for r, rates := range c.LevelsByRank {
+			if rates != nil {
+				y.ByRank[p.Ranks[r].Name] = rateStrings(rates)
+			}
+		}
+	}
+	y.Compression = c.Compression.String()
+	if c.PaidLevels != nil {
+		y.PaidLevels = map[string]int{}
+		for r, n := range c.PaidLevels {
+			y.PaidLevels[p.Ranks[r].Name] = n
+		}
+	}
 }

@@ -7,8 +7,6 @@ import (
 	"strings"
 
 	"github.com/compplan/compplan/plan"
-	"github.com/compplan/compplan/tree"
-	"github.com/compplan/compplan/tree/dec"
 )
 
 // WriteCheck writes a plan's structure, its maximum payout and warnings as
@@ -59,11 +57,7 @@ func writeCheckText(w *bufio.Writer, p *plan.Plan, c *plan.Check) {
 	w.WriteString("\ncomponents\n")
 	var rows [][]string
 	for _, comp := range p.Components {
-		d := describeComponent(p, &comp)
-		if comp.Type != plan.TypePool {
-			d += capText(p, &comp)
-		}
-		rows = append(rows, []string{"  " + comp.Name, comp.Type, d})
+		rows = append(rows, []string{"  " + comp.Name, comp.Type, comp.Describe(p)})
 	}
 	writeAligned(w, nil, rows, func(int) bool { return false })
 
@@ -83,100 +77,6 @@ func writeCheckText(w *bufio.Writer, p *plan.Plan, c *plan.Check) {
 	for _, msg := range c.Warnings {
 		fmt.Fprintf(w, "  - %s\n", msg)
 	}
-}
-
-func describeComponent(p *plan.Plan, c *plan.Component) string {
-	switch c.Type {
-	case plan.TypePersonal:
-		return c.Rate.String() + " of own volume"
-	case plan.TypePool:
-		var shares []string
-		for r, n := range c.Shares {
-			if n > 0 {
-				shares = append(shares, fmt.Sprintf("%s %d", p.Ranks[r].Name, n))
-			}
-		}
-		of := "volume"
-		if c.PoolOfAmount {
-			of = "sales amount"
-		}
-		return fmt.Sprintf("%s of the %s, shares %s", c.Rate, of, strings.Join(shares, ", ")) + capText(p, c)
-	case plan.TypeDifferential:
-		var rates []string
-		for r, rate := range c.DiffRates {
-			rates = append(rates, fmt.Sprintf("%s %s", p.Ranks[r].Name, rate))
-		}
-		s := "rates " + strings.Join(rates, ", ")
-		if b := c.Breakaway; b != nil {
-			s += fmt.Sprintf("; breakaway at %s, generations %s", p.Ranks[b.Rank].Name, rateList(b.Generations))
-		}
-		return s
-	case plan.TypeFastStart:
-		return fmt.Sprintf("levels %s on sales in the first %d days after joining", rateList(c.Levels), c.Days)
-	case plan.TypeMatching:
-		var of []string
-		for _, o := range c.Of {
-			of = append(of, p.Components[o].Name)
-		}
-		s := fmt.Sprintf("generations %s of what each member earned from %s", rateList(c.Generations), strings.Join(of, ", "))
-		if c.PaidGenerations != nil {
-			var paid []string
-			for r, n := range c.PaidGenerations {
-				paid = append(paid, fmt.Sprintf("%s %d", p.Ranks[r].Name, n))
-			}
-			s += "; paid generations " + strings.Join(paid, ", ")
-		}
-		return s
-	case plan.TypeAdvancement:
-		var amounts []string
-		for r, a := range c.Amounts {
-			if a != 0 {
-				amounts = append(amounts, fmt.Sprintf("%s %s", p.Ranks[r].Name, a.AppendFixed(nil, p.Digits)))
-			}
-		}
-		return "paid once on first reaching: " + strings.Join(amounts, ", ")
-	case plan.TypeBinary:
-		b := c.Binary
-		s := c.Rate.String() + " of the paired (smaller) leg volume"
-		if cy := b.Cycle; cy != nil {
-			s = fmt.Sprintf("%s per cycle of %s left + %s right", cy.Amount.AppendFixed(nil, p.Digits), cy.Left, cy.Right)
-		}
-		switch {
-		case !b.Carry:
-			s += "; no carry"
-		case b.CarryCap.Set:
-			s += "; carry up to " + b.CarryCap.Value.String() + " a leg"
-		default:
-			s += "; carry without a cap"
-		}
-		if b.QualifySponsored {
-			s += "; qualify: a personally sponsored distributor in each leg"
-		}
-		if b.KeepUnqualified {
-			s += "; unqualified legs kept"
-		} else {
-			s += "; unqualified legs flushed"
-		}
-		return s + "; auto-placement " + tree.SideNames[b.Placement]
-	case plan.TypeUnilevel, plan.TypeMatrix:
-		var levels []string
-		for _, l := range c.Levels {
-			levels = append(levels, l.String())
-		}
-		s := fmt.Sprintf("levels %s; compression %s", strings.Join(levels, " "), c.Compression)
-		if c.Type == plan.TypeMatrix {
-			s = fmt.Sprintf("%d wide, %s", c.Width, s)
-		}
-		if c.PaidLevels != nil {
-			var paid []string
-			for r, n := range c.PaidLevels {
-				paid = append(paid, fmt.Sprintf("%s %d", p.Ranks[r].Name, n))
-			}
-			s += "; paid levels " + strings.Join(paid, ", ")
-		}
-		return s
-	}
-	return ""
 }
 
 func writeCheckJSON(w *bufio.Writer, p *plan.Plan, c *plan.Check) {
@@ -202,20 +102,4 @@ func writeCheckJSON(w *bufio.Writer, p *plan.Plan, c *plan.Check) {
 	}
 	b = append(b, "]}\n"...)
 	w.Write(b)
-}
-
-func rateList(rates []dec.Rate) string {
-	var s []string
-	for _, r := range rates {
-		s = append(s, r.String())
-	}
-	return strings.Join(s, " ")
-}
-
-// capText is ", capped at X a member" for a component with a cap.
-func capText(p *plan.Plan, c *plan.Component) string {
-	if !c.Cap.Set {
-		return ""
-	}
-	return fmt.Sprintf("; capped at %s a member", c.Cap.Value.AppendFixed(nil, p.Digits))
 }

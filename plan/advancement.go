@@ -2,8 +2,9 @@ package plan
 
 import (
 	"fmt"
-	"gopkg.in/yaml.v3"
 	"strings"
+
+	"gopkg.in/yaml.v3"
 
 	"github.com/compplan/compplan/tree/dec"
 )

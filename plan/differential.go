@@ -5,6 +5,8 @@ import (
 	"slices"
 	"strings"
 
+	"gopkg.in/yaml.v3"
+
 	"github.com/compplan/compplan/tree/dec"
 )
 
@@ -221,4 +223,55 @@ func (f differential) encode(p *Plan, y *yamlComponent) {
 			}
 		}
 	}
+}
+
+func (d *decoder) differential(n *yaml.Node, c *Component) error {
+	f, err := d.fields(n, "a differential component", "name", "type", "rates", "breakaway")
+	if err != nil {
+		return err
+	}
+	rn := f["rates"]
+	if rn == nil || len(d.p.Ranks) == 0 {
+		return d.errf(n, "a differential component needs ranks and rates, each rank's rate, e.g. rates: {Bronze: 5%%, Silver: 10%%}")
+	}
+	c.DiffRates = make([]dec.Rate, len(d.p.Ranks))
+	if err := d.byRank(rn, "rates", func(r int, v *yaml.Node) error {
+		c.DiffRates[r], err = d.rate(v, "rate")
+		return err
+	}); err != nil {
+		return err
+	}
+	bn := f["breakaway"]
+	if bn == nil {
+		return nil
+	}
+	bf, err := d.fields(bn, "breakaway", "rank", "generations", "paid_generations")
+	if err != nil {
+		return err
+	}
+	if bf["rank"] == nil || bf["generations"] == nil {
+		return d.errf(bn, "breakaway needs rank and generations, e.g. {rank: Gold, generations: [5%%, 3%%]}")
+	}
+	b := &Breakaway{}
+	if b.Rank, err = d.rankIndex(bf["rank"], "breakaway rank"); err != nil {
+		return err
+	}
+	if b.Generations, err = d.levels(bf["generations"], bn, "breakaway"); err != nil {
+		return err
+	}
+	if pn := bf["paid_generations"]; pn != nil {
+		b.PaidGenerations = make([]int, len(d.p.Ranks))
+		if err := d.byRank(pn, "paid_generations", func(r int, v *yaml.Node) error {
+			k, err := d.count(v, "paid generations")
+			if err == nil && k > len(b.Generations) {
+				err = d.errf(v, "rank %q is paid on %d generations but the breakaway has only %d", d.p.Ranks[r].Name, k, len(b.Generations))
+			}
+			b.PaidGenerations[r] = k
+			return err
+		}); err != nil {
+			return err
+		}
+	}
+	c.Breakaway = b
+	return nil
 }

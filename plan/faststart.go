@@ -2,6 +2,9 @@ package plan
 
 import (
 	"fmt"
+
+	"gopkg.in/yaml.v3"
+
 	"github.com/compplan/compplan/tree"
 	"github.com/compplan/compplan/tree/dec"
 )
@@ -97,4 +100,22 @@ func (f fastStart) describe(*Plan) string {
 
 func (f fastStart) encode(_ *Plan, y *yamlComponent) {
 	y.Days, y.Levels = f.c.Days, rateStrings(f.c.Levels)
+}
+
+func (d *decoder) fastStart(n *yaml.Node, c *Component) error {
+	f, err := d.fields(n, "a fast_start component", "name", "type", "days", "levels")
+	if err != nil {
+		return err
+	}
+	if f["days"] == nil {
+		return d.errf(n, "a fast_start component needs days, the length of the window from joining, e.g. days: 30")
+	}
+	if c.Days, err = d.count(f["days"], "days"); err != nil {
+		return err
+	}
+	if c.Days <= 0 {
+		return d.errf(f["days"], "days must be 1 or more: the window is joined ≤ date < joined + days")
+	}
+	c.Levels, err = d.levels(f["levels"], n, "a fast_start component")
+	return err
 }

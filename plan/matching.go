@@ -2,7 +2,10 @@ package plan
 
 import (
 	"fmt"
+	"slices"
 	"strings"
+
+	"gopkg.in/yaml.v3"
 
 	"github.com/compplan/compplan/tree/dec"
 )
@@ -159,4 +162,79 @@ func (f matching) encode(p *Plan, y *yamlComponent) {
 			y.PaidGens[p.Ranks[r].Name] = n
 		}
 	}
+}
+
+func (d *decoder) matching(n *yaml.Node, c *Component) error {
+	f, err := d.fields(n, "a matching component", "name", "type", "of", "generations", "paid_generations")
+	if err != nil {
+		return err
+	}
+	of := f["of"]
+	if of == nil || of.Kind != yaml.SequenceNode || len(of.Content) == 0 {
+		at := n
+		if of != nil {
+			at = of
+		}
+		return d.errf(at, "a matching component needs of, the list of components it matches, e.g. of: [unilevel]")
+	}
+	if d.pendingOf == nil {
+		d.pendingOf = map[int][]*yaml.Node{}
+	}
+	d.pendingOf[len(d.p.Components)] = of.Content
+	gn := f["generations"]
+	if gn == nil || gn.Kind != yaml.SequenceNode || len(gn.Content) == 0 {
+		at := n
+		if gn != nil {
+			at = gn
+		}
+		return d.errf(at, "a matching component needs generations, a list of rates such as [10%%, 5%%]")
+	}
+	if c.Generations, err = d.levels(gn, n, "a matching component"); err != nil {
+		return err
+	}
+	if pn := f["paid_generations"]; pn != nil {
+		if len(d.p.Ranks) == 0 {
+			return d.errf(pn, "paid_generations needs ranks: define them under ranks first")
+		}
+		c.PaidGenerations = make([]int, len(d.p.Ranks))
+		return d.byRank(pn, "paid_generations", func(r int, v *yaml.Node) error {
+			k, err := d.count(v, "paid generations")
+			if err == nil && k > len(c.Generations) {
+				err = d.errf(v, "rank %q is paid on %d generations but the component has only %d", d.p.Ranks[r].Name, k, len(c.Generations))
+			}
+			c.PaidGenerations[r] = k
+			return err
+		})
+	}
+	return nil
+}
+
+// resolveOf turns each matching's of names into component indexes, once
+// every component is known, and rejects a matching cycle.
+func (d *decoder) resolveOf(list *yaml.Node) error {
+	for i, names := range d.pendingOf {
+		c := &d.p.Components[i]
+		for _, nn := range names {
+			name, err := d.str(nn, "a matched component")
+			if err != nil {
+				return err
+			}
+			k := slices.IndexFunc(d.p.Components, func(o Component) bool { return o.Name == name })
+			if k < 0 {
+				var all []string
+				for _, o := range d.p.Components {
+					all = append(all, o.Name)
+				}
+				return d.errf(nn, "matching %s matches %q, which is not a component of this plan (components: %s)", c.Name, name, strings.Join(all, ", "))
+			}
+			if slices.Contains(c.Of, k) {
+				return d.errf(nn, "matching %s names %q twice in of: each component is matched once", c.Name, name)
+			}
+			c.Of = append(c.Of, k)
+		}
+	}
+	if _, err := evaluationOrder(d.p.Components); err != nil {
+		return d.errf(list, "%v", err)
+	}
+	return nil
 }

@@ -2,6 +2,7 @@ package plan
 
 import (
 	"fmt"
+
 	"gopkg.in/yaml.v3"
 
 	"github.com/compplan/compplan/tree/dec"

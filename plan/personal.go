@@ -1,6 +1,10 @@
 package plan
 
-import "github.com/compplan/compplan/tree/dec"
+import (
+	"gopkg.in/yaml.v3"
+
+	"github.com/compplan/compplan/tree/dec"
+)
 
 // personal pays each member rate × the volume of each of their own sales,
 // active or not.
@@ -47,3 +51,15 @@ func (f personal) max(_ *Plan, ch *Check, _ int) dec.Rate {
 func (f personal) describe(*Plan) string { return f.c.Rate.String() + " of own volume" }
 
 func (f personal) encode(_ *Plan, y *yamlComponent) { y.Rate = f.c.Rate.String() }
+
+func (d *decoder) personal(n *yaml.Node, c *Component) error {
+	f, err := d.fields(n, "a personal component", "name", "type", "rate")
+	if err != nil {
+		return err
+	}
+	if f["rate"] == nil {
+		return d.errf(n, "a personal component needs a rate, e.g. rate: 10%%")
+	}
+	c.Rate, err = d.rate(f["rate"], "rate")
+	return err
+}

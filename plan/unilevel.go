@@ -2,8 +2,12 @@ package plan
 
 import (
 	"fmt"
-	"github.com/compplan/compplan/tree/dec"
+	"slices"
 	"strings"
+
+	"gopkg.in/yaml.v3"
+
+	"github.com/compplan/compplan/tree/dec"
 )
 
 // unilevel pays level k of each sale to the seller's k-th upline when that
@@ -218,4 +222,86 @@ func (f unilevel) encode(p *Plan, y *yamlComponent) {
 			y.PaidLevels[p.Ranks[r].Name] = n
 		}
 	}
+}
+
+func (d *decoder) unilevel(n *yaml.Node, c *Component) error {
+	return d.levelsOf(n, c, "a unilevel component")
+}
+
+// levelsOf reads the keys of a level-paying component (what names it).
+func (d *decoder) levelsOf(n *yaml.Node, c *Component, what string, extra ...string) error {
+	f, err := d.fields(n, what, append([]string{"name", "type", "levels", "compression", "paid_levels", "levels_by_rank"}, extra...)...)
+	if err != nil {
+		return err
+	}
+	if lb := f["levels_by_rank"]; lb != nil {
+		if f["levels"] != nil || f["paid_levels"] != nil {
+			return d.errf(lb, "levels_by_rank gives each rank its own levels: leave out levels and paid_levels")
+		}
+		if err := d.levelsByRank(lb, c); err != nil {
+			return err
+		}
+	} else if c.Levels, err = d.levels(f["levels"], n, what); err != nil {
+		return err
+	}
+	if cn := f["compression"]; cn != nil {
+		i := slices.Index(compressionNames, cn.Value)
+		if i < 0 || cn.Kind != yaml.ScalarNode {
+			return d.errf(cn, "compression must be none, dynamic or dynamic-rank, not %s", kindName(cn))
+		}
+		c.Compression = Compression(i)
+	}
+	if pn := f["paid_levels"]; pn != nil {
+		if len(d.p.Ranks) == 0 {
+			return d.errf(pn, "paid_levels needs ranks: define them under ranks first")
+		}
+		if pn.Kind != yaml.MappingNode {
+			return d.errf(pn, "paid_levels must map rank names to a number of levels, e.g. {Bronze: 3}, not %s", kindName(pn))
+		}
+		c.PaidLevels = make([]int, len(d.p.Ranks))
+		err := d.byRank(pn, "paid_levels", func(r int, v *yaml.Node) error {
+			k, err := d.count(v, "paid levels")
+			if err != nil {
+				return err
+			}
+			if k > len(c.Levels) {
+				return d.errf(v, "rank %q is paid on %d levels but the component has only %d", d.p.Ranks[r].Name, k, len(c.Levels))
+			}
+			c.PaidLevels[r] = k
+			return nil
+		})
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// levelsByRank reads levels_by_rank: each rank's own level rates; Levels
+// becomes the highest rate on each level.
+func (d *decoder) levelsByRank(n *yaml.Node, c *Component) error {
+	if len(d.p.Ranks) == 0 {
+		return d.errf(n, "levels_by_rank needs ranks: define them under ranks first")
+	}
+	c.LevelsByRank = make([][]dec.Rate, len(d.p.Ranks))
+	err := d.byRank(n, "levels_by_rank", func(r int, v *yaml.Node) error {
+		rates, err := d.levels(v, v, "levels_by_rank "+d.p.Ranks[r].Name)
+		c.LevelsByRank[r] = rates
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	for _, rates := range c.LevelsByRank {
+		for i, rate := range rates {
+			if i == len(c.Levels) {
+				c.Levels = append(c.Levels, 0)
+			}
+			c.Levels[i] = max(c.Levels[i], rate)
+		}
+	}
+	if len(c.Levels) == 0 {
+		return d.errf(n, "levels_by_rank gives no rank any level")
+	}
+	return nil
 }

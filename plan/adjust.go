@@ -31,7 +31,7 @@ func withAdjustments(p *Plan, d *tree.Data) (*Plan, error) {
 		}
 	}
 	q := *p
-	q.Components = append(slices.Clip(p.Components), Component{Name: AdjustmentsName, Type: TypeAdjustment})
+	q.Components = append(slices.Clip(p.Components), Component{Name: AdjustmentsName, Type: TypeAdjustment, rule: adjustment{}})
 	return &q, nil
 }
 
@@ -49,8 +49,10 @@ func (adjustment) pay(r *run, p *poster) {
 
 func (adjustment) bySale() bool { return false }
 
-func (adjustment) max(*Plan, *Check, int) dec.Rate { return 0 }
+func (adjustment) max(*Component, *Plan, *Check, int) dec.Rate { return 0 }
 
 func (adjustment) describe(*Plan) string { return "one-off corrections from --adjustments" }
 
 func (adjustment) encode(*Plan, *yamlComponent) {} // not a part of any plan file
+
+func (adjustment) bound() (dec.Rate, int64, bool) { return 0, 2, false }

@@ -16,10 +16,12 @@ import (
 // reached either way. What a member had reached comes from the state of the
 // previous period (the highest paid-as rank ever held) and from their rank
 // floor, a rank the company says they already held.
-type advancement struct{ c *Component }
+type advancement struct {
+	Amounts []dec.D // paid once on first reaching each rank (0: a rank not listed)
+}
 
 func (f advancement) pay(r *run, p *poster) {
-	c := f.c
+	c := f
 	for _, m := range r.org.ByID() {
 		before, now := r.highestBefore(m), r.rank[m]
 		for k := before + 1; k <= now; k++ {
@@ -53,12 +55,12 @@ func (r *run) highestBefore(m int32) int16 {
 func (advancement) bySale() bool { return false }
 
 // max: an advancement is a fixed amount, not a share of volume.
-func (f advancement) max(_ *Plan, ch *Check, _ int) dec.Rate {
-	ch.warn("component %s pays fixed amounts on reaching a rank, not a share of volume: it is not in the maximum", f.c.Name)
+func (f advancement) max(c *Component, _ *Plan, ch *Check, _ int) dec.Rate {
+	ch.warn("component %s pays fixed amounts on reaching a rank, not a share of volume: it is not in the maximum", c.Name)
 	return 0
 }
 
-func (d *decoder) advancement(n *yaml.Node, c *Component) error {
+func (d *decoder) advancement(n *yaml.Node, c *advancement) error {
 	f, err := d.fields(n, "a rank_advancement component", "name", "type", "amounts")
 	if err != nil {
 		return err
@@ -82,7 +84,7 @@ func (d *decoder) advancement(n *yaml.Node, c *Component) error {
 
 func (f advancement) describe(p *Plan) string {
 	var amounts []string
-	for r, a := range f.c.Amounts {
+	for r, a := range f.Amounts {
 		if a != 0 {
 			amounts = append(amounts, fmt.Sprintf("%s %s", p.Ranks[r].Name, a.AppendFixed(nil, p.Digits)))
 		}
@@ -92,7 +94,9 @@ func (f advancement) describe(p *Plan) string {
 
 func (f advancement) encode(p *Plan, y *yamlComponent) {
 	y.Amounts = map[string]string{}
-	for r, a := range f.c.Amounts {
+	for r, a := range f.Amounts {
 		y.Amounts[p.Ranks[r].Name] = a.String()
 	}
 }
+
+func (advancement) bound() (dec.Rate, int64, bool) { return 0, 2, false }

@@ -54,11 +54,15 @@ type Legs struct {
 // "Binary"). Lines come from members, not sales: one per member whose legs
 // pair, paid when they qualify; an unqualified member whose legs are flushed
 // has a breakage line of what the pairing would have paid.
-type binary struct{ c *Component }
+type binary struct {
+	Rate   dec.Rate // when it pays by rate
+	Binary *Binary
+}
 
 func (f binary) pay(r *run, p *poster) {
-	c, b, o := f.c, r.binary, r.org
+	c, b, o := f, r.binary, r.org
 	bn := c.Binary
+	name := r.plan.Components[p.comp].Name
 	n := o.Len()
 	lg := &Legs{Component: p.comp, Left: make([]dec.D, n), Right: make([]dec.D, n), PairedL: make([]dec.D, n), PairedR: make([]dec.D, n),
 		CarryOutL: make([]dec.D, n), CarryOutR: make([]dec.D, n), FlushedL: make([]dec.D, n), FlushedR: make([]dec.D, n),
@@ -127,7 +131,7 @@ func (f binary) pay(r *run, p *poster) {
 		}
 		pl, pr, amount, ok := f.pairing(p, legs[0], legs[1])
 		if !ok {
-			p.err = fmt.Errorf("%w: the binary component %s pays more than %s to %s", ErrTooLarge, c.Name, dec.Max, o.ID(m))
+			p.err = fmt.Errorf("%w: the binary component %s pays more than %s to %s", ErrTooLarge, name, dec.Max, o.ID(m))
 			return
 		}
 		rest := [2]dec.D{legs[0], legs[1]}
@@ -161,7 +165,7 @@ func (f binary) pay(r *run, p *poster) {
 		}
 		var over bool
 		if total, over = dec.Add(total, amount); over || total > dec.Max/4 {
-			p.err = fmt.Errorf("%w: the binary component %s pays more than %s", ErrTooLarge, c.Name, dec.Max/4)
+			p.err = fmt.Errorf("%w: the binary component %s pays more than %s", ErrTooLarge, name, dec.Max/4)
 			return
 		}
 		l := Line{Earner: m, Upline: m, Seller: -1, Sale: SaleRef{-1, -1}, Base: min(pl, pr), Rate: c.Rate, Amount: amount, Skipped: -1, Reason: why}
@@ -197,11 +201,11 @@ func (f binary) pay(r *run, p *poster) {
 // that pays: the rate of the smaller leg, or a whole number of cycles.
 // ok is false when the amount is beyond the exact range.
 func (f binary) pairing(p *poster, left, right dec.D) (pl, pr, amount dec.D, ok bool) {
-	cy := f.c.Binary.Cycle
+	cy := f.Binary.Cycle
 	left, right = max(left, 0), max(right, 0) // a leg below 0 (returns) pairs nothing
 	if cy == nil {
 		v := min(left, right)
-		return v, v, p.amount(v, f.c.Rate), true
+		return v, v, p.amount(v, f.Rate), true
 	}
 	cycles := int64(min(left/cy.Left, right/cy.Right)) // a count, not a decimal
 	if cycles > 0 && int64(cy.Amount) > int64(dec.Max)/cycles {
@@ -216,17 +220,16 @@ func (binary) bySale() bool { return false }
 // max is the rate one pairing pays (a cycle's amount over its smaller
 // side): a sale's volume pairs once in every placement upline's legs, so
 // the whole binary can pay that many times over; check warns.
-func (f binary) max(_ *Plan, ch *Check, _ int) dec.Rate {
-	c := f.c
-	rate := c.Rate
-	if cy := c.Binary.Cycle; cy != nil {
+func (f binary) max(c *Component, _ *Plan, ch *Check, _ int) dec.Rate {
+	rate := f.Rate
+	if cy := f.Binary.Cycle; cy != nil {
 		rate = dec.Rate(int64(cy.Amount) * int64(dec.RateOne) / int64(min(cy.Left, cy.Right)))
 	}
 	ch.warn("component %s pays %s of paired volume at every placement upline: a sale pairs once per upline, so its share of sales grows with the depth of the binary tree; a cap bounds it", c.Name, rate)
 	return ch.paysSomething(c, rate)
 }
 
-func (d *decoder) binary(n *yaml.Node, c *Component) error {
+func (d *decoder) binary(n *yaml.Node, c *binary) error {
 	f, err := d.fields(n, "a binary component", "name", "type", "rate", "cycle", "carry", "carry_cap", "qualify_sponsored", "flush_unqualified", "placement")
 	if err != nil {
 		return err
@@ -336,8 +339,8 @@ func (l *Legs) Totals() [10]dec.D {
 }
 
 func (f binary) describe(p *Plan) string {
-	b := f.c.Binary
-	s := f.c.Rate.String() + " of the paired (smaller) leg volume"
+	b := f.Binary
+	s := f.Rate.String() + " of the paired (smaller) leg volume"
 	if cy := b.Cycle; cy != nil {
 		s = fmt.Sprintf("%s per cycle of %s left + %s right", cy.Amount.AppendFixed(nil, p.Digits), cy.Left, cy.Right)
 	}
@@ -361,11 +364,11 @@ func (f binary) describe(p *Plan) string {
 }
 
 func (f binary) encode(_ *Plan, y *yamlComponent) {
-	b := f.c.Binary
+	b := f.Binary
 	if b.Cycle != nil {
 		y.Cycle = &yamlCycle{Left: b.Cycle.Left.String(), Right: b.Cycle.Right.String(), Amount: b.Cycle.Amount.String()}
 	} else {
-		y.Rate = f.c.Rate.String()
+		y.Rate = f.Rate.String()
 	}
 	carry, qualify, flush := b.Carry, b.QualifySponsored, !b.KeepUnqualified
 	y.Carry, y.QualifySp, y.FlushUnq = &carry, &qualify, &flush
@@ -373,4 +376,48 @@ func (f binary) encode(_ *Plan, y *yamlComponent) {
 		y.CarryCap = b.CarryCap.Value.String()
 	}
 	y.Placement = tree.SideNames[b.Placement]
+}
+
+// place builds the binary's placement tree: members placed by hand, or by
+// an earlier period, keep their slot; the others are placed by this
+// period's own volumes (returns taken out).
+func (f binary) place(r *run, carryIn *[2][]dec.D) error {
+	r.carryIn = carryIn
+	r.ownVolume = make([]dec.D, r.org.Len())
+	for _, ch := range r.sales.chunks {
+		for k, m := range ch.Member {
+			r.ownVolume[m] += ch.VolumeOf(k) // bounded by the total volume
+		}
+	}
+	for _, rv := range r.revs { // this period's orders returned: out of the legs
+		if rv.period == 0 {
+			m := rv.seller
+			if r.dist != nil && r.dist[m] >= 0 {
+				m = r.dist[m]
+			}
+			r.ownVolume[m] -= rv.returned
+		}
+	}
+	var prior *tree.Prior
+	if r.carried != nil {
+		prior = r.carried.placed
+	}
+	b, err := tree.PlaceBinaryAfter(r.org, f.Binary.Placement, r.ownVolume, carryIn, prior)
+	if err != nil {
+		return err
+	}
+	r.binary = b
+	r.binaryReturns(b, r.dist)
+	return nil
+}
+
+// bound: a binary by cycle is bounded by its cap and carry, not by rates.
+func (f binary) bound() (dec.Rate, int64, bool) { return f.Rate, 2, false }
+
+// Cycle is the binary's cycle when c is a binary paying by cycle, else nil.
+func (c *Component) Cycle() *Cycle {
+	if b, ok := c.rule.(binary); ok {
+		return b.Binary.Cycle
+	}
+	return nil
 }

@@ -15,7 +15,7 @@ import (
 // unqualified legs are flushed), by rate or by whole cycles. It also checks
 // the engine's legs against those sums, and every leg's balance.
 func binaryPutUp(r *Result, c *Component) int64 {
-	o, b, bn := r.Org, r.Binary, c.Binary
+	o, b, bn := r.Org, r.Binary, c.s().Binary
 	n := o.Len()
 	legs := [2][]dec.D{make([]dec.D, n), make([]dec.D, n)}
 	ci := r.Data.CarryIn
@@ -96,7 +96,7 @@ func binaryPutUp(r *Result, c *Component) int64 {
 			cycles := min(int64(l/cy.Left), int64(rt/cy.Right))
 			s += int64(dec.Round(dec.D(cycles*int64(cy.Amount)), r.Plan.Digits, r.Plan.Rounding))
 		} else {
-			s += int64(dec.MulRound(min(l, rt), c.Rate, r.Plan.Digits, r.Plan.Rounding))
+			s += int64(dec.MulRound(min(l, rt), c.s().Rate, r.Plan.Digits, r.Plan.Rounding))
 		}
 	}
 	return s

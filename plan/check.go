@@ -25,7 +25,7 @@ func (p *Plan) Check(limit dec.Rate) *Check {
 	order, _ := evaluationOrder(p.Components) // matched components first
 	for _, i := range order {
 		comp := &p.Components[i]
-		c.Max[i] = comp.family().max(p, c, top)
+		c.Max[i] = comp.family().max(comp, p, c, top)
 		c.Total += c.Max[i]
 	}
 	for i := 0; i < top; i++ {
@@ -62,48 +62,21 @@ func sumRates(rates []dec.Rate) dec.Rate {
 	return s
 }
 
-// paidOn is how many levels, or generations, rank r is paid on, and which.
+// leveled is a family paid on levels (or generations) that a rank may be
+// paid on only some of.
+type leveled interface {
+	// paidOn is how many levels, or generations, rank r is paid on, and
+	// which.
+	paidOn(r int) (int, string)
+}
+
+// paidOn is how many levels, or generations, rank r is paid on, and which
+// (none for a family without levels).
 func (c *Component) paidOn(r int) (int, string) {
-	switch {
-	case c.Type == TypeMatching:
-		return c.generationsPaid(r), "generation"
-	case c.Type == TypeDifferential && c.Breakaway != nil:
-		return c.Breakaway.generationsPaid(r), "generation"
+	if l, ok := c.rule.(leveled); ok {
+		return l.paidOn(r)
 	}
-	return c.levelsPaid(r), "level"
-}
-
-// levelsPaid is how many levels of a unilevel rank r is paid on (r may be
-// NoRank: a plan without ranks pays everyone every level).
-func (c *Component) levelsPaid(r int) int {
-	switch {
-	case c.LevelsByRank != nil && r >= 0:
-		return len(c.LevelsByRank[r])
-	case c.PaidLevels == nil && c.LevelsByRank == nil:
-		return len(c.Levels)
-	case r < 0 || c.PaidLevels == nil:
-		return 0
-	}
-	return c.PaidLevels[r]
-}
-
-func (c *Check) checkUnilevel(p *Plan, comp *Component) {
-	most := 0
-	for r := range p.Ranks {
-		most = max(most, comp.levelsPaid(r))
-	}
-	if len(p.Ranks) == 0 {
-		most = len(comp.Levels)
-	}
-	switch {
-	case most == 0 || sumRates(comp.Levels[:most]) == 0:
-		c.warn("component %s: no rank is paid on any level with a rate above 0%%: nobody can earn it", comp.Name)
-	case most < len(comp.Levels):
-		c.warn("component %s: levels %d to %d are paid to no rank: they are always breakage", comp.Name, most+1, len(comp.Levels))
-	}
-	if top := len(p.Ranks) - 1; top >= 0 && comp.levelsPaid(top) < most {
-		c.warn("component %s: the top rank %s is paid on fewer levels (%d) than a lower rank (%d)", comp.Name, p.Ranks[top].Name, comp.levelsPaid(top), most)
-	}
+	return 0, "level"
 }
 
 // implies reports whether every member meeting r's requirements also meets

@@ -247,11 +247,11 @@ func (res *Result) attributePairingMatches(r *run, matched []matchLine, g lineSu
 	}
 	for _, ml := range matched {
 		comp := &res.Plan.Components[ml.comp]
-		if ml.amount <= 0 || !slices.Contains(comp.Of, bin) {
+		if ml.amount <= 0 || !slices.Contains(comp.matched(), bin) {
 			continue
 		}
 		var denom dec.D
-		for _, o := range comp.Of {
+		for _, o := range comp.matched() {
 			denom += net(o, ml.of)
 		}
 		share := net(bin, ml.of)

@@ -49,13 +49,13 @@ components:
 		t.Errorf("Silver = %+v", s)
 	}
 	u := p.Components[1]
-	if got := []dec.Rate{5_000_000, 5_000_000, 4_500_000}; !slices.Equal(u.Levels, got) || u.Compression != CompressDynamic {
+	if got := []dec.Rate{5_000_000, 5_000_000, 4_500_000}; !slices.Equal(u.s().Levels, got) || u.s().Compression != CompressDynamic {
 		t.Errorf("unilevel = %+v", u)
 	}
-	if !slices.Equal(u.PaidLevels, []int{1, 0, 3}) {
-		t.Errorf("paid levels = %v, want [1 0 3] (Bronze unlisted: 0)", u.PaidLevels)
+	if !slices.Equal(u.s().PaidLevels, []int{1, 0, 3}) {
+		t.Errorf("paid levels = %v, want [1 0 3] (Bronze unlisted: 0)", u.s().PaidLevels)
 	}
-	if p.Components[0].Rate != 10_000_000 || !p.Components[0].Personal() || u.Personal() {
+	if p.Components[0].s().Rate != 10_000_000 || !p.Components[0].Personal() || u.Personal() {
 		t.Errorf("retail = %+v", p.Components[0])
 	}
 }
@@ -65,8 +65,8 @@ func TestDecodeDefaults(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if p.Rounding != dec.HalfEven || p.HasActive || p.Components[0].Compression != CompressNone ||
-		p.Components[0].PaidLevels != nil || p.Digits != 0 {
+	if p.Rounding != dec.HalfEven || p.HasActive || p.Components[0].s().Compression != CompressNone ||
+		p.Components[0].s().PaidLevels != nil || p.Digits != 0 {
 		t.Errorf("defaults = %+v %+v", p, p.Components[0])
 	}
 }

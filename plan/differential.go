@@ -26,10 +26,13 @@ import (
 // stops with them, and the leaders above earn the generation rates instead
 // (generation 1 is the next leader up, and so on), each as far as their
 // rank is paid; a generation nobody may earn is breakage.
-type differential struct{ c *Component }
+type differential struct {
+	DiffRates []dec.Rate // each rank's rate (0 for a rank not listed)
+	Breakaway *Breakaway // nil: none
+}
 
 func (f differential) pay(r *run, p *poster) {
-	c := f.c
+	c := f
 	up := r.nonCustomerUplines()
 	top := slices.Max(c.DiffRates)
 	rates := append(slices.Clone(c.DiffRates), top)
@@ -129,7 +132,7 @@ func (f differential) pay(r *run, p *poster) {
 // is the highest rate.
 func (f differential) walk(r *run, up []int32, top dec.Rate, seller int32,
 	diff func(x int32, rk, below int16), rest func(below int16), gen func(g int, y, earner int32)) {
-	c, ba := f.c, f.c.Breakaway
+	c, ba := f, f.Breakaway
 	leaderRank := func(m int32) bool { return ba != nil && r.rank[m] != NoRank && int(r.rank[m]) >= ba.Rank }
 	paid, paidRate, leader := int16(-1), dec.Rate(0), int32(-1)
 	for x := seller; x >= 0; x = up[x] {
@@ -189,21 +192,30 @@ func (b *Breakaway) generationsPaid(r int) int {
 
 func (differential) bySale() bool { return true }
 
-func (f differential) max(_ *Plan, ch *Check, top int) dec.Rate {
-	m := slices.Max(f.c.DiffRates)
-	if b := f.c.Breakaway; b != nil {
+// paidOn: with a breakaway, the generations rank r is paid on; no levels
+// otherwise.
+func (f differential) paidOn(r int) (int, string) {
+	if f.Breakaway != nil {
+		return f.Breakaway.generationsPaid(r), "generation"
+	}
+	return 0, "level"
+}
+
+func (f differential) max(c *Component, _ *Plan, ch *Check, top int) dec.Rate {
+	m := slices.Max(f.DiffRates)
+	if b := f.Breakaway; b != nil {
 		m += sumRates(b.Generations[:b.generationsPaid(top)])
 	}
-	return ch.paysSomething(f.c, m)
+	return ch.paysSomething(c, m)
 }
 
 func (f differential) describe(p *Plan) string {
 	var rates []string
-	for r, rate := range f.c.DiffRates {
+	for r, rate := range f.DiffRates {
 		rates = append(rates, fmt.Sprintf("%s %s", p.Ranks[r].Name, rate))
 	}
 	s := "rates " + strings.Join(rates, ", ")
-	if b := f.c.Breakaway; b != nil {
+	if b := f.Breakaway; b != nil {
 		s += fmt.Sprintf("; breakaway at %s, generations %s", p.Ranks[b.Rank].Name, rateList(b.Generations))
 	}
 	return s
@@ -211,10 +223,10 @@ func (f differential) describe(p *Plan) string {
 
 func (f differential) encode(p *Plan, y *yamlComponent) {
 	y.Rates = map[string]string{}
-	for r, rate := range f.c.DiffRates {
+	for r, rate := range f.DiffRates {
 		y.Rates[p.Ranks[r].Name] = rate.String()
 	}
-	if b := f.c.Breakaway; b != nil {
+	if b := f.Breakaway; b != nil {
 		y.Breakaway = &yamlBreakaway{Rank: p.Ranks[b.Rank].Name, Generations: rateStrings(b.Generations)}
 		if b.PaidGenerations != nil {
 			y.Breakaway.PaidGens = map[string]int{}
@@ -225,7 +237,7 @@ func (f differential) encode(p *Plan, y *yamlComponent) {
 	}
 }
 
-func (d *decoder) differential(n *yaml.Node, c *Component) error {
+func (d *decoder) differential(n *yaml.Node, c *differential) error {
 	f, err := d.fields(n, "a differential component", "name", "type", "rates", "breakaway")
 	if err != nil {
 		return err
@@ -274,4 +286,16 @@ func (d *decoder) differential(n *yaml.Node, c *Component) error {
 	}
 	c.Breakaway = b
 	return nil
+}
+
+func (f differential) bound() (dec.Rate, int64, bool) {
+	share, lines := dec.Rate(0), int64(2)
+	if len(f.DiffRates) > 0 {
+		share += slices.Max(f.DiffRates)
+	}
+	if f.Breakaway != nil {
+		share += sumRates(f.Breakaway.Generations)
+		lines += int64(len(f.Breakaway.Generations))
+	}
+	return share, lines, false
 }

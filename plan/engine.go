@@ -730,41 +730,10 @@ func (r *run) place(d *tree.Data) error {
 		carryIn = r.carried.carry
 	}
 	for _, c := range r.plan.Components {
-		switch c.Type {
-		case TypeBinary:
-			r.carryIn = carryIn
-			r.ownVolume = make([]dec.D, r.org.Len())
-			for _, ch := range r.sales.chunks {
-				for k, m := range ch.Member {
-					r.ownVolume[m] += ch.VolumeOf(k) // bounded by the total volume
-				}
-			}
-			for _, rv := range r.revs { // this period's orders returned: out of the legs
-				if rv.period == 0 {
-					m := rv.seller
-					if r.dist != nil && r.dist[m] >= 0 {
-						m = r.dist[m]
-					}
-					r.ownVolume[m] -= rv.returned
-				}
-			}
-			var prior *tree.Prior
-			if r.carried != nil {
-				prior = r.carried.placed
-			}
-			b, err := tree.PlaceBinaryAfter(r.org, c.Binary.Placement, r.ownVolume, carryIn, prior)
-			if err != nil {
+		if pl, ok := c.rule.(placer); ok {
+			if err := pl.place(r, carryIn); err != nil {
 				return err
 			}
-			r.binary = b
-			r.binaryReturns(b, r.dist)
-		case TypeMatrix:
-			x, err := tree.PlaceMatrix(r.org, c.Width)
-			if err != nil {
-				return err
-			}
-			r.matrix = x
-			r.matrixLevels() // before components may run in parallel
 		}
 	}
 	return nil
@@ -890,25 +859,17 @@ func checkRange(p *Plan, s *tree.Sales) error {
 	var share dec.Rate // the sum of rates, as a fraction of volume
 	lines := int64(0)
 	for _, c := range p.Components {
-		if c.Type == TypeMatching {
-			continue
+		if s, n, matches := c.rule.bound(); !matches {
+			share += s
+			lines += n
 		}
-		share += c.Rate + sumRates(c.Levels)
-		if len(c.DiffRates) > 0 {
-			share += slices.Max(c.DiffRates)
-		}
-		if c.Breakaway != nil {
-			share += sumRates(c.Breakaway.Generations)
-			lines += int64(len(c.Breakaway.Generations))
-		}
-		lines += int64(len(c.Levels) + 2)
 	}
 	total := big.NewInt(int64(share))
 	for _, c := range p.Components {
-		if c.Type == TypeMatching { // matches what the others put up
-			g := big.NewInt(int64(sumRates(c.Generations)))
+		if s, n, matches := c.rule.bound(); matches { // of what the others put up
+			g := big.NewInt(int64(s))
 			total.Add(total, g.Mul(g, total).Quo(g, big.NewInt(int64(dec.RateOne))))
-			lines += int64(len(c.Generations))
+			lines += n
 		}
 	}
 	// Returns make volumes negative: a sum of lines is bounded by the sum of

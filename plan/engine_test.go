@@ -89,7 +89,7 @@ func checkLines(t *testing.T, r *Result) {
 		// rate, pool shares (rounded down) and what caps cut or scaling took.
 		comp := r.Plan.Components[l.Component]
 		special := (comp.Type == TypeDifferential && l.PaidLevel == 0) || comp.Type == TypePool ||
-			(comp.Type == TypeBinary && comp.Binary.Cycle != nil) || l.Reason == Reversed ||
+			(comp.Type == TypeBinary && comp.s().Binary.Cycle != nil) || l.Reason == Reversed ||
 			l.Reason == RankRate || l.Reason == Capped || l.Reason == MemberCapped || l.Reason == Scaled ||
 			(l.Earner >= 0 && res.ScaleFactor != dec.RateOne)
 		if want := dec.MulRound(l.Base, l.Rate, r.Plan.Digits, r.Plan.Rounding); l.Amount != want && !special {
@@ -488,10 +488,10 @@ func putUp(r *Result, c *Component) int64 {
 				}
 			}
 		}
-		if c.PoolOfAmount {
+		if c.s().PoolOfAmount {
 			base = r.SalesAmount
 		}
-		return int64(dec.MulRound(max(base, 0), c.Rate, r.Plan.Digits, r.Plan.Rounding))
+		return int64(dec.MulRound(max(base, 0), c.s().Rate, r.Plan.Digits, r.Plan.Rounding))
 	}
 	if c.Type == TypeBinary {
 		return binaryPutUp(r, c)
@@ -506,7 +506,7 @@ func putUp(r *Result, c *Component) int64 {
 				before = max(before, int16(slices.IndexFunc(r.Plan.Ranks, func(rk Rank) bool { return rk.Name == f })))
 			}
 			for k := before + 1; k <= r.Rank[m]; k++ {
-				s += int64(c.Amounts[k])
+				s += int64(c.s().Amounts[k])
 			}
 		}
 		return s
@@ -518,24 +518,24 @@ func putUp(r *Result, c *Component) int64 {
 			if r.BeforeMemberCap != nil {
 				matched = r.BeforeMemberCap
 			}
-			for _, o := range c.Of {
+			for _, o := range c.s().Of {
 				base += matched[o][m]
 				if r.revOut != nil && r.revOut[o] != nil { // reversals of earlier orders are not matched
 					base -= r.revOut[o][m]
 				}
 			}
-			for _, rate := range c.Generations {
+			for _, rate := range c.s().Generations {
 				s += int64(dec.MulRound(base, rate, r.Plan.Digits, r.Plan.Rounding))
 			}
 		}
 		return s
 	}
-	rates := c.Levels
+	rates := c.s().Levels
 	if c.Type == TypePersonal {
-		rates = []dec.Rate{c.Rate}
+		rates = []dec.Rate{c.s().Rate}
 	}
 	if c.Type == TypeDifferential {
-		rates = []dec.Rate{slices.Max(c.DiffRates)}
+		rates = []dec.Rate{slices.Max(c.s().DiffRates)}
 	}
 	for ci, ch := range r.Data.Sales.Chunks {
 		for k, v := range ch.Volumes() {
@@ -551,14 +551,14 @@ func putUp(r *Result, c *Component) int64 {
 						seller = u
 					}
 				}
-				if d, j := ch.DateOf(k), r.Org.Joined(seller); d < j || d-j >= int32(c.Days) {
+				if d, j := ch.DateOf(k), r.Org.Joined(seller); d < j || d-j >= int32(c.s().Days) {
 					continue
 				}
 			}
 			for _, rate := range rates {
 				s += int64(dec.MulRound(v, rate, r.Plan.Digits, r.Plan.Rounding))
 			}
-			if b := c.Breakaway; b != nil && hasLeader(r, ch.Member[k], b.Rank) {
+			if b := c.s().Breakaway; b != nil && hasLeader(r, ch.Member[k], b.Rank) {
 				for _, rate := range b.Generations {
 					s += int64(dec.MulRound(v, rate, r.Plan.Digits, r.Plan.Rounding))
 				}

@@ -17,36 +17,60 @@ type family interface {
 	// bySale reports whether the lines come from sales one by one, so the
 	// sales can be split over cores.
 	bySale() bool
-	// max is the most the component can pay as a fraction of volume (every
-	// level filled, everyone active at rank top); it may add warnings to
-	// ch, whose Max already holds the components evaluated before it.
-	max(p *Plan, ch *Check, top int) dec.Rate
+	// max is the most component c (whose rule this is) can pay as a
+	// fraction of volume (every level filled, everyone active at rank
+	// top); it may add warnings to ch, whose Max already holds the
+	// components evaluated before it.
+	max(c *Component, p *Plan, ch *Check, top int) dec.Rate
+	// bound is the most the component puts up, as a share of volume, and
+	// how many lines one sale may make, for the check that no sum can
+	// leave the exact range; a matching (matches) gives instead the share
+	// it takes of what the components it matches put up.
+	bound() (share dec.Rate, lines int64, matches bool)
 	// describe says in one line what the component pays, for check.
 	describe(p *Plan) string
 	// encode sets the family's own keys of the component's canonical YAML.
 	encode(p *Plan, y *yamlComponent)
 }
 
+// placer is a family that pays along a placement tree of its own, built
+// before any component pays (binary, matrix).
+type placer interface {
+	place(r *run, carryIn *[2][]dec.D) error
+}
+
 // kind is one component type a plan may declare: how to decode it and the
 // family that computes it.
 type kind struct {
-	name   string
+	name string
+	// decode reads the component's own keys (n holds every key but cap)
+	// and sets its rule.
 	decode func(d *decoder, n *yaml.Node, c *Component) error
-	family func(c *Component) family
 }
 
 // kinds lists the component types a plan may declare.
 func kinds() []kind {
 	return []kind{
-		{TypePersonal, (*decoder).personal, func(c *Component) family { return personal{c} }},
-		{TypeUnilevel, (*decoder).unilevel, func(c *Component) family { return unilevel{c} }},
-		{TypeDifferential, (*decoder).differential, func(c *Component) family { return differential{c} }},
-		{TypeMatching, (*decoder).matching, func(c *Component) family { return matching{c} }},
-		{TypeFastStart, (*decoder).fastStart, func(c *Component) family { return fastStart{c} }},
-		{TypePool, (*decoder).pool, func(c *Component) family { return pool{c} }},
-		{TypeBinary, (*decoder).binary, func(c *Component) family { return binary{c} }},
-		{TypeMatrix, (*decoder).matrix, func(c *Component) family { return matrix{c} }},
-		{TypeAdvancement, (*decoder).advancement, func(c *Component) family { return advancement{c} }},
+		{TypePersonal, decodeAs((*decoder).personal)},
+		{TypeUnilevel, decodeAs((*decoder).unilevel)},
+		{TypeDifferential, decodeAs((*decoder).differential)},
+		{TypeMatching, decodeAs((*decoder).matching)},
+		{TypeFastStart, decodeAs((*decoder).fastStart)},
+		{TypePool, decodeAs((*decoder).pool)},
+		{TypeBinary, decodeAs((*decoder).binary)},
+		{TypeMatrix, decodeAs((*decoder).matrix)},
+		{TypeAdvancement, decodeAs((*decoder).advancement)},
+	}
+}
+
+// decodeAs makes a kind's decode from its family's reader, which fills in
+// the family's settings.
+func decodeAs[T family](read func(d *decoder, n *yaml.Node, s *T) error) func(*decoder, *yaml.Node, *Component) error {
+	return func(d *decoder, n *yaml.Node, c *Component) error {
+		var s T
+		err := read(d, n, &s)
+		c.rule = s
+		return err
 	}
 }
 
@@ -67,16 +91,7 @@ func kindNames() []string {
 	return names
 }
 
-func (c *Component) family() family {
-	if c.Type == TypeAdjustment {
-		return adjustment{}
-	}
-	k, ok := kindOf(c.Type)
-	if !ok {
-		panic("plan: unknown component type " + c.Type) // Decode admits no other
-	}
-	return k.family(c)
-}
+func (c *Component) family() family { return c.rule }
 
 // Describe says in one line what the component pays, with its cap.
 func (c *Component) Describe(p *Plan) string {

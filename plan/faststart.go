@@ -15,13 +15,16 @@ import (
 // count as a level). An upline who is not eligible (inactive or
 // terminated) leaves their level as breakage. Sales outside the window put
 // up nothing.
-type fastStart struct{ c *Component }
+type fastStart struct {
+	Days   int        // the window from joining
+	Levels []dec.Rate // the rates of its levels
+}
 
 func (f fastStart) pay(r *run, p *poster) {
-	levels := f.c.Levels
+	levels := f.Levels
 	up := r.nonCustomerUplines()
 	cache := newAmountCache(levels)
-	days := int32(f.c.Days)
+	days := int32(f.Days)
 	for ci, ch := range r.sales.chunks {
 		for k, seller := range ch.Member {
 			date, joined := ch.DateOf(k), r.org.Joined(seller)
@@ -90,19 +93,22 @@ func needDates(p *Plan, d *tree.Data) error {
 
 func (fastStart) bySale() bool { return true }
 
-func (f fastStart) max(_ *Plan, ch *Check, _ int) dec.Rate {
-	return ch.paysSomething(f.c, sumRates(f.c.Levels))
+// paidOn: every rank is paid on every level.
+func (f fastStart) paidOn(int) (int, string) { return len(f.Levels), "level" }
+
+func (f fastStart) max(c *Component, _ *Plan, ch *Check, _ int) dec.Rate {
+	return ch.paysSomething(c, sumRates(f.Levels))
 }
 
 func (f fastStart) describe(*Plan) string {
-	return fmt.Sprintf("levels %s on sales in the first %d days after joining", rateList(f.c.Levels), f.c.Days)
+	return fmt.Sprintf("levels %s on sales in the first %d days after joining", rateList(f.Levels), f.Days)
 }
 
 func (f fastStart) encode(_ *Plan, y *yamlComponent) {
-	y.Days, y.Levels = f.c.Days, rateStrings(f.c.Levels)
+	y.Days, y.Levels = f.Days, rateStrings(f.Levels)
 }
 
-func (d *decoder) fastStart(n *yaml.Node, c *Component) error {
+func (d *decoder) fastStart(n *yaml.Node, c *fastStart) error {
 	f, err := d.fields(n, "a fast_start component", "name", "type", "days", "levels")
 	if err != nil {
 		return err
@@ -118,4 +124,8 @@ func (d *decoder) fastStart(n *yaml.Node, c *Component) error {
 	}
 	c.Levels, err = d.levels(f["levels"], n, "a fast_start component")
 	return err
+}
+
+func (f fastStart) bound() (dec.Rate, int64, bool) {
+	return sumRates(f.Levels), int64(len(f.Levels) + 2), false
 }

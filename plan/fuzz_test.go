@@ -35,13 +35,13 @@ func FuzzDecode(f *testing.F) {
 			t.Fatalf("decoded a plan without name or components: %+v", p)
 		}
 		for _, c := range p.Components {
-			for _, r := range append(c.Levels, c.Rate) {
+			for _, r := range append(c.s().Levels, c.s().Rate) {
 				if r < 0 || r > 100_000_000 {
 					t.Fatalf("rate %s out of range", r)
 				}
 			}
-			if c.PaidLevels != nil && len(c.PaidLevels) != len(p.Ranks) {
-				t.Fatalf("paid levels for %d ranks, plan has %d", len(c.PaidLevels), len(p.Ranks))
+			if c.s().PaidLevels != nil && len(c.s().PaidLevels) != len(p.Ranks) {
+				t.Fatalf("paid levels for %d ranks, plan has %d", len(c.s().PaidLevels), len(p.Ranks))
 			}
 		}
 		// Re-encoded, the plan decodes to the same plan.

@@ -114,7 +114,7 @@ func (l *Line) AppendNote(b []byte, r *Result) []byte {
 		b = r.Org.AppendID(b, l.Upline)
 		b = append(b, " is "...)
 		b = append(b, r.Plan.Ranks[rank].Name...)
-		return fmt.Appendf(b, ", whose level %d rate is %s", l.PaidLevel, r.Plan.Components[l.Component].LevelsByRank[rank][l.PaidLevel-1])
+		return fmt.Appendf(b, ", whose level %d rate is %s", l.PaidLevel, r.Plan.Components[l.Component].rankRate(int(rank), l.PaidLevel))
 	case Terminated:
 		b = append(b, "breakage: "...)
 		b = r.Org.AppendID(b, l.Upline)

@@ -16,10 +16,26 @@ import (
 // never count). An upline who is not eligible, or whose rank is not paid
 // on that generation, leaves it as breakage. One line per earner, matched
 // member and generation; members who earned nothing put up nothing.
-type matching struct{ c *Component }
+type matching struct {
+	// Of are the components matched (indexes into Plan.Components),
+	// Generations the generation rates, PaidGenerations how many
+	// generations each rank is paid on (nil: all).
+	Of              []int
+	Generations     []dec.Rate
+	PaidGenerations []int
+}
+
+// matched returns the components c matches when it is a matching, else
+// nil.
+func (c *Component) matched() []int {
+	if m, ok := c.rule.(matching); ok {
+		return m.Of
+	}
+	return nil
+}
 
 func (f matching) pay(r *run, p *poster) {
-	c := f.c
+	c := f
 	up := r.nonCustomerUplines()
 	for _, m := range r.org.ByID() { // id order: lines do not depend on row order
 		var base dec.D
@@ -63,7 +79,7 @@ func (f matching) pay(r *run, p *poster) {
 }
 
 // generationsPaid is how many generations rank r (NoRank: none) is paid on.
-func (c *Component) generationsPaid(r int) int {
+func (c matching) generationsPaid(r int) int {
 	switch {
 	case c.PaidGenerations == nil:
 		return len(c.Generations)
@@ -100,7 +116,7 @@ func evaluationOrder(comps []Component) ([]int, error) {
 		}
 		state[i] = 1
 		path = append(path, i)
-		for _, o := range comps[i].Of {
+		for _, o := range comps[i].matched() {
 			if err := visit(o); err != nil {
 				return err
 			}
@@ -120,19 +136,21 @@ func evaluationOrder(comps []Component) ([]int, error) {
 
 func (matching) bySale() bool { return false }
 
+func (f matching) paidOn(r int) (int, string) { return f.generationsPaid(r), "generation" }
+
 // max is the generation rates (as far as the top rank is paid) × the most
 // the matched components can pay.
-func (f matching) max(_ *Plan, ch *Check, top int) dec.Rate {
+func (f matching) max(c *Component, _ *Plan, ch *Check, top int) dec.Rate {
 	var matched dec.Rate
-	for _, o := range f.c.Of {
+	for _, o := range f.Of {
 		matched += ch.Max[o]
 	}
-	gens := sumRates(f.c.Generations[:f.c.generationsPaid(top)])
-	return ch.paysSomething(f.c, dec.Rate(dec.MulRound(dec.D(matched), gens, dec.Scale, dec.Down)))
+	gens := sumRates(f.Generations[:f.generationsPaid(top)])
+	return ch.paysSomething(c, dec.Rate(dec.MulRound(dec.D(matched), gens, dec.Scale, dec.Down)))
 }
 
 func (f matching) describe(p *Plan) string {
-	c := f.c
+	c := f
 	var of []string
 	for _, o := range c.Of {
 		of = append(of, p.Components[o].Name)
@@ -149,7 +167,7 @@ func (f matching) describe(p *Plan) string {
 }
 
 func (f matching) encode(p *Plan, y *yamlComponent) {
-	c := f.c
+	c := f
 	var of []string
 	for _, o := range c.Of {
 		of = append(of, p.Components[o].Name)
@@ -164,7 +182,7 @@ func (f matching) encode(p *Plan, y *yamlComponent) {
 	}
 }
 
-func (d *decoder) matching(n *yaml.Node, c *Component) error {
+func (d *decoder) matching(n *yaml.Node, c *matching) error {
 	f, err := d.fields(n, "a matching component", "name", "type", "of", "generations", "paid_generations")
 	if err != nil {
 		return err
@@ -214,6 +232,7 @@ func (d *decoder) matching(n *yaml.Node, c *Component) error {
 func (d *decoder) resolveOf(list *yaml.Node) error {
 	for i, names := range d.pendingOf {
 		c := &d.p.Components[i]
+		m := c.rule.(matching)
 		for _, nn := range names {
 			name, err := d.str(nn, "a matched component")
 			if err != nil {
@@ -227,14 +246,20 @@ func (d *decoder) resolveOf(list *yaml.Node) error {
 				}
 				return d.errf(nn, "matching %s matches %q, which is not a component of this plan (components: %s)", c.Name, name, strings.Join(all, ", "))
 			}
-			if slices.Contains(c.Of, k) {
+			if slices.Contains(m.Of, k) {
 				return d.errf(nn, "matching %s names %q twice in of: each component is matched once", c.Name, name)
 			}
-			c.Of = append(c.Of, k)
+			m.Of = append(m.Of, k)
+			c.rule = m
 		}
 	}
 	if _, err := evaluationOrder(d.p.Components); err != nil {
 		return d.errf(list, "%v", err)
 	}
 	return nil
+}
+
+// bound: a matching takes its generations' sum of what the others put up.
+func (f matching) bound() (dec.Rate, int64, bool) {
+	return sumRates(f.Generations), int64(len(f.Generations)), true
 }

@@ -5,15 +5,19 @@ import (
 
 	"gopkg.in/yaml.v3"
 
+	"github.com/compplan/compplan/tree"
 	"github.com/compplan/compplan/tree/dec"
 )
 
 // matrix pays levels exactly as a unilevel does (rates, paid_levels,
 // levels_by_rank, compression), but along the forced matrix: level k of a
 // sale is the seller's k-th matrix upline.
-type matrix struct{ c *Component }
+type matrix struct {
+	unilevel     // its levels, along the matrix
+	Width    int // the positions under each member
+}
 
-func (f matrix) pay(r *run, p *poster) { unilevel(f).payLevels(r, p, r.matrixLevels()) }
+func (f matrix) pay(r *run, p *poster) { f.payLevels(r, p, r.matrixLevels()) }
 
 // matrixLevels is the matrix as a levelTree, computed once.
 func (r *run) matrixLevels() *levelTree {
@@ -39,16 +43,18 @@ func (r *run) matrixLevels() *levelTree {
 
 func (matrix) bySale() bool { return true }
 
-func (f matrix) max(p *Plan, ch *Check, top int) dec.Rate { return unilevel(f).max(p, ch, top) }
+func (f matrix) max(c *Component, p *Plan, ch *Check, top int) dec.Rate {
+	return f.unilevel.max(c, p, ch, top)
+}
 
-func (d *decoder) matrix(n *yaml.Node, c *Component) error {
+func (d *decoder) matrix(n *yaml.Node, c *matrix) error {
 	for _, o := range d.p.Components {
 		if o.Type == TypeMatrix {
 			return d.errf(n, "a plan has at most one matrix component (%s is one already): members hold one matrix position", o.Name)
 		}
 	}
 	// width is the matrix's own key; the rest are a unilevel's.
-	if err := d.levelsOf(n, c, "a matrix component", "width"); err != nil {
+	if err := d.levelsOf(n, &c.unilevel, "a matrix component", "width"); err != nil {
 		return err
 	}
 	var width *yaml.Node
@@ -75,10 +81,21 @@ func (d *decoder) matrix(n *yaml.Node, c *Component) error {
 const MaxWidth = 1000
 
 func (f matrix) describe(p *Plan) string {
-	return fmt.Sprintf("%d wide, %s", f.c.Width, unilevel(f).describe(p))
+	return fmt.Sprintf("%d wide, %s", f.Width, f.unilevel.describe(p))
 }
 
 func (f matrix) encode(p *Plan, y *yamlComponent) {
-	y.Width = f.c.Width
-	unilevel(f).encode(p, y)
+	y.Width = f.Width
+	f.unilevel.encode(p, y)
+}
+
+// place builds the matrix by spillover.
+func (f matrix) place(r *run, _ *[2][]dec.D) error {
+	x, err := tree.PlaceMatrix(r.org, f.Width)
+	if err != nil {
+		return err
+	}
+	r.matrix = x
+	r.matrixLevels() // before components may run in parallel
+	return nil
 }

@@ -178,20 +178,20 @@ func (o *oracle) earned(c *Component, done map[int]map[string]dec.D) map[string]
 	case TypeMatching:
 		for id := range o.customer {
 			var base dec.D
-			for _, m := range c.Of {
+			for _, m := range c.s().Of {
 				base += done[m][id]
 			}
 			u, ok := up(id)
-			for g := 0; g < len(c.Generations) && ok; g++ {
-				paid := len(c.Generations)
-				if c.PaidGenerations != nil {
+			for g := 0; g < len(c.s().Generations) && ok; g++ {
+				paid := len(c.s().Generations)
+				if c.s().PaidGenerations != nil {
 					paid = 0
 					if r := o.paidAs(u); r != NoRank {
-						paid = c.PaidGenerations[r]
+						paid = c.s().PaidGenerations[r]
 					}
 				}
 				if o.eligible(u) && g < paid {
-					out[u] += line(base, c.Generations[g])
+					out[u] += line(base, c.s().Generations[g])
 				}
 				u, ok = up(u)
 			}
@@ -200,12 +200,12 @@ func (o *oracle) earned(c *Component, done map[int]map[string]dec.D) map[string]
 	case TypeDifferential:
 		rateOf := func(u string) dec.Rate {
 			if r := o.paidAs(u); r != NoRank {
-				return c.DiffRates[r]
+				return c.s().DiffRates[r]
 			}
 			return 0
 		}
 		isLeader := func(u string) bool {
-			return c.Breakaway != nil && o.paidAs(u) != NoRank && o.paidAs(u) >= c.Breakaway.Rank
+			return c.s().Breakaway != nil && o.paidAs(u) != NoRank && o.paidAs(u) >= c.s().Breakaway.Rank
 		}
 		for seller, sales := range o.sales {
 			for _, sale := range sales {
@@ -226,14 +226,14 @@ func (o *oracle) earned(c *Component, done map[int]map[string]dec.D) map[string]
 					continue
 				}
 				u, ok := up(leader)
-				for g, rate := range c.Breakaway.Generations {
+				for g, rate := range c.s().Breakaway.Generations {
 					for ok && !isLeader(u) {
 						u, ok = up(u)
 					}
 					if !ok {
 						break
 					}
-					if o.eligible(u) && g < c.Breakaway.generationsPaid(o.paidAs(u)) {
+					if o.eligible(u) && g < c.s().Breakaway.generationsPaid(o.paidAs(u)) {
 						out[u] += line(sale.cv, rate)
 					}
 					u, ok = up(u)
@@ -245,13 +245,13 @@ func (o *oracle) earned(c *Component, done map[int]map[string]dec.D) map[string]
 		for seller, sales := range o.sales {
 			joined := o.org.Joined(o.org.Lookup(seller))
 			for _, sale := range sales {
-				if sale.date < joined || sale.date-joined >= int32(c.Days) {
+				if sale.date < joined || sale.date-joined >= int32(c.s().Days) {
 					continue
 				}
 				u, ok := up(seller)
-				for k := 0; k < len(c.Levels) && ok; k++ {
+				for k := 0; k < len(c.s().Levels) && ok; k++ {
 					if o.eligible(u) {
-						out[u] += line(sale.cv, c.Levels[k])
+						out[u] += line(sale.cv, c.s().Levels[k])
 					}
 					u, ok = up(u)
 				}
@@ -264,7 +264,7 @@ func (o *oracle) earned(c *Component, done map[int]map[string]dec.D) map[string]
 			v := sale.cv
 			if c.Type == TypePersonal {
 				if !o.customer[seller] && !o.terminated[seller] {
-					out[seller] += line(v, c.Rate)
+					out[seller] += line(v, c.s().Rate)
 				}
 				continue
 			}
@@ -273,32 +273,32 @@ func (o *oracle) earned(c *Component, done map[int]map[string]dec.D) map[string]
 			// rank is paid on level k when dynamic-rank.
 			levelsOf := func(u string) int {
 				switch r := o.paidAs(u); {
-				case c.LevelsByRank != nil && r != NoRank:
-					return len(c.LevelsByRank[r])
-				case c.LevelsByRank != nil:
+				case c.s().LevelsByRank != nil && r != NoRank:
+					return len(c.s().LevelsByRank[r])
+				case c.s().LevelsByRank != nil:
 					return 0
-				case c.PaidLevels == nil:
-					return len(c.Levels)
+				case c.s().PaidLevels == nil:
+					return len(c.s().Levels)
 				case r == NoRank:
 					return 0
 				default:
-					return c.PaidLevels[r]
+					return c.s().PaidLevels[r]
 				}
 			}
 			u, ok := o.sponsor[seller]
-			for k := 1; k <= len(c.Levels) && ok; k++ {
+			for k := 1; k <= len(c.s().Levels) && ok; k++ {
 				for ok && (o.customer[u] ||
-					(c.Compression == CompressDynamic && !o.eligible(u)) ||
-					(c.Compression == CompressDynamicRank && !(o.eligible(u) && k <= levelsOf(u)))) {
+					(c.s().Compression == CompressDynamic && !o.eligible(u)) ||
+					(c.s().Compression == CompressDynamicRank && !(o.eligible(u) && k <= levelsOf(u)))) {
 					u, ok = o.sponsor[u]
 				}
 				if !ok {
 					break
 				}
 				if o.eligible(u) && k <= levelsOf(u) {
-					rate := c.Levels[k-1]
-					if c.LevelsByRank != nil {
-						rate = c.LevelsByRank[o.paidAs(u)][k-1]
+					rate := c.s().Levels[k-1]
+					if c.s().LevelsByRank != nil {
+						rate = c.s().LevelsByRank[o.paidAs(u)][k-1]
 					}
 					out[u] += line(v, rate)
 				}

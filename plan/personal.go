@@ -8,10 +8,12 @@ import (
 
 // personal pays each member rate × the volume of each of their own sales,
 // active or not.
-type personal struct{ c *Component }
+type personal struct {
+	Rate dec.Rate
+}
 
 func (f personal) pay(r *run, p *poster) {
-	rate := f.c.Rate
+	rate := f.Rate
 	cache := newAmountCache([]dec.Rate{rate})
 	for c, ch := range r.sales.chunks {
 		for k, seller := range ch.Member {
@@ -41,18 +43,18 @@ func (f personal) pay(r *run, p *poster) {
 
 func (personal) bySale() bool { return true }
 
-func (f personal) max(_ *Plan, ch *Check, _ int) dec.Rate {
-	if f.c.Rate == 0 {
-		ch.warn("component %s pays 0%%: nobody can earn it", f.c.Name)
+func (f personal) max(c *Component, _ *Plan, ch *Check, _ int) dec.Rate {
+	if f.Rate == 0 {
+		ch.warn("component %s pays 0%%: nobody can earn it", c.Name)
 	}
-	return f.c.Rate
+	return f.Rate
 }
 
-func (f personal) describe(*Plan) string { return f.c.Rate.String() + " of own volume" }
+func (f personal) describe(*Plan) string { return f.Rate.String() + " of own volume" }
 
-func (f personal) encode(_ *Plan, y *yamlComponent) { y.Rate = f.c.Rate.String() }
+func (f personal) encode(_ *Plan, y *yamlComponent) { y.Rate = f.Rate.String() }
 
-func (d *decoder) personal(n *yaml.Node, c *Component) error {
+func (d *decoder) personal(n *yaml.Node, c *personal) error {
 	f, err := d.fields(n, "a personal component", "name", "type", "rate")
 	if err != nil {
 		return err
@@ -63,3 +65,5 @@ func (d *decoder) personal(n *yaml.Node, c *Component) error {
 	c.Rate, err = d.rate(f["rate"], "rate")
 	return err
 }
+
+func (f personal) bound() (dec.Rate, int64, bool) { return f.Rate, 2, false }

@@ -118,48 +118,17 @@ const (
 // AdjustmentsName is the name of the adjustments component.
 const AdjustmentsName = "adjustments"
 
-// Component is one part of the plan. Which fields apply depends on Type.
+// Component is one part of the plan: its name, its type (its family), a
+// cap on what one member earns from it, and its family's own settings.
 type Component struct {
 	Name string
 	Type string
 	// Cap limits what one member earns from the component (any type).
 	Cap Min
-	// personal
-	Rate dec.Rate
-	// unilevel
-	Levels      []dec.Rate
-	Compression Compression
-	// PaidLevels[r] is how many levels rank r is paid on; nil means every
-	// active member is paid on every level, ranked or not.
-	PaidLevels []int
-	// LevelsByRank[r] are rank r's own level rates (levels_by_rank); then
-	// Levels holds the highest rate of each level, what a level puts up.
-	LevelsByRank [][]dec.Rate
-	// fast_start: the window in days from joining (Levels are its rates).
-	Days int
-	// matching: the components matched (indexes into Plan.Components), the
-	// generation rates, and how many generations each rank is paid on
-	// (nil: all).
-	Of              []int
-	Generations     []dec.Rate
-	PaidGenerations []int
-	// differential: each rank's rate (0 for a rank not listed), and an
-	// optional breakaway.
-	DiffRates []dec.Rate
-	Breakaway *Breakaway
-	// pool: Rate is its percent, of the sales amount with PoolOfAmount
-	// (else of volume); Shares per rank; MinPV for a share.
-	PoolOfAmount bool
-	Shares       []int
-	MinPV        Min
-	// binary: its settings (Rate is its rate when it pays by rate).
-	Binary *Binary
-	// matrix: the positions under each member (Levels and the rest are as
-	// in a unilevel, along the matrix).
-	Width int
-	// rank_advancement: the amount paid once on first reaching each rank
-	// (0 for a rank not listed).
-	Amounts []dec.D
+	// rule is the family's settings, which also compute the component: one
+	// type per family, each in its own file (personal, unilevel, …),
+	// set by the family's decoder.
+	rule family
 }
 
 // Personal reports whether the component counts as personal commission.

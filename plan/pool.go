@@ -16,10 +16,17 @@ import (
 // member's payout is pool × their shares ÷ all shares, rounded down to the
 // minor unit; the remainder, like a pool nobody qualifies for, is breakage.
 // A pool line's source is the pool itself.
-type pool struct{ c *Component }
+type pool struct {
+	Rate dec.Rate // its percent
+	// PoolOfAmount: of the sales amount, else of volume; Shares per rank;
+	// MinPV for a share.
+	PoolOfAmount bool
+	Shares       []int
+	MinPV        Min
+}
 
 func (f pool) pay(r *run, p *poster) {
-	c := f.c
+	c := f
 	// The period's pool volume: under returns: reverse, less what was
 	// returned of this period's own orders (such a return carries no
 	// volume, but its order no longer stands). A pool is never funded
@@ -68,9 +75,11 @@ func (pool) bySale() bool { return false }
 
 // max is the pool's percent (of volume; of amount it is the same share of
 // sales, listed as a share of volume).
-func (f pool) max(_ *Plan, ch *Check, _ int) dec.Rate { return ch.paysSomething(f.c, f.c.Rate) }
+func (f pool) max(c *Component, _ *Plan, ch *Check, _ int) dec.Rate {
+	return ch.paysSomething(c, f.Rate)
+}
 
-func (d *decoder) pool(n *yaml.Node, c *Component) error {
+func (d *decoder) pool(n *yaml.Node, c *pool) error {
 	f, err := d.fields(n, "a pool component", "name", "type", "percent", "of", "shares", "min_pv")
 	if err != nil {
 		return err
@@ -110,7 +119,7 @@ func (d *decoder) pool(n *yaml.Node, c *Component) error {
 }
 
 func (f pool) describe(p *Plan) string {
-	c := f.c
+	c := f
 	var shares []string
 	for r, n := range c.Shares {
 		if n > 0 {
@@ -125,7 +134,7 @@ func (f pool) describe(p *Plan) string {
 }
 
 func (f pool) encode(p *Plan, y *yamlComponent) {
-	c := f.c
+	c := f
 	y.Percent = c.Rate.String()
 	if c.PoolOfAmount {
 		y.Of = "amount"
@@ -138,3 +147,5 @@ func (f pool) encode(p *Plan, y *yamlComponent) {
 		y.MinPV = c.MinPV.Value.String()
 	}
 }
+
+func (f pool) bound() (dec.Rate, int64, bool) { return f.Rate, 2, false }

@@ -475,7 +475,7 @@ func (res *Result) attributeMatches(r *run, order []int, matched []matchLine, g 
 			continue
 		}
 		of := map[string]int{}
-		for _, o := range comps[c].Of {
+		for _, o := range comps[c].matched() {
 			of[comps[o].Name] = o
 		}
 		// What each member earned on each order from the matched components.
@@ -506,7 +506,7 @@ func (res *Result) attributeMatches(r *run, order []int, matched []matchLine, g 
 				continue
 			}
 			var denom dec.D
-			for _, o := range comps[c].Of {
+			for _, o := range comps[c].matched() {
 				if g[o][0] != nil {
 					denom += g[o][0][ml.of]
 				}

@@ -5,8 +5,9 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/compplan/compplan/tree"
 	"testing"
+
+	"github.com/compplan/compplan/tree"
 
 	"github.com/compplan/compplan/tree/dec"
 )

@@ -3,10 +3,11 @@ package plan
 import (
 	"errors"
 	"fmt"
-	"github.com/compplan/compplan/tree/dec"
 	"io"
 	"strings"
 	"testing"
+
+	"github.com/compplan/compplan/tree/dec"
 
 	"github.com/compplan/compplan/tree"
 )

@@ -21,7 +21,64 @@ import (
 // With levels_by_rank each rank has its own rates: a member is paid their
 // rank's rate, and the rest of the highest rate any rank has on that level
 // is breakage.
-type unilevel struct{ c *Component }
+type unilevel struct {
+	Levels      []dec.Rate
+	Compression Compression
+	// PaidLevels[r] is how many levels rank r is paid on; nil means every
+	// active member is paid on every level, ranked or not.
+	PaidLevels []int
+	// LevelsByRank[r] are rank r's own level rates (levels_by_rank); then
+	// Levels holds the highest rate of each level, what a level puts up.
+	LevelsByRank [][]dec.Rate
+}
+
+func (f unilevel) paidOn(r int) (int, string) { return f.levelsPaid(r), "level" }
+
+// levelsPaid is how many levels rank r is paid on (r may be NoRank: a
+// plan without ranks pays everyone every level).
+func (f unilevel) levelsPaid(r int) int {
+	switch {
+	case f.LevelsByRank != nil && r >= 0:
+		return len(f.LevelsByRank[r])
+	case f.PaidLevels == nil && f.LevelsByRank == nil:
+		return len(f.Levels)
+	case r < 0 || f.PaidLevels == nil:
+		return 0
+	}
+	return f.PaidLevels[r]
+}
+
+// rankRate is rank's own rate on level (1-based), with levels_by_rank.
+func (f unilevel) rankRate(rank, level int) dec.Rate { return f.LevelsByRank[rank][level-1] }
+
+// rankRate is rank's own rate on level (1-based) of a unilevel or matrix
+// with levels_by_rank.
+func (c *Component) rankRate(rank, level int) dec.Rate {
+	return c.rule.(interface {
+		rankRate(rank, level int) dec.Rate
+	}).rankRate(rank, level)
+}
+
+// check warns of levels no rank is paid on, and of a top rank paid on
+// fewer levels than a lower one.
+func (f unilevel) check(c *Component, p *Plan, ch *Check) {
+	most := 0
+	for r := range p.Ranks {
+		most = max(most, f.levelsPaid(r))
+	}
+	if len(p.Ranks) == 0 {
+		most = len(f.Levels)
+	}
+	switch {
+	case most == 0 || sumRates(f.Levels[:most]) == 0:
+		ch.warn("component %s: no rank is paid on any level with a rate above 0%%: nobody can earn it", c.Name)
+	case most < len(f.Levels):
+		ch.warn("component %s: levels %d to %d are paid to no rank: they are always breakage", c.Name, most+1, len(f.Levels))
+	}
+	if top := len(p.Ranks) - 1; top >= 0 && f.levelsPaid(top) < most {
+		ch.warn("component %s: the top rank %s is paid on fewer levels (%d) than a lower rank (%d)", c.Name, p.Ranks[top].Name, f.levelsPaid(top), most)
+	}
+}
 
 // levelTree is the tree a level-paying component counts levels along: the
 // sponsor tree for a unilevel, the placement tree for a matrix.
@@ -41,7 +98,7 @@ func (r *run) sponsorLevels() *levelTree {
 
 // payLevels pays the component's levels along t.
 func (f unilevel) payLevels(r *run, p *poster, t *levelTree) {
-	c := f.c
+	c := f
 	levels := c.Levels // with levels_by_rank: the highest rate on each level
 	up := t.up
 	if c.Compression == CompressDynamic {
@@ -122,9 +179,9 @@ func (f unilevel) payLevels(r *run, p *poster, t *levelTree) {
 // (the seller on level 1), and earner u when u is paid on level i, else -1.
 // up is the tree compression walks; paid[m] the levels m is paid on.
 func (f unilevel) walk(up []int32, paid []uint8, seller int32, each func(i int, u, below, earner int32)) {
-	skipRank := f.c.Compression == CompressDynamicRank
+	skipRank := f.Compression == CompressDynamicRank
 	u, below := up[seller], seller
-	for i := range f.c.Levels {
+	for i := range f.Levels {
 		for skipRank && u >= 0 && int(paid[u]) <= i {
 			u = up[u]
 		}
@@ -179,16 +236,16 @@ func (f unilevel) line(r *run, t *levelTree, l Line, below int32) Line {
 
 func (unilevel) bySale() bool { return true }
 
-func (f unilevel) max(p *Plan, ch *Check, top int) dec.Rate {
-	ch.checkUnilevel(p, f.c)
-	if f.c.LevelsByRank != nil && top >= 0 {
-		return sumRates(f.c.LevelsByRank[top])
+func (f unilevel) max(c *Component, p *Plan, ch *Check, top int) dec.Rate {
+	f.check(c, p, ch)
+	if f.LevelsByRank != nil && top >= 0 {
+		return sumRates(f.LevelsByRank[top])
 	}
-	return sumRates(f.c.Levels[:f.c.levelsPaid(top)])
+	return sumRates(f.Levels[:f.levelsPaid(top)])
 }
 
 func (f unilevel) describe(p *Plan) string {
-	c := f.c
+	c := f
 	var levels []string
 	for _, l := range c.Levels {
 		levels = append(levels, l.String())
@@ -205,7 +262,7 @@ func (f unilevel) describe(p *Plan) string {
 }
 
 func (f unilevel) encode(p *Plan, y *yamlComponent) {
-	c := f.c
+	c := f
 	y.Levels = rateStrings(c.Levels)
 	if c.LevelsByRank != nil {
 		y.Levels, y.ByRank = nil, map[string][]string{}
@@ -224,12 +281,12 @@ func (f unilevel) encode(p *Plan, y *yamlComponent) {
 	}
 }
 
-func (d *decoder) unilevel(n *yaml.Node, c *Component) error {
+func (d *decoder) unilevel(n *yaml.Node, c *unilevel) error {
 	return d.levelsOf(n, c, "a unilevel component")
 }
 
 // levelsOf reads the keys of a level-paying component (what names it).
-func (d *decoder) levelsOf(n *yaml.Node, c *Component, what string, extra ...string) error {
+func (d *decoder) levelsOf(n *yaml.Node, c *unilevel, what string, extra ...string) error {
 	f, err := d.fields(n, what, append([]string{"name", "type", "levels", "compression", "paid_levels", "levels_by_rank"}, extra...)...)
 	if err != nil {
 		return err
@@ -279,7 +336,7 @@ func (d *decoder) levelsOf(n *yaml.Node, c *Component, what string, extra ...str
 
 // levelsByRank reads levels_by_rank: each rank's own level rates; Levels
 // becomes the highest rate on each level.
-func (d *decoder) levelsByRank(n *yaml.Node, c *Component) error {
+func (d *decoder) levelsByRank(n *yaml.Node, c *unilevel) error {
 	if len(d.p.Ranks) == 0 {
 		return d.errf(n, "levels_by_rank needs ranks: define them under ranks first")
 	}
@@ -304,4 +361,8 @@ func (d *decoder) levelsByRank(n *yaml.Node, c *Component) error {
 		return d.errf(n, "levels_by_rank gives no rank any level")
 	}
 	return nil
+}
+
+func (f unilevel) bound() (dec.Rate, int64, bool) {
+	return sumRates(f.Levels), int64(len(f.Levels) + 2), false
 }

@@ -237,8 +237,8 @@ func lineRows(r *plan.Result, lines []*plan.Line) [][]string {
 			note = l.Note(r)
 		}
 		base, rate := l.Base.String(), "× "+l.Rate.String()
-		if c := &r.Plan.Components[l.Component]; c.Type == plan.TypeBinary && c.Binary.Cycle != nil && l.Reason != plan.Capped {
-			base, rate = plural(int(l.Base/dec.One), "cycle"), "× "+string(c.Binary.Cycle.Amount.AppendFixed(nil, r.Plan.Digits))
+		if cy := r.Plan.Components[l.Component].Cycle(); cy != nil && l.Reason != plan.Capped {
+			base, rate = plural(int(l.Base/dec.One), "cycle"), "× "+string(cy.Amount.AppendFixed(nil, r.Plan.Digits))
 		}
 		money := func(d dec.D) string { return string(d.AppendFixed(nil, r.Plan.Digits)) }
 		amount := "= " + money(l.Amount)

@@ -1,0 +1,51 @@
+package plan
+
+import "github.com/compplan/compplan/tree/dec"
+
+// flatSettings is every family's settings side by side, for tests that
+// read a component whatever its family (the other families' are zero).
+type flatSettings struct {
+	Rate            dec.Rate
+	Levels          []dec.Rate
+	Compression     Compression
+	PaidLevels      []int
+	LevelsByRank    [][]dec.Rate
+	Days            int
+	Of              []int
+	Generations     []dec.Rate
+	PaidGenerations []int
+	DiffRates       []dec.Rate
+	Breakaway       *Breakaway
+	PoolOfAmount    bool
+	Shares          []int
+	MinPV           Min
+	Binary          *Binary
+	Width           int
+	Amounts         []dec.D
+}
+
+// s returns c's settings, flat.
+func (c *Component) s() flatSettings {
+	var f flatSettings
+	switch r := c.rule.(type) {
+	case personal:
+		f.Rate = r.Rate
+	case unilevel:
+		f.Levels, f.Compression, f.PaidLevels, f.LevelsByRank = r.Levels, r.Compression, r.PaidLevels, r.LevelsByRank
+	case matrix:
+		f.Levels, f.Compression, f.PaidLevels, f.LevelsByRank, f.Width = r.Levels, r.Compression, r.PaidLevels, r.LevelsByRank, r.Width
+	case fastStart:
+		f.Days, f.Levels = r.Days, r.Levels
+	case matching:
+		f.Of, f.Generations, f.PaidGenerations = r.Of, r.Generations, r.PaidGenerations
+	case differential:
+		f.DiffRates, f.Breakaway = r.DiffRates, r.Breakaway
+	case pool:
+		f.Rate, f.PoolOfAmount, f.Shares, f.MinPV = r.Rate, r.PoolOfAmount, r.Shares, r.MinPV
+	case binary:
+		f.Rate, f.Binary = r.Rate, r.Binary
+	case advancement:
+		f.Amounts = r.Amounts
+	}
+	return f
+}

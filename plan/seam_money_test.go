@@ -4,11 +4,9 @@ import (
 	"errors"
 	"fmt"
 	"strings"
-
 	"testing"
 
 	"github.com/compplan/compplan/tree"
-
 	"github.com/compplan/compplan/tree/dec"
 )
 

@@ -7,9 +7,8 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/compplan/compplan/tree/dec"
-
 	"github.com/compplan/compplan/tree"
+	"github.com/compplan/compplan/tree/dec"
 )
 
 // periodsOf parses the months of 2026 given.

@@ -409,32 +409,78 @@ func factor(cap, payout dec.D) dec.Rate {
 
 // compute is one pass over the data; scale is the payout cap's factor (0:
 // none).
+// compute runs the plan over d in stages, each a function of what the ones
+// before it made: the run's setting up (checks, rank floors, adjustments,
+// the carried state), the effective sales, volumes, activity, placement,
+// ranks, components, caps and settlement. A new rule belongs to one stage.
 func compute(p *Plan, d *tree.Data, opts Options, scale dec.Rate) (*Result, error) {
-	o := d.Org
-	if err := checkRange(p, &d.Sales); err != nil {
-		return nil, err
-	}
 	phase := opts.Phase
 	if phase == nil {
 		phase = func(string) {}
 	}
-	floor, err := floorRanks(p, o)
+	r, res, err := start(p, d, opts, scale)
 	if err != nil {
 		return nil, err
 	}
-	if err := needDates(p, d); err != nil {
+	t, err := r.effectiveSales(d, res, opts)
+	if err != nil {
 		return nil, err
 	}
-	if p, err = withAdjustments(p, d); err != nil {
+	if err := r.volumes(t.sales); err != nil {
 		return nil, err
+	}
+	phase("volumes")
+	if t.sink != nil {
+		r.sales = canonicalSeq(r.org, t.sales)
+		phase("order sales for lines")
+	}
+	r.activity()
+	r.activeUplines() // before components may run in parallel
+	r.nonCustomerUplines()
+	if err := r.place(d); err != nil {
+		return nil, err
+	}
+	phase("placement")
+	r.ranks(d, res)
+	phase("ranks")
+	order, posts, err := r.components(res, t, phase)
+	if err != nil {
+		return nil, err
+	}
+	if err := r.caps(res, posts); err != nil {
+		return nil, err
+	}
+	if err := r.settlement(res, d, opts, order, t); err != nil {
+		return nil, err
+	}
+	return res, nil
+}
+
+// start checks the plan against the data (the exact range, rank floors,
+// dates), adds the adjustments as a component, lays the carried state over
+// the members, and makes the run and its empty result.
+func start(p *Plan, d *tree.Data, opts Options, scale dec.Rate) (*run, *Result, error) {
+	o := d.Org
+	if err := checkRange(p, &d.Sales); err != nil {
+		return nil, nil, err
+	}
+	floor, err := floorRanks(p, o)
+	if err != nil {
+		return nil, nil, err
+	}
+	if err := needDates(p, d); err != nil {
+		return nil, nil, err
+	}
+	if p, err = withAdjustments(p, d); err != nil {
+		return nil, nil, err
 	}
 	carried := opts.carried
 	if carried == nil && opts.State != nil {
 		if carried, err = opts.State.lay(p, o, opts.StateName); err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		if carried.carry != nil && d.CarryIn != nil {
-			return nil, &tree.InputError{File: d.CarryInFile, Msg: "the state carries the binary legs already: give --state-in or --carry-in, not both"}
+			return nil, nil, &tree.InputError{File: d.CarryInFile, Msg: "the state carries the binary legs already: give --state-in or --carry-in, not both"}
 		}
 	}
 	r := &run{plan: p, org: o, adjustments: d.Adjustments, scale: scale, totalAmount: d.Sales.Amount, floor: floor, carried: carried}
@@ -448,13 +494,32 @@ func compute(p *Plan, d *tree.Data, opts Options, scale dec.Rate) (*Result, erro
 		// the computation goes on.
 		ScaleFactor: dec.RateOne,
 	}
+	return r, res, nil
+}
+
+// tally is what the effective sales stage hands the later ones: the sales
+// that count, the sink every line goes through (nil: none) and, under
+// returns: reverse, what that sink gathers for the settlement — the
+// lines' sums and the matches paid.
+type tally struct {
+	sales   *tree.Sales
+	sink    func(*Result, *Line) error
+	revs    []reversal
+	gross   lineSums
+	matched []matchLine
+}
+
+// effectiveSales is the sales as the plan counts them: under returns:
+// reverse, a return reverses its order (and carries no volume); a
+// customer's sale is credited to their nearest distributor; a
+// non-commissionable sale type counts for QV only.
+func (r *run) effectiveSales(d *tree.Data, res *Result, opts Options) (*tally, error) {
+	p, o := r.plan, r.org
+	t := &tally{sink: opts.Lines}
 	var zero map[SaleRef]bool
-	var revs []reversal
-	var gross lineSums
-	var matched []matchLine
-	sink := opts.Lines
 	if p.ReverseReturns {
-		if zero, revs, err = r.reverseReturns(d, res); err != nil {
+		var err error
+		if zero, t.revs, err = r.reverseReturns(d, res); err != nil {
 			return nil, err
 		}
 		res.reversedSales = zero
@@ -463,12 +528,12 @@ func compute(p *Plan, d *tree.Data, opts Options, scale dec.Rate) (*Result, erro
 		}
 		capture := res.capture(d, opts.KeepOrders)
 		user := opts.Lines
-		gross = make(lineSums, len(p.Components))
-		sink = func(res *Result, l *Line) error {
+		t.gross = make(lineSums, len(p.Components))
+		t.sink = func(res *Result, l *Line) error {
 			capture(l)
-			gross.add(o.Len(), l)
-			if l.Earner >= 0 && l.Sale.Chunk < 0 && l.Reason == Paid && p.Components[l.Component].Type == TypeMatching {
-				matched = append(matched, matchLine{comp: l.Component, earner: l.Earner, of: l.Seller, amount: l.Amount})
+			t.gross.add(o.Len(), l)
+			if l.Earner >= 0 && l.Sale.Chunk < 0 && l.Reason == Paid && p.Components[l.Component].matched() != nil {
+				t.matched = append(t.matched, matchLine{comp: l.Component, earner: l.Earner, of: l.Seller, amount: l.Amount})
 			}
 			if user != nil {
 				return user(res, l)
@@ -477,64 +542,70 @@ func compute(p *Plan, d *tree.Data, opts Options, scale dec.Rate) (*Result, erro
 		}
 	}
 	dist := nearestDistributors(o)
-	r.revs, r.dist, res.revs = revs, dist, revs
-	for _, rv := range revs {
+	r.revs, r.dist, res.revs = t.revs, dist, t.revs
+	for _, rv := range t.revs {
 		if rv.period == 0 {
 			r.returnedHere += rv.returned // at most the order's volume
 		}
 	}
-	sales := &tree.Sales{Chunks: effectiveSales(p, &d.Sales, dist, zero)}
-	pv, err := tree.PersonalVolume(o, sales)
+	t.sales = &tree.Sales{Chunks: effectiveSales(p, &d.Sales, dist, zero)}
+	return t, nil
+}
+
+// volumes is each member's PV and GV, and the period's commissionable
+// volume.
+func (r *run) volumes(sales *tree.Sales) error {
+	pv, err := tree.PersonalVolume(r.org, sales)
 	if err != nil {
-		return nil, err
+		return err
 	}
-	gv, err := tree.GroupVolume(o, pv)
+	gv, err := tree.GroupVolume(r.org, pv)
 	if err != nil {
-		return nil, err
+		return err
 	}
-	phase("volumes")
 	r.sales, r.pv, r.gv = saleSeq{chunks: sales.Chunks}, pv, gv
 	for _, ch := range sales.Chunks {
 		for k := range ch.Member {
 			r.totalVolume += ch.VolumeOf(k)
 		}
 	}
-	if sink != nil {
-		r.sales = canonicalSeq(o, sales)
-		phase("order sales for lines")
-	}
-	r.activity()
-	r.activeUplines() // before components may run in parallel
-	r.nonCustomerUplines()
-	if err := r.place(d); err != nil {
-		return nil, err
-	}
-	phase("placement")
-	f := &rankFacts{org: o, pv: pv, gv: gv, buyer: buyers(o, &d.Sales), activeDist: r.eligible}
+	return nil
+}
+
+// ranks is each member's qualified and paid-as rank (floors and grace
+// counted), and the history the next period carries.
+func (r *run) ranks(d *tree.Data, res *Result) {
+	f := &rankFacts{org: r.org, pv: r.pv, gv: r.gv, buyer: buyers(r.org, &d.Sales), activeDist: r.eligible}
 	var qualified []int16
-	r.rank, qualified = paidAsRanks(p, f, floor)
+	r.rank, qualified = paidAsRanks(r.plan, f, r.floor)
 	res.Highest, res.Recent = r.history(qualified)
-	phase("ranks")
-	res.PV, res.GV, res.Rank, res.Qualified, res.SubtreeRank = pv, gv, r.rank, qualified, f.best
+	res.PV, res.GV, res.Rank, res.Qualified, res.SubtreeRank = r.pv, r.gv, r.rank, qualified, f.best
 	res.Active, res.Terminated, res.facts, res.Binary, res.Matrix = r.active, r.terminated, f, r.binary, r.matrix
-	if scale != 0 {
-		res.ScaleFactor = max(scale, 0) // scaleToZero is the factor 0
+	if r.scale != 0 {
+		res.ScaleFactor = max(r.scale, 0) // scaleToZero is the factor 0
 	}
-	order, err := evaluationOrder(p.Components)
+}
+
+// components pays every component, matched ones before their matchings:
+// its lines, this period's reversals and clawbacks, then its cap. It
+// returns the order they were paid in and each one's poster.
+func (r *run) components(res *Result, t *tally, phase func(string)) (order []int, posts []*poster, err error) {
+	p := r.plan
+	order, err = evaluationOrder(p.Components)
 	if err != nil {
-		return nil, err // Decode rejects cycles: a plan built by hand may not
+		return nil, nil, err // Decode rejects cycles: a plan built by hand may not
 	}
 	r.earned = make([][]dec.D, len(p.Components)) // unscaled, capped: what matching matches
-	posts := make([]*poster, len(p.Components))
+	posts = make([]*poster, len(p.Components))
 	for _, c := range order {
-		post, err := r.payComponent(c, res, sink)
+		post, err := r.payComponent(c, res, t.sink)
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
-		if len(revs) > 0 {
-			r.postReversals(post, c, revs)
+		if len(t.revs) > 0 {
+			r.postReversals(post, c, t.revs)
 		}
-		if len(r.matchClaws) > 0 && p.Components[c].Type == TypeMatching {
+		if len(r.matchClaws) > 0 && p.Components[c].matched() != nil {
 			r.postMatchClaws(post, c)
 		}
 		if cp := p.Components[c].Cap; cp.Set {
@@ -543,6 +614,14 @@ func compute(p *Plan, d *tree.Data, opts Options, scale dec.Rate) (*Result, erro
 		posts[c], r.earned[c] = post, post.raw
 		phase("component " + p.Components[c].Name)
 	}
+	return order, posts, nil
+}
+
+// caps applies the member cap across components, then adds up each
+// component's paid, breakage and what the caps cut, and what the payout
+// cap measures.
+func (r *run) caps(res *Result, posts []*poster) error {
+	p, o := r.plan, r.org
 	if p.MemberCap.Set {
 		res.BeforeMemberCap = make([][]dec.D, len(posts))
 		for c := range posts {
@@ -554,10 +633,10 @@ func compute(p *Plan, d *tree.Data, opts Options, scale dec.Rate) (*Result, erro
 	var acc dec.Acc
 	for c, post := range posts {
 		if post.err != nil {
-			return nil, post.err
+			return post.err
 		}
 		if err := post.acc.Err(); err != nil {
-			return nil, fmt.Errorf("%w: component %q: %w", ErrTooLarge, p.Components[c].Name, err)
+			return fmt.Errorf("%w: component %q: %w", ErrTooLarge, p.Components[c].Name, err)
 		}
 		res.Earned[c], res.Paid[c], res.Breakage[c] = post.earned, post.paid, post.breakage
 		acc.Add(&res.Payout, post.paid, "the payout")
@@ -579,28 +658,33 @@ func compute(p *Plan, d *tree.Data, opts Options, scale dec.Rate) (*Result, erro
 		acc.Add(&res.capped, max(own, 0), "the payout before the payout cap")
 	}
 	if err := r.acc.Err(); err != nil {
-		return nil, fmt.Errorf("%w: %w", ErrTooLarge, err)
+		return fmt.Errorf("%w: %w", ErrTooLarge, err)
 	}
 	if err := res.checkMemberSums(); err != nil {
-		return nil, err
+		return err
 	}
 	if err := acc.Err(); err != nil {
-		return nil, fmt.Errorf("%w: %w", ErrTooLarge, err)
+		return fmt.Errorf("%w: %w", ErrTooLarge, err)
 	}
+	return nil
+}
+
+// settlement is what the period leaves for the next: the binary's legs,
+// under returns: reverse the orders and pairings kept for later returns
+// with what was paid on them, and each member's balance (min_payout holds,
+// debits).
+func (r *run) settlement(res *Result, d *tree.Data, opts Options, order []int, t *tally) error {
 	res.Legs = r.legs
-	if p.ReverseReturns {
-		res.attributePairingMatches(r, matched, gross, r.revNow)
+	if r.plan.ReverseReturns {
+		res.attributePairingMatches(r, t.matched, t.gross, r.revNow)
 	}
 	if res.orders != nil {
 		res.revOut = r.revOut
-		res.attributeMatches(r, order, matched, gross)
-		res.recordPaid(gross, r.revNow)
+		res.attributeMatches(r, order, t.matched, t.gross)
+		res.recordPaid(t.gross, r.revNow)
 		res.orderVolumes(d, opts.KeepOrders)
 	}
-	if err := res.settle(carried); err != nil {
-		return nil, err
-	}
-	return res, nil
+	return res.settle(res.carried)
 }
 
 // checkMemberSums checks that each member's personal, team and total sums

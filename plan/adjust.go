@@ -56,3 +56,5 @@ func (adjustment) describe(*Plan) string { return "one-off corrections from --ad
 func (adjustment) encode(*Plan, *yamlComponent) {} // not a part of any plan file
 
 func (adjustment) bound() (dec.Rate, int64, bool) { return 0, 2, false }
+
+func (adjustment) source(*Result, *Line, string) string { return "adjustment" }

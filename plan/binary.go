@@ -421,3 +421,5 @@ func (c *Component) Cycle() *Cycle {
 	}
 	return nil
 }
+
+func (binary) source(*Result, *Line, string) string { return "paired legs" }

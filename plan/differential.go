@@ -299,3 +299,13 @@ func (f differential) bound() (dec.Rate, int64, bool) {
 	}
 	return share, lines, false
 }
+
+func (differential) source(_ *Result, l *Line, seller string) string {
+	switch {
+	case l.PaidLevel > 0:
+		return fmt.Sprintf("breakaway generation %d from %s", l.PaidLevel, seller)
+	case l.Seller == l.Earner:
+		return "own sale, differential"
+	}
+	return fmt.Sprintf("differential on %s, %d up", seller, l.Level)
+}

@@ -249,3 +249,32 @@ func canonicalOrder(o *tree.Org, s *tree.Sales) []SaleRef {
 	}
 	return out
 }
+
+// sourcer is a family whose lines say where they come from in their own
+// words; the others' lines are "level K from SELLER" or "own sale".
+type sourcer interface {
+	source(r *Result, l *Line, seller string) string
+}
+
+// LineSource says in a few words where a line comes from, for explain.
+func (r *Result) LineSource(l *Line) string {
+	seller := ""
+	if l.Seller >= 0 {
+		seller = r.Org.ID(l.Seller)
+	}
+	switch {
+	case l.Reason == Capped || l.Reason == MemberCapped:
+		return "cap"
+	case l.Reason == Scaled:
+		return "payout cap"
+	case l.Reason == Reversed:
+		return "return: reversed share of"
+	}
+	if s, ok := r.Plan.Components[l.Component].rule.(sourcer); ok {
+		return s.source(r, l, seller)
+	}
+	if l.PaidLevel > 0 {
+		return fmt.Sprintf("level %d from %s", l.PaidLevel, seller)
+	}
+	return "own sale"
+}

@@ -263,3 +263,7 @@ func (d *decoder) resolveOf(list *yaml.Node) error {
 func (f matching) bound() (dec.Rate, int64, bool) {
 	return sumRates(f.Generations), int64(len(f.Generations)), true
 }
+
+func (matching) source(_ *Result, l *Line, seller string) string {
+	return fmt.Sprintf("generation %d on %s's earnings", l.PaidLevel, seller)
+}

@@ -149,3 +149,5 @@ func (f pool) encode(p *Plan, y *yamlComponent) {
 }
 
 func (f pool) bound() (dec.Rate, int64, bool) { return f.Rate, 2, false }
+
+func (pool) source(*Result, *Line, string) string { return "pool share" }

@@ -471,7 +471,7 @@ func (res *Result) attributeMatches(r *run, order []int, matched []matchLine, g 
 	slices.Sort(ids)
 	comps := res.Plan.Components
 	for _, c := range order {
-		if comps[c].Type != TypeMatching {
+		if comps[c].matched() == nil {
 			continue
 		}
 		of := map[string]int{}

@@ -180,39 +180,6 @@ func writeExplanationText(w *bufio.Writer, r *plan.Result, e *plan.Explanation) 
 
 func numericLineColumn(c int) bool { return c == 2 || c == 4 }
 
-// lineSource says in a few words where a line comes from.
-func lineSource(r *plan.Result, l *plan.Line) string {
-	seller := ""
-	if l.Seller >= 0 {
-		seller = r.Org.ID(l.Seller)
-	}
-	switch comp := &r.Plan.Components[l.Component]; {
-	case l.Reason == plan.Capped || l.Reason == plan.MemberCapped:
-		return "cap"
-	case l.Reason == plan.Scaled:
-		return "payout cap"
-	case l.Reason == plan.Reversed:
-		return "return: reversed share of"
-	case comp.Type == plan.TypePool:
-		return "pool share"
-	case comp.Type == plan.TypeAdjustment:
-		return "adjustment"
-	case comp.Type == plan.TypeMatching:
-		return fmt.Sprintf("generation %d on %s's earnings", l.PaidLevel, seller)
-	case comp.Type == plan.TypeBinary:
-		return "paired legs"
-	case comp.Type == plan.TypeDifferential && l.PaidLevel > 0:
-		return fmt.Sprintf("breakaway generation %d from %s", l.PaidLevel, seller)
-	case comp.Type == plan.TypeDifferential && l.Seller == l.Earner:
-		return "own sale, differential"
-	case comp.Type == plan.TypeDifferential:
-		return fmt.Sprintf("differential on %s, %d up", seller, l.Level)
-	case l.PaidLevel > 0:
-		return fmt.Sprintf("level %d from %s", l.PaidLevel, seller)
-	}
-	return "own sale"
-}
-
 func plural(n int, what string) string {
 	if n == 1 {
 		return "1 " + what
@@ -224,7 +191,7 @@ func plural(n int, what string) string {
 func lineRows(r *plan.Result, lines []*plan.Line) [][]string {
 	rows := make([][]string, 0, len(lines))
 	for _, l := range lines {
-		what := lineSource(r, l)
+		what := r.LineSource(l)
 		order := ""
 		if l.Sale.Chunk >= 0 {
 			order = r.Data.Sales.Chunks[l.Sale.Chunk].OrderID(int(l.Sale.K))

@@ -468,8 +468,12 @@ func start(p *Plan, d *tree.Data, opts Options, scale dec.Rate) (*run, *Result, 
 	if err != nil {
 		return nil, nil, err
 	}
-	if err := needDates(p, d); err != nil {
-		return nil, nil, err
+	for i := range p.Components {
+		if n, ok := p.Components[i].rule.(needer); ok {
+			if err := n.needs(&p.Components[i], d); err != nil {
+				return nil, nil, err
+			}
+		}
 	}
 	if p, err = withAdjustments(p, d); err != nil {
 		return nil, nil, err

@@ -7,6 +7,7 @@ import (
 
 	"gopkg.in/yaml.v3"
 
+	"github.com/compplan/compplan/tree"
 	"github.com/compplan/compplan/tree/dec"
 )
 
@@ -31,6 +32,13 @@ type family interface {
 	describe(p *Plan) string
 	// encode sets the family's own keys of the component's canonical YAML.
 	encode(p *Plan, y *yamlComponent)
+}
+
+// needer is a family that needs more of the data than members and sales
+// (every joined date, every sale's date, a period): needs says what is
+// missing, as an input error, before anything is computed.
+type needer interface {
+	needs(c *Component, d *tree.Data) error
 }
 
 // placer is a family that pays along a placement tree of its own, built

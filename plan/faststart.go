@@ -72,21 +72,15 @@ func (r *run) eligibility(u int32) Reason {
 	return Paid
 }
 
-// needDates checks that a plan with a fast_start component has every
-// member's joined date and every sale's date.
-func needDates(p *Plan, d *tree.Data) error {
-	for _, c := range p.Components {
-		if c.Type != TypeFastStart {
-			continue
-		}
-		if line := d.Org.FirstUnjoined(); line > 0 {
-			return &tree.InputError{File: d.Org.File(), Line: line, Field: "joined",
-				Msg: "no joined date: fast_start component " + c.Name + " needs every member's joined date"}
-		}
-		if line := d.Sales.FirstUndated; line > 0 {
-			return &tree.InputError{File: d.Sales.UndatedFile, Line: line, Field: "date",
-				Msg: "no date: fast_start component " + c.Name + " needs every sale's date"}
-		}
+// needs every member's joined date and every sale's date.
+func (fastStart) needs(c *Component, d *tree.Data) error {
+	if line := d.Org.FirstUnjoined(); line > 0 {
+		return &tree.InputError{File: d.Org.File(), Line: line, Field: "joined",
+			Msg: "no joined date: fast_start component " + c.Name + " needs every member's joined date"}
+	}
+	if line := d.Sales.FirstUndated; line > 0 {
+		return &tree.InputError{File: d.Sales.UndatedFile, Line: line, Field: "date",
+			Msg: "no date: fast_start component " + c.Name + " needs every sale's date"}
 	}
 	return nil
 }

@@ -303,7 +303,7 @@ func (d *Data) WithSales(p Period, s Sales) (*Data, error) {
 func (d *Data) WithSalesRemap(p Period, s Sales) (*Data, []int32, error) {
 	o, remap := d.Org.AsOf(p.To)
 	out := &Data{Org: o, Adjustments: d.Adjustments, AdjustmentsFile: d.AdjustmentsFile, KeepOrderIDs: d.KeepOrderIDs,
-		CarryIn: d.CarryIn, CarryInFile: d.CarryInFile, Sales: s}
+		CarryIn: d.CarryIn, CarryInFile: d.CarryInFile, Sales: s, Period: &p}
 	if remap == nil {
 		return out, remap, nil
 	}

@@ -551,6 +551,9 @@ func (s *Sales) merge(t *Sales) bool {
 type Data struct {
 	Org   *Org
 	Sales Sales
+	// Period is the period the data was cut to (see InPeriod, Split and
+	// WithSales); nil for a run over all the sales.
+	Period *Period
 	// Adjustments are one-off corrections (see ReadAdjustments).
 	Adjustments []Adjustment
 	// AdjustmentsFile is the file they were read from, for errors.

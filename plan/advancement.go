@@ -93,10 +93,11 @@ func (f advancement) describe(p *Plan) string {
 }
 
 func (f advancement) encode(p *Plan, y *yamlComponent) {
-	y.Amounts = map[string]string{}
+	amounts := map[string]string{}
 	for r, a := range f.Amounts {
-		y.Amounts[p.Ranks[r].Name] = a.String()
+		amounts[p.Ranks[r].Name] = a.String()
 	}
+	y.Amounts = amounts
 }
 
 func (advancement) bound() (dec.Rate, int64, bool) { return 0, 2, false }

@@ -72,7 +72,7 @@ type yamlComponent struct {
 	QualifySp   *bool               `yaml:"qualify_sponsored,omitempty"`
 	FlushUnq    *bool               `yaml:"flush_unqualified,omitempty"`
 	Placement   string              `yaml:"placement,omitempty"`
-	Amounts     map[string]string   `yaml:"amounts,omitempty"`
+	Amounts     any                 `yaml:"amounts,omitempty"` // rank_advancement: map[string]string; recruit_bonus: []string
 }
 
 type yamlCycle struct {

@@ -158,6 +158,8 @@ type run struct {
 	// period's state (nil: none).
 	floor   []int16
 	carried *carried
+	// period is the period the data was cut to (nil: none).
+	period *tree.Period
 	// acc checks the sums the run adds up outside a poster (the member cap's).
 	acc dec.Acc
 	// Placement trees, when the plan has a binary or a matrix; ownVolume
@@ -487,7 +489,7 @@ func start(p *Plan, d *tree.Data, opts Options, scale dec.Rate) (*run, *Result, 
 			return nil, nil, &tree.InputError{File: d.CarryInFile, Msg: "the state carries the binary legs already: give --state-in or --carry-in, not both"}
 		}
 	}
-	r := &run{plan: p, org: o, adjustments: d.Adjustments, scale: scale, totalAmount: d.Sales.Amount, floor: floor, carried: carried}
+	r := &run{plan: p, org: o, adjustments: d.Adjustments, scale: scale, totalAmount: d.Sales.Amount, floor: floor, carried: carried, period: d.Period}
 	res := &Result{
 		Plan: p, Org: o, Data: d, carried: carried,
 		Sales: d.Sales.Len(), SalesAmount: d.Sales.Amount, Volume: d.Sales.TotalVolume,

@@ -32,6 +32,24 @@ func calcWith(t *testing.T, src, members, sales string, keepOrders bool) *Result
 	return r
 }
 
+// calcJanuary is calc over the period 2026-01 (for a plan that needs a
+// period).
+func calcJanuary(t *testing.T, src, members, sales string) *Result {
+	t.Helper()
+	p, d := decodeAndRead(t, src, members, sales, false)
+	jan, err := tree.ParsePeriod("2026-01")
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := RunPeriod(p, d, jan, nil, "", Options{})
+	if err != nil {
+		t.Fatalf("RunPeriod: %v", err)
+	}
+	checkReconciles(t, r)
+	checkLines(t, r)
+	return r
+}
+
 // decodeAndRead decodes plan src and reads members and (when not empty)
 // sales CSV text, failing the test on any error.
 func decodeAndRead(t *testing.T, src, members, sales string, keepOrders bool) (*Plan, *tree.Data) {
@@ -495,6 +513,20 @@ func putUp(r *Result, c *Component) int64 {
 	}
 	if c.Type == TypeBinary {
 		return binaryPutUp(r, c)
+	}
+	if c.Type == TypeRecruit { // its amounts for each distributor who joined in the period with the PV
+		var all dec.D
+		for _, a := range c.s().RecruitAmounts {
+			all += a
+		}
+		pr := r.Data.Period
+		for m := range int32(r.Org.Len()) {
+			j := r.Org.Joined(m)
+			if !r.Org.Customer(m) && pr.From <= j && j <= pr.To && (!c.s().MinPV.Set || r.PV[m] >= c.s().MinPV.Value) {
+				s += int64(all)
+			}
+		}
+		return s
 	}
 	if c.Type == TypeAdvancement { // each rank crossed since the highest held before
 		for m := range int32(r.Org.Len()) {

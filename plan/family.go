@@ -68,6 +68,7 @@ func kinds() []kind {
 		{TypeBinary, decodeAs((*decoder).binary)},
 		{TypeMatrix, decodeAs((*decoder).matrix)},
 		{TypeAdvancement, decodeAs((*decoder).advancement)},
+		{TypeRecruit, decodeAs((*decoder).recruit)},
 	}
 }
 

@@ -2,6 +2,7 @@ package plan
 
 import (
 	"errors"
+	"fmt"
 	"math/rand/v2"
 	"os"
 	"reflect"
@@ -15,7 +16,7 @@ import (
 // file; a decoded plan satisfies the invariants the engine relies on.
 func FuzzDecode(f *testing.F) {
 	for _, name := range []string{"../examples/unilevel.yaml", "../examples/worked/plan.yaml", "../examples/hybrid/plan.yaml",
-		"../examples/hybrid/capped.yaml", "../examples/pool.yaml", "../examples/realworld/plan.yaml"} {
+		"../examples/hybrid/capped.yaml", "../examples/pool.yaml", "../examples/realworld/plan.yaml", "../examples/recruit/plan.yaml"} {
 		if b, err := os.ReadFile(name); err == nil {
 			f.Add(string(b))
 		}
@@ -70,6 +71,12 @@ func FuzzEngine(f *testing.F) {
 		case 2:
 			plan = randomPlacementPlan(rng)
 		}
+		// A recruit_bonus pays on the members who joined in the period:
+		// such a plan is computed over January, when they all join.
+		inPeriod := s2%3 == 0
+		if inPeriod {
+			plan += fmt.Sprintf("  - {name: rec, type: recruit_bonus, amounts: [%d, %d], min_pv: %d}\n", rng.IntN(60), rng.IntN(20), rng.IntN(200))
+		}
 		members, sales := randomData(rng, 1+int(n))
 		mh := memberHeader
 		if s1%3 == 2 { // binary and matrix plans: some members placed by hand
@@ -80,8 +87,12 @@ func FuzzEngine(f *testing.F) {
 		if _, err := tryCompute(plan, mh+join(members), salesHeader+join(sales), ""); err != nil && strings.Contains(err.Error(), "placement cycle") {
 			return // a real input error of the drawn data
 		}
-		r1 := calc(t, plan, mh+join(members), salesHeader+join(sales))
-		r2 := calc(t, plan, mh+join(shuffled(rng, members)), salesHeader+join(shuffled(rng, sales)))
+		compute := calc
+		if inPeriod {
+			compute = calcJanuary
+		}
+		r1 := compute(t, plan, mh+join(members), salesHeader+join(sales))
+		r2 := compute(t, plan, mh+join(shuffled(rng, members)), salesHeader+join(shuffled(rng, sales)))
 		if renderLegs(r1) != renderLegs(r2) {
 			t.Fatalf("row order changed the result; plan:\n%s", plan)
 		}

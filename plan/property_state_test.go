@@ -26,6 +26,13 @@ func randomStatePlan(rng *rand.Rand) (plan string, ranks int, placed bool) {
 			plan = strings.Replace(plan, "components:\n", "rank_grace: 2\ncomponents:\n", 1)
 		}
 	}
+	if rng.IntN(3) == 0 { // the members join in January: it pays then
+		plan += fmt.Sprintf("  - {name: rec, type: recruit_bonus, amounts: [%d, %d]", rng.IntN(60), rng.IntN(20))
+		if rng.IntN(2) == 0 {
+			plan += fmt.Sprintf(", min_pv: %d", rng.IntN(200))
+		}
+		plan += "}\n"
+	}
 	policy := "returns: volume\n"
 	if rng.IntN(3) != 0 {
 		policy = fmt.Sprintf("returns: reverse\nreturn_window: %d\n", 1+rng.IntN(3))

@@ -22,6 +22,7 @@ type flatSettings struct {
 	Binary          *Binary
 	Width           int
 	Amounts         []dec.D
+	RecruitAmounts  []dec.D // recruit_bonus: by level
 }
 
 // s returns c's settings, flat.
@@ -46,6 +47,8 @@ func (c *Component) s() flatSettings {
 		f.Rate, f.Binary = r.Rate, r.Binary
 	case advancement:
 		f.Amounts = r.Amounts
+	case recruit:
+		f.RecruitAmounts, f.MinPV = r.Amounts, r.MinPV
 	}
 	return f
 }

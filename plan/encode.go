@@ -61,6 +61,7 @@ type yamlComponent struct {
 	Generations []string            `yaml:"generations,omitempty,flow"`
 	PaidGens    map[string]int      `yaml:"paid_generations,omitempty"`
 	Rates       map[string]string   `yaml:"rates,omitempty"`
+	Tiers       []yamlTier          `yaml:"tiers,omitempty"`
 	Percent     string              `yaml:"percent,omitempty"`
 	Shares      map[string]int      `yaml:"shares,omitempty"`
 	MinPV       string              `yaml:"min_pv,omitempty"`
@@ -73,6 +74,11 @@ type yamlComponent struct {
 	FlushUnq    *bool               `yaml:"flush_unqualified,omitempty"`
 	Placement   string              `yaml:"placement,omitempty"`
 	Amounts     any                 `yaml:"amounts,omitempty"` // rank_advancement: map[string]string; recruit_bonus: []string
+}
+
+type yamlTier struct {
+	PV   string `yaml:"pv"`
+	Rate string `yaml:"rate"`
 }
 
 type yamlCycle struct {

@@ -562,6 +562,36 @@ func putUp(r *Result, c *Component) int64 {
 		}
 		return s
 	}
+	if c.Type == TypePersonal && (c.s().PersonalRates != nil || c.s().Tiers != nil) {
+		// Each sale at its seller's rate: by paid-as rank, or by the tier
+		// of their PV (the seller being the distributor a customer's sale
+		// is credited to).
+		for ci, ch := range r.Data.Sales.Chunks {
+			for k, v := range ch.Volumes() {
+				if slices.Contains(r.Plan.NonCommissionable, ch.TypeOf(k)) || r.reversedSales[SaleRef{int32(ci), int32(k)}] {
+					continue
+				}
+				seller := ch.Member[k]
+				for seller >= 0 && r.Org.Customer(seller) {
+					seller = r.Org.Sponsor(seller)
+				}
+				if seller < 0 {
+					seller = ch.Member[k] // a customer without a distributor: paid to nobody, at their own rate
+				}
+				rate := dec.Rate(0)
+				if rates := c.s().PersonalRates; rates != nil && r.Rank[seller] != NoRank {
+					rate = rates[r.Rank[seller]]
+				}
+				for _, t := range c.s().Tiers {
+					if r.PV[seller] >= t.PV {
+						rate = t.Rate
+					}
+				}
+				s += int64(dec.MulRound(v, rate, r.Plan.Digits, r.Plan.Rounding))
+			}
+		}
+		return s
+	}
 	rates := c.s().Levels
 	if c.Type == TypePersonal {
 		rates = []dec.Rate{c.s().Rate}

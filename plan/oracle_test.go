@@ -264,7 +264,22 @@ func (o *oracle) earned(c *Component, done map[int]map[string]dec.D) map[string]
 			v := sale.cv
 			if c.Type == TypePersonal {
 				if !o.customer[seller] && !o.terminated[seller] {
-					out[seller] += line(v, c.s().Rate)
+					rate := c.s().Rate
+					if rates := c.s().PersonalRates; rates != nil {
+						rate = 0
+						if rk := o.paidAs(seller); rk != NoRank {
+							rate = rates[rk]
+						}
+					}
+					if tiers := c.s().Tiers; tiers != nil {
+						rate = 0
+						for _, t := range tiers {
+							if o.pv(seller) >= t.PV {
+								rate = t.Rate
+							}
+						}
+					}
+					out[seller] += line(v, rate)
 				}
 				continue
 			}

@@ -54,7 +54,30 @@ func randomPlan(rng *rand.Rand) string {
 	}
 	b.WriteString("components:\n")
 	if rng.IntN(2) == 0 {
-		fmt.Fprintf(&b, "  - {name: retail, type: personal, rate: %d.%d%%}\n", rng.IntN(30), rng.IntN(1000))
+		switch form := rng.IntN(3); {
+		case form == 1 && nranks > 0: // by rank; a rank left out earns 0%
+			b.WriteString("  - {name: retail, type: personal, rates: {")
+			for i := 0; i < nranks; i += 1 + rng.IntN(2) {
+				if i > 0 {
+					b.WriteString(", ")
+				}
+				fmt.Fprintf(&b, "R%d: %d%%", i, rng.IntN(30))
+			}
+			b.WriteString("}}\n")
+		case form == 2: // by tier of PV
+			b.WriteString("  - {name: retail, type: personal, tiers: [")
+			pv := rng.IntN(60)
+			for i := 0; i < 1+rng.IntN(3); i++ {
+				if i > 0 {
+					b.WriteString(", ")
+				}
+				fmt.Fprintf(&b, "{pv: %d, rate: %d%%}", pv, rng.IntN(30))
+				pv += 1 + rng.IntN(150)
+			}
+			b.WriteString("]}\n")
+		default:
+			fmt.Fprintf(&b, "  - {name: retail, type: personal, rate: %d.%d%%}\n", rng.IntN(30), rng.IntN(1000))
+		}
 	}
 	for u := 0; u < 1+rng.IntN(2); u++ {
 		nlev := 1 + rng.IntN(7)

@@ -23,6 +23,8 @@ type flatSettings struct {
 	Width           int
 	Amounts         []dec.D
 	RecruitAmounts  []dec.D // recruit_bonus: by level
+	PersonalRates   []dec.Rate
+	Tiers           []Tier
 }
 
 // s returns c's settings, flat.
@@ -30,7 +32,7 @@ func (c *Component) s() flatSettings {
 	var f flatSettings
 	switch r := c.rule.(type) {
 	case personal:
-		f.Rate = r.Rate
+		f.Rate, f.PersonalRates, f.Tiers = r.Rate, r.Rates, r.Tiers
 	case unilevel:
 		f.Levels, f.Compression, f.PaidLevels, f.LevelsByRank = r.Levels, r.Compression, r.PaidLevels, r.LevelsByRank
 	case matrix:

@@ -63,7 +63,8 @@ type yamlComponent struct {
 	Rates       map[string]string   `yaml:"rates,omitempty"`
 	Tiers       []yamlTier          `yaml:"tiers,omitempty"`
 	Percent     string              `yaml:"percent,omitempty"`
-	Shares      map[string]int      `yaml:"shares,omitempty"`
+	Shares      any                 `yaml:"shares,omitempty"` // pool: map[string]int, or volume | group_volume
+	Split       string              `yaml:"split,omitempty"`
 	MinPV       string              `yaml:"min_pv,omitempty"`
 	Breakaway   *yamlBreakaway      `yaml:"breakaway,omitempty"`
 	Width       int                 `yaml:"width,omitempty"`

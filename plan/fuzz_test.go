@@ -16,7 +16,7 @@ import (
 // file; a decoded plan satisfies the invariants the engine relies on.
 func FuzzDecode(f *testing.F) {
 	for _, name := range []string{"../examples/unilevel.yaml", "../examples/worked/plan.yaml", "../examples/hybrid/plan.yaml",
-		"../examples/hybrid/capped.yaml", "../examples/pool.yaml", "../examples/realworld/plan.yaml", "../examples/recruit/plan.yaml", "../examples/tiers.yaml"} {
+		"../examples/hybrid/capped.yaml", "../examples/pool.yaml", "../examples/realworld/plan.yaml", "../examples/recruit/plan.yaml", "../examples/tiers.yaml", "../examples/pool-volume.yaml"} {
 		if b, err := os.ReadFile(name); err == nil {
 			f.Add(string(b))
 		}
@@ -62,6 +62,7 @@ func FuzzEngine(f *testing.F) {
 	f.Add(uint64(1), uint64(2), uint8(30))
 	f.Add(uint64(7), uint64(0), uint8(1))
 	f.Add(uint64(5), uint64(3), uint8(60))
+	f.Add(uint64(4), uint64(6), uint8(40)) // a pool by volume, over a period
 	f.Fuzz(func(t *testing.T, s1, s2 uint64, n uint8) {
 		rng := rand.New(rand.NewPCG(s1, s2))
 		plan := randomPlan(rng)
@@ -73,6 +74,10 @@ func FuzzEngine(f *testing.F) {
 		}
 		// A recruit_bonus pays on the members who joined in the period:
 		// such a plan is computed over January, when they all join.
+		if s2%5 == 1 { // a pool shared by volume, either split
+			plan += fmt.Sprintf("  - {name: vpool, type: pool, percent: %d%%, shares: %s, split: %s}\n", 1+rng.IntN(5),
+				[]string{"volume", "group_volume"}[rng.IntN(2)], []string{"per-member", "per-share"}[rng.IntN(2)])
+		}
 		inPeriod := s2%3 == 0
 		if inPeriod {
 			plan += fmt.Sprintf("  - {name: rec, type: recruit_bonus, amounts: [%d, %d], min_pv: %d}\n", rng.IntN(60), rng.IntN(20), rng.IntN(200))

@@ -11,19 +11,40 @@ import (
 )
 
 // pool puts a percentage of the period's total volume (or sales amount)
-// into a pool shared by the active members of the listed ranks, each by
-// their paid-as rank's shares (and, with min_pv, only with that PV). A
-// member's payout is pool × their shares ÷ all shares, rounded down to the
-// minor unit; the remainder, like a pool nobody qualifies for, is breakage.
-// A pool line's source is the pool itself.
+// into a pool shared by its qualifiers: members who may earn (active, not
+// terminated) and, with min_pv, have that PV. Shares are by paid-as rank
+// (shares: {RANK: n}; an unlisted rank, or no rank, has none) or by volume
+// (shares: volume, a qualifier's PV; shares: group_volume, their GV; PV or
+// GV must be above 0). The split:
+//   - per-member (the default): a qualifier is paid pool × their shares ÷
+//     all shares, rounded down to the minor unit;
+//   - per-share: one share's value is pool ÷ all shares rounded down to the
+//     minor unit (a share of volume is 1 of PV or GV), and a qualifier is
+//     paid value × their shares, rounded down.
+//
+// The remainder, like a pool nobody qualifies for, is breakage. A pool
+// line's source is the pool itself.
 type pool struct {
 	Rate dec.Rate // its percent
-	// PoolOfAmount: of the sales amount, else of volume; Shares per rank;
-	// MinPV for a share.
+	// PoolOfAmount: of the sales amount, else of volume; Shares per rank
+	// (ShareBy byRank); MinPV for a share.
 	PoolOfAmount bool
 	Shares       []int
+	ShareBy      shareBasis
+	PerShare     bool // split: per-share
 	MinPV        Min
 }
+
+// shareBasis is what a pool's shares are.
+type shareBasis uint8
+
+const (
+	byRank        shareBasis = iota // shares per paid-as rank
+	byVolume                        // a qualifier's PV
+	byGroupVolume                   // a qualifier's GV
+)
+
+var shareBasisNames = []string{"", "volume", "group_volume"}
 
 func (f pool) pay(r *run, p *poster) {
 	c := f
@@ -37,35 +58,58 @@ func (f pool) pay(r *run, p *poster) {
 		base = r.totalAmount
 	}
 	amount := p.amount(max(base, 0), c.Rate)
-	var total int64
+	// shares are counted in units: a share per unit for ranks, a ten
+	// thousandth of one (dec.D's own unit) for volume.
+	unitsPerShare := int64(1)
+	if c.ShareBy != byRank {
+		unitsPerShare = int64(dec.One)
+	}
 	shares := func(m int32) int64 {
-		rk := r.rank[m]
-		if !r.eligible[m] || rk == NoRank || c.Shares[rk] == 0 || (c.MinPV.Set && r.pv[m] < c.MinPV.Value) {
+		if !r.eligible[m] || (c.MinPV.Set && r.pv[m] < c.MinPV.Value) {
 			return 0
 		}
-		return int64(c.Shares[rk])
+		switch c.ShareBy {
+		case byVolume:
+			return int64(max(r.pv[m], 0))
+		case byGroupVolume:
+			return int64(max(r.gv[m], 0))
+		}
+		if rk := r.rank[m]; rk != NoRank {
+			return int64(c.Shares[rk])
+		}
+		return 0
 	}
+	total := new(big.Int)
 	for _, m := range r.org.ByID() {
-		total += shares(m)
-	}
-	paid := dec.D(0)
-	if total > 0 {
-		unit := dec.MinorUnit(p.digits)
-		for _, m := range r.org.ByID() {
-			s := shares(m)
-			if s == 0 {
-				continue
-			}
-			// amount × s ÷ total, rounded down to the minor unit, exactly.
-			q := new(big.Int).Mul(big.NewInt(int64(amount)), big.NewInt(s))
-			q.Quo(q, big.NewInt(total))
-			share := dec.D(q.Int64()) / unit * unit
-			paid += share
-			p.post(Line{Earner: m, Upline: m, Seller: -1, Sale: SaleRef{-1, -1}, Base: amount,
-				Rate: dec.Rate(s * int64(dec.RateOne) / total), Amount: share, Skipped: -1})
+		if s := shares(m); s > 0 {
+			total.Add(total, big.NewInt(s))
 		}
 	}
-	if rest := amount - paid; rest != 0 || total == 0 {
+	paid := dec.D(0)
+	if total.Sign() > 0 {
+		unit := big.NewInt(int64(dec.MinorUnit(p.digits)))
+		down := func(q *big.Int) *big.Int { return q.Mul(q.Quo(q, unit), unit) } // to the minor unit
+		// value is one share's worth, per-share: amount × units ÷ total.
+		value := down(new(big.Int).Quo(new(big.Int).Mul(big.NewInt(int64(amount)), big.NewInt(unitsPerShare)), total))
+		for _, m := range r.org.ByID() {
+			s := shares(m)
+			if s <= 0 {
+				continue
+			}
+			q := new(big.Int)
+			if c.PerShare { // value × s ÷ units
+				q.Quo(q.Mul(value, big.NewInt(s)), big.NewInt(unitsPerShare))
+			} else { // amount × s ÷ total
+				q.Quo(q.Mul(big.NewInt(int64(amount)), big.NewInt(s)), total)
+			}
+			share := dec.D(down(q).Int64()) // at most amount
+			paid += share
+			rate := new(big.Int).Quo(new(big.Int).Mul(big.NewInt(s), big.NewInt(int64(dec.RateOne))), total)
+			p.post(Line{Earner: m, Upline: m, Seller: -1, Sale: SaleRef{-1, -1}, Base: amount,
+				Rate: dec.Rate(rate.Int64()), Amount: share, Skipped: -1})
+		}
+	}
+	if rest := amount - paid; rest != 0 || total.Sign() == 0 {
 		p.post(Line{Earner: -1, Upline: -1, Seller: -1, Sale: SaleRef{-1, -1}, Base: amount,
 			Rate: dec.RateOne, Amount: rest, Skipped: -1, Reason: PoolRest})
 	}
@@ -80,7 +124,7 @@ func (f pool) max(c *Component, _ *Plan, ch *Check, _ int) dec.Rate {
 }
 
 func (d *decoder) pool(n *yaml.Node, c *pool) error {
-	f, err := d.fields(n, "a pool component", "name", "type", "percent", "of", "shares", "min_pv")
+	f, err := d.fields(n, "a pool component", "name", "type", "percent", "of", "shares", "split", "min_pv")
 	if err != nil {
 		return err
 	}
@@ -99,6 +143,26 @@ func (d *decoder) pool(n *yaml.Node, c *pool) error {
 			return d.errf(on, "of must be volume or amount, not %s", kindName(on))
 		}
 	}
+	if sn := f["split"]; sn != nil {
+		switch sn.Value {
+		case "per-member":
+		case "per-share":
+			c.PerShare = true
+		default:
+			return d.errf(sn, "split must be per-member or per-share, not %s", kindName(sn))
+		}
+	}
+	if sn := f["shares"]; sn.Kind == yaml.ScalarNode {
+		switch sn.Value {
+		case "volume":
+			c.ShareBy = byVolume
+		case "group_volume":
+			c.ShareBy = byGroupVolume
+		default:
+			return d.errf(sn, "shares must map ranks to shares ({Gold: 1, Diamond: 2}), or be volume or group_volume, not %s", kindName(sn))
+		}
+		return d.poolMinPV(f, c)
+	}
 	if len(d.p.Ranks) == 0 {
 		return d.errf(f["shares"], "shares needs ranks: define them under ranks first")
 	}
@@ -109,7 +173,13 @@ func (d *decoder) pool(n *yaml.Node, c *pool) error {
 	}); err != nil {
 		return err
 	}
+	return d.poolMinPV(f, c)
+}
+
+// poolMinPV reads a pool's min_pv.
+func (d *decoder) poolMinPV(f map[string]*yaml.Node, c *pool) error {
 	if v := f["min_pv"]; v != nil {
+		var err error
 		c.MinPV.Set = true
 		if c.MinPV.Value, err = d.volume(v, "min_pv"); err != nil {
 			return err
@@ -130,7 +200,18 @@ func (f pool) describe(p *Plan) string {
 	if c.PoolOfAmount {
 		of = "sales amount"
 	}
-	return fmt.Sprintf("%s of the %s, shares %s", c.Rate, of, strings.Join(shares, ", "))
+	by := "shares " + strings.Join(shares, ", ")
+	switch c.ShareBy {
+	case byVolume:
+		by = "a share per unit of PV"
+	case byGroupVolume:
+		by = "a share per unit of GV"
+	}
+	s := fmt.Sprintf("%s of the %s, %s", c.Rate, of, by)
+	if c.PerShare {
+		s += "; split per share (a share's value rounded down)"
+	}
+	return s
 }
 
 func (f pool) encode(p *Plan, y *yamlComponent) {
@@ -139,9 +220,17 @@ func (f pool) encode(p *Plan, y *yamlComponent) {
 	if c.PoolOfAmount {
 		y.Of = "amount"
 	}
-	y.Shares = map[string]int{}
-	for r, n := range c.Shares {
-		y.Shares[p.Ranks[r].Name] = n // every rank, so it is never empty
+	if c.ShareBy != byRank {
+		y.Shares = shareBasisNames[c.ShareBy]
+	} else {
+		shares := map[string]int{}
+		for r, n := range c.Shares {
+			shares[p.Ranks[r].Name] = n // every rank, so it is never empty
+		}
+		y.Shares = shares
+	}
+	if c.PerShare { // per-member, the default, is left out: plans from before keep their hash
+		y.Split = "per-share"
 	}
 	if c.MinPV.Set {
 		y.MinPV = c.MinPV.Value.String()

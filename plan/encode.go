@@ -60,6 +60,7 @@ type yamlComponent struct {
 	Of          any                 `yaml:"of,omitempty,flow"` // matching: []string; pool: "amount"
 	Generations []string            `yaml:"generations,omitempty,flow"`
 	PaidGens    map[string]int      `yaml:"paid_generations,omitempty"`
+	GenRank     string              `yaml:"generation_rank,omitempty"`
 	Rates       map[string]string   `yaml:"rates,omitempty"`
 	Tiers       []yamlTier          `yaml:"tiers,omitempty"`
 	Percent     string              `yaml:"percent,omitempty"`

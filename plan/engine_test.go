@@ -556,8 +556,28 @@ func putUp(r *Result, c *Component) int64 {
 					base -= r.revOut[o][m]
 				}
 			}
-			for _, rate := range c.s().Generations {
-				s += int64(dec.MulRound(base, rate, r.Plan.Digits, r.Plan.Rounding))
+			if !c.s().RankGenerations {
+				for _, rate := range c.s().Generations {
+					s += int64(dec.MulRound(base, rate, r.Plan.Digits, r.Plan.Rounding))
+				}
+				continue
+			}
+			// Generations that end at a rank: a line for every upline (a
+			// distributor: customers are skipped), on the generation m is
+			// in for them, until the last generation or the top.
+			up := func(x int32) int32 {
+				for x = r.Org.Sponsor(x); x >= 0 && r.Org.Customer(x); x = r.Org.Sponsor(x) {
+				}
+				return x
+			}
+			g := 0
+			for u := up(int32(m)); u >= 0 && g < len(c.s().Generations); u = up(u) {
+				if base != 0 {
+					s += int64(dec.MulRound(base, c.s().Generations[g], r.Plan.Digits, r.Plan.Rounding))
+				}
+				if r.Rank[u] != NoRank && int(r.Rank[u]) >= c.s().GenerationRank {
+					g++
+				}
 			}
 		}
 		return s

@@ -16,6 +16,15 @@ import (
 // never count). An upline who is not eligible, or whose rank is not paid
 // on that generation, leaves it as breakage. One line per earner, matched
 // member and generation; members who earned nothing put up nothing.
+//
+// With generation_rank (RankGenerations), generations end at a rank
+// instead: for an upline, a member is in generation 1 when no member at or
+// above GenerationRank (paid-as) stands between them — the first such
+// member on a path closes generation 1 and belongs to it, and their own
+// downline starts generation 2, and so on. Every upline is paid on the
+// generation the member falls in for them (so a generation may have many
+// earners); the walk up ends at the top or past the last generation, and
+// pays nothing above the top.
 type matching struct {
 	// Of are the components matched (indexes into Plan.Components),
 	// Generations the generation rates, PaidGenerations how many
@@ -23,6 +32,8 @@ type matching struct {
 	Of              []int
 	Generations     []dec.Rate
 	PaidGenerations []int
+	RankGenerations bool
+	GenerationRank  int // with RankGenerations: the rank that closes a generation
 }
 
 // matched returns the components c matches when it is a matching, else
@@ -46,6 +57,10 @@ func (f matching) pay(r *run, p *poster) {
 			}
 		}
 		if base == 0 {
+			continue
+		}
+		if c.RankGenerations {
+			f.payRankGenerations(r, p, up, m, base)
 			continue
 		}
 		u := up[m]
@@ -74,6 +89,37 @@ func (f matching) pay(r *run, p *poster) {
 			if u >= 0 {
 				u = up[u]
 			}
+		}
+	}
+}
+
+// payRankGenerations posts member m's match to every upline, on the
+// generation m falls in for them (generation_rank).
+func (f matching) payRankGenerations(r *run, p *poster, up []int32, m int32, base dec.D) {
+	g := 0 // m's generation for u, from 0
+	for u := up[m]; u >= 0 && g < len(f.Generations); u = up[u] {
+		rate := f.Generations[g]
+		amount := p.amount(base, rate)
+		earner := int32(-1)
+		if r.eligible[u] && g < f.generationsPaid(int(r.rank[u])) {
+			earner = u
+		}
+		if p.detail() {
+			l := Line{Earner: earner, Upline: u, Seller: m, Sale: SaleRef{-1, -1},
+				PaidLevel: g + 1, Base: base, Rate: rate, Amount: amount, Skipped: -1,
+				Level: int(r.depths()[m] - r.depths()[u])}
+			if l.Reason = r.eligibility(u); l.Reason == Paid && earner < 0 {
+				l.Reason = RankLevels
+				if r.rank[u] == NoRank {
+					l.Reason = NoRankHeld
+				}
+			}
+			p.post(l)
+		} else {
+			p.add(earner, amount)
+		}
+		if rk := r.rank[u]; rk != NoRank && int(rk) >= f.GenerationRank {
+			g++ // u closes the generation: those above them see m one further
 		}
 	}
 }
@@ -146,6 +192,9 @@ func (f matching) max(c *Component, _ *Plan, ch *Check, top int) dec.Rate {
 		matched += ch.Max[o]
 	}
 	gens := sumRates(f.Generations[:f.generationsPaid(top)])
+	if f.RankGenerations {
+		ch.warn("component %s: generations end at a rank, and every upline in a generation is paid on it: its maximum assumes one earner per generation", c.Name)
+	}
 	return ch.paysSomething(c, dec.Rate(dec.MulRound(dec.D(matched), gens, dec.Scale, dec.Down)))
 }
 
@@ -163,6 +212,9 @@ func (f matching) describe(p *Plan) string {
 		}
 		s += "; paid generations " + strings.Join(paid, ", ")
 	}
+	if c.RankGenerations {
+		s += "; generations end at " + p.Ranks[c.GenerationRank].Name
+	}
 	return s
 }
 
@@ -174,6 +226,9 @@ func (f matching) encode(p *Plan, y *yamlComponent) {
 	}
 	y.Of = of
 	y.Generations = rateStrings(c.Generations)
+	if c.RankGenerations {
+		y.GenRank = p.Ranks[c.GenerationRank].Name
+	}
 	if c.PaidGenerations != nil {
 		y.PaidGens = map[string]int{}
 		for r, n := range c.PaidGenerations {
@@ -183,7 +238,7 @@ func (f matching) encode(p *Plan, y *yamlComponent) {
 }
 
 func (d *decoder) matching(n *yaml.Node, c *matching) error {
-	f, err := d.fields(n, "a matching component", "name", "type", "of", "generations", "paid_generations")
+	f, err := d.fields(n, "a matching component", "name", "type", "of", "generations", "paid_generations", "generation_rank")
 	if err != nil {
 		return err
 	}
@@ -209,6 +264,12 @@ func (d *decoder) matching(n *yaml.Node, c *matching) error {
 	}
 	if c.Generations, err = d.levels(gn, n, "a matching component"); err != nil {
 		return err
+	}
+	if gr := f["generation_rank"]; gr != nil {
+		if c.GenerationRank, err = d.rankIndex(gr, "generation_rank"); err != nil {
+			return err
+		}
+		c.RankGenerations = true
 	}
 	if pn := f["paid_generations"]; pn != nil {
 		if len(d.p.Ranks) == 0 {

@@ -182,6 +182,24 @@ func (o *oracle) earned(c *Component, done map[int]map[string]dec.D) map[string]
 				base += done[m][id]
 			}
 			u, ok := up(id)
+			if c.s().RankGenerations { // every upline, on the generation id is in for them
+				for g := 0; g < len(c.s().Generations) && ok; u, ok = up(u) {
+					paid := len(c.s().Generations)
+					if c.s().PaidGenerations != nil {
+						paid = 0
+						if r := o.paidAs(u); r != NoRank {
+							paid = c.s().PaidGenerations[r]
+						}
+					}
+					if o.eligible(u) && g < paid {
+						out[u] += line(base, c.s().Generations[g])
+					}
+					if r := o.paidAs(u); r != NoRank && r >= c.s().GenerationRank {
+						g++
+					}
+				}
+				continue
+			}
 			for g := 0; g < len(c.s().Generations) && ok; g++ {
 				paid := len(c.s().Generations)
 				if c.s().PaidGenerations != nil {

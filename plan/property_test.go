@@ -141,6 +141,9 @@ func randomPlan(rng *rand.Rand) string {
 		if nranks > 0 && rng.IntN(2) == 0 {
 			fmt.Fprintf(&b, "    paid_generations: {R%d: %d}\n", nranks-1, rng.IntN(3))
 		}
+		if nranks > 0 && rng.IntN(3) == 0 { // generations that end at a rank
+			fmt.Fprintf(&b, "    generation_rank: R%d\n", rng.IntN(nranks))
+		}
 		if rng.IntN(3) == 0 {
 			b.WriteString("  - {name: match2, type: matching, of: [match], generations: [0.05]}\n")
 		}

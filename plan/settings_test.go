@@ -24,6 +24,8 @@ type flatSettings struct {
 	Amounts         []dec.D
 	RecruitAmounts  []dec.D // recruit_bonus: by level
 	PersonalRates   []dec.Rate
+	RankGenerations bool
+	GenerationRank  int
 	Tiers           []Tier
 }
 
@@ -41,6 +43,7 @@ func (c *Component) s() flatSettings {
 		f.Days, f.Levels = r.Days, r.Levels
 	case matching:
 		f.Of, f.Generations, f.PaidGenerations = r.Of, r.Generations, r.PaidGenerations
+		f.RankGenerations, f.GenerationRank = r.RankGenerations, r.GenerationRank
 	case differential:
 		f.DiffRates, f.Breakaway = r.DiffRates, r.Breakaway
 	case pool:

@@ -3,6 +3,7 @@ package plan
 import (
 	"fmt"
 	"slices"
+	"strings"
 
 	"gopkg.in/yaml.v3"
 
@@ -31,6 +32,11 @@ type Binary struct {
 // Cycle is a binary's per-cycle pay.
 type Cycle struct {
 	Left, Right, Amount dec.D
+	// Amounts (amounts: {RANK: amount}) is each rank's amount a cycle;
+	// nil: everyone is paid Amount. NoAmount[r] marks a rank not listed
+	// (paid Amount, 0 when the plan gives none).
+	Amounts  []dec.D
+	NoAmount []bool
 }
 
 // Legs is one binary component's per member report: every leg volume
@@ -57,7 +63,59 @@ type Legs struct {
 type binary struct {
 	Rate   dec.Rate // when it pays by rate
 	Binary *Binary
+	// Rates (rates: {RANK: rate}) is each rank's rate, the earner's
+	// paid-as rank picking theirs; nil: everyone is paid Rate. A rank not
+	// listed, and a member without a rank, are paid Rate (0 when the plan
+	// gives none): NoRate[r] marks a rank not listed.
+	Rates  []dec.Rate
+	NoRate []bool
 }
+
+// rateOf is the rate a member of paid-as rank rk is paid (by rate).
+func (f binary) rateOf(rk int16) dec.Rate {
+	if f.Rates == nil || rk == NoRank || f.NoRate[rk] {
+		return f.Rate
+	}
+	return f.Rates[rk]
+}
+
+// amountOf is the cycle amount a member of paid-as rank rk is paid.
+func (f binary) amountOf(rk int16) dec.D {
+	cy := f.Binary.Cycle
+	if cy.Amounts == nil || rk == NoRank || cy.NoAmount[rk] {
+		return cy.Amount
+	}
+	return cy.Amounts[rk]
+}
+
+// topRank is the paid-as rank whose rate (or cycle amount) is the
+// highest, what a pairing puts up (NoRank: the plan's rate or amount is).
+func (f binary) topRank() int16 {
+	top, best := int16(NoRank), f.Rate
+	if cy := f.Binary.Cycle; cy != nil {
+		best = dec.Rate(cy.Amount)
+	}
+	for rk := int16(0); int(rk) < max(len(f.Rates), f.cycleRanks()); rk++ {
+		v := f.rateOf(rk)
+		if f.Binary.Cycle != nil {
+			v = dec.Rate(f.amountOf(rk))
+		}
+		if v > best {
+			top, best = rk, v
+		}
+	}
+	return top
+}
+
+func (f binary) cycleRanks() int {
+	if cy := f.Binary.Cycle; cy != nil {
+		return len(cy.Amounts)
+	}
+	return 0
+}
+
+// rankRate is a rank's own binary rate, for a RankRate line's note.
+func (f binary) rankRate(rank, _ int) dec.Rate { return f.rateOf(int16(rank)) }
 
 func (f binary) pay(r *run, p *poster) {
 	c, b, o := f, r.binary, r.org
@@ -99,6 +157,7 @@ func (f binary) pay(r *run, p *poster) {
 			}
 		}
 	}
+	top := f.topRank() // what a pairing puts up: the highest rate any rank has
 	carryIn := [2][]dec.D{lg.CarryInL, lg.CarryInR}
 	carryOut := [2][]dec.D{lg.CarryOutL, lg.CarryOutR}
 	flushed := [2][]dec.D{lg.FlushedL, lg.FlushedR}
@@ -129,7 +188,11 @@ func (f binary) pay(r *run, p *poster) {
 		case bn.QualifySponsored && (!sponsoredIn[0][m] || !sponsoredIn[1][m]):
 			why = NotInLegs
 		}
-		pl, pr, amount, ok := f.pairing(p, legs[0], legs[1])
+		pl, pr, amount, ok := f.pairing(p, legs[0], legs[1], top)
+		own := amount // what the member's own rank is paid, when it is paid
+		if ok && why == Paid {
+			_, _, own, ok = f.pairing(p, legs[0], legs[1], r.rank[m])
+		}
 		if !ok {
 			p.err = fmt.Errorf("%w: the binary component %s pays more than %s to %s", ErrTooLarge, name, dec.Max, o.ID(m))
 			return
@@ -168,9 +231,11 @@ func (f binary) pay(r *run, p *poster) {
 			p.err = fmt.Errorf("%w: the binary component %s pays more than %s", ErrTooLarge, name, dec.Max/4)
 			return
 		}
-		l := Line{Earner: m, Upline: m, Seller: -1, Sale: SaleRef{-1, -1}, Base: min(pl, pr), Rate: c.Rate, Amount: amount, Skipped: -1, Reason: why}
+		l := Line{Earner: m, Upline: m, Seller: -1, Sale: SaleRef{-1, -1}, Base: min(pl, pr), Rate: c.rateOf(top), Amount: amount, Skipped: -1, Reason: why}
 		if why != Paid {
 			l.Earner = -1
+		} else {
+			l.Rate, l.Amount = c.rateOf(r.rank[m]), own
 		}
 		if why == Paid && p.detail() {
 			l.Text = fmt.Sprintf("legs %s left / %s right", legs[0], legs[1])
@@ -180,6 +245,16 @@ func (f binary) pay(r *run, p *poster) {
 			l.Text = fmt.Sprintf("legs %s left / %s right: %s cycles of %s + %s", legs[0], legs[1], l.Base, bn.Cycle.Left, bn.Cycle.Right)
 		}
 		p.post(l)
+		if rest := amount - own; why == Paid && rest != 0 {
+			// The rest of the highest rate any rank has: breakage, as with
+			// levels_by_rank.
+			b := Line{Earner: -1, Upline: m, Seller: -1, Sale: SaleRef{-1, -1}, Base: l.Base, Rate: c.rateOf(top) - c.rateOf(r.rank[m]),
+				Amount: rest, Skipped: -1, Reason: RankRate}
+			if bn.Cycle != nil {
+				b.Rate = 0
+			}
+			p.post(b)
+		}
 	}
 	f.clawBack(r, p, p.res)
 	for m := range n {
@@ -200,18 +275,19 @@ func (f binary) pay(r *run, p *poster) {
 // pairing returns the volume of each leg a member's legs pair, and what
 // that pays: the rate of the smaller leg, or a whole number of cycles.
 // ok is false when the amount is beyond the exact range.
-func (f binary) pairing(p *poster, left, right dec.D) (pl, pr, amount dec.D, ok bool) {
+func (f binary) pairing(p *poster, left, right dec.D, rk int16) (pl, pr, amount dec.D, ok bool) {
 	cy := f.Binary.Cycle
 	left, right = max(left, 0), max(right, 0) // a leg below 0 (returns) pairs nothing
 	if cy == nil {
 		v := min(left, right)
-		return v, v, p.amount(v, f.Rate), true
+		return v, v, p.amount(v, f.rateOf(rk)), true
 	}
 	cycles := int64(min(left/cy.Left, right/cy.Right)) // a count, not a decimal
-	if cycles > 0 && int64(cy.Amount) > int64(dec.Max)/cycles {
+	each := f.amountOf(rk)
+	if cycles > 0 && int64(each) > int64(dec.Max)/cycles {
 		return 0, 0, 0, false
 	}
-	amount = dec.Round(dec.D(cycles*int64(cy.Amount)), p.digits, p.rounding)
+	amount = dec.Round(dec.D(cycles*int64(each)), p.digits, p.rounding)
 	return dec.D(cycles) * cy.Left, dec.D(cycles) * cy.Right, amount, true
 }
 
@@ -221,16 +297,17 @@ func (binary) bySale() bool { return false }
 // side): a sale's volume pairs once in every placement upline's legs, so
 // the whole binary can pay that many times over; check warns.
 func (f binary) max(c *Component, _ *Plan, ch *Check, _ int) dec.Rate {
-	rate := f.Rate
+	top := f.topRank()
+	rate := f.rateOf(top)
 	if cy := f.Binary.Cycle; cy != nil {
-		rate = dec.Rate(int64(cy.Amount) * int64(dec.RateOne) / int64(min(cy.Left, cy.Right)))
+		rate = dec.Rate(int64(f.amountOf(top)) * int64(dec.RateOne) / int64(min(cy.Left, cy.Right)))
 	}
 	ch.warn("component %s pays %s of paired volume at every placement upline: a sale pairs once per upline, so its share of sales grows with the depth of the binary tree; a cap bounds it", c.Name, rate)
 	return ch.paysSomething(c, rate)
 }
 
 func (d *decoder) binary(n *yaml.Node, c *binary) error {
-	f, err := d.fields(n, "a binary component", "name", "type", "rate", "cycle", "carry", "carry_cap", "qualify_sponsored", "flush_unqualified", "placement")
+	f, err := d.fields(n, "a binary component", "name", "type", "rate", "rates", "cycle", "carry", "carry_cap", "qualify_sponsored", "flush_unqualified", "placement")
 	if err != nil {
 		return err
 	}
@@ -241,20 +318,39 @@ func (d *decoder) binary(n *yaml.Node, c *binary) error {
 	}
 	bn := &Binary{}
 	c.Binary = bn
+	byRate := f["rate"] != nil || f["rates"] != nil
 	switch {
-	case f["rate"] != nil && f["cycle"] != nil:
+	case byRate && f["cycle"] != nil:
 		return d.errf(f["cycle"], "a binary pays by rate or by cycle, not both")
-	case f["rate"] != nil:
-		if c.Rate, err = d.rate(f["rate"], "rate"); err != nil {
-			return err
+	case byRate:
+		if v := f["rate"]; v != nil {
+			if c.Rate, err = d.rate(v, "rate"); err != nil {
+				return err
+			}
+		}
+		if v := f["rates"]; v != nil {
+			if len(d.p.Ranks) == 0 {
+				return d.errf(v, "rates needs ranks: define them under ranks first")
+			}
+			c.Rates, c.NoRate = make([]dec.Rate, len(d.p.Ranks)), slices.Repeat([]bool{true}, len(d.p.Ranks))
+			if err := d.byRank(v, "rates", func(r int, x *yaml.Node) error {
+				c.NoRate[r] = false
+				c.Rates[r], err = d.rate(x, "rate")
+				return err
+			}); err != nil {
+				return err
+			}
 		}
 	case f["cycle"] != nil:
-		cf, err := d.fields(f["cycle"], "a binary cycle", "left", "right", "amount")
+		cf, err := d.fields(f["cycle"], "a binary cycle", "left", "right", "amount", "amounts")
 		if err != nil {
 			return err
 		}
-		if cf["left"] == nil || cf["right"] == nil || cf["amount"] == nil {
-			return d.errf(f["cycle"], "a cycle needs left, right and amount, e.g. {left: 300, right: 300, amount: 30}")
+		if cf["left"] == nil || cf["right"] == nil || (cf["amount"] == nil && cf["amounts"] == nil) {
+			return d.errf(f["cycle"], "a cycle needs left, right and amount (or amounts by rank), e.g. {left: 300, right: 300, amount: 30}")
+		}
+		if cf["amount"] == nil {
+			cf["amount"] = &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!int", Value: "0"} // a rank not listed is paid 0
 		}
 		bn.Cycle = &Cycle{}
 		for _, x := range []struct {
@@ -270,6 +366,20 @@ func (d *decoder) binary(n *yaml.Node, c *binary) error {
 				}
 			} else if *x.to == 0 {
 				return d.errf(cf[x.key], "cycle %s must be above 0: it is the volume one cycle takes from that leg", x.key)
+			}
+		}
+		if v := cf["amounts"]; v != nil {
+			if len(d.p.Ranks) == 0 {
+				return d.errf(v, "cycle amounts needs ranks: define them under ranks first")
+			}
+			cy := bn.Cycle
+			cy.Amounts, cy.NoAmount = make([]dec.D, len(d.p.Ranks)), slices.Repeat([]bool{true}, len(d.p.Ranks))
+			if err := d.byRank(v, "cycle amounts", func(r int, x *yaml.Node) error {
+				cy.NoAmount[r] = false
+				cy.Amounts[r], err = d.money(x, "cycle amount")
+				return err
+			}); err != nil {
+				return err
 			}
 		}
 	default:
@@ -341,8 +451,26 @@ func (l *Legs) Totals() [10]dec.D {
 func (f binary) describe(p *Plan) string {
 	b := f.Binary
 	s := f.Rate.String() + " of the paired (smaller) leg volume"
+	if f.Rates != nil {
+		var rates []string
+		for r, rate := range f.Rates {
+			if !f.NoRate[r] {
+				rates = append(rates, fmt.Sprintf("%s %s", p.Ranks[r].Name, rate))
+			}
+		}
+		s = fmt.Sprintf("of the paired (smaller) leg volume at the paid-as rank's rate: %s, else %s", strings.Join(rates, ", "), f.Rate)
+	}
 	if cy := b.Cycle; cy != nil {
 		s = fmt.Sprintf("%s per cycle of %s left + %s right", cy.Amount.AppendFixed(nil, p.Digits), cy.Left, cy.Right)
+		if cy.Amounts != nil {
+			var amounts []string
+			for r, a := range cy.Amounts {
+				if !cy.NoAmount[r] {
+					amounts = append(amounts, fmt.Sprintf("%s %s", p.Ranks[r].Name, a.AppendFixed(nil, p.Digits)))
+				}
+			}
+			s = fmt.Sprintf("per cycle of %s left + %s right by paid-as rank: %s, else %s", cy.Left, cy.Right, strings.Join(amounts, ", "), cy.Amount.AppendFixed(nil, p.Digits))
+		}
 	}
 	switch {
 	case !b.Carry:
@@ -363,12 +491,28 @@ func (f binary) describe(p *Plan) string {
 	return s + "; auto-placement " + tree.SideNames[b.Placement]
 }
 
-func (f binary) encode(_ *Plan, y *yamlComponent) {
+func (f binary) encode(p *Plan, y *yamlComponent) {
 	b := f.Binary
 	if b.Cycle != nil {
 		y.Cycle = &yamlCycle{Left: b.Cycle.Left.String(), Right: b.Cycle.Right.String(), Amount: b.Cycle.Amount.String()}
+		if b.Cycle.Amounts != nil {
+			y.Cycle.Amounts = map[string]string{}
+			for r, a := range b.Cycle.Amounts {
+				if !b.Cycle.NoAmount[r] {
+					y.Cycle.Amounts[p.Ranks[r].Name] = a.String()
+				}
+			}
+		}
 	} else {
 		y.Rate = f.Rate.String()
+		if f.Rates != nil {
+			y.Rates = map[string]string{}
+			for r, rate := range f.Rates {
+				if !f.NoRate[r] {
+					y.Rates[p.Ranks[r].Name] = rate.String()
+				}
+			}
+		}
 	}
 	carry, qualify, flush := b.Carry, b.QualifySponsored, !b.KeepUnqualified
 	y.Carry, y.QualifySp, y.FlushUnq = &carry, &qualify, &flush

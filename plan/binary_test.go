@@ -92,11 +92,25 @@ func binaryPutUp(r *Result, c *Component) int64 {
 			continue
 		}
 		l, rt := max(legs[0][m], 0), max(legs[1][m], 0)
+		// A pairing puts up the highest rate (or cycle amount) any rank
+		// is paid: the plan's own for a rank not listed, or no rank.
 		if cy := bn.Cycle; cy != nil {
 			cycles := min(int64(l/cy.Left), int64(rt/cy.Right))
-			s += int64(dec.Round(dec.D(cycles*int64(cy.Amount)), r.Plan.Digits, r.Plan.Rounding))
+			top := cy.Amount
+			for k, a := range cy.Amounts {
+				if !cy.NoAmount[k] {
+					top = max(top, a)
+				}
+			}
+			s += int64(dec.Round(dec.D(cycles*int64(top)), r.Plan.Digits, r.Plan.Rounding))
 		} else {
-			s += int64(dec.MulRound(min(l, rt), c.s().Rate, r.Plan.Digits, r.Plan.Rounding))
+			top := c.s().Rate
+			for k, rate := range c.s().BinaryRates {
+				if !c.s().BinaryNoRate[k] {
+					top = max(top, rate)
+				}
+			}
+			s += int64(dec.MulRound(min(l, rt), top, r.Plan.Digits, r.Plan.Rounding))
 		}
 	}
 	return s

@@ -84,9 +84,10 @@ type yamlTier struct {
 }
 
 type yamlCycle struct {
-	Left   string `yaml:"left"`
-	Right  string `yaml:"right"`
-	Amount string `yaml:"amount"`
+	Left    string            `yaml:"left"`
+	Right   string            `yaml:"right"`
+	Amount  string            `yaml:"amount"`
+	Amounts map[string]string `yaml:"amounts,omitempty"`
 }
 
 type yamlBreakaway struct {

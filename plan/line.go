@@ -112,8 +112,14 @@ func (l *Line) AppendNote(b []byte, r *Result) []byte {
 		rank := r.Rank[l.Upline]
 		b = append(b, "breakage: "...)
 		b = r.Org.AppendID(b, l.Upline)
+		if rank == NoRank { // a binary pays a member without a rank its rate
+			return append(b, " holds no rank: paid the plan's rate, the rest of the highest rate is breakage"...)
+		}
 		b = append(b, " is "...)
 		b = append(b, r.Plan.Ranks[rank].Name...)
+		if l.PaidLevel == 0 { // a binary's pairing
+			return fmt.Appendf(b, ", whose rate is %s", r.Plan.Components[l.Component].rankRate(int(rank), 0))
+		}
 		return fmt.Appendf(b, ", whose level %d rate is %s", l.PaidLevel, r.Plan.Components[l.Component].rankRate(int(rank), l.PaidLevel))
 	case Terminated:
 		b = append(b, "breakage: "...)

@@ -22,18 +22,29 @@ func randomPlacementPlan(rng *rand.Rand) string {
 	if rng.IntN(2) == 0 {
 		b.WriteString("non_commissionable: [sample]\n")
 	}
+	ranked := rng.IntN(3) == 0 // the binary pays by rank
+	if ranked {
+		fmt.Fprintf(&b, "ranks: [{name: Q1, pv: %d}, {name: Q2, pv: %d}]\n", rng.IntN(100), 100+rng.IntN(200))
+	}
 	b.WriteString("components:\n")
 	kind := rng.IntN(3) // 0 binary, 1 matrix, 2 both
 	if kind != 1 {
 		b.WriteString("  - {name: bin, type: binary")
 		if rng.IntN(2) == 0 {
 			fmt.Fprintf(&b, ", rate: 0.%03d", rng.IntN(200))
+			if ranked {
+				fmt.Fprintf(&b, ", rates: {Q2: 0.%03d}", rng.IntN(300))
+			}
 		} else {
 			left, right, whole, tenths := 1+rng.IntN(100), 1+rng.IntN(100), rng.IntN(20), rng.IntN(10)
+			byRank := ""
+			if ranked {
+				byRank = fmt.Sprintf(", amounts: {Q1: %d, Q2: %d}", rng.IntN(20), rng.IntN(40))
+			}
 			if cur == "JPY" { // an amount is a whole number of the minor unit
-				fmt.Fprintf(&b, ", cycle: {left: %d, right: %d, amount: %d}", left, right, whole)
+				fmt.Fprintf(&b, ", cycle: {left: %d, right: %d, amount: %d%s}", left, right, whole, byRank)
 			} else {
-				fmt.Fprintf(&b, ", cycle: {left: %d, right: %d, amount: %d.%d}", left, right, whole, tenths)
+				fmt.Fprintf(&b, ", cycle: {left: %d, right: %d, amount: %d.%d%s}", left, right, whole, tenths, byRank)
 			}
 		}
 		carry := rng.IntN(2) == 0

@@ -24,6 +24,8 @@ type flatSettings struct {
 	Amounts         []dec.D
 	RecruitAmounts  []dec.D // recruit_bonus: by level
 	PersonalRates   []dec.Rate
+	BinaryRates     []dec.Rate // by rank, the binary's; nil: Rate for all
+	BinaryNoRate    []bool
 	RankGenerations bool
 	GenerationRank  int
 	Tiers           []Tier
@@ -49,7 +51,7 @@ func (c *Component) s() flatSettings {
 	case pool:
 		f.Rate, f.PoolOfAmount, f.Shares, f.MinPV = r.Rate, r.PoolOfAmount, r.Shares, r.MinPV
 	case binary:
-		f.Rate, f.Binary = r.Rate, r.Binary
+		f.Rate, f.Binary, f.BinaryRates, f.BinaryNoRate = r.Rate, r.Binary, r.Rates, r.NoRate
 	case advancement:
 		f.Amounts = r.Amounts
 	case recruit:

@@ -158,6 +158,7 @@ func (f binary) pay(r *run, p *poster) {
 		}
 	}
 	top := f.topRank() // what a pairing puts up: the highest rate any rank has
+	byRank := f.Rates != nil || (bn.Cycle != nil && bn.Cycle.Amounts != nil)
 	carryIn := [2][]dec.D{lg.CarryInL, lg.CarryInR}
 	carryOut := [2][]dec.D{lg.CarryOutL, lg.CarryOutR}
 	flushed := [2][]dec.D{lg.FlushedL, lg.FlushedR}
@@ -190,7 +191,7 @@ func (f binary) pay(r *run, p *poster) {
 		}
 		pl, pr, amount, ok := f.pairing(p, legs[0], legs[1], top)
 		own := amount // what the member's own rank is paid, when it is paid
-		if ok && why == Paid {
+		if ok && why == Paid && byRank {
 			_, _, own, ok = f.pairing(p, legs[0], legs[1], r.rank[m])
 		}
 		if !ok {

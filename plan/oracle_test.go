@@ -181,37 +181,27 @@ func (o *oracle) earned(c *Component, done map[int]map[string]dec.D) map[string]
 			for _, m := range c.s().Of {
 				base += done[m][id]
 			}
-			u, ok := up(id)
-			if c.s().RankGenerations { // every upline, on the generation id is in for them
-				for g := 0; g < len(c.s().Generations) && ok; u, ok = up(u) {
-					paid := len(c.s().Generations)
-					if c.s().PaidGenerations != nil {
-						paid = 0
-						if r := o.paidAs(u); r != NoRank {
-							paid = c.s().PaidGenerations[r]
-						}
-					}
-					if o.eligible(u) && g < paid {
-						out[u] += line(base, c.s().Generations[g])
-					}
-					if r := o.paidAs(u); r != NoRank && r >= c.s().GenerationRank {
-						g++
-					}
+			// paid is how many generations u is paid on.
+			paid := func(u string) int {
+				if c.s().PaidGenerations == nil {
+					return len(c.s().Generations)
 				}
-				continue
+				if r := o.paidAs(u); r != NoRank {
+					return c.s().PaidGenerations[r]
+				}
+				return 0
 			}
-			for g := 0; g < len(c.s().Generations) && ok; g++ {
-				paid := len(c.s().Generations)
-				if c.s().PaidGenerations != nil {
-					paid = 0
-					if r := o.paidAs(u); r != NoRank {
-						paid = c.s().PaidGenerations[r]
-					}
-				}
-				if o.eligible(u) && g < paid {
+			// By sponsor levels, generation g is the g-th upline; with
+			// generation_rank every upline is paid on the generation id is
+			// in for them, one more past each member at or above the rank.
+			g := 0
+			for u, ok := up(id); g < len(c.s().Generations) && ok; u, ok = up(u) {
+				if o.eligible(u) && g < paid(u) {
 					out[u] += line(base, c.s().Generations[g])
 				}
-				u, ok = up(u)
+				if r := o.paidAs(u); !c.s().RankGenerations || (r != NoRank && r >= c.s().GenerationRank) {
+					g++
+				}
 			}
 		}
 		return out

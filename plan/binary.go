@@ -88,30 +88,22 @@ func (f binary) amountOf(rk int16) dec.D {
 	return cy.Amounts[rk]
 }
 
-// topRank is the paid-as rank whose rate (or cycle amount) is the
-// highest, what a pairing puts up (NoRank: the plan's rate or amount is).
+// topRank is the paid-as rank whose rate (or, by cycle, amount) is the
+// highest, what a pairing puts up; NoRank when the plan's own rate or
+// amount is.
 func (f binary) topRank() int16 {
-	top, best := int16(NoRank), f.Rate
+	pays := func(rk int16) int64 { return int64(f.rateOf(rk)) }
+	ranks := len(f.Rates)
 	if cy := f.Binary.Cycle; cy != nil {
-		best = dec.Rate(cy.Amount)
+		pays, ranks = func(rk int16) int64 { return int64(f.amountOf(rk)) }, len(cy.Amounts)
 	}
-	for rk := int16(0); int(rk) < max(len(f.Rates), f.cycleRanks()); rk++ {
-		v := f.rateOf(rk)
-		if f.Binary.Cycle != nil {
-			v = dec.Rate(f.amountOf(rk))
-		}
-		if v > best {
-			top, best = rk, v
+	top := int16(NoRank)
+	for rk := range int16(ranks) {
+		if pays(rk) > pays(top) {
+			top = rk
 		}
 	}
 	return top
-}
-
-func (f binary) cycleRanks() int {
-	if cy := f.Binary.Cycle; cy != nil {
-		return len(cy.Amounts)
-	}
-	return 0
 }
 
 // rankRate is a rank's own binary rate, for a RankRate line's note.

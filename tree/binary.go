@@ -34,6 +34,7 @@ type Binary struct {
 	// subtree contiguous (pos[m] is m's index, size[m] its subtree's size).
 	order, pos, size []int32
 	placed           []bool // in the tree: every distributor
+	sink             int32  // keeps placeLeaves' warming loads
 }
 
 // Child returns m's child on leg (Left or Right), or -1.
@@ -202,6 +203,12 @@ func findCycle(parent []int32) []int32 {
 // (placed there by hand or by a prior) and returns the cycle that placing
 // it would make, from it up; nil when all are placed.
 func (b *Binary) autoPlace(o *Org, auto []int32, side Side, vol []dec.D, carryIn *[2][]dec.D) []int32 {
+	if side == PlaceWeaker {
+		if spon, ok := b.growsByLeaves(o, auto); ok {
+			b.placeLeaves(auto, spon, vol, carryIn)
+			return nil
+		}
+	}
 	n := int32(len(b.Parent))
 	var sums *pathSums
 	if side == PlaceWeaker {
@@ -280,6 +287,33 @@ func (b *Binary) autoPlace(o *Org, auto []int32, side Side, vol []dec.D, carryIn
 		}
 	}
 	return nil
+}
+
+// growsByLeaves reports whether placing auto, in turn, only ever adds a
+// leaf to a tree that holds the sponsor: no member of auto has anyone
+// placed below them, and each one's sponsor is placed before them. If so,
+// it also returns each one's sponsor. Otherwise (a member placed by hand
+// under one placed automatically, or a sponsor who joined after their
+// recruit) whole trees are hung under others.
+func (b *Binary) growsByLeaves(o *Org, auto []int32) ([]int32, bool) {
+	if len(b.Parent) > etMaxMembers {
+		return nil, false
+	}
+	turn := make([]int32, len(b.Parent)) // 1 + the index in auto; 0: not auto
+	for k, m := range auto {
+		if b.child[2*m] >= 0 || b.child[2*m+1] >= 0 {
+			return nil, false
+		}
+		turn[m] = int32(k) + 1
+	}
+	spon := make([]int32, len(auto))
+	for k, m := range auto {
+		spon[k] = o.placementSponsor(m)
+		if turn[spon[k]] > int32(k) {
+			return nil, false
+		}
+	}
+	return spon, true
 }
 
 // subtreeSums starts the dynamic subtree volumes from the explicit forest.

@@ -46,6 +46,10 @@ type etNode struct {
 // (child[2m+leg], -1 for none) below roots; vol is each member's value.
 func newEulerSums(child []int32, roots []int32, vol []dec.D) *eulerSums {
 	t := &eulerSums{loc: make([]uint32, len(child))}
+	// Every node is at least half full (built ones three quarters): room
+	// for all the tokens there can be, so that nodes are never copied.
+	leaves := len(child)/(etFan/2) + 1
+	t.nodes = make([]etNode, 0, leaves+leaves/(etFan/2-1)+8)
 	const fill = etFan * 3 / 4 // room for the leaves to come
 	leaf := t.newNode(true)
 	put := func(tok int32, v dec.D) {

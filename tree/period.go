@@ -521,10 +521,11 @@ func (o *Org) prefix(remap []int32, k int32, day int32) *Org {
 		floorNames: o.floorNames, floorAt: o.floorAt, firstUnjoined: o.firstUnjoined,
 		joined: o.joined[:k:k]}
 	s.sponsor = make([]int32, k)
+	same := true // every member kept keeps their sponsor
 	for m := range k {
 		p := o.sponsor[m]
 		for p >= k {
-			p = o.sponsor[p]
+			p, same = o.sponsor[p], false
 		}
 		s.sponsor[m] = p
 	}
@@ -564,10 +565,37 @@ func (o *Org) prefix(remap []int32, k int32, day int32) *Org {
 	} else {
 		lines = make([]int32, k)
 	}
-	if err := s.build(o.file, lines); err != nil {
+	if same {
+		s.filterTree(o)
+	} else if err := s.build(o.file, lines); err != nil {
 		panic("tree: a subset of an organisation has a cycle: " + err.Error())
 	}
 	return s
+}
+
+// filterTree sets s's children and top-down order from o's, for s the
+// first members of o with the same sponsors: o's lists without the
+// members after them. This is what build would give (children are in
+// member order, the top-down order breadth-first), read in order where
+// build would write at random.
+func (s *Org) filterTree(o *Org) {
+	k := int32(len(s.sponsor))
+	s.childStart = make([]int32, k+1)
+	s.children = make([]int32, 0, min(int32(len(o.children)), k))
+	for m := range k {
+		for _, c := range o.Children(m) {
+			if c < k {
+				s.children = append(s.children, c)
+			}
+		}
+		s.childStart[m+1] = int32(len(s.children))
+	}
+	s.topDown = make([]int32, 0, k)
+	for _, m := range o.topDown {
+		if m < k {
+			s.topDown = append(s.topDown, m)
+		}
+	}
 }
 
 // String formats a period for messages: its name and its days.

@@ -181,6 +181,12 @@ func TestCountPeriods(t *testing.T) {
 // the members kept gives, member for member.
 func TestAsOfPrefixMatchesCopy(t *testing.T) {
 	rng := rand.New(rand.NewPCG(11, 12))
+	filtered := map[bool]int{}
+	defer func() {
+		if filtered[true] == 0 || filtered[false] == 0 {
+			t.Errorf("days whose tree is filtered, and built: %d, %d; the test needs both", filtered[true], filtered[false])
+		}
+	}()
 	for round := range 40 {
 		n := 2 + rng.IntN(60)
 		idOf := func(i int) string {
@@ -242,6 +248,11 @@ func TestAsOfPrefixMatchesCopy(t *testing.T) {
 			if p == nil {
 				t.Fatalf("round %d, %s: members in join order, yet no prefix", round, day)
 			}
+			same := true // the prefix's tree is the whole one's, filtered
+			for m := range k {
+				same = same && o.sponsor[m] < k
+			}
+			filtered[same]++
 			c := o.copySubset(remap, k, at)
 			if got, want := describeOrg(p), describeOrg(c); got != want {
 				t.Fatalf("round %d, %s: prefix\n%s\ncopy\n%s", round, day, got, want)

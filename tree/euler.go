@@ -147,51 +147,41 @@ func (t *eulerSums) subtree(m int32) dec.D {
 	return s + sumOf(t.nodes[x].sum[i:j])
 }
 
-// addLeaf adds m, with value v, as at's child on leg: its tokens go just
-// after at's open (the left leg) or just before at's close (the right leg),
-// where at has no child on that leg.
+// addLeaf adds m, with value v, as at's child on leg: its two tokens go
+// just after at's open (the left leg) or just before at's close (the right
+// leg), where at has no child on that leg.
 func (t *eulerSums) addLeaf(m, at int32, leg uint8, v dec.D) {
+	x, i := t.find(2*at + int32(leg))
 	if leg == Left {
-		t.insert(2*at, 1, 2*m, v)
-		t.insert(2*m, 1, 2*m+1, 0)
-	} else {
-		t.insert(2*at+1, 0, 2*m+1, 0)
-		t.insert(2*m+1, 0, 2*m, v)
+		i++
 	}
-}
-
-// insert puts tok, with value v, just after (after 1) or before (after 0)
-// the token next to.
-func (t *eulerSums) insert(next int32, after int, tok int32, v dec.D) {
-	x, i := t.find(next)
-	i += after
-	if t.nodes[x].n == etFan {
+	if t.nodes[x].n > etFan-2 {
 		r := t.split(x)
 		if h := int(t.nodes[x].n); i > h {
 			x, i = r, i-h
 		}
 	}
-	t.put(x, i, tok, v)
-	if v == 0 {
-		return
-	}
+	nd := &t.nodes[x]
+	copy(nd.id[i+2:nd.n+2], nd.id[i:nd.n])
+	copy(nd.sum[i+2:nd.n+2], nd.sum[i:nd.n])
+	nd.id[i], nd.sum[i] = 2*m, v
+	nd.id[i+1], nd.sum[i+1] = 2*m+1, 0
+	nd.n += 2
+	t.loc[2*m] = uint32(x)<<etShift | uint32(i)
+	t.loc[2*m+1] = uint32(x)<<etShift | uint32(i+1)
 	for ; t.nodes[x].parent >= 0; x = t.nodes[x].parent {
 		t.nodes[t.nodes[x].parent].sum[t.nodes[x].pidx] += v
 	}
 }
 
-// put inserts entry id with sum v at index i of node x, which has room,
-// and says where it is.
+// put inserts child id with sum v at index i of inner node x, which has
+// room.
 func (t *eulerSums) put(x int32, i int, id int32, v dec.D) {
 	nd := &t.nodes[x]
 	copy(nd.id[i+1:nd.n+1], nd.id[i:nd.n])
 	copy(nd.sum[i+1:nd.n+1], nd.sum[i:nd.n])
 	nd.id[i], nd.sum[i] = id, v
 	nd.n++
-	if nd.leaf {
-		t.loc[id] = uint32(x)<<etShift | uint32(i)
-		return
-	}
 	for k := i; k < int(nd.n); k++ { // the children after i moved on
 		t.nodes[nd.id[k]].parent, t.nodes[nd.id[k]].pidx = x, int32(k)
 	}

@@ -114,7 +114,9 @@ func PlaceBinaryAfter(o *Org, side Side, vol []dec.D, carryIn *[2][]dec.D, prior
 			return nil, b.cycleError(o, cycle, carried, prior)
 		}
 	}
-	b.preorder(n)
+	if b.order == nil { // placeLeaves sets it
+		b.preorder(n)
+	}
 	return b, nil
 }
 

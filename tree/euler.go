@@ -281,6 +281,35 @@ func (b *Binary) placeLeaves(auto, spon []int32, vol []dec.D, carryIn *[2][]dec.
 		b.child[2*m], b.child[2*m+1] = slots[m].child[0], slots[m].child[1]
 	}
 	b.sink = sink
+	// The sequence is the preorder (the roots in member order, left before
+	// right): read it off instead of walking the tree.
+	n := int32(len(b.Parent))
+	b.order, b.pos, b.size = make([]int32, 0, n), make([]int32, n), make([]int32, n)
+	sums.each(func(tok int32) {
+		m := tok / 2
+		if tok%2 == 0 {
+			b.pos[m] = int32(len(b.order))
+			b.order = append(b.order, m)
+		} else {
+			b.size[m] = int32(len(b.order)) - b.pos[m]
+		}
+	})
+}
+
+// each calls f with every token, in order.
+func (t *eulerSums) each(f func(tok int32)) {
+	var walk func(x int32)
+	walk = func(x int32) {
+		nd := &t.nodes[x]
+		for _, y := range nd.id[:nd.n] {
+			if nd.leaf {
+				f(y)
+			} else {
+				walk(y)
+			}
+		}
+	}
+	walk(t.root)
 }
 
 // slot is a member's placement records, in one place: their children, and

@@ -511,6 +511,13 @@ func TestPlaceBinaryWalk(t *testing.T) {
 				t.Fatalf("trial %d: %s placed under %d:%d, walk %d:%d", trial, o.ID(m), b.Parent[m], b.Leg[m], parent[m], leg[m])
 			}
 		}
+		// The preorder, whichever way it was made, is the one a walk of
+		// the tree gives.
+		order, pos, size := b.order, b.pos, b.size
+		b.preorder(int32(n))
+		if !slices.Equal(order, b.order) || !slices.Equal(pos, b.pos) || !slices.Equal(size, b.size) {
+			t.Fatalf("trial %d: preorder %v %v %v, a walk gives %v %v %v", trial, order, pos, size, b.order, b.pos, b.size)
+		}
 	}
 }
 

@@ -75,7 +75,8 @@ type yamlComponent struct {
 	QualifySp   *bool               `yaml:"qualify_sponsored,omitempty"`
 	FlushUnq    *bool               `yaml:"flush_unqualified,omitempty"`
 	Placement   string              `yaml:"placement,omitempty"`
-	Amounts     any                 `yaml:"amounts,omitempty"` // rank_advancement: map[string]string; recruit_bonus: []string
+	Amounts     any                 `yaml:"amounts,omitempty"` // rank_advancement, rank_bonus: map[string]string; recruit_bonus: []string
+	Held        int                 `yaml:"held,omitempty"`
 }
 
 type yamlTier struct {

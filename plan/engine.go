@@ -44,6 +44,10 @@ type Result struct {
 	// recent first, as many as the rank grace needs.
 	Highest []int16
 	Recent  [][]int16
+	// RecentPaid are each member's paid-as ranks of the latest periods,
+	// this one first, as many as the plan's rank bonuses read (nil: none
+	// does).
+	RecentPaid [][]int16
 	// ReturnsAsVolume describes each return (returns: reverse) whose order
 	// was unknown or past the return window, and was counted as volume.
 	ReturnsAsVolume []string
@@ -585,6 +589,7 @@ func (r *run) ranks(d *tree.Data, res *Result) {
 	var qualified []int16
 	r.rank, qualified = paidAsRanks(r.plan, f, r.floor)
 	res.Highest, res.Recent = r.history(qualified)
+	res.RecentPaid = r.paidHistory()
 	res.PV, res.GV, res.Rank, res.Qualified, res.SubtreeRank = r.pv, r.gv, r.rank, qualified, f.best
 	res.Active, res.Terminated, res.facts, res.Binary, res.Matrix = r.active, r.terminated, f, r.binary, r.matrix
 	if r.scale != 0 {
@@ -757,6 +762,24 @@ func (r *run) history(qualified []int16) (highest []int16, recent [][]int16) {
 		}
 	}
 	return highest, recent
+}
+
+// paidHistory is each member's paid-as ranks of the latest periods, this
+// one first, as many as the plan reads (nil: none).
+func (r *run) paidHistory() [][]int16 {
+	keep := r.plan.paidHistory()
+	if keep == 0 {
+		return nil
+	}
+	out := make([][]int16, r.org.Len())
+	for m := range out {
+		rec := []int16{r.rank[m]}
+		if r.carried != nil && r.carried.recentPaid != nil {
+			rec = append(rec, r.carried.recentPaid[m]...)
+		}
+		out[m] = rec[:min(keep, len(rec))]
+	}
+	return out
 }
 
 // settle pays each member their total plus the balance they carried in:

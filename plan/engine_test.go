@@ -543,6 +543,25 @@ func putUp(r *Result, c *Component) int64 {
 		}
 		return s
 	}
+	if c.Type == TypeRankBonus { // the highest listed rank at or below each rank of the last Held periods
+		for m := range r.Org.Len() {
+			held := r.Rank[m]
+			for i := range c.s().Held - 1 {
+				prev := int16(NoRank)
+				if r.carried != nil && r.carried.recentPaid != nil && i < len(r.carried.recentPaid[m]) {
+					prev = r.carried.recentPaid[m][i]
+				}
+				held = min(held, prev)
+			}
+			for k := int(held); k >= 0; k-- {
+				if c.s().Listed[k] {
+					s += int64(c.s().Amounts[k])
+					break
+				}
+			}
+		}
+		return s
+	}
 	if c.Type == TypeMatching {
 		for m := range r.Org.Len() {
 			var base dec.D

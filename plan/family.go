@@ -41,6 +41,24 @@ type needer interface {
 	needs(c *Component, d *tree.Data) error
 }
 
+// historian is a family that reads the paid-as ranks of earlier periods
+// (rank_bonus's held): paidHistory is how many, which the state carries.
+type historian interface {
+	paidHistory() int
+}
+
+// paidHistory is how many earlier periods' paid-as ranks the plan's
+// components read (0: none).
+func (p *Plan) paidHistory() int {
+	n := 0
+	for _, c := range p.Components {
+		if h, ok := c.rule.(historian); ok {
+			n = max(n, h.paidHistory())
+		}
+	}
+	return n
+}
+
 // placer is a family that pays along a placement tree of its own, built
 // before any component pays (binary, matrix).
 type placer interface {
@@ -69,6 +87,7 @@ func kinds() []kind {
 		{TypeMatrix, decodeAs((*decoder).matrix)},
 		{TypeAdvancement, decodeAs((*decoder).advancement)},
 		{TypeRecruit, decodeAs((*decoder).recruit)},
+		{TypeRankBonus, decodeAs((*decoder).rankBonus)},
 	}
 }
 

@@ -16,7 +16,7 @@ import (
 // file; a decoded plan satisfies the invariants the engine relies on.
 func FuzzDecode(f *testing.F) {
 	for _, name := range []string{"../examples/unilevel.yaml", "../examples/worked/plan.yaml", "../examples/hybrid/plan.yaml",
-		"../examples/hybrid/capped.yaml", "../examples/pool.yaml", "../examples/realworld/plan.yaml", "../examples/recruit/plan.yaml", "../examples/tiers.yaml", "../examples/pool-volume.yaml", "../examples/genmatch.yaml", "../examples/binary/ranked.yaml"} {
+		"../examples/hybrid/capped.yaml", "../examples/pool.yaml", "../examples/realworld/plan.yaml", "../examples/recruit/plan.yaml", "../examples/tiers.yaml", "../examples/pool-volume.yaml", "../examples/genmatch.yaml", "../examples/binary/ranked.yaml", "../examples/rankbonus/plan.yaml"} {
 		if b, err := os.ReadFile(name); err == nil {
 			f.Add(string(b))
 		}
@@ -77,6 +77,9 @@ func FuzzEngine(f *testing.F) {
 		if s2%5 == 1 { // a pool shared by volume, either split
 			plan += fmt.Sprintf("  - {name: vpool, type: pool, percent: %d%%, shares: %s, split: %s}\n", 1+rng.IntN(5),
 				[]string{"volume", "group_volume"}[rng.IntN(2)], []string{"per-member", "per-share"}[rng.IntN(2)])
+		}
+		if n := strings.Count(plan, "\n  - name: R"); n > 0 && s2%4 == 2 {
+			plan += randomRankBonus(rng, n)
 		}
 		inPeriod := s2%3 == 0
 		if inPeriod {

@@ -99,6 +99,9 @@ func (c *carried) on(remap []int32, n int) *carried {
 		if c.recent != nil {
 			out.recent = c.recent[:n:n]
 		}
+		if c.recentPaid != nil {
+			out.recentPaid = c.recentPaid[:n:n]
+		}
 		if c.balance != nil {
 			out.balance = c.balance[:n:n]
 		}
@@ -119,6 +122,9 @@ func (c *carried) on(remap []int32, n int) *carried {
 	if c.recent != nil {
 		out.recent = make([][]int16, n)
 	}
+	if c.recentPaid != nil {
+		out.recentPaid = make([][]int16, n)
+	}
 	if c.placed != nil {
 		out.placed = newPrior(n, c.placed.File)
 	}
@@ -135,6 +141,9 @@ func (c *carried) on(remap []int32, n int) *carried {
 		out.highest[pm] = c.highest[m]
 		if c.recent != nil {
 			out.recent[pm] = c.recent[m]
+		}
+		if c.recentPaid != nil {
+			out.recentPaid[pm] = c.recentPaid[m]
 		}
 		if c.balance != nil {
 			out.balance[pm] = c.balance[m]
@@ -166,6 +175,9 @@ func (r *Result) carryOver(prev *carried, remap []int32, n int) *carried {
 	if grace { // the recent ranks only a grace reads: 24 bytes a member otherwise
 		c.recent = make([][]int16, n)
 	}
+	if r.RecentPaid != nil {
+		c.recentPaid = make([][]int16, n)
+	}
 	var bal []dec.D
 	// full[pm] is period member pm's number in the whole organisation.
 	full := make([]int32, r.Org.Len())
@@ -187,6 +199,9 @@ func (r *Result) carryOver(prev *carried, remap []int32, n int) *carried {
 		c.highest[m] = r.Highest[pm]
 		if grace {
 			c.recent[m] = r.Recent[pm]
+		}
+		if r.RecentPaid != nil {
+			c.recentPaid[m] = r.RecentPaid[pm]
 		}
 		if b := r.BalanceOut[pm]; b != 0 {
 			if bal == nil {

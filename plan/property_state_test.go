@@ -33,6 +33,9 @@ func randomStatePlan(rng *rand.Rand) (plan string, ranks int, placed bool) {
 		}
 		plan += "}\n"
 	}
+	if n := strings.Count(plan, "\n  - name: R"); n > 0 && rng.IntN(3) == 0 { // a rank bonus, held over periods
+		plan += randomRankBonus(rng, n)
+	}
 	if rng.IntN(3) == 0 { // a pool shared by volume, either split
 		plan += fmt.Sprintf("  - {name: vpool, type: pool, percent: %d%%, shares: %s, split: %s}\n", 1+rng.IntN(5),
 			[]string{"volume", "group_volume"}[rng.IntN(2)], []string{"per-member", "per-share"}[rng.IntN(2)])

@@ -29,6 +29,8 @@ type flatSettings struct {
 	RankGenerations bool
 	GenerationRank  int
 	Tiers           []Tier
+	Listed          []bool // rank_bonus: the ranks with an amount
+	Held            int    // rank_bonus
 }
 
 // s returns c's settings, flat.
@@ -56,6 +58,8 @@ func (c *Component) s() flatSettings {
 		f.Amounts = r.Amounts
 	case recruit:
 		f.RecruitAmounts, f.MinPV = r.Amounts, r.MinPV
+	case rankBonus:
+		f.Amounts, f.Listed, f.Held = r.Amounts, r.Listed, r.Held
 	}
 	return f
 }

@@ -13,9 +13,11 @@ import (
 	"github.com/compplan/compplan/tree/dec"
 )
 
-// StateVersion is the version of the state document this compplan writes
-// and reads.
-const StateVersion = 1
+// StateVersion is the version of the state document this compplan writes.
+// It reads it and every earlier one: version 2 added recent_paid (a rank
+// bonus's held periods), which a version 1 document, written before rank
+// bonuses, never needs.
+const StateVersion = 2
 
 // State is what one period hands the next: per member, the binary carry,
 // the highest rank ever held, the recent qualified ranks (for rank grace)
@@ -46,7 +48,10 @@ type MemberState struct {
 	Highest string `json:"highest_rank,omitempty"`
 	// Recent are the qualified ranks of the latest periods, most recent
 	// first ("" for none), as many as the plan's grace needs.
-	Recent     []string `json:"recent_qualified,omitempty"`
+	Recent []string `json:"recent_qualified,omitempty"`
+	// RecentPaid are the paid-as ranks of the latest periods, most recent
+	// first ("" for none), as many as the plan's rank bonuses read.
+	RecentPaid []string `json:"recent_paid,omitempty"`
 	CarryLeft  *dec.D   `json:"carry_left,omitempty"`
 	CarryRight *dec.D   `json:"carry_right,omitempty"`
 	// Balance is carried money: above 0 a held payout, below 0 a debit.
@@ -112,8 +117,8 @@ func readState(r io.Reader, name string, limit int64) (*State, error) {
 	if err := json.Unmarshal(b, &probe); err != nil || probe.Version == nil {
 		return nil, &tree.InputError{File: name, Msg: "not a compplan state file: expected a JSON document with a version, as run --state-out writes it"}
 	}
-	if *probe.Version != StateVersion {
-		return nil, &tree.InputError{File: name, Msg: fmt.Sprintf("state version %d: this compplan reads version %d; write the state again with this compplan", *probe.Version, StateVersion)}
+	if *probe.Version < 1 || *probe.Version > StateVersion {
+		return nil, &tree.InputError{File: name, Msg: fmt.Sprintf("state version %d: this compplan reads versions 1 to %d; write the state again with this compplan", *probe.Version, StateVersion)}
 	}
 	dec := json.NewDecoder(bytes.NewReader(b))
 	dec.DisallowUnknownFields()
@@ -168,9 +173,12 @@ func (s *State) Check(p *Plan, period tree.Period, name string) error {
 type carried struct {
 	highest []int16
 	recent  [][]int16 // most recent first
-	balance []dec.D   // nil when nobody has one
-	carry   *[2][]dec.D
-	orders  map[string]*OrderLines
+	// recentPaid are the paid-as ranks of the latest periods, most recent
+	// first (nil: the plan reads none).
+	recentPaid [][]int16
+	balance    []dec.D // nil when nobody has one
+	carry      *[2][]dec.D
+	orders     map[string]*OrderLines
 	// pairings are the recent binary pairings (returns: reverse).
 	pairings map[pairKey]*Pairing
 	periods  int
@@ -186,6 +194,9 @@ func (s *State) lay(p *Plan, o *tree.Org, name string) (*carried, error) {
 	}
 	n := o.Len()
 	c := &carried{highest: make([]int16, n), recent: make([][]int16, n), periods: s.Periods}
+	if p.paidHistory() > 0 {
+		c.recentPaid = make([][]int16, n)
+	}
 	for m := range c.highest {
 		c.highest[m] = NoRank
 	}
@@ -211,6 +222,15 @@ func (s *State) lay(p *Plan, o *tree.Org, name string) (*carried, error) {
 				return nil, &tree.InputError{File: name, Msg: fmt.Sprintf("member %s: rank %q is not a rank of the plan", ms.ID, q)}
 			}
 			c.recent[m] = append(c.recent[m], r)
+		}
+		for _, q := range ms.RecentPaid {
+			r, ok := rankOf(q)
+			if !ok {
+				return nil, &tree.InputError{File: name, Msg: fmt.Sprintf("member %s: rank %q is not a rank of the plan", ms.ID, q)}
+			}
+			if c.recentPaid != nil {
+				c.recentPaid[m] = append(c.recentPaid[m], r)
+			}
 		}
 		if ms.CarryLeft != nil || ms.CarryRight != nil {
 			if c.carry == nil {
@@ -285,6 +305,15 @@ func (r *Result) NextState(period tree.Period) *State {
 				keep = true
 			} else {
 				ms.Recent = nil
+			}
+		}
+		if r.RecentPaid != nil {
+			recent := r.RecentPaid[m]
+			if slices.ContainsFunc(recent, func(q int16) bool { return q != NoRank }) {
+				for _, q := range recent {
+					ms.RecentPaid = append(ms.RecentPaid, name(q))
+				}
+				keep = true
 			}
 		}
 		if r.Legs != nil {

@@ -77,6 +77,7 @@ type yamlComponent struct {
 	Placement   string              `yaml:"placement,omitempty"`
 	Amounts     any                 `yaml:"amounts,omitempty"` // rank_advancement, rank_bonus: map[string]string; recruit_bonus: []string
 	Held        int                 `yaml:"held,omitempty"`
+	Instalments int                 `yaml:"instalments,omitempty"`
 }
 
 type yamlTier struct {

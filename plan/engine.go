@@ -48,6 +48,12 @@ type Result struct {
 	// this one first, as many as the plan's rank bonuses read (nil: none
 	// does).
 	RecentPaid [][]int16
+	// Reached is, by component, the highest rank each member has reached
+	// for a rank_advancement with held (nil for the other components);
+	// Instalments each member's advancement instalments still to come
+	// (nil: nobody's).
+	Reached     [][]int16
+	Instalments [][]instalment
 	// ReturnsAsVolume describes each return (returns: reverse) whose order
 	// was unknown or past the return window, and was counted as volume.
 	ReturnsAsVolume []string

@@ -528,17 +528,46 @@ func putUp(r *Result, c *Component) int64 {
 		}
 		return s
 	}
-	if c.Type == TypeAdvancement { // each rank crossed since the highest held before
+	if c.Type == TypeAdvancement { // each rank crossed since the highest reached before, and instalments due
+		ci := slices.IndexFunc(r.Plan.Components, func(x Component) bool { return x.Name == c.Name })
+		f := c.s()
+		share := func(a dec.D, i int) dec.D { // instalment i of a
+			if f.Instalments <= 1 {
+				return a
+			}
+			per := dec.Round(a/dec.D(f.Instalments), r.Plan.Digits, dec.Down)
+			if i < f.Instalments {
+				return per
+			}
+			return a - per*dec.D(f.Instalments-1)
+		}
 		for m := range int32(r.Org.Len()) {
-			before := int16(NoRank)
-			if r.carried != nil {
+			if r.carried != nil && r.carried.instalments != nil {
+				for _, in := range r.carried.instalments[m] {
+					if in.comp == ci {
+						s += int64(share(f.Amounts[in.rank], in.paid+1))
+					}
+				}
+			}
+			before, now := int16(NoRank), r.Rank[m]
+			switch {
+			case f.Held <= 1 && r.carried != nil:
 				before = r.carried.highest[m]
+			case f.Held > 1 && r.carried != nil && r.carried.reached != nil && r.carried.reached[ci] != nil:
+				before = r.carried.reached[ci][m]
 			}
-			if f := r.Org.Floor(m); f != "" {
-				before = max(before, int16(slices.IndexFunc(r.Plan.Ranks, func(rk Rank) bool { return rk.Name == f })))
+			for i := range f.Held - 1 {
+				prev := int16(NoRank)
+				if r.carried != nil && r.carried.recentPaid != nil && i < len(r.carried.recentPaid[m]) {
+					prev = r.carried.recentPaid[m][i]
+				}
+				now = min(now, prev)
 			}
-			for k := before + 1; k <= r.Rank[m]; k++ {
-				s += int64(c.s().Amounts[k])
+			if fl := r.Org.Floor(m); fl != "" {
+				before = max(before, int16(slices.IndexFunc(r.Plan.Ranks, func(rk Rank) bool { return rk.Name == fl })))
+			}
+			for k := before + 1; k <= now; k++ {
+				s += int64(share(f.Amounts[k], 1))
 			}
 		}
 		return s

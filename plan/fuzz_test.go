@@ -81,6 +81,9 @@ func FuzzEngine(f *testing.F) {
 		if n := strings.Count(plan, "\n  - name: R"); n > 0 && s2%4 == 2 {
 			plan += randomRankBonus(rng, n)
 		}
+		if n := strings.Count(plan, "\n  - name: R"); n > 0 && s2%4 == 3 {
+			plan += randomAdvancement(rng, n)
+		}
 		inPeriod := s2%3 == 0
 		if inPeriod {
 			plan += fmt.Sprintf("  - {name: rec, type: recruit_bonus, amounts: [%d, %d], min_pv: %d}\n", rng.IntN(60), rng.IntN(20), rng.IntN(200))

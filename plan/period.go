@@ -102,6 +102,17 @@ func (c *carried) on(remap []int32, n int) *carried {
 		if c.recentPaid != nil {
 			out.recentPaid = c.recentPaid[:n:n]
 		}
+		if c.reached != nil {
+			out.reached = make([][]int16, len(c.reached))
+			for ci, r := range c.reached {
+				if r != nil {
+					out.reached[ci] = r[:n:n]
+				}
+			}
+		}
+		if c.instalments != nil {
+			out.instalments = c.instalments[:n:n]
+		}
 		if c.balance != nil {
 			out.balance = c.balance[:n:n]
 		}
@@ -125,6 +136,17 @@ func (c *carried) on(remap []int32, n int) *carried {
 	if c.recentPaid != nil {
 		out.recentPaid = make([][]int16, n)
 	}
+	if c.reached != nil {
+		out.reached = make([][]int16, len(c.reached))
+		for ci, r := range c.reached {
+			if r != nil {
+				out.reached[ci] = make([]int16, n)
+			}
+		}
+	}
+	if c.instalments != nil {
+		out.instalments = make([][]instalment, n)
+	}
 	if c.placed != nil {
 		out.placed = newPrior(n, c.placed.File)
 	}
@@ -144,6 +166,14 @@ func (c *carried) on(remap []int32, n int) *carried {
 		}
 		if c.recentPaid != nil {
 			out.recentPaid[pm] = c.recentPaid[m]
+		}
+		for ci, r := range c.reached {
+			if r != nil {
+				out.reached[ci][pm] = r[m]
+			}
+		}
+		if c.instalments != nil {
+			out.instalments[pm] = c.instalments[m]
 		}
 		if c.balance != nil {
 			out.balance[pm] = c.balance[m]
@@ -178,6 +208,20 @@ func (r *Result) carryOver(prev *carried, remap []int32, n int) *carried {
 	if r.RecentPaid != nil {
 		c.recentPaid = make([][]int16, n)
 	}
+	if r.Reached != nil {
+		c.reached = make([][]int16, len(r.Reached))
+		for ci, reached := range r.Reached {
+			if reached != nil {
+				c.reached[ci] = make([]int16, n)
+				for m := range n {
+					c.reached[ci][m] = NoRank
+				}
+			}
+		}
+	}
+	if r.Instalments != nil {
+		c.instalments = make([][]instalment, n)
+	}
 	var bal []dec.D
 	// full[pm] is period member pm's number in the whole organisation.
 	full := make([]int32, r.Org.Len())
@@ -202,6 +246,14 @@ func (r *Result) carryOver(prev *carried, remap []int32, n int) *carried {
 		}
 		if r.RecentPaid != nil {
 			c.recentPaid[m] = r.RecentPaid[pm]
+		}
+		for ci, reached := range r.Reached {
+			if reached != nil {
+				c.reached[ci][m] = reached[pm]
+			}
+		}
+		if r.Instalments != nil {
+			c.instalments[m] = r.Instalments[pm]
 		}
 		if b := r.BalanceOut[pm]; b != 0 {
 			if bal == nil {

@@ -36,6 +36,9 @@ func randomStatePlan(rng *rand.Rand) (plan string, ranks int, placed bool) {
 	if n := strings.Count(plan, "\n  - name: R"); n > 0 && rng.IntN(3) == 0 { // a rank bonus, held over periods
 		plan += randomRankBonus(rng, n)
 	}
+	if n := strings.Count(plan, "\n  - name: R"); n > 0 && rng.IntN(3) == 0 { // an advancement, held and in instalments
+		plan += randomAdvancement(rng, n)
+	}
 	if rng.IntN(3) == 0 { // a pool shared by volume, either split
 		plan += fmt.Sprintf("  - {name: vpool, type: pool, percent: %d%%, shares: %s, split: %s}\n", 1+rng.IntN(5),
 			[]string{"volume", "group_volume"}[rng.IntN(2)], []string{"per-member", "per-share"}[rng.IntN(2)])

@@ -179,3 +179,110 @@ func randomRankBonus(rng *rand.Rand, ranks int) string {
 	}
 	return fmt.Sprintf("  - {name: car, type: rank_bonus, amounts: {%s}, held: %d}\n", strings.Join(amounts, ", "), 1+rng.IntN(3))
 }
+
+// TestAdvancementHeldInstalments works by hand a rank_advancement with
+// held: 2 and instalments: 3 — Silver 100.00 (33.33, 33.33, 33.34) and Gold
+// 301.00 (100.33, 100.33, 100.34) — over six months, through the state.
+//
+//	PV   Jan  Feb  Mar  Apr  May  Jun   paid as (Bronze 100, Silver 200, Gold 300)
+//	A    300  300  100    -  300  300   Gold Gold Bronze - Gold Gold
+//	B    300  100  300  300    -    -   Gold Bronze Gold Gold - -
+//
+// A: January holds nothing for two months yet. February completes Gold:
+// Silver and Gold are reached, instalment 1 of each: 133.66. March pays
+// instalment 2 of each (133.66), whatever A's rank; April's instalments 3
+// (133.68) fall when A is inactive: breakage. May holds nothing for two
+// months; June holds Gold again, which A reached in February: nothing.
+// B: Gold in January alone is not held; February and March hold Bronze
+// (not listed); April completes Gold: 133.66; May's instalments 2 (133.66)
+// and June's 3 (133.68) are breakage (inactive).
+func TestAdvancementHeldInstalments(t *testing.T) {
+	const plan = `name: p
+currency: USD
+active: {pv: 50}
+ranks: [{name: Bronze, pv: 100}, {name: Silver, pv: 200}, {name: Gold, pv: 300}]
+components:
+  - {name: adv, type: rank_advancement, amounts: {Silver: 100, Gold: 301}, held: 2, instalments: 3}
+`
+	members := "id,sponsor_id,joined\nA,,2025-12-01\nB,A,2025-12-01\n"
+	var sales strings.Builder
+	sales.WriteString("member_id,amount,volume,date\n")
+	for id, pvs := range map[string][6]int{"A": {300, 300, 100, 0, 300, 300}, "B": {300, 100, 300, 300, 0, 0}} {
+		for k, v := range pvs {
+			if v > 0 {
+				fmt.Fprintf(&sales, "%s,1,%d,2026-%02d-10\n", id, v, k+1)
+			}
+		}
+	}
+	rs := months(t, plan, members, sales.String(), "01", "02", "03", "04", "05", "06")
+	want := []struct{ a, b, breakage string }{
+		{"0.00", "0.00", "0.00"},
+		{"133.66", "0.00", "0.00"},
+		{"133.66", "0.00", "0.00"},
+		{"0.00", "133.66", "133.68"},
+		{"0.00", "0.00", "133.66"},
+		{"0.00", "0.00", "133.68"},
+	}
+	for i, r := range rs {
+		a, b := r.Earned[0][r.Org.Lookup("A")], r.Earned[0][r.Org.Lookup("B")]
+		if got := fmt.Sprintf("%s %s %s", a.AppendFixed(nil, 2), b.AppendFixed(nil, 2), r.Breakage[0].AppendFixed(nil, 2)); got != want[i].a+" "+want[i].b+" "+want[i].breakage {
+			t.Errorf("month %d: A, B, breakage %s; want %s %s %s", i+1, got, want[i].a, want[i].b, want[i].breakage)
+		}
+	}
+	// The state after February carries what A reached and the instalments
+	// to come.
+	var buf strings.Builder
+	if err := rs[1].NextState(periodsOf(t, "02")[0]).Write(&buf); err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{`"reached": {
+    "adv": "Gold"
+   }`, `"instalments": [
+    {
+     "component": "adv",
+     "rank": "Silver",
+     "paid": 1
+    },
+    {
+     "component": "adv",
+     "rank": "Gold",
+     "paid": 1
+    }
+   ]`} {
+		if !strings.Contains(buf.String(), want) {
+			t.Fatalf("February's state lacks %s:\n%s", want, buf.String())
+		}
+	}
+	// Decoding: the keys, their range, and the canonical YAML.
+	p, err := Decode([]byte(plan), "p.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if y := string(p.YAML()); !strings.Contains(y, "      held: 2\n      instalments: 3\n") {
+		t.Fatalf("canonical YAML:\n%s", y)
+	}
+	if got := p.Components[0].Describe(p); got != "paid once on first reaching: Silver 100.00, Gold 301.00; reached when paid as it or higher in each of the last 2 periods; in 3 instalments, one a period, the remainder in the last" {
+		t.Fatalf("describe: %s", got)
+	}
+	for _, c := range []struct{ from, to, want string }{
+		{"instalments: 3", "instalments: 0", "instalments must be from 1 (all at once) to 24 periods, not 0"},
+		{"held: 2", "held: 25", "held must be from 1 (this period only) to 24 periods, not 25"},
+		{"held: 2", "held: two", "held must be a whole number"},
+	} {
+		if _, err := Decode([]byte(strings.Replace(plan, c.from, c.to, 1)), "p.yaml"); err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("%s: error %v, want %q", c.to, err, c.want)
+		}
+	}
+}
+
+// randomAdvancement is a rank_advancement over a random plan's ranks, held
+// 1 to 3 periods and paid in 1 to 3 instalments.
+func randomAdvancement(rng *rand.Rand, ranks int) string {
+	var amounts []string
+	for i := range ranks {
+		if rng.IntN(2) == 0 || (i == ranks-1 && len(amounts) == 0) {
+			amounts = append(amounts, fmt.Sprintf("R%d: %d", i, rng.IntN(300)))
+		}
+	}
+	return fmt.Sprintf("  - {name: adv, type: rank_advancement, amounts: {%s}, held: %d, instalments: %d}\n", strings.Join(amounts, ", "), 1+rng.IntN(3), 1+rng.IntN(3))
+}

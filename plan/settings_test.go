@@ -30,7 +30,8 @@ type flatSettings struct {
 	GenerationRank  int
 	Tiers           []Tier
 	Listed          []bool // rank_bonus: the ranks with an amount
-	Held            int    // rank_bonus
+	Held            int    // rank_bonus, rank_advancement
+	Instalments     int    // rank_advancement
 }
 
 // s returns c's settings, flat.
@@ -55,7 +56,7 @@ func (c *Component) s() flatSettings {
 	case binary:
 		f.Rate, f.Binary, f.BinaryRates, f.BinaryNoRate = r.Rate, r.Binary, r.Rates, r.NoRate
 	case advancement:
-		f.Amounts = r.Amounts
+		f.Amounts, f.Held, f.Instalments = r.Amounts, r.Held, r.Instalments
 	case recruit:
 		f.RecruitAmounts, f.MinPV = r.Amounts, r.MinPV
 	case rankBonus:

@@ -52,14 +52,27 @@ type MemberState struct {
 	// RecentPaid are the paid-as ranks of the latest periods, most recent
 	// first ("" for none), as many as the plan's rank bonuses read.
 	RecentPaid []string `json:"recent_paid,omitempty"`
-	CarryLeft  *dec.D   `json:"carry_left,omitempty"`
-	CarryRight *dec.D   `json:"carry_right,omitempty"`
+	// Reached is, by rank_advancement component with held, the highest
+	// rank the member reached for it.
+	Reached map[string]string `json:"reached,omitempty"`
+	// Instalments are the member's advancement instalments still to come.
+	Instalments []InstalmentState `json:"instalments,omitempty"`
+	CarryLeft   *dec.D            `json:"carry_left,omitempty"`
+	CarryRight  *dec.D            `json:"carry_right,omitempty"`
 	// Balance is carried money: above 0 a held payout, below 0 a debit.
 	Balance *dec.D `json:"balance,omitempty"`
 	// PlacementID and Leg are where an earlier period auto-placed the
 	// member in the binary tree: they keep that slot.
 	PlacementID string `json:"placement_id,omitempty"`
 	Leg         string `json:"leg,omitempty"`
+}
+
+// InstalmentState is a reached rank's advancement paid in instalments:
+// Paid of the component's instalments are done.
+type InstalmentState struct {
+	Component string `json:"component"`
+	Rank      string `json:"rank"`
+	Paid      int    `json:"paid"`
 }
 
 // OrderLines are the earner lines of one order (returns: reverse): what a
@@ -176,9 +189,13 @@ type carried struct {
 	// recentPaid are the paid-as ranks of the latest periods, most recent
 	// first (nil: the plan reads none).
 	recentPaid [][]int16
-	balance    []dec.D // nil when nobody has one
-	carry      *[2][]dec.D
-	orders     map[string]*OrderLines
+	// reached is, by component, what Result.Reached was (nil: nothing);
+	// instalments, per member, the instalments to come (nil: none).
+	reached     [][]int16
+	instalments [][]instalment
+	balance     []dec.D // nil when nobody has one
+	carry       *[2][]dec.D
+	orders      map[string]*OrderLines
 	// pairings are the recent binary pairings (returns: reverse).
 	pairings map[pairKey]*Pairing
 	periods  int
@@ -231,6 +248,38 @@ func (s *State) lay(p *Plan, o *tree.Org, name string) (*carried, error) {
 			if c.recentPaid != nil {
 				c.recentPaid[m] = append(c.recentPaid[m], r)
 			}
+		}
+		for comp, q := range ms.Reached {
+			ci := slices.IndexFunc(p.Components, func(c Component) bool { return c.Name == comp })
+			r, ok := rankOf(q)
+			if ci < 0 || !ok {
+				return nil, &tree.InputError{File: name, Msg: fmt.Sprintf("member %s: reached %q for %q: expected a component and a rank of the plan", ms.ID, q, comp)}
+			}
+			if c.reached == nil {
+				c.reached = make([][]int16, len(p.Components))
+			}
+			if c.reached[ci] == nil {
+				c.reached[ci] = make([]int16, n)
+				for i := range c.reached[ci] {
+					c.reached[ci][i] = NoRank
+				}
+			}
+			c.reached[ci][m] = r
+		}
+		for _, in := range ms.Instalments {
+			ci := slices.IndexFunc(p.Components, func(c Component) bool { return c.Name == in.Component })
+			r, ok := rankOf(in.Rank)
+			var adv advancement
+			if ci >= 0 {
+				adv, _ = p.Components[ci].rule.(advancement)
+			}
+			if !ok || r == NoRank || adv.Instalments < 2 || in.Paid < 1 || in.Paid >= adv.Instalments {
+				return nil, &tree.InputError{File: name, Msg: fmt.Sprintf("member %s: instalment %d of %q, rank %q: expected a rank_advancement with instalments, a rank of the plan and a count of instalments paid below its instalments", ms.ID, in.Paid, in.Component, in.Rank)}
+			}
+			if c.instalments == nil {
+				c.instalments = make([][]instalment, n)
+			}
+			c.instalments[m] = append(c.instalments[m], instalment{ci, r, in.Paid})
 		}
 		if ms.CarryLeft != nil || ms.CarryRight != nil {
 			if c.carry == nil {
@@ -313,6 +362,20 @@ func (r *Result) NextState(period tree.Period) *State {
 				for _, q := range recent {
 					ms.RecentPaid = append(ms.RecentPaid, name(q))
 				}
+				keep = true
+			}
+		}
+		for ci, reached := range r.Reached {
+			if reached != nil && reached[m] != NoRank {
+				if ms.Reached == nil {
+					ms.Reached = map[string]string{}
+				}
+				ms.Reached[p.Components[ci].Name], keep = name(reached[m]), true
+			}
+		}
+		if r.Instalments != nil {
+			for _, in := range r.Instalments[m] {
+				ms.Instalments = append(ms.Instalments, InstalmentState{p.Components[in.comp].Name, name(in.rank), in.paid})
 				keep = true
 			}
 		}

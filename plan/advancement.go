@@ -136,6 +136,9 @@ func (r *run) highestBefore(m int32) int16 {
 	return h
 }
 
+// instalments: how many periods an amount is paid over.
+func (f advancement) instalments() int { return f.Instalments }
+
 // paidHistory: the earlier periods' paid-as ranks held reads.
 func (f advancement) paidHistory() int { return f.Held - 1 }
 

@@ -59,6 +59,13 @@ func (p *Plan) paidHistory() int {
 	return n
 }
 
+// instalmenter is a family that pays an amount over several periods
+// (rank_advancement's instalments): the state carries the instalments to
+// come, and checks them against instalments.
+type instalmenter interface {
+	instalments() int
+}
+
 // placer is a family that pays along a placement tree of its own, built
 // before any component pays (binary, matrix).
 type placer interface {

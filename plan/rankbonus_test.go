@@ -253,11 +253,32 @@ components:
 			t.Fatalf("February's state lacks %s:\n%s", want, buf.String())
 		}
 	}
-	// Decoding: the keys, their range, and the canonical YAML.
+	// A state that does not fit the plan is refused, naming the member.
 	p, err := Decode([]byte(plan), "p.yaml")
 	if err != nil {
 		t.Fatal(err)
 	}
+	d := mustData(t, members, sales.String(), "")
+	for _, c := range []struct{ from, to, want string }{
+		{`"paid": 1
+    },`, `"paid": 3
+    },`, `s.json: member A: instalment 3 of "adv", rank "Silver": expected a rank_advancement with instalments`},
+		{`"rank": "Silver"`, `"rank": "Platinum"`, `instalment 1 of "adv", rank "Platinum"`},
+		{`"adv": "Gold"`, `"nope": "Gold"`, `s.json: member A: reached "Gold" for "nope": expected a component and a rank of the plan`},
+	} {
+		bad := strings.Replace(buf.String(), c.from, c.to, 1)
+		if bad == buf.String() {
+			t.Fatalf("%s is not in the state", c.from)
+		}
+		st, err := ReadState(strings.NewReader(bad), "s.json")
+		if err == nil {
+			_, err = RunPeriod(p, d, periodsOf(t, "03")[0], st, "s.json", Options{})
+		}
+		if err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("%s: error %v, want %q", c.to, err, c.want)
+		}
+	}
+	// Decoding: the keys, their range, and the canonical YAML.
 	if y := string(p.YAML()); !strings.Contains(y, "      held: 2\n      instalments: 3\n") {
 		t.Fatalf("canonical YAML:\n%s", y)
 	}

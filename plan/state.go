@@ -269,11 +269,13 @@ func (s *State) lay(p *Plan, o *tree.Org, name string) (*carried, error) {
 		for _, in := range ms.Instalments {
 			ci := slices.IndexFunc(p.Components, func(c Component) bool { return c.Name == in.Component })
 			r, ok := rankOf(in.Rank)
-			var adv advancement
+			k := 0 // the component's instalments
 			if ci >= 0 {
-				adv, _ = p.Components[ci].rule.(advancement)
+				if f, ok := p.Components[ci].rule.(instalmenter); ok {
+					k = f.instalments()
+				}
 			}
-			if !ok || r == NoRank || adv.Instalments < 2 || in.Paid < 1 || in.Paid >= adv.Instalments {
+			if !ok || r == NoRank || k < 2 || in.Paid < 1 || in.Paid >= k {
 				return nil, &tree.InputError{File: name, Msg: fmt.Sprintf("member %s: instalment %d of %q, rank %q: expected a rank_advancement with instalments, a rank of the plan and a count of instalments paid below its instalments", ms.ID, in.Paid, in.Component, in.Rank)}
 			}
 			if c.instalments == nil {

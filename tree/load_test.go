@@ -2,6 +2,7 @@ package tree
 
 import (
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 
@@ -281,6 +282,36 @@ func TestDateCache(t *testing.T) {
 		c.fields = [][]byte{[]byte(bad)}
 		if _, err := c.date(0, "date"); err == nil {
 			t.Errorf("date(%s) accepted after a date in the same month", bad)
+		}
+	}
+}
+
+// TestTopDownNumberOrder: a members file whose sponsors all come before
+// their recruits is top-down in number order; one that lists a recruit
+// first is breadth-first from the roots. Either way every member comes
+// after their sponsor, and group volumes agree.
+func TestTopDownNumberOrder(t *testing.T) {
+	for _, tc := range []struct {
+		name, csv, top string
+	}{
+		{"sponsors first", "id,sponsor_id,amount\nA,,10\nB,A,20\nC,A,30\nD,B,40\n", "[0 1 2 3]"},
+		{"a recruit first", "id,sponsor_id,amount\nD,B,40\nA,,10\nB,A,20\nC,A,30\n", "[1 2 3 0]"},
+	} {
+		d := mustMembers(t, tc.csv)
+		o := d.Org
+		if got := fmt.Sprint(o.TopDown()); got != tc.top {
+			t.Errorf("%s: top-down %s, want %s", tc.name, got, tc.top)
+		}
+		pv, err := PersonalVolume(o, &d.Sales)
+		if err != nil {
+			t.Fatal(err)
+		}
+		gv, err := GroupVolume(o, pv)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if a, b := gv[o.Lookup("A")], gv[o.Lookup("B")]; a.String() != "100" || b.String() != "60" {
+			t.Errorf("%s: GV of A %s, B %s; want 100, 60", tc.name, a, b)
 		}
 	}
 }

@@ -576,8 +576,9 @@ func (o *Org) prefix(remap []int32, k int32, day int32) *Org {
 // filterTree sets s's children and top-down order from o's, for s the
 // first members of o with the same sponsors: o's lists without the
 // members after them. This is what build would give (children are in
-// member order, the top-down order breadth-first), read in order where
-// build would write at random.
+// member order; the top-down order is number order or breadth-first, and
+// a prefix keeps either), read in order where build would write at
+// random.
 func (s *Org) filterTree(o *Org) {
 	k := int32(len(s.sponsor))
 	s.childStart = make([]int32, k+1)

@@ -144,7 +144,8 @@ func (o *Org) Joined(i int32) int32 { return o.joined[i] }
 // Children returns the members i sponsored personally. Do not modify.
 func (o *Org) Children(i int32) []int32 { return o.children[o.childStart[i]:o.childStart[i+1]] }
 
-// TopDown returns every member number, each after its sponsor. Walk it
+// TopDown returns every member number, each after its sponsor (in number
+// order when every sponsor's number is below their recruits'). Walk it
 // backwards to go bottom-up. Do not modify.
 func (o *Org) TopDown() []int32 { return o.topDown }
 
@@ -588,7 +589,27 @@ func (o *Org) build(file string, lines []int32) error {
 			fill[s]++
 		}
 	}
-	// Breadth-first from the roots: each member comes after its sponsor.
+	// When every sponsor has a smaller number than their recruits (a
+	// members file in the order members joined), number order is top-down:
+	// the passes over every member then read their arrays in order, not at
+	// random (at ten million members, a third of the rank pass). Such a
+	// tree has no cycle.
+	inOrder := true
+	for i, s := range o.sponsor {
+		if s >= int32(i) {
+			inOrder = false
+			break
+		}
+	}
+	if inOrder {
+		o.topDown = make([]int32, n)
+		for i := range o.topDown {
+			o.topDown[i] = int32(i)
+		}
+		return nil
+	}
+	// Otherwise breadth-first from the roots: each member comes after
+	// their sponsor.
 	o.topDown = make([]int32, 0, n)
 	for i, s := range o.sponsor {
 		if s < 0 {

@@ -90,101 +90,73 @@ func (c *carried) on(remap []int32, n int) *carried {
 	if c == nil || remap == nil {
 		return c
 	}
-	if n > 0 && remap[n-1] == int32(n-1) {
-		// The period's members are the first n, numbered as in the whole
-		// organisation (see tree.Org.AsOf): the state is the first n of
-		// each array, shared, never copied (nothing writes to a carried
-		// state once it is made).
-		out := &carried{highest: c.highest[:n:n], orders: c.orders, pairings: c.pairings, periods: c.periods}
-		if c.recent != nil {
-			out.recent = c.recent[:n:n]
-		}
-		if c.recentPaid != nil {
-			out.recentPaid = c.recentPaid[:n:n]
-		}
-		if c.reached != nil {
-			out.reached = make([][]int16, len(c.reached))
-			for ci, r := range c.reached {
-				if r != nil {
-					out.reached[ci] = r[:n:n]
-				}
-			}
-		}
-		if c.instalments != nil {
-			out.instalments = c.instalments[:n:n]
-		}
-		if c.balance != nil {
-			out.balance = c.balance[:n:n]
-		}
-		if c.carry != nil {
-			out.carry = &[2][]dec.D{c.carry[0][:n:n], c.carry[1][:n:n]}
-		}
-		if c.placed != nil {
-			out.placed = newPrior(n, c.placed.File)
-			for m := range n {
-				if pa := c.placed.Parent[m]; pa >= 0 && pa < int32(n) {
-					out.placed.Parent[m], out.placed.Leg[m] = pa, c.placed.Leg[m]
-				}
-			}
-		}
-		return out
-	}
-	out := &carried{highest: make([]int16, n), orders: c.orders, pairings: c.pairings, periods: c.periods}
-	if c.recent != nil {
-		out.recent = make([][]int16, n)
-	}
-	if c.recentPaid != nil {
-		out.recentPaid = make([][]int16, n)
-	}
+	// When the period's members are the first n, numbered as in the whole
+	// organisation (see tree.Org.AsOf), the state is the first n of each
+	// array, shared, never copied (nothing writes to a carried state once
+	// it is made).
+	prefix := n > 0 && remap[n-1] == int32(n-1)
+	out := &carried{orders: c.orders, pairings: c.pairings, periods: c.periods,
+		highest:     onPeriod(c.highest, remap, n, prefix),
+		recent:      onPeriod(c.recent, remap, n, prefix),
+		recentPaid:  onPeriod(c.recentPaid, remap, n, prefix),
+		instalments: onPeriod(c.instalments, remap, n, prefix),
+		balance:     onPeriod(c.balance, remap, n, prefix)}
 	if c.reached != nil {
 		out.reached = make([][]int16, len(c.reached))
 		for ci, r := range c.reached {
-			if r != nil {
-				out.reached[ci] = make([]int16, n)
-			}
+			out.reached[ci] = onPeriod(r, remap, n, prefix)
 		}
 	}
-	if c.instalments != nil {
-		out.instalments = make([][]instalment, n)
+	if c.carry != nil {
+		out.carry = &[2][]dec.D{onPeriod(c.carry[0], remap, n, prefix), onPeriod(c.carry[1], remap, n, prefix)}
 	}
 	if c.placed != nil {
 		out.placed = newPrior(n, c.placed.File)
-	}
-	if c.balance != nil {
-		out.balance = make([]dec.D, n)
-	}
-	if c.carry != nil {
-		out.carry = &[2][]dec.D{make([]dec.D, n), make([]dec.D, n)}
-	}
-	for m, pm := range remap {
-		if pm < 0 {
-			continue
-		}
-		out.highest[pm] = c.highest[m]
-		if c.recent != nil {
-			out.recent[pm] = c.recent[m]
-		}
-		if c.recentPaid != nil {
-			out.recentPaid[pm] = c.recentPaid[m]
-		}
-		for ci, r := range c.reached {
-			if r != nil {
-				out.reached[ci][pm] = r[m]
-			}
-		}
-		if c.instalments != nil {
-			out.instalments[pm] = c.instalments[m]
-		}
-		if c.balance != nil {
-			out.balance[pm] = c.balance[m]
-		}
-		if c.carry != nil {
-			out.carry[0][pm], out.carry[1][pm] = c.carry[0][m], c.carry[1][m]
-		}
-		if c.placed != nil {
-			if pa := c.placed.Parent[m]; pa >= 0 && remap[pa] >= 0 {
+		for m, pm := range remap {
+			if pa := c.placed.Parent[m]; pm >= 0 && pa >= 0 && remap[pa] >= 0 {
 				out.placed.Parent[pm], out.placed.Leg[pm] = remap[pa], c.placed.Leg[m]
 			}
+		}
+	}
+	return out
+}
+
+// onPeriod returns s, per member of the whole organisation, per member of
+// a period's n (remap: as for on): its first n entries, shared, when the
+// period keeps the numbers (prefix), else a copy. nil stays nil.
+func onPeriod[T any](s []T, remap []int32, n int, prefix bool) []T {
+	if s == nil {
+		return nil
+	}
+	if prefix {
+		return s[:n:n]
+	}
+	out := make([]T, n)
+	for m, pm := range remap {
+		if pm >= 0 {
+			out[pm] = s[m]
+		}
+	}
+	return out
+}
+
+// onWhole returns s, per member of a period's organisation, per member of
+// the whole organisation of n (remap: as for on; nil: the same numbering),
+// none for a member not in the period. nil stays nil.
+func onWhole[T any](s []T, remap []int32, n int, none T) []T {
+	if s == nil {
+		return nil
+	}
+	out := make([]T, n)
+	for m := range out {
+		pm := int32(m)
+		if remap != nil {
+			pm = remap[m]
+		}
+		if pm < 0 {
+			out[m] = none
+		} else {
+			out[m] = s[pm]
 		}
 	}
 	return out
@@ -194,33 +166,19 @@ func (c *carried) on(remap []int32, n int) *carried {
 // whole organisation of n members (remap: as for on), the same as
 // NextState laid over the members.
 func (r *Result) carryOver(prev *carried, remap []int32, n int) *carried {
-	c := &carried{highest: make([]int16, n), periods: 1}
+	c := &carried{periods: 1,
+		highest:     onWhole(r.Highest, remap, n, NoRank),
+		recent:      onWhole(r.Recent, remap, n, nil), // only a grace keeps them: 24 bytes a member otherwise
+		recentPaid:  onWhole(r.RecentPaid, remap, n, nil),
+		instalments: onWhole(r.Instalments, remap, n, nil)}
 	if prev != nil {
 		c.periods = prev.periods + 1
-	}
-	for m := range c.highest {
-		c.highest[m] = NoRank
-	}
-	grace := r.Plan.RankGrace > 1
-	if grace { // the recent ranks only a grace reads: 24 bytes a member otherwise
-		c.recent = make([][]int16, n)
-	}
-	if r.RecentPaid != nil {
-		c.recentPaid = make([][]int16, n)
 	}
 	if r.Reached != nil {
 		c.reached = make([][]int16, len(r.Reached))
 		for ci, reached := range r.Reached {
-			if reached != nil {
-				c.reached[ci] = make([]int16, n)
-				for m := range n {
-					c.reached[ci][m] = NoRank
-				}
-			}
+			c.reached[ci] = onWhole(reached, remap, n, NoRank)
 		}
-	}
-	if r.Instalments != nil {
-		c.instalments = make([][]instalment, n)
 	}
 	var bal []dec.D
 	// full[pm] is period member pm's number in the whole organisation.
@@ -239,21 +197,6 @@ func (r *Result) carryOver(prev *carried, remap []int32, n int) *carried {
 			if pm = remap[m]; pm < 0 {
 				continue
 			}
-		}
-		c.highest[m] = r.Highest[pm]
-		if grace {
-			c.recent[m] = r.Recent[pm]
-		}
-		if r.RecentPaid != nil {
-			c.recentPaid[m] = r.RecentPaid[pm]
-		}
-		for ci, reached := range r.Reached {
-			if reached != nil {
-				c.reached[ci][m] = reached[pm]
-			}
-		}
-		if r.Instalments != nil {
-			c.instalments[m] = r.Instalments[pm]
 		}
 		if b := r.BalanceOut[pm]; b != 0 {
 			if bal == nil {

@@ -105,7 +105,7 @@ func runCompare(c *cobra.Command, s *streams, opts *compareOptions, plans []stri
 			return err
 		}
 		ps = append(ps, p)
-		keepOrders = keepOrders || p.ReverseReturns
+		keepOrders = keepOrders || p.ReadsOrderIDs()
 	}
 	if err := compare.SameCurrency(plans, ps); err != nil {
 		return err

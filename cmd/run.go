@@ -308,7 +308,7 @@ func load(s *streams, ph *phases, planFile, members, sales string, keepOrders bo
 		return nil, nil, err
 	}
 	ph.done("read members", d.Org.Len())
-	d.KeepOrderIDs = keepOrders || (p != nil && p.ReverseReturns) // a return names the order it reverses
+	d.KeepOrderIDs = keepOrders || (p != nil && p.ReadsOrderIDs()) // a return names the order it reverses; a first order is one order
 	if sales != "" {
 		before := d.Sales.Len()
 		if _, err := readWith(in, sales, "sales", func(r io.Reader, name string) (struct{}, error) {

@@ -54,6 +54,9 @@ type Result struct {
 	// (nil: nobody's).
 	Reached     [][]int16
 	Instalments [][]instalment
+	// FirstOrdered marks the members who have had their first order, this
+	// period or before (nil: the plan has no first_order).
+	FirstOrdered []bool
 	// ReturnsAsVolume describes each return (returns: reverse) whose order
 	// was unknown or past the return window, and was counted as volume.
 	ReturnsAsVolume []string

@@ -667,10 +667,28 @@ func putUp(r *Result, c *Component) int64 {
 	if c.Type == TypeDifferential {
 		rates = []dec.Rate{slices.Max(c.s().DiffRates)}
 	}
+	// firstID is each buyer's first order this period (first_order): the
+	// order id of their earliest row that is not a return, by date then id.
+	firstID := map[int32]string{}
+	firstDay := map[int32]int32{}
+	for _, ch := range r.Data.Sales.Chunks {
+		for k, m := range ch.Member {
+			if ch.TypeOf(k) == tree.ReturnType || (r.carried != nil && r.carried.firstOrdered != nil && r.carried.firstOrdered[m]) {
+				continue
+			}
+			id, day := ch.OrderID(k), ch.DateOf(k)
+			if old, ok := firstID[m]; !ok || day < firstDay[m] || (day == firstDay[m] && id < old) {
+				firstID[m], firstDay[m] = id, day
+			}
+		}
+	}
 	for ci, ch := range r.Data.Sales.Chunks {
 		for k, v := range ch.Volumes() {
 			if slices.Contains(r.Plan.NonCommissionable, ch.TypeOf(k)) || r.reversedSales[SaleRef{int32(ci), int32(k)}] {
 				v = 0
+			}
+			if id, ok := firstID[ch.Member[k]]; c.Type == TypeFirstOrder && (!ok || id != ch.OrderID(k)) {
+				continue // not the buyer's first order
 			}
 			if c.Type == TypeFastStart {
 				// Only a sale in its seller's window (the seller being the

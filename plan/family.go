@@ -66,6 +66,26 @@ type instalmenter interface {
 	instalments() int
 }
 
+// orderReader is a family that tells orders apart by their ids
+// (first_order), so the sales' order ids must be kept.
+type orderReader interface {
+	readsOrders() bool
+}
+
+// ReadsOrderIDs reports whether the plan needs the sales' order ids: to
+// reverse returns, or for a component that tells orders apart.
+func (p *Plan) ReadsOrderIDs() bool {
+	if p.ReverseReturns {
+		return true
+	}
+	for _, c := range p.Components {
+		if o, ok := c.rule.(orderReader); ok && o.readsOrders() {
+			return true
+		}
+	}
+	return false
+}
+
 // placer is a family that pays along a placement tree of its own, built
 // before any component pays (binary, matrix).
 type placer interface {
@@ -95,6 +115,7 @@ func kinds() []kind {
 		{TypeAdvancement, decodeAs((*decoder).advancement)},
 		{TypeRecruit, decodeAs((*decoder).recruit)},
 		{TypeRankBonus, decodeAs((*decoder).rankBonus)},
+		{TypeFirstOrder, decodeAs((*decoder).firstOrder)},
 	}
 }
 

@@ -16,7 +16,7 @@ import (
 // file; a decoded plan satisfies the invariants the engine relies on.
 func FuzzDecode(f *testing.F) {
 	for _, name := range []string{"../examples/unilevel.yaml", "../examples/worked/plan.yaml", "../examples/hybrid/plan.yaml",
-		"../examples/hybrid/capped.yaml", "../examples/pool.yaml", "../examples/realworld/plan.yaml", "../examples/recruit/plan.yaml", "../examples/tiers.yaml", "../examples/pool-volume.yaml", "../examples/genmatch.yaml", "../examples/binary/ranked.yaml", "../examples/rankbonus/plan.yaml"} {
+		"../examples/hybrid/capped.yaml", "../examples/pool.yaml", "../examples/realworld/plan.yaml", "../examples/recruit/plan.yaml", "../examples/tiers.yaml", "../examples/pool-volume.yaml", "../examples/genmatch.yaml", "../examples/binary/ranked.yaml", "../examples/rankbonus/plan.yaml", "../examples/firstorder/plan.yaml"} {
 		if b, err := os.ReadFile(name); err == nil {
 			f.Add(string(b))
 		}

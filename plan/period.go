@@ -96,11 +96,12 @@ func (c *carried) on(remap []int32, n int) *carried {
 	// it is made).
 	prefix := n > 0 && remap[n-1] == int32(n-1)
 	out := &carried{orders: c.orders, pairings: c.pairings, periods: c.periods,
-		highest:     onPeriod(c.highest, remap, n, prefix),
-		recent:      onPeriod(c.recent, remap, n, prefix),
-		recentPaid:  onPeriod(c.recentPaid, remap, n, prefix),
-		instalments: onPeriod(c.instalments, remap, n, prefix),
-		balance:     onPeriod(c.balance, remap, n, prefix)}
+		highest:      onPeriod(c.highest, remap, n, prefix),
+		recent:       onPeriod(c.recent, remap, n, prefix),
+		recentPaid:   onPeriod(c.recentPaid, remap, n, prefix),
+		instalments:  onPeriod(c.instalments, remap, n, prefix),
+		firstOrdered: onPeriod(c.firstOrdered, remap, n, prefix),
+		balance:      onPeriod(c.balance, remap, n, prefix)}
 	if c.reached != nil {
 		out.reached = make([][]int16, len(c.reached))
 		for ci, r := range c.reached {
@@ -167,10 +168,11 @@ func onWhole[T any](s []T, remap []int32, n int, none T) []T {
 // NextState laid over the members.
 func (r *Result) carryOver(prev *carried, remap []int32, n int) *carried {
 	c := &carried{periods: 1,
-		highest:     onWhole(r.Highest, remap, n, NoRank),
-		recent:      onWhole(r.Recent, remap, n, nil), // only a grace keeps them: 24 bytes a member otherwise
-		recentPaid:  onWhole(r.RecentPaid, remap, n, nil),
-		instalments: onWhole(r.Instalments, remap, n, nil)}
+		highest:      onWhole(r.Highest, remap, n, NoRank),
+		recent:       onWhole(r.Recent, remap, n, nil), // only a grace keeps them: 24 bytes a member otherwise
+		recentPaid:   onWhole(r.RecentPaid, remap, n, nil),
+		instalments:  onWhole(r.Instalments, remap, n, nil),
+		firstOrdered: onWhole(r.FirstOrdered, remap, n, false)}
 	if prev != nil {
 		c.periods = prev.periods + 1
 	}

@@ -256,23 +256,23 @@ func TestStateRefused(t *testing.T) {
 	if _, err := RunPeriod(other, d, feb, s, "jan.json", Options{}); err == nil || !strings.Contains(err.Error(), "jan.json: the state was written for another plan") {
 		t.Errorf("other plan: %v", err)
 	}
-	if _, err := ReadState(strings.NewReader(`{"version": 9}`), "v9.json"); err == nil || !strings.Contains(err.Error(), "v9.json: state version 9: this compplan reads versions 1 to 2") {
+	if _, err := ReadState(strings.NewReader(`{"version": 9}`), "v9.json"); err == nil || !strings.Contains(err.Error(), "v9.json: state version 9: this compplan reads versions 1 to 3") {
 		t.Errorf("version: %v", err)
 	}
 	// A version 1 state (written before recent_paid) still reads, and
-	// carries what it holds; so do versions 0 and 3 not.
+	// carries what it holds; versions 0 and 4 do not read.
 	var v1 bytes.Buffer
 	if err := s.Write(&v1); err != nil {
 		t.Fatal(err)
 	}
-	old := strings.Replace(v1.String(), `"version": 2,`, `"version": 1,`, 1)
+	old := strings.Replace(v1.String(), `"version": 3,`, `"version": 1,`, 1)
 	if got, err := ReadState(strings.NewReader(old), "v1.json"); err != nil || got.Version != 1 || len(got.Members) != len(s.Members) {
 		t.Errorf("version 1: %v, %+v", err, got)
 	} else if r2, err := RunPeriod(p, d, feb, got, "v1.json", Options{}); err != nil || periodRows(r2) == "" {
 		t.Errorf("version 1 carried: %v", err)
 	}
-	for _, v := range []string{"0", "3"} {
-		if _, err := ReadState(strings.NewReader(strings.Replace(v1.String(), `"version": 2,`, `"version": `+v+`,`, 1)), "v.json"); err == nil || !strings.Contains(err.Error(), "state version "+v+": this compplan reads versions 1 to 2") {
+	for _, v := range []string{"0", "4"} {
+		if _, err := ReadState(strings.NewReader(strings.Replace(v1.String(), `"version": 3,`, `"version": `+v+`,`, 1)), "v.json"); err == nil || !strings.Contains(err.Error(), "state version "+v+": this compplan reads versions 1 to 3") {
 			t.Errorf("version %s: %v", v, err)
 		}
 	}

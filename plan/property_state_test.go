@@ -39,6 +39,9 @@ func randomStatePlan(rng *rand.Rand) (plan string, ranks int, placed bool) {
 	if n := strings.Count(plan, "\n  - name: R"); n > 0 && rng.IntN(3) == 0 { // an advancement, held and in instalments
 		plan += randomAdvancement(rng, n)
 	}
+	if rng.IntN(3) == 0 { // a first-order bonus: every order has an id and a date
+		plan += fmt.Sprintf("  - {name: first, type: first_order, levels: [%d%%, %d%%]}\n", rng.IntN(25), rng.IntN(10))
+	}
 	if rng.IntN(3) == 0 { // a pool shared by volume, either split
 		plan += fmt.Sprintf("  - {name: vpool, type: pool, percent: %d%%, shares: %s, split: %s}\n", 1+rng.IntN(5),
 			[]string{"volume", "group_volume"}[rng.IntN(2)], []string{"per-member", "per-share"}[rng.IntN(2)])

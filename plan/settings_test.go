@@ -59,6 +59,8 @@ func (c *Component) s() flatSettings {
 		f.Amounts, f.Held, f.Instalments = r.Amounts, r.Held, r.Instalments
 	case recruit:
 		f.RecruitAmounts, f.MinPV = r.Amounts, r.MinPV
+	case firstOrder:
+		f.Levels = r.Levels
 	case rankBonus:
 		f.Amounts, f.Listed, f.Held = r.Amounts, r.Listed, r.Held
 	}

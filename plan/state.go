@@ -14,10 +14,10 @@ import (
 )
 
 // StateVersion is the version of the state document this compplan writes.
-// It reads it and every earlier one: version 2 added recent_paid (a rank
-// bonus's held periods), which a version 1 document, written before rank
-// bonuses, never needs.
-const StateVersion = 2
+// It reads it and every earlier one: version 2 added recent_paid, reached
+// and instalments (rank bonuses, held advancements), version 3 first_order;
+// a document written before them was for a plan that needs none.
+const StateVersion = 3
 
 // State is what one period hands the next: per member, the binary carry,
 // the highest rank ever held, the recent qualified ranks (for rank grace)
@@ -57,8 +57,10 @@ type MemberState struct {
 	Reached map[string]string `json:"reached,omitempty"`
 	// Instalments are the member's advancement instalments still to come.
 	Instalments []InstalmentState `json:"instalments,omitempty"`
-	CarryLeft   *dec.D            `json:"carry_left,omitempty"`
-	CarryRight  *dec.D            `json:"carry_right,omitempty"`
+	// FirstOrder says the member has had their first order (first_order).
+	FirstOrder bool   `json:"first_order,omitempty"`
+	CarryLeft  *dec.D `json:"carry_left,omitempty"`
+	CarryRight *dec.D `json:"carry_right,omitempty"`
 	// Balance is carried money: above 0 a held payout, below 0 a debit.
 	Balance *dec.D `json:"balance,omitempty"`
 	// PlacementID and Leg are where an earlier period auto-placed the
@@ -191,11 +193,12 @@ type carried struct {
 	recentPaid [][]int16
 	// reached is, by component, what Result.Reached was (nil: nothing);
 	// instalments, per member, the instalments to come (nil: none).
-	reached     [][]int16
-	instalments [][]instalment
-	balance     []dec.D // nil when nobody has one
-	carry       *[2][]dec.D
-	orders      map[string]*OrderLines
+	reached      [][]int16
+	instalments  [][]instalment
+	firstOrdered []bool  // nil: nobody has ordered
+	balance      []dec.D // nil when nobody has one
+	carry        *[2][]dec.D
+	orders       map[string]*OrderLines
 	// pairings are the recent binary pairings (returns: reverse).
 	pairings map[pairKey]*Pairing
 	periods  int
@@ -282,6 +285,12 @@ func (s *State) lay(p *Plan, o *tree.Org, name string) (*carried, error) {
 				c.instalments = make([][]instalment, n)
 			}
 			c.instalments[m] = append(c.instalments[m], instalment{ci, r, in.Paid})
+		}
+		if ms.FirstOrder {
+			if c.firstOrdered == nil {
+				c.firstOrdered = make([]bool, n)
+			}
+			c.firstOrdered[m] = true
 		}
 		if ms.CarryLeft != nil || ms.CarryRight != nil {
 			if c.carry == nil {
@@ -380,6 +389,9 @@ func (r *Result) NextState(period tree.Period) *State {
 				ms.Instalments = append(ms.Instalments, InstalmentState{p.Components[in.comp].Name, name(in.rank), in.paid})
 				keep = true
 			}
+		}
+		if r.FirstOrdered != nil && r.FirstOrdered[m] {
+			ms.FirstOrder, keep = true, true
 		}
 		if r.Legs != nil {
 			if l, rt := r.Legs.CarryOutL[m], r.Legs.CarryOutR[m]; l != 0 || rt != 0 {

@@ -170,6 +170,9 @@ func ReadMembers(r io.Reader, name string) (*Data, error) {
 			if d.Sales.FirstUndated == 0 {
 				d.Sales.FirstUndated, d.Sales.UndatedFile = c.recLine, name
 			}
+			if d.Sales.FirstNoOrder == 0 { // a members file's sale has no order id
+				d.Sales.FirstNoOrder, d.Sales.NoOrderFile = c.recLine, name
+			}
 		} else if col[mVolume] >= 0 && len(c.fields[col[mVolume]]) > 0 {
 			return fail(c.fieldError(col[mVolume], "volume", "a volume without an amount: fill in the sale's amount too, or leave both empty"))
 		}

@@ -236,6 +236,9 @@ func (d *Data) Split(periods []Period) ([]Sales, error) {
 		return nil, err
 	}
 	out := make([]Sales, len(periods))
+	for i := range out { // a sale without an order id is the whole file's concern
+		out[i].FirstNoOrder, out[i].NoOrderFile = d.Sales.FirstNoOrder, d.Sales.NoOrderFile
+	}
 	if len(periods) == 0 {
 		return out, nil
 	}

@@ -149,6 +149,9 @@ func (d *Data) readSales(r io.Reader, name string, size int) error {
 		if u := parts[k].FirstUndated; u > 0 && d.Sales.FirstUndated == 0 {
 			d.Sales.FirstUndated, d.Sales.UndatedFile = u, name
 		}
+		if u := parts[k].FirstNoOrder; u > 0 && d.Sales.FirstNoOrder == 0 {
+			d.Sales.FirstNoOrder, d.Sales.NoOrderFile = u, name
+		}
 		parts[k].Chunks = nil
 		if !d.Sales.merge(&parts[k]) {
 			return &InputError{File: name, Msg: "total sales are too large for compplan's exact decimals", Err: dec.ErrOverflow}
@@ -424,6 +427,9 @@ func (c *csvReader) fullSale(s *Sales, m int32, col []int, keep bool, joined int
 	}
 	if col[sOrder] >= 0 {
 		r.order = c.fields[col[sOrder]]
+	}
+	if len(r.order) == 0 && s.FirstNoOrder == 0 {
+		s.FirstNoOrder = c.recLine
 	}
 	if !s.addRow(&r, keep) {
 		return c.errorf(c.recLine, 0, "more than 255 sale types, or order ids over 4 GiB, in one block")

@@ -261,6 +261,10 @@ type Sales struct {
 	// UndatedFile (0: every sale has one), for plans that need dates.
 	FirstUndated int
 	UndatedFile  string
+	// FirstNoOrder is the line of the first sale without an order_id, in
+	// NoOrderFile (0: every sale has one), for plans that need order ids.
+	FirstNoOrder int
+	NoOrderFile  string
 	// dayAmount is the sales amount of each day, for the amount of a
 	// period; while a block is read, days holds the sums from daysFrom on.
 	dayAmount map[int32]dec.D

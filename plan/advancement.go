@@ -172,22 +172,11 @@ func (d *decoder) advancement(n *yaml.Node, c *advancement) error {
 	}); err != nil {
 		return err
 	}
-	c.Held, c.Instalments = 1, 1
-	for _, k := range []struct {
-		key  string
-		to   *int
-		what string
-	}{{"held", &c.Held, "held must be from 1 (this period only)"}, {"instalments", &c.Instalments, "instalments must be from 1 (all at once)"}} {
-		if v := f[k.key]; v != nil {
-			if *k.to, err = d.count(v, k.key); err != nil {
-				return err
-			}
-			if *k.to < 1 || *k.to > MaxGrace {
-				return d.errf(v, "%s to %d periods, not %d", k.what, MaxGrace, *k.to)
-			}
-		}
+	if c.Held, err = d.periods1(f["held"], "held", "this period only"); err != nil {
+		return err
 	}
-	return nil
+	c.Instalments, err = d.periods1(f["instalments"], "instalments", "all at once")
+	return err
 }
 
 func (f advancement) describe(p *Plan) string {

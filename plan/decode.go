@@ -171,6 +171,22 @@ func (d *decoder) count(n *yaml.Node, what string) (int, error) {
 	return 0, d.errf(n, "%s must be a whole number from 0 to 1000000, not %s", what, kindName(n))
 }
 
+// periods1 reads a count of periods from 1 to MaxGrace (1 when n is nil:
+// the key left out); one says what 1 means, for the error.
+func (d *decoder) periods1(n *yaml.Node, key, one string) (int, error) {
+	if n == nil {
+		return 1, nil
+	}
+	v, err := d.count(n, key)
+	if err != nil {
+		return 0, err
+	}
+	if v < 1 || v > MaxGrace {
+		return 0, d.errf(n, "%s must be from 1 (%s) to %d periods, not %d", key, one, MaxGrace, v)
+	}
+	return v, nil
+}
+
 // volume reads an exact non-negative decimal from the scalar's text (never
 // through a float).
 func (d *decoder) volume(n *yaml.Node, what string) (dec.D, error) {

@@ -763,11 +763,11 @@ func (r *run) history(qualified []int16) (highest []int16, recent [][]int16) {
 		}
 		highest[m] = max(r.highestBefore(int32(m)), r.rank[m])
 		if keep > 0 {
-			rec := []int16{qualified[m]}
+			var before []int16
 			if r.carried != nil && r.carried.recent != nil {
-				rec = append(rec, r.carried.recent[m]...)
+				before = r.carried.recent[m]
 			}
-			recent[m] = rec[:min(keep, len(rec))]
+			recent[m] = latest(qualified[m], before, keep)
 		}
 	}
 	return highest, recent
@@ -782,12 +782,21 @@ func (r *run) paidHistory() [][]int16 {
 	}
 	out := make([][]int16, r.org.Len())
 	for m := range out {
-		rec := []int16{r.rank[m]}
+		var before []int16
 		if r.carried != nil && r.carried.recentPaid != nil {
-			rec = append(rec, r.carried.recentPaid[m]...)
+			before = r.carried.recentPaid[m]
 		}
-		out[m] = rec[:min(keep, len(rec))]
+		out[m] = latest(r.rank[m], before, keep)
 	}
+	return out
+}
+
+// latest is now followed by before (most recent first), keep of them at
+// most.
+func latest(now int16, before []int16, keep int) []int16 {
+	out := make([]int16, min(keep, 1+len(before)))
+	out[0] = now
+	copy(out[1:], before)
 	return out
 }
 

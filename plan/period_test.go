@@ -238,7 +238,8 @@ func TestBinaryCarryOverPeriods(t *testing.T) {
 // TestStateRefused: a state from another plan, of an unknown version, or
 // that leaves a gap before the period is an error naming the file.
 func TestStateRefused(t *testing.T) {
-	const plan = "name: r\ncurrency: USD\ncomponents:\n  - {name: retail, type: personal, rate: 10%}\n"
+	// A's 1.00 of January is under the minimum payout: held, carried.
+	const plan = "name: r\ncurrency: USD\nmin_payout: 20\ncomponents:\n  - {name: retail, type: personal, rate: 10%}\n"
 	p, _ := Decode([]byte(plan), "p.yaml")
 	d := mustData(t, "id,joined\nA,2025-12-01\n", "member_id,amount,date\nA,10,2026-01-05\n", "")
 	jan, _ := tree.ParsePeriod("2026-01")
@@ -268,8 +269,12 @@ func TestStateRefused(t *testing.T) {
 	old := strings.Replace(v1.String(), `"version": 3,`, `"version": 1,`, 1)
 	if got, err := ReadState(strings.NewReader(old), "v1.json"); err != nil || got.Version != 1 || len(got.Members) != len(s.Members) {
 		t.Errorf("version 1: %v, %+v", err, got)
-	} else if r2, err := RunPeriod(p, d, feb, got, "v1.json", Options{}); err != nil || periodRows(r2) == "" {
-		t.Errorf("version 1 carried: %v", err)
+	} else {
+		r1, err1 := RunPeriod(p, d, feb, got, "v1.json", Options{})
+		r3, err3 := RunPeriod(p, d, feb, s, "jan.json", Options{})
+		if err1 != nil || err3 != nil || periodRows(r1) != periodRows(r3) || !strings.Contains(periodRows(r1), "in 1.00") {
+			t.Errorf("version 1 carried differently: %v, %v\n%s", err1, err3, periodRows(r1))
+		}
 	}
 	for _, v := range []string{"0", "4"} {
 		if _, err := ReadState(strings.NewReader(strings.Replace(v1.String(), `"version": 3,`, `"version": `+v+`,`, 1)), "v.json"); err == nil || !strings.Contains(err.Error(), "state version "+v+": this compplan reads versions 1 to 3") {

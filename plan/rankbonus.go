@@ -136,14 +136,6 @@ func (d *decoder) rankBonus(n *yaml.Node, c *rankBonus) error {
 	if len(an.Content) == 0 {
 		return d.errf(an, "a rank_bonus needs amounts by rank, e.g. amounts: {Gold: 500, Diamond: 1000}")
 	}
-	c.Held = 1
-	if v := f["held"]; v != nil {
-		if c.Held, err = d.count(v, "held"); err != nil {
-			return err
-		}
-		if c.Held < 1 || c.Held > MaxGrace {
-			return d.errf(v, "held must be from 1 (this period only) to %d periods, not %d", MaxGrace, c.Held)
-		}
-	}
-	return nil
+	c.Held, err = d.periods1(f["held"], "held", "this period only")
+	return err
 }

@@ -30,12 +30,14 @@ func (s *strtab) get(i int32) []byte { return s.data[s.off[i]:s.off[i+1]] }
 func (s *strtab) len() int           { return len(s.off) - 1 }
 
 // idIndex maps ids to their index with open addressing and linear
-// probing. A slot holds an id of up to 8 bytes itself (ids hold no NUL, so
-// zero padding is unambiguous), so a lookup of such an id touches one slot
-// and nothing else; a longer id's slot holds its hash, and a match is
-// confirmed against the id's bytes. A slot also holds a value of the
-// caller's (aux: a member's joined day, see setAux), so that the lookup
-// of a sale's member brings it along.
+// probing. A slot holds the id itself when it fits in 64 bits: an id of up
+// to 8 bytes (ids hold no NUL, so zero padding is unambiguous), or a
+// longer one made of a short prefix and digits, packed (see packID: the
+// shape of most shops' ids, M10000001 or a 13-digit number). A lookup of
+// such an id touches one slot and nothing else. Any other id's slot holds
+// its hash, and a match is confirmed against the id's bytes. A slot also
+// holds a value of the caller's (aux: a member's joined day, see setAux),
+// so that the lookup of a sale's member brings it along.
 type idIndex struct {
 	seed  maphash.Seed
 	slots []idSlot
@@ -44,27 +46,67 @@ type idIndex struct {
 	sink  uint64 // keeps the batch functions' warming loads from being dropped
 }
 
-// idSlot is one slot: idx is the index+1 (0 = empty), with longID set for
-// an id longer than inlineID bytes.
+// idSlot is one slot: idx is the index+1 (0 = empty), with its kind bits
+// (longID, packedID) set for an id that is not held inline.
 type idSlot struct {
-	key uint64 // the id, little-endian, zero-padded; a long id's hash
+	key uint64 // the id, little-endian, zero-padded; packed; or its hash
 	idx uint32
 	aux int32
 }
 
 const (
 	inlineID = 8
-	longID   = 1 << 31
+	longID   = 1 << 31 // key is the id's hash
+	packedID = 1 << 30 // key is packID's
+	kindBits = longID | packedID
+	// maxMembers is the most ids an index holds.
+	maxMembers = packedID - 1
 )
 
-// slotKey returns what a slot holds for id with hash h.
-func slotKey(id []byte, h uint64) (key uint64, long uint32) {
+// slotKey returns what a slot holds for id with hash h, and its kind.
+func slotKey(id []byte, h uint64) (key uint64, kind uint32) {
 	if len(id) > inlineID {
+		if k, ok := packID(id); ok {
+			return k, packedID
+		}
 		return h, longID
 	}
 	var b [inlineID]byte
 	copy(b[:], id)
 	return binary.LittleEndian.Uint64(b[:]), 0
+}
+
+// packID packs an id of a prefix of up to 3 bytes that are not digits and
+// then digits into 64 bits, one to one: the low 2 bits are the prefix's
+// length p, the next 5 the number of digits d, the next 8p the prefix, and
+// the rest the digits' value (which with d gives back the digits, leading
+// zeros and all). It reports false when the id is not of that shape or
+// its value does not fit in the 57−8p bits left.
+func packID(id []byte) (uint64, bool) {
+	p := 0
+	for p < len(id) && (id[p] < '0' || id[p] > '9') {
+		p++
+	}
+	d := len(id) - p
+	if p > 3 || d < 1 || d > 17 {
+		return 0, false
+	}
+	var v uint64
+	for _, c := range id[p:] {
+		if c < '0' || c > '9' {
+			return 0, false
+		}
+		v = v*10 + uint64(c-'0')
+	}
+	shift := 7 + 8*p
+	if v >= 1<<(64-shift) {
+		return 0, false
+	}
+	key := uint64(p) | uint64(d)<<2
+	for i, c := range id[:p] {
+		key |= uint64(c) << (7 + 8*i)
+	}
+	return key | v<<shift, true
 }
 
 // batch is how many ids the batch functions handle at once.
@@ -87,7 +129,7 @@ func (x *idIndex) full(n int) bool { return 4*(x.n+n) > 3*len(x.slots) }
 // find returns the index of id, or -1.
 func (x *idIndex) find(ids *strtab, id []byte) int32 {
 	if s := x.findHashed(ids, id, maphash.Bytes(x.seed, id)); s != nil {
-		return int32(s.idx&^longID) - 1
+		return int32(s.idx&^kindBits) - 1
 	}
 	return -1
 }
@@ -115,7 +157,7 @@ func (x *idIndex) findBatch(ids *strtab, keys [][]byte, out, aux []int32) uint64
 			out[i] = -1
 			continue
 		}
-		out[i] = int32(s.idx&^longID) - 1
+		out[i] = int32(s.idx&^kindBits) - 1
 		if aux != nil {
 			aux[i] = s.aux
 		}
@@ -125,14 +167,14 @@ func (x *idIndex) findBatch(ids *strtab, keys [][]byte, out, aux []int32) uint64
 
 // findHashed returns the slot of id, whose hash is h, or nil.
 func (x *idIndex) findHashed(ids *strtab, id []byte, h uint64) *idSlot {
-	key, long := slotKey(id, h)
+	key, kind := slotKey(id, h)
 	for i := h & x.mask; ; i = (i + 1) & x.mask {
 		s := &x.slots[i]
 		if s.idx == 0 {
 			return nil
 		}
-		if s.key == key && s.idx&longID == long {
-			if long == 0 || bytes.Equal(ids.get(int32(s.idx&^longID)-1), id) {
+		if s.key == key && s.idx&kindBits == kind {
+			if kind != longID || bytes.Equal(ids.get(int32(s.idx&^kindBits)-1), id) {
 				return s
 			}
 		}
@@ -143,7 +185,7 @@ func (x *idIndex) findHashed(ids *strtab, id []byte, h uint64) *idSlot {
 func (x *idIndex) setAux(aux []int32) {
 	for i := range x.slots {
 		if s := &x.slots[i]; s.idx != 0 {
-			s.aux = aux[s.idx&^longID-1]
+			s.aux = aux[s.idx&^kindBits-1]
 		}
 	}
 }
@@ -184,16 +226,16 @@ func (x *idIndex) insertBatch(ids *strtab, from, to int32) (dup, prev int32) {
 // insertHashed inserts k, whose id has hash h; the index has room.
 func (x *idIndex) insertHashed(ids *strtab, k int32, h uint64) int32 {
 	id := ids.get(k)
-	key, long := slotKey(id, h)
+	key, kind := slotKey(id, h)
 	for i := h & x.mask; ; i = (i + 1) & x.mask {
 		s := &x.slots[i]
 		if s.idx == 0 {
-			*s = idSlot{key: key, idx: uint32(k+1) | long}
+			*s = idSlot{key: key, idx: uint32(k+1) | kind}
 			x.n++
 			return -1
 		}
-		if s.key == key && s.idx&longID == long {
-			if old := int32(s.idx&^longID) - 1; long == 0 || bytes.Equal(ids.get(old), id) {
+		if s.key == key && s.idx&kindBits == kind {
+			if old := int32(s.idx&^kindBits) - 1; kind != longID || bytes.Equal(ids.get(old), id) {
 				return old
 			}
 		}
@@ -208,7 +250,7 @@ func (x *idIndex) grow(ids *strtab) {
 		if s.idx == 0 {
 			continue
 		}
-		h := maphash.Bytes(x.seed, ids.get(int32(s.idx&^longID)-1))
+		h := maphash.Bytes(x.seed, ids.get(int32(s.idx&^kindBits)-1))
 		for i := h & x.mask; ; i = (i + 1) & x.mask {
 			if x.slots[i].idx == 0 {
 				x.slots[i] = s

@@ -109,8 +109,8 @@ func ReadMembers(r io.Reader, name string) (*Data, error) {
 			return fail(c.raggedError(width))
 		}
 		k := int32(o.ids.len())
-		if k == math.MaxInt32 {
-			return fail(c.errorf(c.recLine, 0, "more than %d members", math.MaxInt32))
+		if k == maxMembers {
+			return fail(c.errorf(c.recLine, 0, "more than %d members", maxMembers))
 		}
 		id := c.fields[col[mID]]
 		if len(id) == 0 {

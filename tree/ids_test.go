@@ -165,3 +165,21 @@ func TestIDIndexKinds(t *testing.T) {
 		}
 	}
 }
+
+// FuzzPackID checks that a packed id unpacks to itself (so no two ids
+// share a key) and that ids of the shape always pack.
+func FuzzPackID(f *testing.F) {
+	for _, s := range []string{"M10000000", "6543210987654", "ABC123456", "M-1", "x"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, id string) {
+		key, ok := packID([]byte(id))
+		if ok && unpackID(key) != id {
+			t.Fatalf("packID(%q) unpacks to %q", id, unpackID(key))
+		}
+		allDigits := id != "" && strings.Trim(id, "0123456789") == ""
+		if !ok && allDigits && len(id) <= 17 {
+			t.Fatalf("packID(%q): a number of up to 17 digits must pack", id)
+		}
+	})
+}

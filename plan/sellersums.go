@@ -28,7 +28,19 @@ type sellerSums struct {
 	hi     int32   // 1 + the highest member with sums, or lo
 	sums   []dec.D // (m-lo)*levels + i
 	pay    func(m int32, sums []dec.D)
+	// warm, when set, is given each batch of sellers flush is about to
+	// pay, before it pays them: it touches what their pay will read, in
+	// loads that do not wait on one another (see warmBatch).
+	warm func(ms []int32) uint64
+	sink uint64 // keeps the warming loads from being dropped
 }
+
+// warmBatch is how many sellers' memory is touched at once before their
+// sums are added or paid: a pass over the sales in file order (a shop's
+// export, every member interleaved) reads each seller's row at random,
+// and loads issued together overlap their cache misses where one at a
+// time they would wait in turn.
+const warmBatch = 32
 
 // newSellerSums returns sums of levels amounts per seller, paid out
 // through pay, one seller at a time in member order within a window.
@@ -57,6 +69,22 @@ func (s *sellerSums) take(sellers []int32) bool {
 	return true
 }
 
+// addEach adds amounts(k) to sellers[k]'s sums for every k (taken by
+// take), touching a batch of rows before adding to them.
+func (s *sellerSums) addEach(acc *dec.Acc, sellers []int32, amounts func(k int) []dec.D) {
+	sink := s.sink
+	for from := 0; from < len(sellers); from += warmBatch {
+		batch := sellers[from:min(from+warmBatch, len(sellers))]
+		for _, m := range batch {
+			sink += uint64(s.sums[int(m-s.lo)*s.levels])
+		}
+		for k, m := range batch {
+			s.add(acc, m, 0, amounts(from+k))
+		}
+	}
+	s.sink = sink
+}
+
 // add adds one sale's amounts to seller m's, from the off'th on (taken by
 // take).
 func (s *sellerSums) add(acc *dec.Acc, m int32, off int, amounts []dec.D) {
@@ -71,15 +99,31 @@ func (s *sellerSums) flush() {
 	if s == nil {
 		return
 	}
+	var batch [warmBatch]int32
+	n := 0
+	payBatch := func() {
+		if s.warm != nil {
+			s.sink += s.warm(batch[:n])
+		}
+		for _, m := range batch[:n] {
+			row := s.sums[int(m-s.lo)*s.levels:][:s.levels]
+			s.pay(m, row)
+			clear(row)
+		}
+		n = 0
+	}
 	for m := s.lo; m < s.hi; m++ {
 		row := s.sums[int(m-s.lo)*s.levels:][:s.levels]
 		for _, a := range row {
 			if a != 0 {
-				s.pay(m, row)
-				clear(row)
+				batch[n] = m
+				if n++; n == warmBatch {
+					payBatch()
+				}
 				break
 			}
 		}
 	}
+	payBatch()
 	s.hi = s.lo
 }

@@ -9,26 +9,40 @@ import (
 
 // TestSellerSums: whatever the chunks' ranges of sellers (in a window,
 // across windows, backwards, wider than a window), every amount taken is
-// paid out once to its seller, and a chunk too wide is refused.
+// paid out once to its seller, and a chunk too wide is refused. Batches
+// of more than warmBatch sellers are added through addEach and paid after
+// warm is shown exactly the sellers about to be paid.
 func TestSellerSums(t *testing.T) {
 	rng := rand.New(rand.NewPCG(3, 4))
 	for round := range 200 {
-		const members, levels = 40, 3
+		const members, levels = 120, 3
 		got := map[int32][levels]dec.D{}
+		var warmed []int32 // what warm was shown and is not paid yet
 		s := newSellerSums(members, levels, func(m int32, row []dec.D) {
+			if len(warmed) == 0 || warmed[0] != m {
+				t.Fatalf("member %d paid, but warm was shown %v", m, warmed)
+			}
+			warmed = warmed[1:]
 			g := got[m]
 			for i, a := range row {
 				g[i] += a
 			}
 			got[m] = g
 		})
-		s.width = 1 + rng.IntN(12) // small windows: many flushes
+		s.warm = func(ms []int32) uint64 {
+			if len(warmed) > 0 || len(ms) > warmBatch {
+				t.Fatalf("warm shown %v while %v are unpaid", ms, warmed)
+			}
+			warmed = append(warmed, ms...)
+			return 0
+		}
+		s.width = 1 + rng.IntN(90) // small windows: many flushes
 		want := map[int32][levels]dec.D{}
 		var acc dec.Acc
 		for range 1 + rng.IntN(10) {
 			from := rng.IntN(members)
-			span := 1 + rng.IntN(14)
-			chunk := make([]int32, rng.IntN(8))
+			span := 1 + rng.IntN(100)
+			chunk := make([]int32, rng.IntN(80))
 			for k := range chunk {
 				chunk[k] = int32(min(from+rng.IntN(span), members-1))
 			}
@@ -42,18 +56,29 @@ func TestSellerSums(t *testing.T) {
 				}
 				continue
 			}
-			for _, m := range chunk {
+			each := rng.IntN(2) == 0
+			rows := make([][]dec.D, len(chunk))
+			for k, m := range chunk {
 				a := []dec.D{dec.D(rng.IntN(100) - 20), dec.D(rng.IntN(5)), 1}
-				s.add(&acc, m, 0, a[:1])
-				s.add(&acc, m, 1, a[1:])
+				rows[k] = a
+				if !each {
+					s.add(&acc, m, 0, a[:1])
+					s.add(&acc, m, 1, a[1:])
+				}
 				w := want[m]
 				for i := range a {
 					w[i] += a[i]
 				}
 				want[m] = w
 			}
+			if each {
+				s.addEach(&acc, chunk, func(k int) []dec.D { return rows[k] })
+			}
 		}
 		s.flush()
+		if len(warmed) > 0 {
+			t.Fatalf("round %d: warm shown %v, never paid", round, warmed)
+		}
 		for m, w := range want {
 			if w != [levels]dec.D{} && got[m] != w {
 				t.Fatalf("round %d: member %d paid %v, want %v", round, m, got[m], w)

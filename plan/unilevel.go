@@ -128,12 +128,11 @@ func (f unilevel) payLevels(r *run, p *poster, t *levelTree) {
 	var sums *sellerSums
 	if !p.detail() && p.scale == 0 && byRank == nil {
 		sums = newSellerSums(r.org.Len(), len(levels), pay)
+		sums.warm = func(ms []int32) uint64 { return warmUplines(up, p.earned, ms, len(levels)) }
 	}
 	for ci, ch := range r.sales.chunks {
 		if sums.take(ch.Member) {
-			for k, seller := range ch.Member {
-				sums.add(&p.acc, seller, 0, cache.get(p, ch.VolumeOf(k)))
-			}
+			sums.addEach(&p.acc, ch.Member, func(k int) []dec.D { return cache.get(p, ch.VolumeOf(k)) })
 			continue
 		}
 		for k, seller := range ch.Member {
@@ -171,6 +170,30 @@ func (f unilevel) payLevels(r *run, p *poster, t *levelTree) {
 		}
 	}
 	sums.flush()
+}
+
+// warmUplines touches, for each seller in ms, the first n members up the
+// tree and what they have earned, level by level: every seller's loads
+// of one level do not wait on one another (a walk one seller at a time
+// waits on each). It returns a value made from the loads, for the caller
+// to keep so that they are not dropped.
+func warmUplines(up []int32, earned []dec.D, ms []int32, n int) uint64 {
+	var cur [warmBatch]int32
+	copy(cur[:], ms)
+	var sink uint64
+	for range n {
+		for j := range ms {
+			if u := cur[j]; u >= 0 {
+				cur[j] = up[u]
+			}
+		}
+		for j := range ms {
+			if u := cur[j]; u >= 0 {
+				sink += uint64(earned[u])
+			}
+		}
+	}
+	return sink
 }
 
 // walk is the levels' rule for one seller, the one place it is written:

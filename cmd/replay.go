@@ -150,6 +150,9 @@ func runReplay(c *cobra.Command, s *streams, opts *replayOptions) error {
 			written <- err
 		}()
 		err = plan.Replay(p, d, periods, o, func(period tree.Period, res *plan.Result) error {
+			if led != nil {
+				led.Deductions(res)
+			}
 			results <- periodResult{period, res}
 			return nil
 		}, func(period tree.Period, first bool) func(*plan.Result, *plan.Line) error {

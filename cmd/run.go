@@ -277,6 +277,9 @@ func oneStdin(c *cobra.Command, planFile, members, sales string, more ...[2]stri
 func computeWithLedger(w io.Writer, file, period string, safe bool, compute func(plan.Options) (*plan.Result, error)) (*plan.Result, error) {
 	l := report.NewPeriodLedger(w, isJSONL(file), period, true).WithSafeCSV(safe)
 	res, err := compute(plan.Options{Lines: l.Line})
+	if err == nil {
+		l.Deductions(res)
+	}
 	if ferr := l.Flush(); err == nil {
 		err = ferr
 	}

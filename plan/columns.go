@@ -31,7 +31,8 @@ func BinaryColumns() []string {
 
 // ReservedColumns returns the column names no component of p may take
 // (compared in lower case): every fixed column a writer puts in a header
-// row with the components', the binary's only when p has a binary.
+// row with the components', the binary's only when p has a binary, net
+// only when it has deductions (whose names are checked on their own).
 func ReservedColumns(p *Plan) []string {
 	var names []string
 	names = append(names, MemberColumns...)
@@ -40,6 +41,9 @@ func ReservedColumns(p *Plan) []string {
 	names = append(names, BalanceColumns...)
 	if p.Has(TypeBinary) {
 		names = append(names, BinaryColumns()...)
+	}
+	if len(p.Deductions) > 0 {
+		names = append(names, NetColumn)
 	}
 	slices.Sort(names)
 	return slices.Compact(names)

@@ -267,7 +267,7 @@ func (d *decoder) rankNames() []string {
 
 func (d *decoder) plan(root *yaml.Node) (*Plan, error) {
 	f, err := d.fields(root, "the plan", "name", "currency", "rounding", "active", "ranks", "components", "non_commissionable", "min_payout", "member_cap", "payout_cap",
-		"rank_grace", "returns", "return_window")
+		"rank_grace", "returns", "return_window", "deductions")
 	if err != nil {
 		return nil, err
 	}
@@ -342,8 +342,16 @@ func (d *decoder) plan(root *yaml.Node) (*Plan, error) {
 		}
 		p.MinPayout.Set = true
 	}
+	if err := d.deductions(f["deductions"]); err != nil {
+		return nil, err
+	}
 	if err := d.components(f["components"]); err != nil {
 		return nil, err
+	}
+	if n := f["deductions"]; n != nil {
+		if err := d.deductionNames(n); err != nil {
+			return nil, err
+		}
 	}
 	if err := d.caps(f["member_cap"], f["payout_cap"]); err != nil {
 		return nil, err

@@ -13,6 +13,7 @@ type yamlPlan struct {
 	Active            *yamlActive     `yaml:"active,omitempty"`
 	NonCommissionable []string        `yaml:"non_commissionable,omitempty,flow"`
 	MinPayout         string          `yaml:"min_payout,omitempty"`
+	Deductions        []yamlDeduction `yaml:"deductions,omitempty"`
 	MemberCap         *yamlMemberCap  `yaml:"member_cap,omitempty"`
 	PayoutCap         string          `yaml:"payout_cap,omitempty"`
 	RankGrace         int             `yaml:"rank_grace,omitempty"`
@@ -105,6 +106,7 @@ func (p *Plan) YAML() []byte {
 	if p.MinPayout.Set {
 		y.MinPayout = p.MinPayout.Value.String()
 	}
+	y.Deductions = encodeDeductions(p)
 	if p.MemberCap.Set {
 		y.MemberCap = &yamlMemberCap{Amount: p.MemberCap.Value.String()}
 		for _, c := range p.MemberCapOf {

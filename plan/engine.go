@@ -39,6 +39,10 @@ type Result struct {
 	// what the components paid plus the balances in, less the balances out.
 	BalanceIn, BalanceOut []dec.D
 	Debits                dec.D
+	// Deducted is, by deduction of the plan, what it took from each
+	// member's payable (nil without deductions); DeductedTotal their sums.
+	Deducted      [][]dec.D
+	DeductedTotal []dec.D
 	// Highest is each member's highest paid-as rank ever (this period
 	// included); Recent their qualified ranks of the latest periods, most
 	// recent first, as many as the rank grace needs.
@@ -838,6 +842,7 @@ func (res *Result) settle(c *carried) error {
 	if err := acc.Err(); err != nil {
 		return fmt.Errorf("%w: %w", ErrTooLarge, err)
 	}
+	res.deduct()
 	return nil
 }
 

@@ -3,6 +3,7 @@ package plan
 import (
 	"errors"
 	"fmt"
+	"math/big"
 	"os"
 	"slices"
 	"strings"
@@ -466,6 +467,64 @@ func checkReconciles(t *testing.T, r *Result) {
 	}
 	if payout+in-out != int64(r.Payout) {
 		t.Errorf("payout %s, components paid %d, carried in %d, out %d", r.Payout, payout, in, out)
+	}
+	checkDeductions(t, r)
+}
+
+// checkDeductions works each member's deductions out again from the README's
+// rule — in order, a rate's share of the payable rounded down or a fee,
+// none above what is left, nothing from a payable of 0 — and checks the
+// net and the totals: payout = Σ deductions + net.
+func checkDeductions(t *testing.T, r *Result) {
+	t.Helper()
+	p := r.Plan
+	if len(p.Deductions) == 0 {
+		if r.Deducted != nil || r.NetTotal() != r.Payout {
+			t.Errorf("no deductions in the plan, but deducted %v", r.DeductedTotal)
+		}
+		return
+	}
+	unit := int64(dec.MinorUnit(p.Digits))
+	sums := make([]int64, len(p.Deductions))
+	var net int64
+	for m := range int32(r.Org.Len()) {
+		payable := int64(r.Payable(m))
+		if payable < 0 {
+			t.Errorf("%s: payable %s below 0", r.Org.ID(m), r.Payable(m))
+		}
+		left := payable
+		for k, x := range p.Deductions {
+			want := int64(0)
+			if payable > 0 {
+				want = int64(x.Amount)
+				if x.ByRate {
+					// payable × rate, in units of 10^-Scale, truncated to the minor unit
+					exact := new(big.Int).Mul(big.NewInt(payable), big.NewInt(int64(x.Rate)))
+					exact.Quo(exact, big.NewInt(int64(dec.RateOne)))
+					want = exact.Int64() / unit * unit
+				}
+			}
+			want = min(want, left)
+			if got := int64(r.Deducted[k][m]); got != want {
+				t.Errorf("%s: %s took %d, want %d (payable %d, left %d)", r.Org.ID(m), x.Name, got, want, payable, left)
+			}
+			left -= want
+			sums[k] += want
+		}
+		if int64(r.Net(m)) != left || left < 0 {
+			t.Errorf("%s: net %s, want %d", r.Org.ID(m), r.Net(m), left)
+		}
+		net += left
+	}
+	total := net
+	for k := range sums {
+		if int64(r.DeductedTotal[k]) != sums[k] {
+			t.Errorf("%s: total %s, members' sum %d", p.Deductions[k].Name, r.DeductedTotal[k], sums[k])
+		}
+		total += sums[k]
+	}
+	if int64(r.NetTotal()) != net || total != int64(r.Payout) {
+		t.Errorf("net total %s (members %d), deductions + net %d, payout %s", r.NetTotal(), net, total, r.Payout)
 	}
 }
 

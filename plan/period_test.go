@@ -75,7 +75,15 @@ func periodRow(r *Result, m int32) string {
 	if r.BalanceIn != nil {
 		in = string(r.BalanceIn[m].AppendFixed(nil, r.Plan.Digits))
 	}
-	return s + fmt.Sprintf(" | in %s pay %s out %s", in, r.Payable(m).AppendFixed(nil, r.Plan.Digits), r.BalanceOut[m].AppendFixed(nil, r.Plan.Digits))
+	s += fmt.Sprintf(" | in %s pay %s out %s", in, r.Payable(m).AppendFixed(nil, r.Plan.Digits), r.BalanceOut[m].AppendFixed(nil, r.Plan.Digits))
+	if r.Deducted != nil {
+		s += " | less"
+		for k := range r.Deducted {
+			s += " " + string(r.Deducted[k][m].AppendFixed(nil, r.Plan.Digits))
+		}
+		s += " net " + string(r.Net(m).AppendFixed(nil, r.Plan.Digits))
+	}
+	return s
 }
 
 func expectPeriod(t *testing.T, r *Result, name string, want map[string]string) {

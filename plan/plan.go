@@ -29,6 +29,9 @@ type Plan struct {
 	// MinPayout: a member whose total is above 0 but below it is paid
 	// nothing this run; the amount is held.
 	MinPayout Min
+	// Deductions are taken, in order, from what each member is paid
+	// (see Deduction).
+	Deductions []Deduction
 	// MemberCap caps each member's total over MemberCapOf (nil: every
 	// component); PayoutCap caps the whole payout at a share of the sales
 	// amount (0: none).

@@ -61,6 +61,15 @@ func writeCheckText(w *bufio.Writer, p *plan.Plan, c *plan.Check) {
 	}
 	writeAligned(w, nil, rows, func(int) bool { return false })
 
+	if len(p.Deductions) > 0 {
+		w.WriteString("\ndeductions (in order, from what each member is paid; the maximum below is before them)\n")
+		rows = rows[:0]
+		for i := range p.Deductions {
+			rows = append(rows, []string{"  " + p.Deductions[i].Name, p.Deductions[i].Describe(p)})
+		}
+		writeAligned(w, nil, rows, func(int) bool { return false })
+	}
+
 	w.WriteString("\nmaximum payout, % of volume (every level filled, everyone active at the top rank)\n")
 	rows = rows[:0]
 	for i, comp := range p.Components {
@@ -93,7 +102,19 @@ func writeCheckJSON(w *bufio.Writer, p *plan.Plan, c *plan.Check) {
 	}
 	b = append(b, `"total":`...)
 	b = append(b, strings.TrimSuffix(c.Total.String(), "%")...)
-	b = append(b, `},"warnings":[`...)
+	b = append(b, '}')
+	if len(p.Deductions) > 0 {
+		b = append(b, `,"deductions":[`...)
+		for i := range p.Deductions {
+			if i > 0 {
+				b = append(b, ',')
+			}
+			b = append(jsonString(append(b, `{"name":`...), p.Deductions[i].Name), `,"description":`...)
+			b = append(jsonString(b, p.Deductions[i].Describe(p)), '}')
+		}
+		b = append(b, ']')
+	}
+	b = append(b, `,"warnings":[`...)
 	for i, msg := range c.Warnings {
 		if i > 0 {
 			b = append(b, ',')

@@ -19,6 +19,7 @@ func TestHeadersUseReservedColumns(t *testing.T) {
 name: x
 currency: USD
 min_payout: 5
+deductions: [{name: tds, rate: 5%}]
 ranks: [{name: A}, {name: B, pv: 10}]
 components:
   - {name: retail, type: personal, rate: 10%}
@@ -56,8 +57,8 @@ components:
 	reserved := plan.ReservedColumns(p)
 	for name, out := range map[string]string{"members": members.String(), "periods": periods.String()} {
 		head := strings.Split(strings.SplitN(out, "\n", 2)[0], ",")
-		for _, want := range []string{"qualified_rank", "held", "binary_qualified"} { // the optional ones are there
-			if name == "members" && !slices.Contains(head, want) {
+		for _, want := range []string{"qualified_rank", "held", "binary_qualified", "tds", "net"} { // the optional ones are there
+			if (name == "members" || want == "net") && !slices.Contains(head, want) {
 				t.Errorf("%s header %v lacks %s: the test no longer covers it", name, head, want)
 			}
 		}
@@ -67,7 +68,7 @@ components:
 				t.Errorf("%s header repeats %q: %v", name, col, head)
 			}
 			seen[strings.ToLower(col)] = true
-			if col != "retail" && col != "bin" && !slices.Contains(reserved, col) {
+			if col != "retail" && col != "bin" && col != "tds" && !slices.Contains(reserved, col) {
 				t.Errorf("%s header column %q is not in plan.ReservedColumns: a component could take its name", name, col)
 			}
 		}

@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"fmt"
 	"io"
+	"strings"
 
 	"github.com/compplan/compplan/plan"
 	"github.com/compplan/compplan/tree"
@@ -162,6 +163,14 @@ func writeExplanationText(w *bufio.Writer, r *plan.Result, e *plan.Explanation) 
 			money(held), money(mp), money(mp), money(mp-held))
 	case p.MinPayout.Set && in > 0 && r.Payable(m) > 0:
 		fmt.Fprintf(w, "  released: the %s held before is paid with this total (together at least min_payout %s)\n", money(in), money(mp))
+	}
+	if len(p.Deductions) > 0 {
+		if steps := deductionSteps(r, m); len(steps) > 0 {
+			fmt.Fprintf(w, "  deductions: %s\n", strings.Join(steps, "; "))
+		} else {
+			w.WriteString("  deductions: none (nothing is payable)\n")
+		}
+		fmt.Fprintf(w, "  net: %s\n", money(r.Net(m)))
 	}
 
 	w.WriteString("\nmissed (breakage on this member's levels)\n")
@@ -325,6 +334,18 @@ func writeExplanationJSON(w *bufio.Writer, r *plan.Result, e *plan.Explanation) 
 	b = r.BalanceOut[m].AppendFixed(b, p.Digits)
 	b = append(b, `,"held":`...)
 	b = held.AppendFixed(b, p.Digits)
+	if len(p.Deductions) > 0 {
+		b = append(b, `,"deductions":[`...)
+		for i, s := range p.Deduct(r.Payable(m)) {
+			if i > 0 {
+				b = append(b, ',')
+			}
+			b = append(jsonString(append(b, `{"name":`...), s.Deduction.Name), `,"amount":`...)
+			b = append(s.Took.AppendFixed(b, p.Digits), `,"why":`...)
+			b = append(jsonString(b, s.Why(p)), '}')
+		}
+		b = r.Net(m).AppendFixed(append(b, `],"net":`...), p.Digits)
+	}
 	b = append(b, `,"missed":[`...)
 	for i, g := range groupMissed(r, e) {
 		if i > 0 {

@@ -41,7 +41,13 @@ type Ledger struct {
 	err       error
 	period    []byte // the period column's text ("" outside periods)
 	safe      bool   // CSV text a spreadsheet would run as a formula gets a '
+	deducted  *plan.Result
 }
+
+// Deductions has Flush write r's deduction lines after the commission
+// lines (see appendDeductionLines); without it, or without deductions in
+// the plan, there are none.
+func (l *Ledger) Deductions(r *plan.Result) { l.deducted = r }
 
 // WithSafeCSV sets whether the CSV ledger prefixes text a spreadsheet would
 // run as a formula (ids, order ids, notes such as an adjustment's reason)
@@ -161,8 +167,11 @@ func (l *Ledger) send() {
 // the first write error.
 func (l *Ledger) Flush() error {
 	if !l.started {
-		_, err := l.w.Write(l.header)
-		return err
+		if _, err := l.w.Write(l.header); err != nil {
+			return err
+		}
+		l.started = true
+		return l.writeDeductions()
 	}
 	if l.done == nil {
 		return l.err
@@ -173,7 +182,21 @@ func (l *Ledger) Flush() error {
 	close(l.jobs)
 	l.err = <-l.done
 	l.done = nil
+	if l.err == nil {
+		l.err = l.writeDeductions()
+	}
 	return l.err
+}
+
+// writeDeductions writes the deduction lines Deductions asked for.
+func (l *Ledger) writeDeductions() error {
+	if l.deducted == nil || l.deducted.Deducted == nil {
+		return nil
+	}
+	f := &lineFormatter{jsonLines: l.jsonLines, period: l.period, safe: l.safe}
+	_, err := l.w.Write(f.appendDeductionLines(nil, l.deducted))
+	l.deducted = nil
+	return err
 }
 
 // lineFormatter formats ledger lines; each goroutine has its own.

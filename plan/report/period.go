@@ -40,7 +40,9 @@ func NewPeriodWriter(w io.Writer, f Format, safeCSV bool) (*PeriodWriter, error)
 
 func periodColumns(r *plan.Result) []string {
 	cols := append(append([]string(nil), plan.PeriodColumns...), componentNames(r.Plan)...)
-	cols = append(cols, plan.BalanceColumns...)
+	cols = append(cols, plan.BalanceColumns[:2]...) // balance_in, payable
+	cols = append(cols, deductionColumns(r.Plan)...)
+	cols = append(cols, plan.BalanceColumns[2:]...)
 	if r.Legs != nil {
 		cols = append(cols, plan.BinaryColumns()...)
 	}
@@ -118,6 +120,7 @@ func (pw *PeriodWriter) Write(period tree.Period, r *plan.Result) error {
 				b = money(b, balanceIn(r, m), digits)
 				b = append(b, `,"payable":`...)
 				b = money(b, r.Payable(m), digits)
+				b = appendDeductionsJSON(b, r, m)
 				b = append(b, `,"balance_out":`...)
 				b = money(b, r.BalanceOut[m], digits)
 				if r.Legs != nil {
@@ -141,9 +144,10 @@ func (pw *PeriodWriter) Write(period tree.Period, r *plan.Result) error {
 			for c := range r.Plan.Components {
 				b = money(append(b, ','), r.Earned[c][m], digits)
 			}
-			for _, v := range []dec.D{balanceIn(r, m), r.Payable(m), r.BalanceOut[m]} {
-				b = money(append(b, ','), v, digits)
-			}
+			b = money(append(b, ','), balanceIn(r, m), digits)
+			b = money(append(b, ','), r.Payable(m), digits)
+			b = appendDeductions(b, r, m)
+			b = money(append(b, ','), r.BalanceOut[m], digits)
 			if r.Legs != nil {
 				for _, v := range r.Legs.Figures(m) {
 					b = v.Append(append(b, ','))
@@ -226,6 +230,14 @@ func SummaryRow(period tree.Period, r *plan.Result) (head, row []string) {
 		strconv.Itoa(newMembers), strconv.Itoa(active), strconv.Itoa(r.Sales), string(exactMoney(nil, r.SalesAmount, digits)),
 		r.Volume.String(), string(money(nil, r.Payout, digits)), pct, strconv.Itoa(earners),
 		string(money(nil, r.HeldTotal, digits)), string(money(nil, r.Debits, digits))}
+	for k, x := range p.Deductions {
+		head = append(head, "deduction_"+x.Name)
+		row = append(row, string(money(nil, r.DeductedTotal[k], digits)))
+	}
+	if len(p.Deductions) > 0 {
+		head = append(head, plan.NetColumn)
+		row = append(row, string(money(nil, r.NetTotal(), digits)))
+	}
 	for i, rk := range p.Ranks {
 		head = append(head, "rank_"+rk.Name)
 		row = append(row, strconv.Itoa(ranks[i]))

@@ -86,8 +86,11 @@ func columns(r *plan.Result) []string {
 		if c == "rank" && r.Org.HasFloors() {
 			cols = append(cols, plan.QualifiedRankColumn)
 		}
-		if c == "total" && r.Held != nil {
-			cols = append(cols, plan.HeldColumn)
+		if c == "total" {
+			if r.Held != nil {
+				cols = append(cols, plan.HeldColumn)
+			}
+			cols = append(cols, deductionColumns(r.Plan)...)
 		}
 	}
 	cols = append(cols, componentNames(r.Plan)...)
@@ -158,6 +161,7 @@ func writeCSV(w *bufio.Writer, r *plan.Result, text func(b, f []byte) []byte) er
 				b = append(b, ',')
 				b = money(b, r.Held[m], digits)
 			}
+			b = appendDeductions(b, r, m)
 			for c := range r.Plan.Components {
 				b = append(b, ',')
 				b = money(b, r.Earned[c][m], digits)
@@ -228,6 +232,7 @@ func writeJSON(w *bufio.Writer, r *plan.Result) error {
 	b = money(b, r.HeldTotal, digits)
 	b = append(b, `,"debits":`...)
 	b = money(b, r.Debits, digits)
+	b = appendDeductionsJSON(b, r, -1)
 	b = append(b, `,"scale_factor":`...)
 	b = r.ScaleFactor.AppendFraction(b)
 	b = append(b, `,"cut":{"component_caps":`...)
@@ -291,6 +296,7 @@ func writeJSON(w *bufio.Writer, r *plan.Result) error {
 		} else {
 			b = money(b, 0, digits)
 		}
+		b = appendDeductionsJSON(b, r, m)
 		b = appendComponentsJSON(b, r, m)
 		if r.Legs != nil {
 			b = appendLegsJSON(append(b, `,"binary":{`...), r.Legs, m)
@@ -349,6 +355,7 @@ func writeTable(w *bufio.Writer, r *plan.Result) error {
 		if r.Held != nil {
 			row = append(row, string(money(nil, r.Held[m], digits)))
 		}
+		row = append(row, deductionCells(r, m)...)
 		for c := range p.Components {
 			row = append(row, string(money(nil, r.Earned[c][m], digits)))
 		}
@@ -382,6 +389,7 @@ func writeTable(w *bufio.Writer, r *plan.Result) error {
 		{"debits", string(money(nil, r.Debits, digits))},
 		{"payout %", pct},
 	}
+	totals = append(totals, deductionTotals(r)...)
 	p2 := r.Plan
 	if p2.MemberCap.Set || p2.PayoutCap != 0 || r.CutByComponentCaps != 0 {
 		totals = append(totals,

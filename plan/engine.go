@@ -772,6 +772,12 @@ func (r *run) history(qualified []int16) (highest []int16, recent [][]int16) {
 				before = r.carried.recent[m]
 			}
 			recent[m] = latest(qualified[m], before, keep)
+			// Periods without a rank at the end raise no paid-as rank:
+			// drop them, as the state does, so that replay and chained
+			// runs carry the same.
+			for len(recent[m]) > 0 && recent[m][len(recent[m])-1] == NoRank {
+				recent[m] = recent[m][:len(recent[m])-1]
+			}
 		}
 	}
 	return highest, recent
@@ -791,6 +797,13 @@ func (r *run) paidHistory() [][]int16 {
 			before = r.carried.recentPaid[m]
 		}
 		out[m] = latest(r.rank[m], before, keep)
+		// A rank is held only over periods that all have one: from the
+		// first period without one on, the list tells nothing (heldRank
+		// reads a period it lacks as no rank). Cut it there, as the state
+		// does, so that replay and chained runs carry the same.
+		if i := slices.Index(out[m], NoRank); i >= 0 {
+			out[m] = out[m][:i]
+		}
 	}
 	return out
 }

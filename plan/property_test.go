@@ -21,6 +21,20 @@ func randomPlan(rng *rand.Rand) string {
 	if rng.IntN(3) == 0 {
 		fmt.Fprintf(&b, "min_payout: %d\n", 1+rng.IntN(20))
 	}
+	if rng.IntN(3) == 0 { // deductions: rates (some fractional) and fees, in a random order
+		b.WriteString("deductions: [")
+		for i := range 1 + rng.IntN(3) {
+			if i > 0 {
+				b.WriteString(", ")
+			}
+			if rng.IntN(2) == 0 {
+				fmt.Fprintf(&b, "{name: d%d, rate: %d.%d%%}", i, rng.IntN(30), rng.IntN(10))
+			} else {
+				fmt.Fprintf(&b, "{name: d%d, amount: %d}", i, rng.IntN(15))
+			}
+		}
+		b.WriteString("]\n")
+	}
 	nranks := rng.IntN(4)
 	if nranks > 0 {
 		b.WriteString("ranks:\n")

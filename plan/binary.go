@@ -27,6 +27,11 @@ type Binary struct {
 	KeepUnqualified  bool
 	// Placement is how members without a placement are auto-placed.
 	Placement tree.Side
+	// FirstPair (first_pair: "2:1", with a cycle): a member's first cycle
+	// ever takes two cycles' worth from the stronger leg (a tie: the left)
+	// and one from the other, and pays one cycle's amount; then 1:1. The
+	// state remembers who has had it (Result.FirstPaired).
+	FirstPair bool
 }
 
 // Cycle is a binary's per-cycle pay.
@@ -154,6 +159,14 @@ func (f binary) pay(r *run, p *poster) {
 	carryIn := [2][]dec.D{lg.CarryInL, lg.CarryInR}
 	carryOut := [2][]dec.D{lg.CarryOutL, lg.CarryOutR}
 	flushed := [2][]dec.D{lg.FlushedL, lg.FlushedR}
+	var firstPaired []bool // who has had their first pair, before or now
+	if bn.FirstPair {
+		firstPaired = make([]bool, n)
+		if r.carried != nil && r.carried.firstPaired != nil {
+			copy(firstPaired, r.carried.firstPaired)
+		}
+		p.res.FirstPaired = firstPaired
+	}
 	var total dec.D
 	for _, m := range o.ByID() {
 		if !b.Placed(m) {
@@ -181,10 +194,14 @@ func (f binary) pay(r *run, p *poster) {
 		case bn.QualifySponsored && (!sponsoredIn[0][m] || !sponsoredIn[1][m]):
 			why = NotInLegs
 		}
-		pl, pr, amount, ok := f.pairing(p, legs[0], legs[1], top)
+		first := bn.FirstPair && !firstPaired[m] // the first pair's 2:1 applies
+		pl, pr, amount, ok := f.pairing(p, legs[0], legs[1], top, first)
 		own := amount // what the member's own rank is paid, when it is paid
 		if ok && why == Paid && byRank {
-			_, _, own, ok = f.pairing(p, legs[0], legs[1], r.rank[m])
+			_, _, own, ok = f.pairing(p, legs[0], legs[1], r.rank[m], first)
+		}
+		if first && why == Paid && pl > 0 {
+			firstPaired[m] = true
 		}
 		if !ok {
 			p.err = fmt.Errorf("%w: the binary component %s pays more than %s to %s", ErrTooLarge, name, dec.Max, o.ID(m))
@@ -233,9 +250,13 @@ func (f binary) pay(r *run, p *poster) {
 		if why == Paid && p.detail() {
 			l.Text = fmt.Sprintf("legs %s left / %s right", legs[0], legs[1])
 		}
-		if bn.Cycle != nil { // the base is the number of cycles, the rate 0
-			l.Base, l.Rate = dec.FromInt(int64(pl/bn.Cycle.Left)), 0
-			l.Text = fmt.Sprintf("legs %s left / %s right: %s cycles of %s + %s", legs[0], legs[1], l.Base, bn.Cycle.Left, bn.Cycle.Right)
+		if cy := bn.Cycle; cy != nil { // the base is the number of cycles, the rate 0
+			cycles := min(pl/cy.Left, pr/cy.Right)
+			l.Base, l.Rate = dec.FromInt(int64(cycles)), 0
+			l.Text = fmt.Sprintf("legs %s left / %s right: %s cycles of %s + %s", legs[0], legs[1], l.Base, cy.Left, cy.Right)
+			if first {
+				l.Text += fmt.Sprintf(", the first one 2:1 (%s left + %s right)", pl-(cycles-1)*cy.Left, pr-(cycles-1)*cy.Right)
+			}
 		}
 		p.post(l)
 		if rest := amount - own; why == Paid && rest != 0 {
@@ -268,12 +289,29 @@ func (f binary) pay(r *run, p *poster) {
 // pairing returns the volume of each leg a member's legs pair, and what
 // that pays: the rate of the smaller leg, or a whole number of cycles.
 // ok is false when the amount is beyond the exact range.
-func (f binary) pairing(p *poster, left, right dec.D, rk int16) (pl, pr, amount dec.D, ok bool) {
+//
+// With first set (first_pair, for a member who has not had it), the first
+// cycle takes two cycles' worth from the stronger leg (a tie: the left)
+// and one from the other; without that much there is no cycle at all. The
+// cycles after it are 1:1.
+func (f binary) pairing(p *poster, left, right dec.D, rk int16, first bool) (pl, pr, amount dec.D, ok bool) {
 	cy := f.Binary.Cycle
 	left, right = max(left, 0), max(right, 0) // a leg below 0 (returns) pairs nothing
 	if cy == nil {
 		v := min(left, right)
 		return v, v, p.amount(v, f.rateOf(rk)), true
+	}
+	var extraL, extraR dec.D // the first pair's second cycle's worth
+	if first {
+		if left >= right {
+			extraL = cy.Left
+		} else {
+			extraR = cy.Right
+		}
+		if left < cy.Left+extraL || right < cy.Right+extraR {
+			return 0, 0, 0, true // not enough for the first pair: no cycle yet
+		}
+		left, right = left-extraL, right-extraR
 	}
 	cycles := int64(min(left/cy.Left, right/cy.Right)) // a count, not a decimal
 	each := f.amountOf(rk)
@@ -281,7 +319,7 @@ func (f binary) pairing(p *poster, left, right dec.D, rk int16) (pl, pr, amount 
 		return 0, 0, 0, false
 	}
 	amount = dec.Round(dec.D(cycles*int64(each)), p.digits, p.rounding)
-	return dec.D(cycles) * cy.Left, dec.D(cycles) * cy.Right, amount, true
+	return dec.D(cycles)*cy.Left + extraL, dec.D(cycles)*cy.Right + extraR, amount, true
 }
 
 func (binary) bySale() bool { return false }
@@ -300,7 +338,7 @@ func (f binary) max(c *Component, _ *Plan, ch *Check, _ int) dec.Rate {
 }
 
 func (d *decoder) binary(n *yaml.Node, c *binary) error {
-	f, err := d.fields(n, "a binary component", "name", "type", "rate", "rates", "cycle", "carry", "carry_cap", "qualify_sponsored", "flush_unqualified", "placement")
+	f, err := d.fields(n, "a binary component", "name", "type", "rate", "rates", "cycle", "carry", "carry_cap", "qualify_sponsored", "flush_unqualified", "placement", "first_pair")
 	if err != nil {
 		return err
 	}
@@ -402,6 +440,15 @@ func (d *decoder) binary(n *yaml.Node, c *binary) error {
 			return err
 		}
 	}
+	if v := f["first_pair"]; v != nil {
+		switch {
+		case v.Kind != yaml.ScalarNode || v.Value != "2:1":
+			return d.errf(v, `first_pair must be "2:1" (the first cycle takes two cycles' worth from the stronger leg), not %s`, kindName(v))
+		case bn.Cycle == nil:
+			return d.errf(v, "first_pair needs a cycle: a binary paid by rate has no cycles to pair 2:1")
+		}
+		bn.FirstPair = true
+	}
 	if v := f["placement"]; v != nil {
 		i := slices.Index(tree.SideNames, v.Value)
 		if i < 0 || v.Kind != yaml.ScalarNode {
@@ -473,6 +520,9 @@ func (f binary) describe(p *Plan) string {
 	default:
 		s += "; carry without a cap"
 	}
+	if b.FirstPair {
+		s += "; a member's first cycle ever takes 2:1 (two cycles' worth from the stronger leg)"
+	}
 	if b.QualifySponsored {
 		s += "; qualify: a personally sponsored distributor in each leg"
 	}
@@ -513,6 +563,9 @@ func (f binary) encode(p *Plan, y *yamlComponent) {
 		y.CarryCap = b.CarryCap.Value.String()
 	}
 	y.Placement = tree.SideNames[b.Placement]
+	if b.FirstPair {
+		y.FirstPair = "2:1"
+	}
 }
 
 // place builds the binary's placement tree: members placed by hand, or by

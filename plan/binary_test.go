@@ -96,6 +96,24 @@ func binaryPutUp(r *Result, c *Component) int64 {
 		// is paid: the plan's own for a rank not listed, or no rank.
 		if cy := bn.Cycle; cy != nil {
 			cycles := min(int64(l/cy.Left), int64(rt/cy.Right))
+			before := r.carried != nil && r.carried.firstPaired != nil && r.carried.firstPaired[m]
+			if bn.FirstPair && !before {
+				// The first pair: twice the cycle's side from the stronger
+				// leg (a tie: the left), once from the other; then 1:1.
+				switch {
+				case l >= rt && l >= 2*cy.Left && rt >= cy.Right:
+					cycles = min(int64((l-cy.Left)/cy.Left), int64(rt/cy.Right))
+				case l < rt && rt >= 2*cy.Right && l >= cy.Left:
+					cycles = min(int64(l/cy.Left), int64((rt-cy.Right)/cy.Right))
+				default:
+					cycles = 0
+				}
+				if now := r.FirstPaired[m]; now != (qualified && cycles > 0) {
+					panic(fmt.Sprintf("%s: first paired %t, with %d cycles, qualified %t", o.ID(m), now, cycles, qualified))
+				}
+			} else if bn.FirstPair && !r.FirstPaired[m] {
+				panic(fmt.Sprintf("%s: had a first pair, and lost it", o.ID(m)))
+			}
 			top := cy.Amount
 			for k, a := range cy.Amounts {
 				if !cy.NoAmount[k] {

@@ -76,6 +76,7 @@ type yamlComponent struct {
 	QualifySp   *bool               `yaml:"qualify_sponsored,omitempty"`
 	FlushUnq    *bool               `yaml:"flush_unqualified,omitempty"`
 	Placement   string              `yaml:"placement,omitempty"`
+	FirstPair   string              `yaml:"first_pair,omitempty"`
 	Amounts     any                 `yaml:"amounts,omitempty"` // rank_advancement, rank_bonus: map[string]string; recruit_bonus: []string
 	Held        int                 `yaml:"held,omitempty"`
 	Instalments int                 `yaml:"instalments,omitempty"`

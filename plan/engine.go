@@ -61,6 +61,9 @@ type Result struct {
 	// FirstOrdered marks the members who have had their first order, this
 	// period or before (nil: the plan has no first_order).
 	FirstOrdered []bool
+	// FirstPaired marks the members who have had their binary first pair
+	// (first_pair), this period or before (nil: the binary has none).
+	FirstPaired []bool
 	// ReturnsAsVolume describes each return (returns: reverse) whose order
 	// was unknown or past the return window, and was counted as volume.
 	ReturnsAsVolume []string

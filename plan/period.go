@@ -101,6 +101,7 @@ func (c *carried) on(remap []int32, n int) *carried {
 		recentPaid:   onPeriod(c.recentPaid, remap, n, prefix),
 		instalments:  onPeriod(c.instalments, remap, n, prefix),
 		firstOrdered: onPeriod(c.firstOrdered, remap, n, prefix),
+		firstPaired:  onPeriod(c.firstPaired, remap, n, prefix),
 		balance:      onPeriod(c.balance, remap, n, prefix)}
 	if c.reached != nil {
 		out.reached = make([][]int16, len(c.reached))
@@ -172,7 +173,8 @@ func (r *Result) carryOver(prev *carried, remap []int32, n int) *carried {
 		recent:       onWhole(r.Recent, remap, n, nil), // only a grace keeps them: 24 bytes a member otherwise
 		recentPaid:   onWhole(r.RecentPaid, remap, n, nil),
 		instalments:  onWhole(r.Instalments, remap, n, nil),
-		firstOrdered: onWhole(r.FirstOrdered, remap, n, false)}
+		firstOrdered: onWhole(r.FirstOrdered, remap, n, false),
+		firstPaired:  onWhole(r.FirstPaired, remap, n, false)}
 	if prev != nil {
 		c.periods = prev.periods + 1
 	}

@@ -265,16 +265,16 @@ func TestStateRefused(t *testing.T) {
 	if _, err := RunPeriod(other, d, feb, s, "jan.json", Options{}); err == nil || !strings.Contains(err.Error(), "jan.json: the state was written for another plan") {
 		t.Errorf("other plan: %v", err)
 	}
-	if _, err := ReadState(strings.NewReader(`{"version": 9}`), "v9.json"); err == nil || !strings.Contains(err.Error(), "v9.json: state version 9: this compplan reads versions 1 to 3") {
+	if _, err := ReadState(strings.NewReader(`{"version": 9}`), "v9.json"); err == nil || !strings.Contains(err.Error(), "v9.json: state version 9: this compplan reads versions 1 to 4") {
 		t.Errorf("version: %v", err)
 	}
 	// A version 1 state (written before recent_paid) still reads, and
-	// carries what it holds; versions 0 and 4 do not read.
+	// carries what it holds; versions 0 and 5 do not read.
 	var v1 bytes.Buffer
 	if err := s.Write(&v1); err != nil {
 		t.Fatal(err)
 	}
-	old := strings.Replace(v1.String(), `"version": 3,`, `"version": 1,`, 1)
+	old := strings.Replace(v1.String(), `"version": 4,`, `"version": 1,`, 1)
 	if got, err := ReadState(strings.NewReader(old), "v1.json"); err != nil || got.Version != 1 || len(got.Members) != len(s.Members) {
 		t.Errorf("version 1: %v, %+v", err, got)
 	} else {
@@ -284,8 +284,8 @@ func TestStateRefused(t *testing.T) {
 			t.Errorf("version 1 carried differently: %v, %v\n%s", err1, err3, periodRows(r1))
 		}
 	}
-	for _, v := range []string{"0", "4"} {
-		if _, err := ReadState(strings.NewReader(strings.Replace(v1.String(), `"version": 3,`, `"version": `+v+`,`, 1)), "v.json"); err == nil || !strings.Contains(err.Error(), "state version "+v+": this compplan reads versions 1 to 3") {
+	for _, v := range []string{"0", "5"} {
+		if _, err := ReadState(strings.NewReader(strings.Replace(v1.String(), `"version": 4,`, `"version": `+v+`,`, 1)), "v.json"); err == nil || !strings.Contains(err.Error(), "state version "+v+": this compplan reads versions 1 to 4") {
 			t.Errorf("version %s: %v", v, err)
 		}
 	}

@@ -46,6 +46,9 @@ func randomPlacementPlan(rng *rand.Rand) string {
 			} else {
 				fmt.Fprintf(&b, ", cycle: {left: %d, right: %d, amount: %d.%d%s}", left, right, whole, tenths, byRank)
 			}
+			if rng.IntN(2) == 0 {
+				b.WriteString(`, first_pair: "2:1"`)
+			}
 		}
 		carry := rng.IntN(2) == 0
 		fmt.Fprintf(&b, ", carry: %t", carry)

@@ -15,9 +15,10 @@ import (
 
 // StateVersion is the version of the state document this compplan writes.
 // It reads it and every earlier one: version 2 added recent_paid, reached
-// and instalments (rank bonuses, held advancements), version 3 first_order;
-// a document written before them was for a plan that needs none.
-const StateVersion = 3
+// and instalments (rank bonuses, held advancements), version 3 first_order,
+// version 4 first_pair; a document written before them was for a plan
+// that needs none.
+const StateVersion = 4
 
 // State is what one period hands the next: per member, the binary carry,
 // the highest rank ever held, the recent qualified ranks (for rank grace)
@@ -58,7 +59,10 @@ type MemberState struct {
 	// Instalments are the member's advancement instalments still to come.
 	Instalments []InstalmentState `json:"instalments,omitempty"`
 	// FirstOrder says the member has had their first order (first_order).
-	FirstOrder bool   `json:"first_order,omitempty"`
+	FirstOrder bool `json:"first_order,omitempty"`
+	// FirstPair says the member has had their binary first pair
+	// (first_pair).
+	FirstPair  bool   `json:"first_pair,omitempty"`
 	CarryLeft  *dec.D `json:"carry_left,omitempty"`
 	CarryRight *dec.D `json:"carry_right,omitempty"`
 	// Balance is carried money: above 0 a held payout, below 0 a debit.
@@ -196,6 +200,7 @@ type carried struct {
 	reached      [][]int16
 	instalments  [][]instalment
 	firstOrdered []bool  // nil: nobody has ordered
+	firstPaired  []bool  // nil: nobody has had a binary first pair
 	balance      []dec.D // nil when nobody has one
 	carry        *[2][]dec.D
 	orders       map[string]*OrderLines
@@ -291,6 +296,12 @@ func (s *State) lay(p *Plan, o *tree.Org, name string) (*carried, error) {
 				c.firstOrdered = make([]bool, n)
 			}
 			c.firstOrdered[m] = true
+		}
+		if ms.FirstPair {
+			if c.firstPaired == nil {
+				c.firstPaired = make([]bool, n)
+			}
+			c.firstPaired[m] = true
 		}
 		if ms.CarryLeft != nil || ms.CarryRight != nil {
 			if c.carry == nil {
@@ -389,6 +400,9 @@ func (r *Result) NextState(period tree.Period) *State {
 				ms.Instalments = append(ms.Instalments, InstalmentState{p.Components[in.comp].Name, name(in.rank), in.paid})
 				keep = true
 			}
+		}
+		if r.FirstPaired != nil && r.FirstPaired[m] {
+			ms.FirstPair, keep = true, true
 		}
 		if r.FirstOrdered != nil && r.FirstOrdered[m] {
 			ms.FirstOrder, keep = true, true

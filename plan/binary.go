@@ -32,6 +32,11 @@ type Binary struct {
 	// and one from the other, and pays one cycle's amount; then 1:1. The
 	// state remembers who has had it (Result.FirstPaired).
 	FirstPair bool
+	// CarryExpires (carry_expires: N, with carry): a leg's volume is
+	// paired oldest first, and volume from period p still unpaired at
+	// the end of period p+N is flushed (see ageCarry). 0: carry never
+	// expires.
+	CarryExpires int
 }
 
 // Cycle is a binary's per-cycle pay.
@@ -54,6 +59,10 @@ type Legs struct {
 	CarryOutL, CarryOutR            []dec.D
 	FlushedL, FlushedR              []dec.D
 	Qualified                       []bool
+	// AgesOut is, with carry_expires, each leg's carry out by age: [leg][m]
+	// lists it newest first (index 0: this period's volume), summing to
+	// CarryOut; nil without carry_expires.
+	AgesOut [2][][]dec.D
 	// Totals over every member.
 	TotalLeft, TotalRight, TotalCarryInL, TotalCarryInR dec.D
 	TotalPairedL, TotalPairedR                          dec.D
@@ -159,6 +168,13 @@ func (f binary) pay(r *run, p *poster) {
 	carryIn := [2][]dec.D{lg.CarryInL, lg.CarryInR}
 	carryOut := [2][]dec.D{lg.CarryOutL, lg.CarryOutR}
 	flushed := [2][]dec.D{lg.FlushedL, lg.FlushedR}
+	var agesIn *[2][][]dec.D // carry_expires: the carry-in by age
+	if bn.CarryExpires > 0 {
+		lg.AgesOut = [2][][]dec.D{make([][]dec.D, n), make([][]dec.D, n)}
+		if r.carried != nil {
+			agesIn = r.carried.carryAges
+		}
+	}
 	var firstPaired []bool // who has had their first pair, before or now
 	if bn.FirstPair {
 		firstPaired = make([]bool, n)
@@ -221,6 +237,21 @@ func (f binary) pay(r *run, p *poster) {
 			amount = 0 // kept: the legs may pair in a later period
 		}
 		for leg, v := range rest {
+			if bn.CarryExpires > 0 && (why == Paid || bn.KeepUnqualified) {
+				var ages []dec.D
+				if agesIn != nil {
+					ages = agesIn[leg][m]
+				}
+				paired := [2]dec.D{lg.PairedL[m], lg.PairedR[m]}[leg]
+				fresh := legs[leg] - carryIn[leg][m]
+				out, fl := ageCarry(fitAges(ages, carryIn[leg][m]), fresh, paired, bn.CarryExpires, bn.CarryCap)
+				lg.AgesOut[leg][m] = out
+				for _, a := range out {
+					carryOut[leg][m] += a
+				}
+				flushed[leg][m] += fl
+				continue
+			}
 			out := dec.D(0)
 			if bn.Carry {
 				// A carry is never negative: a leg that returns took
@@ -286,6 +317,100 @@ func (f binary) pay(r *run, p *poster) {
 	r.legs = lg
 }
 
+// carryExpires is the plan's binary carry_expires (0: none, or no binary).
+func (p *Plan) carryExpires() int {
+	for _, c := range p.Components {
+		if f, ok := c.rule.(binary); ok {
+			return f.Binary.CarryExpires
+		}
+	}
+	return 0
+}
+
+// fitAges fits a leg's carry-in by age (newest first) to its total, which
+// returns of earlier orders may have lowered since (returns: reverse): the
+// difference comes off the newest volume first. A carry without ages (a
+// --carry-in file, or a leg the state gave no ages) is all from the
+// period before.
+func fitAges(ages []dec.D, total dec.D) []dec.D {
+	var sum dec.D
+	for _, a := range ages {
+		sum += a
+	}
+	if sum == total {
+		return ages
+	}
+	if sum < total {
+		out := slices.Clone(ages)
+		if len(out) == 0 {
+			out = []dec.D{0}
+		}
+		out[0] += total - sum
+		return out
+	}
+	out := slices.Clone(ages)
+	cut := sum - total
+	for i := range out {
+		take := min(cut, out[i])
+		out[i] -= take
+		cut -= take
+	}
+	return out
+}
+
+// ageCarry is carry_expires for one leg of one member: ages is the carry-in
+// by age (index 0: from the period before, index i: from i+1 periods
+// before), fresh the leg's own volume this period (below 0 when returns
+// outweigh it), paired what the pairing took, n the periods volume lives
+// after its own. In order:
+//   - returns in fresh (below 0) take from the newest carry first;
+//   - the pairing takes the oldest volume first;
+//   - what is left of the volume n periods old is flushed: volume from
+//     period p pairs in periods p to p+n at most;
+//   - carry_cap cuts the newest volume first;
+//   - a shortfall (the leg below 0) is flushed: the carry is never below 0.
+//
+// It returns the carry out by age (index 0: this period's volume; no
+// trailing zeros) and what was flushed; fresh + Σ ages = paired + Σ out +
+// flushed.
+func ageCarry(ages []dec.D, fresh, paired dec.D, n int, carryCap Min) (out []dec.D, flushed dec.D) {
+	b := make([]dec.D, 1+len(ages)) // b[i]: the volume i periods old
+	b[0] = max(fresh, 0)
+	copy(b[1:], ages)
+	short := max(-fresh, 0) // returns beyond this period's volume
+	for i := 1; i < len(b) && short > 0; i++ {
+		take := min(short, b[i])
+		b[i] -= take
+		short -= take
+	}
+	for i := len(b) - 1; i >= 0 && paired > 0; i-- {
+		take := min(paired, b[i])
+		b[i] -= take
+		paired -= take
+	}
+	flushed = -short - paired // a leg below 0 pairs nothing: paired is 0 then
+	for i := n; i < len(b); i++ {
+		flushed += b[i] // n periods old, or older (a state of a longer n): expired
+	}
+	out = b[:min(n, len(b))]
+	if carryCap.Set {
+		cut := -carryCap.Value
+		for _, a := range out {
+			cut += a
+		}
+		for i := 0; i < len(out) && cut > 0; i++ {
+			take := min(cut, out[i])
+			out[i] -= take
+			flushed += take
+			cut -= take
+		}
+	}
+	for len(out) > 0 && out[len(out)-1] == 0 {
+		out = out[:len(out)-1]
+	}
+	return slices.Clip(out), flushed
+}
+
 // pairing returns the volume of each leg a member's legs pair, and what
 // that pays: the rate of the smaller leg, or a whole number of cycles.
 // ok is false when the amount is beyond the exact range.
@@ -338,7 +463,7 @@ func (f binary) max(c *Component, _ *Plan, ch *Check, _ int) dec.Rate {
 }
 
 func (d *decoder) binary(n *yaml.Node, c *binary) error {
-	f, err := d.fields(n, "a binary component", "name", "type", "rate", "rates", "cycle", "carry", "carry_cap", "qualify_sponsored", "flush_unqualified", "placement", "first_pair")
+	f, err := d.fields(n, "a binary component", "name", "type", "rate", "rates", "cycle", "carry", "carry_cap", "qualify_sponsored", "flush_unqualified", "placement", "first_pair", "carry_expires")
 	if err != nil {
 		return err
 	}
@@ -440,6 +565,17 @@ func (d *decoder) binary(n *yaml.Node, c *binary) error {
 			return err
 		}
 	}
+	if v := f["carry_expires"]; v != nil {
+		if !bn.Carry {
+			return d.errf(v, "carry_expires ages what carries, but carry is false: nothing carries")
+		}
+		if bn.CarryExpires, err = d.count(v, "carry_expires"); err != nil {
+			return err
+		}
+		if bn.CarryExpires < 1 || bn.CarryExpires > MaxGrace {
+			return d.errf(v, "carry_expires must be 1 to %d periods: volume pairs in its own period and that many after; leave it out for a carry that never expires", MaxGrace)
+		}
+	}
 	if v := f["first_pair"]; v != nil {
 		switch {
 		case v.Kind != yaml.ScalarNode || v.Value != "2:1":
@@ -520,6 +656,9 @@ func (f binary) describe(p *Plan) string {
 	default:
 		s += "; carry without a cap"
 	}
+	if b.CarryExpires > 0 {
+		s += fmt.Sprintf("; oldest volume pairs first, and volume unpaired %d period%s after its own is flushed", b.CarryExpires, map[bool]string{true: "", false: "s"}[b.CarryExpires == 1])
+	}
 	if b.FirstPair {
 		s += "; a member's first cycle ever takes 2:1 (two cycles' worth from the stronger leg)"
 	}
@@ -566,6 +705,7 @@ func (f binary) encode(p *Plan, y *yamlComponent) {
 	if b.FirstPair {
 		y.FirstPair = "2:1"
 	}
+	y.CarryExpires = b.CarryExpires
 }
 
 // place builds the binary's placement tree: members placed by hand, or by

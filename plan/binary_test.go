@@ -71,6 +71,24 @@ func binaryPutUp(r *Result, c *Component) int64 {
 		if lg.Left[m] != lg.PairedL[m]+lg.CarryOutL[m]+lg.FlushedL[m] || lg.Right[m] != lg.PairedR[m]+lg.CarryOutR[m]+lg.FlushedR[m] {
 			panic(fmt.Sprintf("%s: legs do not balance", o.ID(m)))
 		}
+		if (lg.AgesOut[0] != nil) != (bn.CarryExpires > 0) {
+			panic("carry by age without carry_expires, or none with it")
+		}
+		for leg, out := range [2]dec.D{lg.CarryOutL[m], lg.CarryOutR[m]} {
+			if lg.AgesOut[0] == nil {
+				break
+			}
+			var sum dec.D
+			for _, a := range lg.AgesOut[leg][m] {
+				if a < 0 {
+					panic(fmt.Sprintf("%s: a carry age below 0: %v", o.ID(m), lg.AgesOut[leg][m]))
+				}
+				sum += a
+			}
+			if sum != out || len(lg.AgesOut[leg][m]) > bn.CarryExpires || (bn.CarryCap.Set && sum > bn.CarryCap.Value) {
+				panic(fmt.Sprintf("%s: carry %s by age %v (carry_expires %d)", o.ID(m), out, lg.AgesOut[leg][m], bn.CarryExpires))
+			}
+		}
 		qualified := r.Active[m] && !o.Customer(m) && o.Terminated(m) == tree.NoDate
 		if bn.QualifySponsored {
 			var in [2]bool

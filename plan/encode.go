@@ -49,37 +49,38 @@ type yamlLegs struct {
 }
 
 type yamlComponent struct {
-	Name        string              `yaml:"name"`
-	Type        string              `yaml:"type"`
-	Cap         string              `yaml:"cap,omitempty"`
-	Rate        string              `yaml:"rate,omitempty"`
-	Levels      []string            `yaml:"levels,omitempty,flow"`
-	Compression string              `yaml:"compression,omitempty"`
-	PaidLevels  map[string]int      `yaml:"paid_levels,omitempty"`
-	ByRank      map[string][]string `yaml:"levels_by_rank,omitempty"`
-	Days        int                 `yaml:"days,omitempty"`
-	Of          any                 `yaml:"of,omitempty,flow"` // matching: []string; pool: "amount"
-	Generations []string            `yaml:"generations,omitempty,flow"`
-	PaidGens    map[string]int      `yaml:"paid_generations,omitempty"`
-	GenRank     string              `yaml:"generation_rank,omitempty"`
-	Rates       map[string]string   `yaml:"rates,omitempty"`
-	Tiers       []yamlTier          `yaml:"tiers,omitempty"`
-	Percent     string              `yaml:"percent,omitempty"`
-	Shares      any                 `yaml:"shares,omitempty"` // pool: map[string]int, or volume | group_volume
-	Split       string              `yaml:"split,omitempty"`
-	MinPV       string              `yaml:"min_pv,omitempty"`
-	Breakaway   *yamlBreakaway      `yaml:"breakaway,omitempty"`
-	Width       int                 `yaml:"width,omitempty"`
-	Cycle       *yamlCycle          `yaml:"cycle,omitempty,flow"`
-	Carry       *bool               `yaml:"carry,omitempty"`
-	CarryCap    string              `yaml:"carry_cap,omitempty"`
-	QualifySp   *bool               `yaml:"qualify_sponsored,omitempty"`
-	FlushUnq    *bool               `yaml:"flush_unqualified,omitempty"`
-	Placement   string              `yaml:"placement,omitempty"`
-	FirstPair   string              `yaml:"first_pair,omitempty"`
-	Amounts     any                 `yaml:"amounts,omitempty"` // rank_advancement, rank_bonus: map[string]string; recruit_bonus: []string
-	Held        int                 `yaml:"held,omitempty"`
-	Instalments int                 `yaml:"instalments,omitempty"`
+	Name         string              `yaml:"name"`
+	Type         string              `yaml:"type"`
+	Cap          string              `yaml:"cap,omitempty"`
+	Rate         string              `yaml:"rate,omitempty"`
+	Levels       []string            `yaml:"levels,omitempty,flow"`
+	Compression  string              `yaml:"compression,omitempty"`
+	PaidLevels   map[string]int      `yaml:"paid_levels,omitempty"`
+	ByRank       map[string][]string `yaml:"levels_by_rank,omitempty"`
+	Days         int                 `yaml:"days,omitempty"`
+	Of           any                 `yaml:"of,omitempty,flow"` // matching: []string; pool: "amount"
+	Generations  []string            `yaml:"generations,omitempty,flow"`
+	PaidGens     map[string]int      `yaml:"paid_generations,omitempty"`
+	GenRank      string              `yaml:"generation_rank,omitempty"`
+	Rates        map[string]string   `yaml:"rates,omitempty"`
+	Tiers        []yamlTier          `yaml:"tiers,omitempty"`
+	Percent      string              `yaml:"percent,omitempty"`
+	Shares       any                 `yaml:"shares,omitempty"` // pool: map[string]int, or volume | group_volume
+	Split        string              `yaml:"split,omitempty"`
+	MinPV        string              `yaml:"min_pv,omitempty"`
+	Breakaway    *yamlBreakaway      `yaml:"breakaway,omitempty"`
+	Width        int                 `yaml:"width,omitempty"`
+	Cycle        *yamlCycle          `yaml:"cycle,omitempty,flow"`
+	Carry        *bool               `yaml:"carry,omitempty"`
+	CarryCap     string              `yaml:"carry_cap,omitempty"`
+	QualifySp    *bool               `yaml:"qualify_sponsored,omitempty"`
+	FlushUnq     *bool               `yaml:"flush_unqualified,omitempty"`
+	Placement    string              `yaml:"placement,omitempty"`
+	FirstPair    string              `yaml:"first_pair,omitempty"`
+	CarryExpires int                 `yaml:"carry_expires,omitempty"`
+	Amounts      any                 `yaml:"amounts,omitempty"` // rank_advancement, rank_bonus: map[string]string; recruit_bonus: []string
+	Held         int                 `yaml:"held,omitempty"`
+	Instalments  int                 `yaml:"instalments,omitempty"`
 }
 
 type yamlTier struct {

@@ -112,6 +112,9 @@ func (c *carried) on(remap []int32, n int) *carried {
 	if c.carry != nil {
 		out.carry = &[2][]dec.D{onPeriod(c.carry[0], remap, n, prefix), onPeriod(c.carry[1], remap, n, prefix)}
 	}
+	if c.carryAges != nil {
+		out.carryAges = &[2][][]dec.D{onPeriod(c.carryAges[0], remap, n, prefix), onPeriod(c.carryAges[1], remap, n, prefix)}
+	}
 	if c.placed != nil {
 		out.placed = newPrior(n, c.placed.File)
 		for m, pm := range remap {
@@ -224,6 +227,9 @@ func (r *Result) carryOver(prev *carried, remap []int32, n int) *carried {
 		}
 	}
 	c.balance, c.carry = bal, carry
+	if r.Legs != nil && r.Legs.AgesOut[0] != nil {
+		c.carryAges = &[2][][]dec.D{onWhole(r.Legs.AgesOut[0], remap, n, nil), onWhole(r.Legs.AgesOut[1], remap, n, nil)}
+	}
 	if prs := r.keptPairings(c.periods); prs != nil {
 		c.pairings = make(map[pairKey]*Pairing, len(prs))
 		for i := range prs {

@@ -38,7 +38,7 @@ func months(t *testing.T, plan, members, sales string, ms ...string) []*Result {
 		}
 		checkReconciles(t, r)
 		checkLines(t, r)
-		if a, b := periodRows(r), periodRows(replayed[i]); a != b {
+		if a, b := periodRows(r)+carryRows(r), periodRows(replayed[i])+carryRows(replayed[i]); a != b {
 			t.Fatalf("%s: chained run and replay differ:\n%s\n%s", pr.Name, a, b)
 		}
 		var buf bytes.Buffer
@@ -58,6 +58,24 @@ func periodRows(r *Result) string {
 	var b strings.Builder
 	for _, m := range r.Org.ByID() {
 		fmt.Fprintf(&b, "%s %s\n", r.Org.ID(m), periodRow(r, m))
+	}
+	return b.String()
+}
+
+// carryRows renders each member's binary carry out and flushed volume,
+// with the carry's ages (carry_expires): "" without a binary.
+func carryRows(r *Result) string {
+	if r.Legs == nil {
+		return ""
+	}
+	var b strings.Builder
+	for _, m := range r.Org.ByID() {
+		lg := r.Legs
+		fmt.Fprintf(&b, "%s carry %s/%s flushed %s/%s", r.Org.ID(m), lg.CarryOutL[m], lg.CarryOutR[m], lg.FlushedL[m], lg.FlushedR[m])
+		if lg.AgesOut[0] != nil {
+			fmt.Fprintf(&b, " ages %v/%v", lg.AgesOut[0][m], lg.AgesOut[1][m])
+		}
+		b.WriteByte('\n')
 	}
 	return b.String()
 }

@@ -55,6 +55,9 @@ func randomPlacementPlan(rng *rand.Rand) string {
 		if carry && rng.IntN(2) == 0 {
 			fmt.Fprintf(&b, ", carry_cap: %d", rng.IntN(300))
 		}
+		if carry && rng.IntN(2) == 0 {
+			fmt.Fprintf(&b, ", carry_expires: %d", 1+rng.IntN(3))
+		}
 		if rng.IntN(3) == 0 {
 			fmt.Fprintf(&b, ", cap: %d", 1+rng.IntN(30))
 		}

@@ -180,7 +180,7 @@ func TestStateProperties(t *testing.T) {
 			if r.HeldTotal > 0 || r.Debits < 0 {
 				held++
 			}
-			if a, b := periodRows(r), periodRows(replayed[k]); a != b {
+			if a, b := periodRows(r)+carryRows(r), periodRows(replayed[k])+carryRows(replayed[k]); a != b {
 				t.Fatalf("case %d %s: chained run and replay differ:\n%s\n%s", i, pr.Name, a, b)
 			}
 			if r.Legs != nil {

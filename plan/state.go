@@ -65,6 +65,11 @@ type MemberState struct {
 	FirstPair  bool   `json:"first_pair,omitempty"`
 	CarryLeft  *dec.D `json:"carry_left,omitempty"`
 	CarryRight *dec.D `json:"carry_right,omitempty"`
+	// CarryLeftByAge and CarryRightByAge split the carry by the period
+	// its volume is from, newest first (the period just ended first),
+	// with carry_expires; they sum to carry_left and carry_right.
+	CarryLeftByAge  []dec.D `json:"carry_left_by_age,omitempty"`
+	CarryRightByAge []dec.D `json:"carry_right_by_age,omitempty"`
 	// Balance is carried money: above 0 a held payout, below 0 a debit.
 	Balance *dec.D `json:"balance,omitempty"`
 	// PlacementID and Leg are where an earlier period auto-placed the
@@ -203,7 +208,10 @@ type carried struct {
 	firstPaired  []bool  // nil: nobody has had a binary first pair
 	balance      []dec.D // nil when nobody has one
 	carry        *[2][]dec.D
-	orders       map[string]*OrderLines
+	// carryAges is the carry by age, newest first (carry_expires; nil: a
+	// carry without ages, all from the period before).
+	carryAges *[2][][]dec.D
+	orders    map[string]*OrderLines
 	// pairings are the recent binary pairings (returns: reverse).
 	pairings map[pairKey]*Pairing
 	periods  int
@@ -314,6 +322,18 @@ func (s *State) lay(p *Plan, o *tree.Org, name string) (*carried, error) {
 				c.carry[1][m] = *ms.CarryRight
 			}
 		}
+		for leg, ages := range [2][]dec.D{ms.CarryLeftByAge, ms.CarryRightByAge} {
+			if ages == nil {
+				continue
+			}
+			if n := p.carryExpires(); len(ages) > n {
+				return nil, &tree.InputError{File: name, Msg: fmt.Sprintf("member %s: %s holds %d periods of volume, but the plan's carry_expires keeps %d", ms.ID, [2]string{"carry_left_by_age", "carry_right_by_age"}[leg], len(ages), n)}
+			}
+			if c.carryAges == nil {
+				c.carryAges = &[2][][]dec.D{make([][]dec.D, n), make([][]dec.D, n)}
+			}
+			c.carryAges[leg][m] = ages
+		}
 		if ms.Balance != nil {
 			if c.balance == nil {
 				c.balance = make([]dec.D, n)
@@ -410,6 +430,9 @@ func (r *Result) NextState(period tree.Period) *State {
 		if r.Legs != nil {
 			if l, rt := r.Legs.CarryOutL[m], r.Legs.CarryOutR[m]; l != 0 || rt != 0 {
 				ms.CarryLeft, ms.CarryRight, keep = &l, &rt, true
+			}
+			if a := r.Legs.AgesOut; a[0] != nil {
+				ms.CarryLeftByAge, ms.CarryRightByAge = a[0][m], a[1][m]
 			}
 		}
 		if r.BalanceOut != nil && r.BalanceOut[m] != 0 {

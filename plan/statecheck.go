@@ -80,6 +80,31 @@ func (s *State) validate(name string) error {
 				return err
 			}
 		}
+		for _, c := range []struct {
+			total *dec.D
+			ages  []dec.D
+			what  string
+		}{{ms.CarryLeft, ms.CarryLeftByAge, "carry_left"}, {ms.CarryRight, ms.CarryRightByAge, "carry_right"}} {
+			if c.ages == nil {
+				continue
+			}
+			var s dec.D
+			for _, a := range c.ages {
+				if a < 0 {
+					return bad("%s: %s_by_age holds %s: volume carried is 0 or more", at, c.what, a)
+				}
+			}
+			for _, a := range c.ages {
+				if c.total == nil || a > *c.total-s { // no sum beyond the total: none overflows
+					s = -1
+					break
+				}
+				s += a
+			}
+			if c.total == nil || s != *c.total {
+				return bad("%s: %s_by_age does not add up to %s: it splits that carry by the period its volume is from", at, c.what, c.what)
+			}
+		}
 		if ms.Balance != nil {
 			if err := sum(&balances, *ms.Balance, at+".balance"); err != nil {
 				return err
@@ -197,6 +222,9 @@ func (s *State) fits(p *Plan, o *tree.Org, name string) error {
 		}
 		if !binary && (ms.CarryLeft != nil || ms.CarryRight != nil || ms.PlacementID != "") {
 			return bad("%s: a binary carry or placement, and the plan has no binary component", at)
+		}
+		if (ms.CarryLeftByAge != nil || ms.CarryRightByAge != nil) && p.carryExpires() == 0 {
+			return bad("%s: a binary carry by age, and the plan's binary has no carry_expires", at)
 		}
 		if m := o.Lookup(ms.ID); m >= 0 && ms.PlacementID != "" && o.Customer(m) {
 			return bad("%s: %s is a customer: customers are never placed", at, ms.ID)

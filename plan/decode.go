@@ -301,17 +301,9 @@ func (d *decoder) plan(root *yaml.Node) (*Plan, error) {
 		}
 	}
 	if n := f["active"]; n != nil {
-		af, err := d.fields(n, "active", "pv")
-		if err != nil {
+		if err := d.active(n); err != nil {
 			return nil, err
 		}
-		if af["pv"] == nil {
-			return nil, d.errf(n, "active needs pv, the personal volume that makes a member active")
-		}
-		if p.ActivePV, err = d.volume(af["pv"], "active pv"); err != nil {
-			return nil, err
-		}
-		p.HasActive = true
 	}
 	if n := f["ranks"]; n != nil {
 		if err := d.ranks(n); err != nil {

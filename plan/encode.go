@@ -28,10 +28,6 @@ type yamlMemberCap struct {
 	Components []string `yaml:"components,omitempty,flow"`
 }
 
-type yamlActive struct {
-	PV string `yaml:"pv"`
-}
-
 type yamlRank struct {
 	Name            string    `yaml:"name"`
 	PV              string    `yaml:"pv,omitempty"`
@@ -118,9 +114,7 @@ func (p *Plan) YAML() []byte {
 	if p.PayoutCap != 0 {
 		y.PayoutCap = p.PayoutCap.String()
 	}
-	if p.HasActive {
-		y.Active = &yamlActive{PV: p.ActivePV.String()}
-	}
+	y.Active = encodeActive(p)
 	if p.RankGrace > 1 {
 		y.RankGrace = p.RankGrace
 	}

@@ -91,6 +91,14 @@ type Result struct {
 	// them included (what a legs requirement looks at).
 	SubtreeRank []int16
 	Active      []bool
+	// ActiveBy says why each member is active (ActiveByPV, ActiveByOrder,
+	// ActiveAsNew) or NotActive; WindowPV is, with an active window, each
+	// member's PV summed over it (nil without), and RecentPV the PVs of
+	// the latest periods, this one first, that the next period's window
+	// reads (nil without a window).
+	ActiveBy []uint8
+	WindowPV []dec.D
+	RecentPV [][]dec.D
 	// Earned[c][m] is what member m earned from component c; Unscaled the
 	// same before a payout cap's scaling (what matching matches).
 	Earned, Unscaled [][]dec.D
@@ -456,7 +464,7 @@ func compute(p *Plan, d *tree.Data, opts Options, scale dec.Rate) (*Result, erro
 		r.sales = canonicalSeq(r.org, t.sales)
 		phase("order sales for lines")
 	}
-	r.activity()
+	r.activity(t.sales, res)
 	r.activeUplines() // before components may run in parallel
 	r.nonCustomerUplines()
 	if err := r.place(d); err != nil {
@@ -488,6 +496,9 @@ func start(p *Plan, d *tree.Data, opts Options, scale dec.Rate) (*run, *Result, 
 	}
 	floor, err := floorRanks(p, o)
 	if err != nil {
+		return nil, nil, err
+	}
+	if err := p.activityNeeds(d); err != nil {
 		return nil, nil, err
 	}
 	for i := range p.Components {
@@ -813,8 +824,8 @@ func (r *run) paidHistory() [][]int16 {
 
 // latest is now followed by before (most recent first), keep of them at
 // most.
-func latest(now int16, before []int16, keep int) []int16 {
-	out := make([]int16, min(keep, 1+len(before)))
+func latest[T any](now T, before []T, keep int) []T {
+	out := make([]T, min(keep, 1+len(before)))
 	out[0] = now
 	copy(out[1:], before)
 	return out
@@ -1043,28 +1054,6 @@ func checkRange(p *Plan, s *tree.Sales) error {
 		return fmt.Errorf("%w: the plan could pay up to %s, beyond the limit %s", ErrTooLarge, bound, dec.Max)
 	}
 	return nil
-}
-
-// activity says who is active (a distributor whose PV is at least the
-// plan's active pv; customers never are), who is terminated, and who is
-// eligible to earn: active and not terminated.
-func (r *run) activity() {
-	p, o := r.plan, r.org
-	n := o.Len()
-	r.active, r.eligible = make([]bool, n), make([]bool, n)
-	for m, v := range r.pv {
-		r.active[m] = !o.Customer(int32(m)) && (!p.HasActive || v >= p.ActivePV)
-		r.eligible[m] = r.active[m]
-	}
-	for m := range n {
-		if o.Terminated(int32(m)) != tree.NoDate {
-			if r.terminated == nil {
-				r.terminated = make([]bool, n)
-			}
-			r.terminated[m] = true
-			r.eligible[m] = false
-		}
-	}
 }
 
 // uplines returns, for each member, the nearest upline for which keep

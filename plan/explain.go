@@ -126,7 +126,7 @@ func (r *Result) Unlock(m int32, l *Line) string {
 	p := r.Plan
 	switch l.Reason {
 	case Inactive:
-		return fmt.Sprintf("be active: PV %s of %s needed", r.PV[m], p.ActivePV)
+		return r.activeUnlock(m)
 	case NotInLegs:
 		return "personally sponsor a distributor in each binary leg"
 	case RankLevels, NoRankHeld, RankRate:

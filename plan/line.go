@@ -71,8 +71,10 @@ func (l *Line) AppendNote(b []byte, r *Result) []byte {
 	case Inactive:
 		b = append(b, "breakage: "...)
 		b = r.Org.AppendID(b, l.Upline)
-		b = append(b, " is inactive (PV "...)
-		b = r.PV[l.Upline].Append(b)
+		b = append(b, " is inactive ("...)
+		b = append(b, r.Plan.pvWords()...)
+		b = append(b, ' ')
+		b = r.ActivePV(l.Upline).Append(b)
 		b = append(b, " < "...)
 		b = r.Plan.ActivePV.Append(b)
 		return append(b, ')')

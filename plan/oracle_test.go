@@ -28,6 +28,7 @@ type oracle struct {
 type oracleSale struct {
 	qv, cv dec.D
 	date   int32
+	typ    string
 }
 
 func newOracle(p *Plan, d *tree.Data) *oracle {
@@ -69,7 +70,7 @@ func newOracle(p *Plan, d *tree.Data) *oracle {
 					cv = 0
 				}
 			}
-			o.sales[seller] = append(o.sales[seller], oracleSale{qv: c.QVOf(k), cv: cv, date: c.DateOf(k)})
+			o.sales[seller] = append(o.sales[seller], oracleSale{qv: c.QVOf(k), cv: cv, date: c.DateOf(k), typ: c.TypeOf(k)})
 		}
 	}
 	return o
@@ -91,8 +92,20 @@ func (o *oracle) gv(id string) dec.D {
 	return s
 }
 
+// active: PV (one period: a window adds nothing without a state), or a
+// sale of one of order_types, any case.
 func (o *oracle) active(id string) bool {
-	return !o.customer[id] && (!o.p.HasActive || o.pv(id) >= o.p.ActivePV)
+	if o.customer[id] {
+		return false
+	}
+	for _, s := range o.sales[id] {
+		for _, t := range o.p.Activity.OrderTypes {
+			if strings.EqualFold(s.typ, t) {
+				return true
+			}
+		}
+	}
+	return !o.p.HasActive || o.pv(id) >= o.p.ActivePV
 }
 
 // eligible: active and not terminated: may earn and holds a level under

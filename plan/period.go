@@ -102,6 +102,7 @@ func (c *carried) on(remap []int32, n int) *carried {
 		instalments:  onPeriod(c.instalments, remap, n, prefix),
 		firstOrdered: onPeriod(c.firstOrdered, remap, n, prefix),
 		firstPaired:  onPeriod(c.firstPaired, remap, n, prefix),
+		recentPV:     onPeriod(c.recentPV, remap, n, prefix),
 		balance:      onPeriod(c.balance, remap, n, prefix)}
 	if c.reached != nil {
 		out.reached = make([][]int16, len(c.reached))
@@ -177,7 +178,8 @@ func (r *Result) carryOver(prev *carried, remap []int32, n int) *carried {
 		recentPaid:   onWhole(r.RecentPaid, remap, n, nil),
 		instalments:  onWhole(r.Instalments, remap, n, nil),
 		firstOrdered: onWhole(r.FirstOrdered, remap, n, false),
-		firstPaired:  onWhole(r.FirstPaired, remap, n, false)}
+		firstPaired:  onWhole(r.FirstPaired, remap, n, false),
+		recentPV:     onWhole(r.RecentPV, remap, n, nil)}
 	if prev != nil {
 		c.periods = prev.periods + 1
 	}

@@ -20,8 +20,11 @@ type Plan struct {
 	Rounding dec.Rounding
 	// ActivePV is the personal volume a member needs to be active; with
 	// HasActive false everyone is active.
-	HasActive  bool
-	ActivePV   dec.D
+	HasActive bool
+	ActivePV  dec.D
+	// Activity is what else makes a member active (window, order_types,
+	// new_member_periods); see Activity.
+	Activity   Activity
 	Ranks      []Rank
 	Components []Component
 	// NonCommissionable lists sale types that count for QV but pay nothing.

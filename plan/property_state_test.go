@@ -26,6 +26,9 @@ func randomStatePlan(rng *rand.Rand) (plan string, ranks int, placed bool) {
 			plan = strings.Replace(plan, "components:\n", "rank_grace: 2\ncomponents:\n", 1)
 		}
 	}
+	if strings.Contains(plan, "active: {") && rng.IntN(3) == 0 { // new members active for their first periods
+		plan = strings.Replace(plan, "active: {", fmt.Sprintf("active: {new_member_periods: %d, ", 1+rng.IntN(2)), 1)
+	}
 	if rng.IntN(3) == 0 { // the members join in January: it pays then
 		plan += fmt.Sprintf("  - {name: rec, type: recruit_bonus, amounts: [%d, %d]", rng.IntN(60), rng.IntN(20))
 		if rng.IntN(2) == 0 {

@@ -13,7 +13,14 @@ func randomPlan(rng *rand.Rand) string {
 	cur := []string{"USD", "JPY", "KWD", "EUR"}[rng.IntN(4)]
 	fmt.Fprintf(&b, "name: random\ncurrency: %s\nrounding: %s\n", cur, []string{"half-even", "half-up", "down"}[rng.IntN(3)])
 	if rng.IntN(2) == 0 {
-		fmt.Fprintf(&b, "active: {pv: %d}\n", rng.IntN(100))
+		fmt.Fprintf(&b, "active: {pv: %d", rng.IntN(100))
+		if rng.IntN(3) == 0 { // a window: PV of this and the periods before
+			fmt.Fprintf(&b, ", window: %d", 1+rng.IntN(3))
+		}
+		if rng.IntN(3) == 0 { // a sample makes its member active
+			b.WriteString(", order_types: [SAMPLE]")
+		}
+		b.WriteString("}\n")
 	}
 	if rng.IntN(2) == 0 {
 		b.WriteString("non_commissionable: [sample]\n")

@@ -16,8 +16,8 @@ import (
 // StateVersion is the version of the state document this compplan writes.
 // It reads it and every earlier one: version 2 added recent_paid, reached
 // and instalments (rank bonuses, held advancements), version 3 first_order,
-// version 4 first_pair; a document written before them was for a plan
-// that needs none.
+// version 4 first_pair, the binary carry by age and recent_pv; a document
+// written before them was for a plan that needs none.
 const StateVersion = 4
 
 // State is what one period hands the next: per member, the binary carry,
@@ -58,6 +58,9 @@ type MemberState struct {
 	Reached map[string]string `json:"reached,omitempty"`
 	// Instalments are the member's advancement instalments still to come.
 	Instalments []InstalmentState `json:"instalments,omitempty"`
+	// RecentPV are the PVs of the latest periods, most recent first, as
+	// many as the plan's active window reads.
+	RecentPV []dec.D `json:"recent_pv,omitempty"`
 	// FirstOrder says the member has had their first order (first_order).
 	FirstOrder bool `json:"first_order,omitempty"`
 	// FirstPair says the member has had their binary first pair
@@ -204,9 +207,10 @@ type carried struct {
 	// instalments, per member, the instalments to come (nil: none).
 	reached      [][]int16
 	instalments  [][]instalment
-	firstOrdered []bool  // nil: nobody has ordered
-	firstPaired  []bool  // nil: nobody has had a binary first pair
-	balance      []dec.D // nil when nobody has one
+	firstOrdered []bool    // nil: nobody has ordered
+	firstPaired  []bool    // nil: nobody has had a binary first pair
+	recentPV     [][]dec.D // the PVs of the latest periods (active window)
+	balance      []dec.D   // nil when nobody has one
 	carry        *[2][]dec.D
 	// carryAges is the carry by age, newest first (carry_expires; nil: a
 	// carry without ages, all from the period before).
@@ -304,6 +308,15 @@ func (s *State) lay(p *Plan, o *tree.Org, name string) (*carried, error) {
 				c.firstOrdered = make([]bool, n)
 			}
 			c.firstOrdered[m] = true
+		}
+		if ms.RecentPV != nil {
+			if len(ms.RecentPV) >= max(p.Activity.Window, 1) {
+				return nil, &tree.InputError{File: name, Msg: fmt.Sprintf("member %s: recent_pv holds %d periods, but the plan's active window reads %d before this one", ms.ID, len(ms.RecentPV), max(p.Activity.Window, 1)-1)}
+			}
+			if c.recentPV == nil {
+				c.recentPV = make([][]dec.D, n)
+			}
+			c.recentPV[m] = ms.RecentPV
 		}
 		if ms.FirstPair {
 			if c.firstPaired == nil {
@@ -423,6 +436,9 @@ func (r *Result) NextState(period tree.Period) *State {
 		}
 		if r.FirstPaired != nil && r.FirstPaired[m] {
 			ms.FirstPair, keep = true, true
+		}
+		if r.RecentPV != nil && len(r.RecentPV[m]) > 0 {
+			ms.RecentPV, keep = r.RecentPV[m], true
 		}
 		if r.FirstOrdered != nil && r.FirstOrdered[m] {
 			ms.FirstOrder, keep = true, true

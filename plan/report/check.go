@@ -23,11 +23,7 @@ func WriteCheck(w io.Writer, p *plan.Plan, c *plan.Check, f Format) error {
 
 func writeCheckText(w *bufio.Writer, p *plan.Plan, c *plan.Check) {
 	fmt.Fprintf(w, "plan %s: %s, %d decimal places, rounding %s per line\n", p.Name, p.Currency, p.Digits, p.Rounding)
-	if p.HasActive {
-		fmt.Fprintf(w, "active: pv ≥ %s\n", p.ActivePV)
-	} else {
-		w.WriteString("active: everyone\n")
-	}
+	fmt.Fprintf(w, "active: %s\n", p.DescribeActive())
 	if len(p.NonCommissionable) > 0 {
 		fmt.Fprintf(w, "non-commissionable sale types (QV only): %s\n", strings.Join(p.NonCommissionable, ", "))
 	}

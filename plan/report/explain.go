@@ -76,13 +76,7 @@ func writeExplanationText(w *bufio.Writer, r *plan.Result, e *plan.Explanation) 
 	if s := o.Sponsor(m); s >= 0 {
 		sponsor = who(s)
 	}
-	active := "yes (everyone is active in this plan)"
-	if p.HasActive {
-		active = fmt.Sprintf("yes (PV %s ≥ %s)", r.PV[m], p.ActivePV)
-		if !r.Active[m] {
-			active = fmt.Sprintf("no (PV %s < %s)", r.PV[m], p.ActivePV)
-		}
-	}
+	active := r.ActiveReason(m)
 	rank := r.RankName(m)
 	if rank == "" {
 		rank = "none"

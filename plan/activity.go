@@ -46,28 +46,10 @@ func (r *run) activity(sales *tree.Sales, res *Result) {
 	r.active, r.eligible = make([]bool, n), make([]bool, n)
 	pv := r.pv
 	if a.Window > 1 {
-		res.RecentPV = make([][]dec.D, n)
-		pv = make([]dec.D, n)
-		for m := range n {
-			var before []dec.D
-			if r.carried != nil && r.carried.recentPV != nil {
-				before = r.carried.recentPV[m]
-			}
-			pv[m] = r.pv[m]
-			for _, v := range before[:min(len(before), a.Window-1)] {
-				pv[m] += v // each period's PV is in range, and a window is short
-			}
-			// This period first, then the earlier ones, as many as the
-			// next period's window reads; periods of 0 PV at the end add
-			// nothing: dropped, as the state does.
-			recent := latest(r.pv[m], before, a.Window-1)
-			for len(recent) > 0 && recent[len(recent)-1] == 0 {
-				recent = recent[:len(recent)-1]
-			}
-			res.RecentPV[m] = recent
-		}
+		pv = r.windowed(r.pv, r.recentPV(), a.Window)
 		res.WindowPV = pv
 	}
+	res.RecentPV = recentOf(r.pv, r.recentPV(), p.pvHistory())
 	by := make([]uint8, n)
 	for m := range n {
 		if !o.Customer(int32(m)) && (!p.HasActive || pv[m] >= p.ActivePV) {
@@ -105,6 +87,57 @@ func (r *run) activity(sales *tree.Sales, res *Result) {
 			r.eligible[m] = false
 		}
 	}
+}
+
+// pvHistory is how many earlier periods' PV the plan reads: for an active
+// window, or a rank window.
+func (p *Plan) pvHistory() int { return max(p.Activity.Window, p.RankWindow, 1) - 1 }
+
+// recentPV is each member's PV of the periods before this one, most recent
+// first (nil: none carried).
+func (r *run) recentPV() [][]dec.D {
+	if r.carried == nil {
+		return nil
+	}
+	return r.carried.recentPV
+}
+
+// windowed is now plus, for each member, the first window-1 figures of
+// before: a figure summed over this period and the ones before it.
+func (r *run) windowed(now []dec.D, before [][]dec.D, window int) []dec.D {
+	out := slices.Clone(now)
+	if before == nil {
+		return out
+	}
+	for m := range out {
+		for _, v := range before[m][:min(len(before[m]), window-1)] {
+			out[m] += v // each period's figure is in range, and a window is short
+		}
+	}
+	return out
+}
+
+// recentOf is what the next period reads: for each member this period's
+// figure, then the earlier ones, keep in all (nil when keep is 0).
+// Periods of 0 at the end add nothing: dropped, as the state does, so that
+// replay and chained runs carry the same.
+func recentOf(now []dec.D, before [][]dec.D, keep int) [][]dec.D {
+	if keep == 0 {
+		return nil
+	}
+	out := make([][]dec.D, len(now))
+	for m := range out {
+		var b []dec.D
+		if before != nil {
+			b = before[m]
+		}
+		recent := latest(now[m], b, keep)
+		for len(recent) > 0 && recent[len(recent)-1] == 0 {
+			recent = recent[:len(recent)-1]
+		}
+		out[m] = recent
+	}
+	return out
 }
 
 // periodKind is the kind of period p is (a calendar month or an ISO

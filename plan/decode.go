@@ -267,7 +267,7 @@ func (d *decoder) rankNames() []string {
 
 func (d *decoder) plan(root *yaml.Node) (*Plan, error) {
 	f, err := d.fields(root, "the plan", "name", "currency", "rounding", "active", "ranks", "components", "non_commissionable", "min_payout", "member_cap", "payout_cap",
-		"rank_grace", "returns", "return_window", "deductions")
+		"rank_grace", "returns", "return_window", "deductions", "rank_window")
 	if err != nil {
 		return nil, err
 	}
@@ -336,6 +336,12 @@ func (d *decoder) plan(root *yaml.Node) (*Plan, error) {
 	}
 	if err := d.deductions(f["deductions"]); err != nil {
 		return nil, err
+	}
+	p.RankWindow = 1
+	if n := f["rank_window"]; n != nil {
+		if p.RankWindow, err = d.periods1(n, "rank_window", "this period's volumes alone"); err != nil {
+			return nil, err
+		}
 	}
 	if err := d.components(f["components"]); err != nil {
 		return nil, err

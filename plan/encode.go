@@ -17,6 +17,7 @@ type yamlPlan struct {
 	MemberCap         *yamlMemberCap  `yaml:"member_cap,omitempty"`
 	PayoutCap         string          `yaml:"payout_cap,omitempty"`
 	RankGrace         int             `yaml:"rank_grace,omitempty"`
+	RankWindow        int             `yaml:"rank_window,omitempty"`
 	Returns           string          `yaml:"returns,omitempty"`
 	ReturnWindow      int             `yaml:"return_window,omitempty"`
 	Ranks             []yamlRank      `yaml:"ranks,omitempty"`
@@ -117,6 +118,9 @@ func (p *Plan) YAML() []byte {
 	y.Active = encodeActive(p)
 	if p.RankGrace > 1 {
 		y.RankGrace = p.RankGrace
+	}
+	if p.RankWindow > 1 {
+		y.RankWindow = p.RankWindow
 	}
 	if p.ReverseReturns {
 		y.Returns, y.ReturnWindow = "reverse", p.ReturnWindow

@@ -99,6 +99,9 @@ type Result struct {
 	ActiveBy []uint8
 	WindowPV []dec.D
 	RecentPV [][]dec.D
+	// RecentGV are, with a rank window, each member's GVs of the latest
+	// periods, this one first, that the next period's ranks read.
+	RecentGV [][]dec.D
 	// Earned[c][m] is what member m earned from component c; Unscaled the
 	// same before a payout cap's scaling (what matching matches).
 	Earned, Unscaled [][]dec.D
@@ -612,7 +615,16 @@ func (r *run) volumes(sales *tree.Sales) error {
 // ranks is each member's qualified and paid-as rank (floors and grace
 // counted), and the history the next period carries.
 func (r *run) ranks(d *tree.Data, res *Result) {
-	f := &rankFacts{org: r.org, pv: r.pv, gv: r.gv, buyer: buyers(r.org, &d.Sales), activeDist: r.eligible}
+	pv, gv := r.pv, r.gv
+	if w := r.plan.RankWindow; w > 1 { // volumes over the window, legs' too (a leg's volume is its head's GV)
+		var before [][]dec.D
+		if r.carried != nil {
+			before = r.carried.recentGV
+		}
+		pv, gv = r.windowed(r.pv, r.recentPV(), w), r.windowed(r.gv, before, w)
+		res.RecentGV = recentOf(r.gv, before, w-1)
+	}
+	f := &rankFacts{org: r.org, pv: pv, gv: gv, buyer: buyers(r.org, &d.Sales), activeDist: r.eligible}
 	var qualified []int16
 	r.rank, qualified = paidAsRanks(r.plan, f, r.floor)
 	res.Highest, res.Recent = r.history(qualified)

@@ -103,6 +103,7 @@ func (c *carried) on(remap []int32, n int) *carried {
 		firstOrdered: onPeriod(c.firstOrdered, remap, n, prefix),
 		firstPaired:  onPeriod(c.firstPaired, remap, n, prefix),
 		recentPV:     onPeriod(c.recentPV, remap, n, prefix),
+		recentGV:     onPeriod(c.recentGV, remap, n, prefix),
 		balance:      onPeriod(c.balance, remap, n, prefix)}
 	if c.reached != nil {
 		out.reached = make([][]int16, len(c.reached))
@@ -179,7 +180,8 @@ func (r *Result) carryOver(prev *carried, remap []int32, n int) *carried {
 		instalments:  onWhole(r.Instalments, remap, n, nil),
 		firstOrdered: onWhole(r.FirstOrdered, remap, n, false),
 		firstPaired:  onWhole(r.FirstPaired, remap, n, false),
-		recentPV:     onWhole(r.RecentPV, remap, n, nil)}
+		recentPV:     onWhole(r.RecentPV, remap, n, nil),
+		recentGV:     onWhole(r.RecentGV, remap, n, nil)}
 	if prev != nil {
 		c.periods = prev.periods + 1
 	}

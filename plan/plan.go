@@ -44,6 +44,10 @@ type Plan struct {
 	// RankGrace: the paid-as rank is the highest rank qualified in this
 	// period or the RankGrace-1 before it (1: no grace).
 	RankGrace int
+	// RankWindow: rank requirements read each member's PV and GV (and so
+	// their legs' volumes) summed over this period and the RankWindow-1
+	// before it (1: this period's).
+	RankWindow int
 	// ReverseReturns (returns: reverse) reverses a returned order's lines;
 	// otherwise (returns: volume) a return is negative volume. A chained
 	// run keeps each order's lines for ReturnWindow periods.

@@ -25,6 +25,9 @@ func randomStatePlan(rng *rand.Rand) (plan string, ranks int, placed bool) {
 		if ranks > 0 && rng.IntN(2) == 0 {
 			plan = strings.Replace(plan, "components:\n", "rank_grace: 2\ncomponents:\n", 1)
 		}
+		if ranks > 0 && rng.IntN(3) == 0 { // ranks on volumes over months
+			plan = strings.Replace(plan, "components:\n", fmt.Sprintf("rank_window: %d\ncomponents:\n", 2+rng.IntN(2)), 1)
+		}
 	}
 	if strings.Contains(plan, "active: {") && rng.IntN(3) == 0 { // new members active for their first periods
 		plan = strings.Replace(plan, "active: {", fmt.Sprintf("active: {new_member_periods: %d, ", 1+rng.IntN(2)), 1)

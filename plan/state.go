@@ -61,6 +61,9 @@ type MemberState struct {
 	// RecentPV are the PVs of the latest periods, most recent first, as
 	// many as the plan's active window reads.
 	RecentPV []dec.D `json:"recent_pv,omitempty"`
+	// RecentGV are the GVs of the latest periods, most recent first, as
+	// many as the plan's rank window reads.
+	RecentGV []dec.D `json:"recent_gv,omitempty"`
 	// FirstOrder says the member has had their first order (first_order).
 	FirstOrder bool `json:"first_order,omitempty"`
 	// FirstPair says the member has had their binary first pair
@@ -209,7 +212,8 @@ type carried struct {
 	instalments  [][]instalment
 	firstOrdered []bool    // nil: nobody has ordered
 	firstPaired  []bool    // nil: nobody has had a binary first pair
-	recentPV     [][]dec.D // the PVs of the latest periods (active window)
+	recentPV     [][]dec.D // the PVs of the latest periods (active or rank window)
+	recentGV     [][]dec.D // the GVs of the latest periods (rank window)
 	balance      []dec.D   // nil when nobody has one
 	carry        *[2][]dec.D
 	// carryAges is the carry by age, newest first (carry_expires; nil: a
@@ -309,14 +313,22 @@ func (s *State) lay(p *Plan, o *tree.Org, name string) (*carried, error) {
 			}
 			c.firstOrdered[m] = true
 		}
-		if ms.RecentPV != nil {
-			if len(ms.RecentPV) >= max(p.Activity.Window, 1) {
-				return nil, &tree.InputError{File: name, Msg: fmt.Sprintf("member %s: recent_pv holds %d periods, but the plan's active window reads %d before this one", ms.ID, len(ms.RecentPV), max(p.Activity.Window, 1)-1)}
+		for _, x := range []struct {
+			list []dec.D
+			to   *[][]dec.D
+			keep int
+			what string
+		}{{ms.RecentPV, &c.recentPV, p.pvHistory(), "recent_pv"}, {ms.RecentGV, &c.recentGV, p.RankWindow - 1, "recent_gv"}} {
+			if x.list == nil {
+				continue
 			}
-			if c.recentPV == nil {
-				c.recentPV = make([][]dec.D, n)
+			if len(x.list) > x.keep {
+				return nil, &tree.InputError{File: name, Msg: fmt.Sprintf("member %s: %s holds %d periods, but the plan's windows read %d before this one", ms.ID, x.what, len(x.list), x.keep)}
 			}
-			c.recentPV[m] = ms.RecentPV
+			if *x.to == nil {
+				*x.to = make([][]dec.D, n)
+			}
+			(*x.to)[m] = x.list
 		}
 		if ms.FirstPair {
 			if c.firstPaired == nil {
@@ -439,6 +451,9 @@ func (r *Result) NextState(period tree.Period) *State {
 		}
 		if r.RecentPV != nil && len(r.RecentPV[m]) > 0 {
 			ms.RecentPV, keep = r.RecentPV[m], true
+		}
+		if r.RecentGV != nil && len(r.RecentGV[m]) > 0 {
+			ms.RecentGV, keep = r.RecentGV[m], true
 		}
 		if r.FirstOrdered != nil && r.FirstOrdered[m] {
 			ms.FirstOrder, keep = true, true

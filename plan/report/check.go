@@ -36,6 +36,9 @@ func writeCheckText(w *bufio.Writer, p *plan.Plan, c *plan.Check) {
 	if p.PayoutCap != 0 {
 		fmt.Fprintf(w, "payout cap: %s of the sales amount (lines are scaled down when it binds)\n", p.PayoutCap)
 	}
+	if p.RankWindow > 1 {
+		fmt.Fprintf(w, "rank window: rank requirements read PV and GV (and so legs' volumes) summed over this period and the %d before\n", p.RankWindow-1)
+	}
 	if p.RankGrace > 1 {
 		fmt.Fprintf(w, "rank grace: the paid-as rank is the best qualified in this period or the %d before\n", p.RankGrace-1)
 	}

@@ -49,11 +49,14 @@ type DeductionStep struct {
 
 // Deduct applies the plan's deductions to payable, in order, and returns
 // each step; none when nothing is payable.
-func (p *Plan) Deduct(payable dec.D) []DeductionStep {
+func (p *Plan) Deduct(payable dec.D) []DeductionStep { return p.deductInto(nil, payable) }
+
+// deductInto is Deduct into steps' room.
+func (p *Plan) deductInto(steps []DeductionStep, payable dec.D) []DeductionStep {
 	if payable <= 0 || len(p.Deductions) == 0 {
-		return nil
+		return steps[:0]
 	}
-	steps := make([]DeductionStep, len(p.Deductions))
+	steps = slices.Grow(steps[:0], len(p.Deductions))[:len(p.Deductions)]
 	left := payable
 	for k := range p.Deductions {
 		x := &p.Deductions[k]
@@ -80,8 +83,10 @@ func (res *Result) deduct() {
 		res.Deducted[k] = make([]dec.D, n)
 	}
 	res.DeductedTotal = make([]dec.D, len(p.Deductions))
+	var steps []DeductionStep
 	for m := range n {
-		for k, s := range p.Deduct(res.Payable(int32(m))) {
+		steps = p.deductInto(steps, res.Payable(int32(m)))
+		for k, s := range steps {
 			res.Deducted[k][m] = s.Took
 			res.DeductedTotal[k] += s.Took // ≤ the payout, which is in range
 		}

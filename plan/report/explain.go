@@ -385,6 +385,19 @@ func writePlacementText(w *bufio.Writer, r *plan.Result, m int32, who func(int32
 			{"  flushed", f[8].String(), f[9].String()},
 		}, func(c int) bool { return c > 0 })
 		fmt.Fprintf(w, "  qualified: %s\n", q)
+		if a := l.AgesOut; a[0] != nil {
+			ages := func(v []dec.D) string {
+				if len(v) == 0 {
+					return "none"
+				}
+				parts := make([]string, len(v))
+				for i, x := range v {
+					parts[i] = x.String()
+				}
+				return strings.Join(parts, ", ")
+			}
+			fmt.Fprintf(w, "  carry-out by the period its volume is from, this period's first: left %s; right %s\n", ages(a[0][m]), ages(a[1][m]))
+		}
 	}
 	if x := r.Matrix; x != nil && x.Placed(m) {
 		where := "a root of the matrix"

@@ -115,6 +115,7 @@ func FuzzEngine(f *testing.F) {
 func FuzzReadState(f *testing.F) {
 	f.Add(`{"version":1,"plan_sha256":"ab","period":"2026-01","period_end":"2026-01-31","periods":1,"members":[{"id":"A","highest_rank":"Gold","balance":-5.5,"carry_left":10}]}`)
 	f.Add(`{"version":2}`)
+	f.Add(`{"version":4,"plan_sha256":"ab","period":"2026-01","period_end":"2026-01-31","periods":1,"members":[{"id":"A","recent_pv":[10,0,5],"recent_gv":[-3],"first_pair":true,"carry_left":10,"carry_right":0,"carry_left_by_age":[0,10],"carry_right_by_age":[]}]}`)
 	f.Add(`{"version":1,"members":[],"orders":[{"order_id":"O1","seller":"A","volume":100,"period_number":1,"lines":[{"earner":"B","component":"u","amount":5}]}]}`)
 	// A valid state, and each way TestStateStrict breaks one.
 	p, err := Decode([]byte(strictPlan), "plan.yaml")

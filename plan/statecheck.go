@@ -3,6 +3,7 @@ package plan
 import (
 	"fmt"
 	"regexp"
+	"slices"
 
 	"github.com/compplan/compplan/tree"
 	"github.com/compplan/compplan/tree/dec"
@@ -47,7 +48,7 @@ func (s *State) validate(name string) error {
 		*total = t
 		return nil
 	}
-	var balances, carries, money dec.D
+	var balances, carries, money, volumes dec.D
 	if s.Members == nil {
 		s.Members = []MemberState{}
 	}
@@ -107,6 +108,12 @@ func (s *State) validate(name string) error {
 		}
 		if ms.Balance != nil {
 			if err := sum(&balances, *ms.Balance, at+".balance"); err != nil {
+				return err
+			}
+		}
+		// The volumes of earlier periods a window adds to this one's.
+		for _, v := range append(slices.Clip(ms.RecentPV), ms.RecentGV...) {
+			if err := sum(&volumes, v, at+".recent_pv/recent_gv"); err != nil {
 				return err
 			}
 		}

@@ -114,6 +114,9 @@ func runCompare(c *cobra.Command, s *streams, opts *compareOptions, plans []stri
 	if err != nil {
 		return err
 	}
+	if n := d.Sales.SpanNote(); n != "" {
+		s.say("compplan: note: %s", n)
+	}
 	labels := planLabels(ps, plans)
 	// The data is read once and shared; the plans run side by side.
 	d.Org.ByID() // sort once, before the goroutines share it

@@ -155,6 +155,11 @@ func runRun(c *cobra.Command, s *streams, opts *runOptions) error {
 		return err
 	}
 	notes(s, res)
+	if period == nil {
+		if n := d.Sales.SpanNote(); n != "" {
+			s.say("compplan: note: %s", n)
+		}
+	}
 	ph.prog.phase("writing")
 	res.Org.ByID()
 	ph.done("sort by id", res.Org.Len())

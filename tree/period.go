@@ -188,6 +188,23 @@ func (s *Sales) DateRange() (first, last int32, ok bool) {
 	return first, last, ok
 }
 
+// SpanNote is what a computation of all the sales as one period should
+// say when their dates span more than one calendar month: that ranks are
+// qualified on all of it and nothing is carried between months. It is ""
+// otherwise, and when no sale is dated.
+func (s *Sales) SpanNote() string {
+	first, last, ok := s.DateRange()
+	if !ok {
+		return ""
+	}
+	n := CountPeriods(Month, first, last)
+	if n < 2 {
+		return ""
+	}
+	return fmt.Sprintf("the sales run from %s to %s, %d calendar months, and are computed as one period: ranks qualify on all of it, and nothing carries from month to month (no binary carry, held payouts, rank grace or state); give --period or --from and --to for one span, or replay --every month for each",
+		FormatDate(first), FormatDate(last), n)
+}
+
 // FirstOn returns the chunk and index of the first sale dated day (ok false
 // when there is none), to name a sale in a message.
 func (s *Sales) FirstOn(day int32) (c *SaleChunk, k int, ok bool) {

@@ -283,3 +283,26 @@ func describeOrg(o *Org) string {
 	fmt.Fprintf(&b, "top=%v", o.TopDown())
 	return b.String()
 }
+
+// TestSpanNote: sales over more than one calendar month get a note saying
+// they are computed as one period; one month's, or undated sales, none.
+func TestSpanNote(t *testing.T) {
+	for _, c := range []struct{ sales, want string }{
+		{"member_id,amount,date\nA,1,2026-03-01\nA,1,2026-03-31\n", ""},
+		{"member_id,amount,date\nA,1,2026-01-31\nA,1,2026-02-01\n", "the sales run from 2026-01-31 to 2026-02-01, 2 calendar months, and are computed as one period"},
+		{"member_id,amount,date\nA,1,2026-12-20\nA,1,2025-01-05\n", "the sales run from 2025-01-05 to 2026-12-20, 24 calendar months"},
+		{"member_id,amount\nA,1\n", ""},
+	} {
+		d, err := ReadMembers(strings.NewReader("id\nA\n"), "m.csv")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := d.ReadSales(strings.NewReader(c.sales), "s.csv"); err != nil {
+			t.Fatal(err)
+		}
+		got := d.Sales.SpanNote()
+		if (c.want == "") != (got == "") || !strings.HasPrefix(got, c.want) {
+			t.Errorf("%q: %q, want %q…", c.sales, got, c.want)
+		}
+	}
+}

@@ -21,7 +21,7 @@ type replayOptions struct {
 	Output               string
 	Summary              string
 	Ledger               string
-	StateOut             string
+	StateIn, StateOut    string
 	SafeCSV, Quiet       bool
 	MaxPeriods           int
 }
@@ -52,11 +52,20 @@ stderr (not with --quiet) and, with --summary, a CSV file.`,
 	f.StringVarP(&opts.Output, "output", "o", "-", "rows `file`, written atomically (- is standard output)")
 	f.StringVar(&opts.Summary, "summary", "", "write the per-period summary to `file` (CSV)")
 	f.StringVar(&opts.Ledger, "ledger", "", "write every period's commission lines to `file` (CSV, or JSON Lines when it ends in .jsonl)")
+	f.StringVar(&opts.StateIn, "state-in", "", "start from the state in `file` (from run or replay --state-out): the replay goes on from the day after its period (default --from)")
 	f.StringVar(&opts.StateOut, "state-out", "", "write the state after the last period to `file`, to go on with run --state-in")
 	f.BoolVarP(&opts.Quiet, "quiet", "q", false, "no summary table on stderr")
 	f.IntVar(&opts.MaxPeriods, "max-periods", 0, "refuse to replay more than `N` periods (default 600 months or 2600 weeks: 50 years)")
 	f.BoolVar(&opts.SafeCSV, "safe-csv", false, "prefix CSV text that a spreadsheet would run as a formula with '")
 	return c
+}
+
+// stateEnd is the last day of the state's period ("" without a state).
+func stateEnd(s *plan.State) string {
+	if s == nil {
+		return ""
+	}
+	return s.PeriodEnd
 }
 
 func runReplay(c *cobra.Command, s *streams, opts *replayOptions) error {
@@ -71,10 +80,10 @@ func runReplay(c *cobra.Command, s *streams, opts *replayOptions) error {
 	if err != nil || format == report.Table {
 		return usagef(c, "--format is csv or json for replay rows (the summary is the table)")
 	}
-	if err := oneStdin(c, opts.Plan, opts.Members, opts.Sales); err != nil {
+	if err := oneStdin(c, opts.Plan, opts.Members, opts.Sales, [2]string{"state-in", opts.StateIn}); err != nil {
 		return err
 	}
-	outs := s.newOutputs(c, namedInput{"--plan", opts.Plan}, namedInput{"--members", opts.Members}, namedInput{"--sales", opts.Sales})
+	outs := s.newOutputs(c, namedInput{"--plan", opts.Plan}, namedInput{"--members", opts.Members}, namedInput{"--sales", opts.Sales}, namedInput{"--state-in", opts.StateIn})
 	defer outs.abort()
 	var files [4]*outputFile
 	for i, o := range []struct{ flag, path string }{{"--output", cmp.Or(opts.Output, "-")}, {"--summary", opts.Summary}, {"--ledger", opts.Ledger}, {"--state-out", opts.StateOut}} {
@@ -91,7 +100,19 @@ func runReplay(c *cobra.Command, s *streams, opts *replayOptions) error {
 	if err := d.Sales.Dated(); err != nil {
 		return err
 	}
+	var state *plan.State
+	if opts.StateIn != "" {
+		if state, err = readState(s, opts.StateIn); err != nil {
+			return err
+		}
+	}
 	first, last, have := d.Sales.DateRange()
+	if end, ok := tree.ParseDate([]byte(stateEnd(state))); ok && opts.From == "" {
+		first, have = end+1, true // resumed: from the day after the state's period
+		if opts.To == "" && last < first {
+			last = first // no sales after the state: its next period, empty
+		}
+	}
 	for _, bound := range []struct {
 		flag, value string
 		day         *int32
@@ -130,7 +151,7 @@ func runReplay(c *cobra.Command, s *streams, opts *replayOptions) error {
 			return err
 		}
 		var led *report.Ledger
-		o := plan.Options{}
+		o := plan.Options{State: state, StateName: opts.StateIn}
 		jsonl := isJSONL(opts.Ledger)
 		// A period's rows are written while the next period computes.
 		results := make(chan periodResult, 1)

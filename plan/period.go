@@ -27,9 +27,18 @@ func RunPeriod(p *Plan, d *tree.Data, period tree.Period, state *State, stateNam
 // each with the state the one before handed over, and calls each with every
 // result in turn. The sales are bucketed by period once. lines, when set,
 // gives the line sink of each period (as Options.Lines; nil for none);
-// first is true for the first period.
+// first is true for the first period. opts.State, when set, is the state
+// the first period starts from (the period it ends must be the one before
+// the first), as a chain of runs resumed with --state-in.
 func Replay(p *Plan, d *tree.Data, periods []tree.Period, opts Options, each func(tree.Period, *Result) error,
 	lines func(period tree.Period, first bool) func(*Result, *Line) error) error {
+	initial, initialName := opts.State, opts.StateName
+	opts.State, opts.StateName = nil, ""
+	if initial != nil && len(periods) > 0 {
+		if err := initial.Check(p, periods[0], initialName); err != nil {
+			return err
+		}
+	}
 	buckets, err := d.Split(periods)
 	if err != nil {
 		return err
@@ -68,6 +77,9 @@ func Replay(p *Plan, d *tree.Data, periods []tree.Period, opts Options, each fun
 			o.KeepOrders = nil
 		}
 		o.carried = full.on(remap, pd.Org.Len())
+		if i == 0 {
+			o.State, o.StateName = initial, initialName // laid over the first period's members
+		}
 		if lines != nil {
 			o.Lines = lines(period, i == 0)
 		}
@@ -78,7 +90,9 @@ func Replay(p *Plan, d *tree.Data, periods []tree.Period, opts Options, each fun
 		if err := each(period, res); err != nil {
 			return err
 		}
-		full = res.carryOver(full, remap, d.Org.Len())
+		// The result's own carried state counts the periods chained, a
+		// resumed state's included.
+		full = res.carryOver(res.carried, remap, d.Org.Len())
 	}
 	return nil
 }

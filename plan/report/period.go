@@ -200,7 +200,8 @@ func jsonValue(s string) []byte {
 // SummaryRow is one period's summary: its name and days, members (and how
 // many joined in it), active members, sales, sales amount, volume, payout,
 // payout %, earners (members paid above 0), what was carried out (held and
-// debits), and the count of each paid-as rank.
+// debits), the deductions and net (with deductions), each component's
+// paid and breakage, and the count of each paid-as rank.
 func SummaryRow(period tree.Period, r *plan.Result) (head, row []string) {
 	p, o := r.Plan, r.Org
 	digits := p.Digits
@@ -237,6 +238,10 @@ func SummaryRow(period tree.Period, r *plan.Result) (head, row []string) {
 	if len(p.Deductions) > 0 {
 		head = append(head, plan.NetColumn)
 		row = append(row, string(money(nil, r.NetTotal(), digits)))
+	}
+	for c, comp := range p.Components {
+		head = append(head, "paid_"+comp.Name, "breakage_"+comp.Name)
+		row = append(row, string(money(nil, r.Paid[c], digits)), string(money(nil, r.Breakage[c], digits)))
 	}
 	for i, rk := range p.Ranks {
 		head = append(head, "rank_"+rk.Name)

@@ -22,6 +22,7 @@ type replayOptions struct {
 	Summary              string
 	Ledger               string
 	StateIn, StateOut    string
+	Notes                string
 	SafeCSV, Quiet       bool
 	MaxPeriods           int
 }
@@ -54,6 +55,7 @@ stderr (not with --quiet) and, with --summary, a CSV file.`,
 	f.StringVar(&opts.Ledger, "ledger", "", "write every period's commission lines to `file` (CSV, or JSON Lines when it ends in .jsonl)")
 	f.StringVar(&opts.StateIn, "state-in", "", "start from the state in `file` (from run or replay --state-out): the replay goes on from the day after its period (default --from)")
 	f.StringVar(&opts.StateOut, "state-out", "", "write the state after the last period to `file`, to go on with run --state-in")
+	f.StringVar(&opts.Notes, "notes", "", "list every return counted as volume, period by period, in `file` (stderr gets one line counting them)")
 	f.BoolVarP(&opts.Quiet, "quiet", "q", false, "no summary table on stderr")
 	f.IntVar(&opts.MaxPeriods, "max-periods", 0, "refuse to replay more than `N` periods (default 600 months or 2600 weeks: 50 years)")
 	f.BoolVar(&opts.SafeCSV, "safe-csv", false, "prefix CSV text that a spreadsheet would run as a formula with '")
@@ -85,14 +87,15 @@ func runReplay(c *cobra.Command, s *streams, opts *replayOptions) error {
 	}
 	outs := s.newOutputs(c, namedInput{"--plan", opts.Plan}, namedInput{"--members", opts.Members}, namedInput{"--sales", opts.Sales}, namedInput{"--state-in", opts.StateIn})
 	defer outs.abort()
-	var files [4]*outputFile
-	for i, o := range []struct{ flag, path string }{{"--output", cmp.Or(opts.Output, "-")}, {"--summary", opts.Summary}, {"--ledger", opts.Ledger}, {"--state-out", opts.StateOut}} {
+	var files [5]*outputFile
+	for i, o := range []struct{ flag, path string }{{"--output", cmp.Or(opts.Output, "-")}, {"--summary", opts.Summary}, {"--ledger", opts.Ledger}, {"--state-out", opts.StateOut}, {"--notes", opts.Notes}} {
 		var err error
 		if files[i], err = outs.add(o.flag, o.path); err != nil {
 			return err
 		}
 	}
-	rows, summaryOut, ledger, stateOut := files[0], files[1], files[2], files[3]
+	rows, summaryOut, ledger, stateOut, notesOut := files[0], files[1], files[2], files[3], files[4]
+	var returnNotes []string // "PERIOD: note", for --notes and the count on stderr
 	p, d, err := load(s, newPhases(s.err, false), opts.Plan, opts.Members, opts.Sales, opts.Ledger != "")
 	if err != nil {
 		return err
@@ -162,7 +165,9 @@ func runReplay(c *cobra.Command, s *streams, opts *replayOptions) error {
 				if err != nil {
 					continue // drain
 				}
-				notes(s, d.res)
+				for _, n := range d.res.ReturnsAsVolume {
+					returnNotes = append(returnNotes, d.period.Name+": "+n)
+				}
 				err = pw.Write(d.period, d.res)
 				h, row := report.SummaryRow(d.period, d.res)
 				head, summary = h, append(summary, row)
@@ -204,6 +209,21 @@ func runReplay(c *cobra.Command, s *streams, opts *replayOptions) error {
 	}
 	if err := replay(rows.writer(), ledger.writer()); err != nil {
 		return err
+	}
+	if len(returnNotes) > 0 {
+		where := "give --notes FILE to list them"
+		if notesOut != nil {
+			where = "listed in " + opts.Notes
+		}
+		s.say("compplan: note: %d returns were counted as volume (an order not known, past the return window, or returned beyond its volume); %s", len(returnNotes), where)
+	}
+	if notesOut != nil {
+		w := notesOut.writer()
+		for _, n := range returnNotes {
+			if _, err := io.WriteString(w, n+"\n"); err != nil {
+				return err
+			}
+		}
 	}
 	if !opts.Quiet {
 		s.say("%s: %d periods (%s)", p.Name, len(periods), every)

@@ -230,8 +230,8 @@ func TestReturnOutsideWindow(t *testing.T) {
 	sales := "order_id,member_id,amount,date,type\nO1,A,500,2026-01-10,\nO1,A,-100,2026-03-10,return\nO9,A,-10,2026-03-11,return\n"
 	rs := months(t, plan, members, sales, "01", "02", "03")
 	expectPeriod(t, rs[2], "Mar", map[string]string{"A": "- -110 -110 -11.00 | in 0.00 pay 0.00 out -11.00"})
-	want := "[return of order O1 by A counted as volume: order O1 is not among this period's sales nor, within the return window of 1 periods, the earlier ones " +
-		"return of order O9 by A counted as volume: order O9 is not among this period's sales nor, within the return window of 1 periods, the earlier ones]"
+	want := "[return of order O1 by A counted as volume: order O1 is not among this period's sales nor, within the return window of 1 period, the earlier ones " +
+		"return of order O9 by A counted as volume: order O9 is not among this period's sales nor, within the return window of 1 period, the earlier ones]"
 	if got := fmt.Sprint(rs[2].ReturnsAsVolume); got != want {
 		t.Errorf("reported %s\nwant %s", got, want)
 	}

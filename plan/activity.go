@@ -131,11 +131,7 @@ func recentOf(now []dec.D, before [][]dec.D, keep int) [][]dec.D {
 		if before != nil {
 			b = before[m]
 		}
-		recent := latest(now[m], b, keep)
-		for len(recent) > 0 && recent[len(recent)-1] == 0 {
-			recent = recent[:len(recent)-1]
-		}
-		out[m] = recent
+		out[m] = trimTrailing(latest(now[m], b, keep), 0)
 	}
 	return out
 }

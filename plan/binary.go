@@ -405,10 +405,7 @@ func ageCarry(ages []dec.D, fresh, paired dec.D, n int, carryCap Min) (out []dec
 			cut -= take
 		}
 	}
-	for len(out) > 0 && out[len(out)-1] == 0 {
-		out = out[:len(out)-1]
-	}
-	return slices.Clip(out), flushed
+	return slices.Clip(trimTrailing(out, 0)), flushed
 }
 
 // pairing returns the volume of each leg a member's legs pair, and what
@@ -657,7 +654,7 @@ func (f binary) describe(p *Plan) string {
 		s += "; carry without a cap"
 	}
 	if b.CarryExpires > 0 {
-		s += fmt.Sprintf("; oldest volume pairs first, and volume unpaired %d period%s after its own is flushed", b.CarryExpires, map[bool]string{true: "", false: "s"}[b.CarryExpires == 1])
+		s += fmt.Sprintf("; oldest volume pairs first, and volume unpaired %s after its own is flushed", plural(b.CarryExpires, "period"))
 	}
 	if b.FirstPair {
 		s += "; a member's first cycle ever takes 2:1 (two cycles' worth from the stronger leg)"

@@ -167,8 +167,8 @@ func (f binary) clawPairing(r *run, p *poster, res *Result, cl claw, key pairKey
 		Rate: ratio(returned, paired), Amount: -amount, Skipped: -1, Reason: Reversed}
 	if p.detail() {
 		ago := r.carried.periods + 1 - key.period
-		l.Text = fmt.Sprintf("return of order %s: binary clawback of %s/%s of the %s/%s paired %d period%s earlier that paid %s", cl.rv.order,
-			pr.ReturnedL, pr.ReturnedR, pr.PairedL, pr.PairedR, ago, map[bool]string{true: "", false: "s"}[ago == 1], string(pr.Paid.AppendFixed(nil, p.digits)))
+		l.Text = fmt.Sprintf("return of order %s: binary clawback of %s/%s of the %s/%s paired %s earlier that paid %s", cl.rv.order,
+			pr.ReturnedL, pr.ReturnedR, pr.PairedL, pr.PairedR, plural(ago, "period"), string(pr.Paid.AppendFixed(nil, p.digits)))
 	}
 	scale := p.scale
 	p.scale = 0 // an exact clawback of what was paid: never scaled again

@@ -801,9 +801,7 @@ func (r *run) history(qualified []int16) (highest []int16, recent [][]int16) {
 			// Periods without a rank at the end raise no paid-as rank:
 			// drop them, as the state does, so that replay and chained
 			// runs carry the same.
-			for len(recent[m]) > 0 && recent[m][len(recent[m])-1] == NoRank {
-				recent[m] = recent[m][:len(recent[m])-1]
-			}
+			recent[m] = trimTrailing(recent[m], NoRank)
 		}
 	}
 	return highest, recent
@@ -832,6 +830,22 @@ func (r *run) paidHistory() [][]int16 {
 		}
 	}
 	return out
+}
+
+// trimTrailing is s without the run of none at its end.
+func trimTrailing[T comparable](s []T, none T) []T {
+	for len(s) > 0 && s[len(s)-1] == none {
+		s = s[:len(s)-1]
+	}
+	return s
+}
+
+// plural says n of what in words: "1 period", "3 periods".
+func plural(n int, what string) string {
+	if n == 1 {
+		return "1 " + what
+	}
+	return fmt.Sprintf("%d %ss", n, what)
 }
 
 // latest is now followed by before (most recent first), keep of them at

@@ -138,7 +138,7 @@ func (r *run) reverseReturns(d *tree.Data, res *Result) (zero map[SaleRef]bool, 
 				why = "it returns more than the order's volume"
 			}
 		} else {
-			why = fmt.Sprintf("order %s is not among this period's sales nor, within the return window of %d period%s, the earlier ones", o, r.plan.ReturnWindow, map[bool]string{true: "", false: "s"}[r.plan.ReturnWindow == 1])
+			why = fmt.Sprintf("order %s is not among this period's sales nor, within the return window of %s, the earlier ones", o, plural(r.plan.ReturnWindow, "period"))
 		}
 		if why != "" {
 			res.ReturnsAsVolume = append(res.ReturnsAsVolume, fmt.Sprintf("return of order %s by %s counted as volume: %s", o, id(m), why))

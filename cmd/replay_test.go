@@ -57,7 +57,7 @@ func TestReplayStateIn(t *testing.T) {
 	var stderr bytes.Buffer
 	args := []string{"replay", "-p", filepath.Join("..", "examples", "unilevel.yaml"), "-m", ex("members.csv"), "-s", ex("sales.csv"),
 		"--every", "month", "-q", "--state-in", path("mar.json"), "-o", path("other.csv")}
-	if code := Main(args, newStreams(nil, os.Stdout, &stderr)); code != 2 || !strings.Contains(stderr.String(), "the state was written for another plan") {
+	if code := Main(args, newStreams(nil, os.Stdout, &stderr)); code != 2 || !strings.Contains(stderr.String(), "the state was written for plan \"Example Monthly Plan\", and this plan is \"Example Unilevel\"") {
 		t.Errorf("another plan's state: exit %d: %s", code, stderr.String())
 	}
 }

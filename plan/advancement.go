@@ -40,6 +40,8 @@ type instalment struct {
 	paid int
 }
 
+func (f advancement) keepsReached() bool { return f.Held > 1 }
+
 func (f advancement) pay(r *run, p *poster) {
 	c, n := p.comp, r.org.Len()
 	var reached []int16

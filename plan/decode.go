@@ -266,7 +266,7 @@ func (d *decoder) rankNames() []string {
 }
 
 func (d *decoder) plan(root *yaml.Node) (*Plan, error) {
-	f, err := d.fields(root, "the plan", "name", "currency", "rounding", "active", "ranks", "components", "non_commissionable", "min_payout", "member_cap", "payout_cap",
+	f, err := d.fields(root, "the plan", "name", "currency", "effective", "rounding", "active", "ranks", "components", "non_commissionable", "min_payout", "member_cap", "payout_cap",
 		"rank_grace", "returns", "return_window", "deductions", "rank_window")
 	if err != nil {
 		return nil, err
@@ -286,6 +286,13 @@ func (d *decoder) plan(root *yaml.Node) (*Plan, error) {
 	var ok bool
 	if p.Digits, ok = CurrencyDigits(p.Currency); !ok {
 		return nil, d.errf(f["currency"], "currency %q is not an ISO 4217 code such as USD, EUR or JPY", p.Currency)
+	}
+	if n := f["effective"]; n != nil {
+		day, ok := tree.ParseDate([]byte(n.Value))
+		if n.Kind != yaml.ScalarNode || !ok {
+			return nil, d.errf(n, "effective must be the date this version takes effect, YYYY-MM-DD (e.g. 2026-04-01), not %s", kindName(n))
+		}
+		p.Effective = tree.FormatDate(day)
 	}
 	if n := f["rounding"]; n != nil {
 		s, _ := d.str(n, "rounding")

@@ -9,6 +9,7 @@ import (
 type yamlPlan struct {
 	Name              string          `yaml:"name"`
 	Currency          string          `yaml:"currency"`
+	Effective         string          `yaml:"effective,omitempty"`
 	Rounding          string          `yaml:"rounding"`
 	Active            *yamlActive     `yaml:"active,omitempty"`
 	NonCommissionable []string        `yaml:"non_commissionable,omitempty,flow"`
@@ -101,7 +102,7 @@ type yamlBreakaway struct {
 // YAML writes the plan in its canonical form: every default spelled out,
 // rates as percentages. Decoding it gives the same plan.
 func (p *Plan) YAML() []byte {
-	y := yamlPlan{Name: p.Name, Currency: p.Currency, Rounding: p.Rounding.String(), NonCommissionable: p.NonCommissionable}
+	y := yamlPlan{Name: p.Name, Currency: p.Currency, Effective: p.Effective, Rounding: p.Rounding.String(), NonCommissionable: p.NonCommissionable}
 	if p.MinPayout.Set {
 		y.MinPayout = p.MinPayout.Value.String()
 	}

@@ -38,7 +38,11 @@ type Result struct {
 	// 0) or a debit (below 0); Debits the sum of the debits. Payout is
 	// what the components paid plus the balances in, less the balances out.
 	BalanceIn, BalanceOut []dec.D
-	Debits                dec.D
+	// StateDropped is, when the state read was written by another version
+	// of the plan, what it held that this version cannot carry (nil
+	// otherwise).
+	StateDropped *Dropped
+	Debits       dec.D
 	// Deducted is, by deduction of the plan, what it took from each
 	// member's payable (nil without deductions); DeductedTotal their sums.
 	Deducted      [][]dec.D
@@ -526,7 +530,8 @@ func start(p *Plan, d *tree.Data, opts Options, scale dec.Rate) (*run, *Result, 
 	r := &run{plan: p, org: o, adjustments: d.Adjustments, scale: scale, totalAmount: d.Sales.Amount, floor: floor, carried: carried, period: d.Period}
 	res := &Result{
 		Plan: p, Org: o, Data: d, carried: carried,
-		Sales: d.Sales.Len(), SalesAmount: d.Sales.Amount, Volume: d.Sales.TotalVolume,
+		StateDropped: carried.droppedOf(),
+		Sales:        d.Sales.Len(), SalesAmount: d.Sales.Amount, Volume: d.Sales.TotalVolume,
 		Earned:   make([][]dec.D, len(p.Components)),
 		Paid:     make([]dec.D, len(p.Components)),
 		Breakage: make([]dec.D, len(p.Components)),

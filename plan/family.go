@@ -66,6 +66,12 @@ type instalmenter interface {
 	instalments() int
 }
 
+// reacher is a family whose members' reached ranks the state carries
+// (rank_advancement held over several periods).
+type reacher interface {
+	keepsReached() bool
+}
+
 // orderReader is a family that tells orders apart by their ids
 // (first_order), so the sales' order ids must be kept.
 type orderReader interface {

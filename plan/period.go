@@ -23,19 +23,42 @@ func RunPeriod(p *Plan, d *tree.Data, period tree.Period, state *State, stateNam
 	return ComputeWith(p, pd, opts)
 }
 
-// Replay computes every period in order, periods without sales included,
-// each with the state the one before handed over, and calls each with every
-// result in turn. The sales are bucketed by period once. lines, when set,
-// gives the line sink of each period (as Options.Lines; nil for none);
-// first is true for the first period. opts.State, when set, is the state
-// the first period starts from (the period it ends must be the one before
-// the first), as a chain of runs resumed with --state-in.
+// Replay computes every period in order with one plan: ReplayVersions
+// with p as the only version.
 func Replay(p *Plan, d *tree.Data, periods []tree.Period, opts Options, each func(tree.Period, *Result) error,
 	lines func(period tree.Period, first bool) func(*Result, *Line) error) error {
+	return ReplayVersions(Single(p), d, periods, opts, each, lines)
+}
+
+// ReplayVersions computes every period in order, periods without sales
+// included, each by the version of the plan in effect on its first day
+// (Versions.At) and with the state the one before handed over, and calls
+// each with every result in turn. The sales are bucketed by period once.
+// lines, when set, gives the line sink of each period (as Options.Lines;
+// nil for none); first is true for the first period. opts.State, when set,
+// is the state the first period starts from (the period it ends must be
+// the one before the first), as a chain of runs resumed with --state-in.
+//
+// Where the version changes, the state goes over as chained runs hand it
+// on: the document the period before writes, laid over the new version
+// (what it cannot carry is dropped and counted in Result.StateDropped).
+func ReplayVersions(v Versions, d *tree.Data, periods []tree.Period, opts Options, each func(tree.Period, *Result) error,
+	lines func(period tree.Period, first bool) func(*Result, *Line) error) error {
+	version := make([]*Plan, len(periods))
+	changes, reverse := false, false
+	for i, period := range periods {
+		p, _, err := v.At(period.From)
+		if err != nil {
+			return err
+		}
+		version[i] = p
+		changes = changes || (i > 0 && p != version[i-1])
+		reverse = reverse || p.ReverseReturns
+	}
 	initial, initialName := opts.State, opts.StateName
 	opts.State, opts.StateName = nil, ""
 	if initial != nil && len(periods) > 0 {
-		if err := initial.Check(p, periods[0], initialName); err != nil {
+		if err := initial.Check(version[0], periods[0], initialName); err != nil {
 			return err
 		}
 	}
@@ -44,12 +67,14 @@ func Replay(p *Plan, d *tree.Data, periods []tree.Period, opts Options, each fun
 		return err
 	}
 	keepAll := len(periods) // the first period whose orders are all kept
-	if p.ReverseReturns && opts.KeepOrders == nil {
+	if reverse && opts.KeepOrders == nil && !changes {
 		// Replay knows every return ahead: keep only the lines of
 		// orders that are returned, but every order of the last
 		// return_window periods, which the state after the last period
 		// holds for later returns (so it is the chained runs' state).
-		keepAll = max(len(periods)-p.ReturnWindow, 0)
+		// Where the version changes, every order is kept: the state
+		// handed to the next version is the chained runs' too.
+		keepAll = max(len(periods)-version[len(periods)-1].ReturnWindow, 0)
 		returned := map[string]bool{}
 		for _, b := range buckets {
 			for c := range b.Chunks {
@@ -66,6 +91,7 @@ func Replay(p *Plan, d *tree.Data, periods []tree.Period, opts Options, each fun
 	// The state goes from period to period in memory, per member of the
 	// whole organisation (a period's organisation may lack later members).
 	var full *carried
+	var before *Result // the period before's result, where the version changes
 	for i, period := range periods {
 		pd, remap, err := d.WithSalesRemap(period, buckets[i])
 		if err != nil {
@@ -77,13 +103,17 @@ func Replay(p *Plan, d *tree.Data, periods []tree.Period, opts Options, each fun
 			o.KeepOrders = nil
 		}
 		o.carried = full.on(remap, pd.Org.Len())
-		if i == 0 {
+		switch {
+		case i == 0:
 			o.State, o.StateName = initial, initialName // laid over the first period's members
+		case version[i] != version[i-1]:
+			o.carried = nil
+			o.State, o.StateName = before.NextState(periods[i-1]), "the state after "+periods[i-1].Name
 		}
 		if lines != nil {
 			o.Lines = lines(period, i == 0)
 		}
-		res, err := ComputeWith(p, pd, o)
+		res, err := ComputeWith(version[i], pd, o)
 		if err != nil {
 			return err
 		}
@@ -93,6 +123,10 @@ func Replay(p *Plan, d *tree.Data, periods []tree.Period, opts Options, each fun
 		// The result's own carried state counts the periods chained, a
 		// resumed state's included.
 		full = res.carryOver(res.carried, remap, d.Org.Len())
+		before = nil
+		if i+1 < len(periods) && version[i+1] != version[i] {
+			before = res
+		}
 	}
 	return nil
 }

@@ -278,21 +278,34 @@ func TestStateRefused(t *testing.T) {
 	if _, err := RunPeriod(p, d, mar, s, "jan.json", Options{}); err == nil || !strings.Contains(err.Error(), "jan.json: the state ends 2026-01-31 (period 2026-01) but this run starts 2026-03-01") {
 		t.Errorf("gap: %v", err)
 	}
-	other, _ := Decode([]byte(strings.Replace(plan, "10%", "11%", 1)), "q.yaml")
 	feb, _ := tree.ParsePeriod("2026-02")
-	if _, err := RunPeriod(other, d, feb, s, "jan.json", Options{}); err == nil || !strings.Contains(err.Error(), "jan.json: the state was written for another plan") {
-		t.Errorf("other plan: %v", err)
+	// Another plan (another name), or another currency, is refused;
+	// another version of the plan (another rate) carries.
+	for _, c := range []struct{ from, to, want string }{
+		{"name: r\n", "name: q\n", `jan.json: the state was written for plan "r", and this plan is "q"`},
+		{"USD", "EUR", "jan.json: the state was written for a plan paying in USD, and this version pays in EUR"},
+		{"10%", "11%", ""},
+	} {
+		other, err := Decode([]byte(strings.Replace(plan, c.from, c.to, 1)), "q.yaml")
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, err = RunPeriod(other, d, feb, s, "jan.json", Options{})
+		if (c.want == "" && err != nil) || (c.want != "" && (err == nil || !strings.Contains(err.Error(), c.want))) {
+			t.Errorf("%s -> %s: %v", c.from, c.to, err)
+		}
 	}
-	if _, err := ReadState(strings.NewReader(`{"version": 9}`), "v9.json"); err == nil || !strings.Contains(err.Error(), "v9.json: state version 9: this compplan reads versions 1 to 4") {
+	if _, err := ReadState(strings.NewReader(`{"version": 9}`), "v9.json"); err == nil || !strings.Contains(err.Error(), "v9.json: state version 9: this compplan reads versions 1 to 5") {
 		t.Errorf("version: %v", err)
 	}
 	// A version 1 state (written before recent_paid) still reads, and
-	// carries what it holds; versions 0 and 5 do not read.
+	// carries what it holds; versions 0 and 6 do not read. A state before
+	// version 5 carries only to the plan whose hash it records.
 	var v1 bytes.Buffer
 	if err := s.Write(&v1); err != nil {
 		t.Fatal(err)
 	}
-	old := strings.Replace(v1.String(), `"version": 4,`, `"version": 1,`, 1)
+	old := strings.Replace(v1.String(), `"version": 5,`, `"version": 1,`, 1)
 	if got, err := ReadState(strings.NewReader(old), "v1.json"); err != nil || got.Version != 1 || len(got.Members) != len(s.Members) {
 		t.Errorf("version 1: %v, %+v", err, got)
 	} else {
@@ -301,11 +314,19 @@ func TestStateRefused(t *testing.T) {
 		if err1 != nil || err3 != nil || periodRows(r1) != periodRows(r3) || !strings.Contains(periodRows(r1), "in 1.00") {
 			t.Errorf("version 1 carried differently: %v, %v\n%s", err1, err3, periodRows(r1))
 		}
+		other, _ := Decode([]byte(strings.Replace(plan, "10%", "11%", 1)), "q.yaml")
+		if _, err := RunPeriod(other, d, feb, got, "v1.json", Options{}); err == nil || !strings.Contains(err.Error(), "v1.json: the state was written for another plan (sha256") || !strings.Contains(err.Error(), "by an earlier compplan (state version 1)") {
+			t.Errorf("version 1, another version of the plan: %v", err)
+		}
 	}
-	for _, v := range []string{"0", "5"} {
-		if _, err := ReadState(strings.NewReader(strings.Replace(v1.String(), `"version": 4,`, `"version": `+v+`,`, 1)), "v.json"); err == nil || !strings.Contains(err.Error(), "state version "+v+": this compplan reads versions 1 to 4") {
+	for _, v := range []string{"0", "6"} {
+		if _, err := ReadState(strings.NewReader(strings.Replace(v1.String(), `"version": 5,`, `"version": `+v+`,`, 1)), "v.json"); err == nil || !strings.Contains(err.Error(), "state version "+v+": this compplan reads versions 1 to 5") {
 			t.Errorf("version %s: %v", v, err)
 		}
+	}
+	noName := strings.Replace(v1.String(), `"plan_name": "r",`, "", 1)
+	if _, err := ReadState(strings.NewReader(noName), "v5.json"); err == nil || !strings.Contains(err.Error(), `v5.json: plan_name "" and currency "USD": a state of version 5 or later names its plan and currency`) {
+		t.Errorf("version 5 without a name: %v", err)
 	}
 	if _, err := ReadState(strings.NewReader(`{"version": 1, "surprise": 1}`), "x.json"); err == nil || !strings.Contains(err.Error(), `x.json: bad state document: json: unknown field "surprise"`) {
 		t.Errorf("unknown field: %v", err)

@@ -16,8 +16,11 @@ import (
 type Plan struct {
 	Name     string
 	Currency string
-	Digits   int // the currency's minor unit: commissions are rounded to it
-	Rounding dec.Rounding
+	// Effective is the day (YYYY-MM-DD) this version of the plan takes
+	// effect ("": from the start); see Versions.
+	Effective string
+	Digits    int // the currency's minor unit: commissions are rounded to it
+	Rounding  dec.Rounding
 	// ActivePV is the personal volume a member needs to be active; with
 	// HasActive false everyone is active.
 	HasActive bool

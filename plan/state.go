@@ -17,17 +17,25 @@ import (
 // It reads it and every earlier one: version 2 added recent_paid, reached
 // and instalments (rank bonuses, held advancements), version 3 first_order,
 // version 4 first_pair, the binary carry by age and recent_pv; a document
-// written before them was for a plan that needs none.
-const StateVersion = 4
+// written before them was for a plan that needs none. Version 5 names the
+// plan and its currency: it carries to every version of the plan (see
+// Check), where an earlier document carries only to the plan whose hash
+// it records.
+const StateVersion = 5
 
 // State is what one period hands the next: per member, the binary carry,
 // the highest rank ever held, the recent qualified ranks (for rank grace)
 // and the balance (a held minimum payout, or a debit); and, for returns:
 // reverse, the lines of recent orders. It is written as a versioned JSON
-// document naming the plan (by a hash of its canonical form) and the
-// period it ends.
+// document naming the plan (its name, currency, and the hash of the
+// version that wrote it) and the period it ends.
 type State struct {
-	Version  int    `json:"version"`
+	Version int `json:"version"`
+	// PlanName and Currency are the plan's (version 5): the state carries
+	// to any version of that plan. PlanHash is the hash of the version
+	// that wrote it.
+	PlanName string `json:"plan_name,omitempty"`
+	Currency string `json:"currency,omitempty"`
 	PlanHash string `json:"plan_sha256"`
 	// Period is the last period computed and PeriodEnd its last day;
 	// Periods counts the periods chained so far.
@@ -182,11 +190,19 @@ func (s *State) Write(w io.Writer) error {
 	return enc.Encode(s)
 }
 
-// Check refuses a state from another plan, or one that does not end the day
-// before the period starts.
+// Check refuses a state from another plan (another name or currency), or
+// one that does not end the day before the period starts. A state written
+// by another version of the plan carries: what this version cannot carry
+// is dropped and counted (see Dropped). A state from before version 5
+// names no plan: it carries only to the plan whose hash it records.
 func (s *State) Check(p *Plan, period tree.Period, name string) error {
-	if s.PlanHash != p.Hash() {
-		return &tree.InputError{File: name, Msg: fmt.Sprintf("the state was written for another plan (sha256 %.12s…, this plan is %.12s…): a state only carries to the plan that wrote it", s.PlanHash, p.Hash())}
+	switch {
+	case s.Version < 5 && s.PlanHash != p.Hash():
+		return &tree.InputError{File: name, Msg: fmt.Sprintf("the state was written for another plan (sha256 %.12s…, this plan is %.12s…), by an earlier compplan (state version %d) that carries a state only to the plan that wrote it: write it again with this compplan (run its period with the plan that wrote it and --state-out), and it carries to every version of the plan", s.PlanHash, p.Hash(), s.Version)}
+	case s.Version >= 5 && s.PlanName != p.Name:
+		return &tree.InputError{File: name, Msg: fmt.Sprintf("the state was written for plan %q, and this plan is %q: a state carries only between versions of one plan (the same name)", s.PlanName, p.Name)}
+	case s.Version >= 5 && s.Currency != p.Currency:
+		return &tree.InputError{File: name, Msg: fmt.Sprintf("the state was written for a plan paying in %s, and this version pays in %s: its balances and orders are in %s", s.Currency, p.Currency, s.Currency)}
 	}
 	end, ok := tree.ParseDate([]byte(s.PeriodEnd))
 	if !ok {
@@ -225,16 +241,28 @@ type carried struct {
 	periods  int
 	// placed is where earlier periods auto-placed members (nil: none).
 	placed *tree.Prior
+	// dropped is what a state written by another version of the plan
+	// held and this one cannot carry (nil: the state was this version's,
+	// or the carried state was not read from a document).
+	dropped *Dropped
 }
 
 // lay maps s onto o's members. A member of the state who is not in o is an
 // error (the members file only grows).
+//
+// A state written by another version of the plan is first mapped onto
+// this one (forVersion): what it cannot carry is dropped, and counted in
+// the carried state's dropped.
 func (s *State) lay(p *Plan, o *tree.Org, name string) (*carried, error) {
+	var dropped *Dropped
+	if s.Version >= 5 && s.PlanHash != p.Hash() {
+		s, dropped = s.forVersion(p)
+	}
 	if err := s.fits(p, o, name); err != nil {
 		return nil, err
 	}
 	n := o.Len()
-	c := &carried{highest: make([]int16, n), recent: make([][]int16, n), periods: s.Periods}
+	c := &carried{highest: make([]int16, n), recent: make([][]int16, n), periods: s.Periods, dropped: dropped}
 	if p.paidHistory() > 0 {
 		c.recentPaid = make([][]int16, n)
 	}
@@ -396,7 +424,7 @@ func (s *State) lay(p *Plan, o *tree.Org, name string) (*carried, error) {
 // the day after period.
 func (r *Result) NextState(period tree.Period) *State {
 	p, o := r.Plan, r.Org
-	s := &State{Version: StateVersion, PlanHash: p.Hash(), Period: period.Name, PeriodEnd: tree.FormatDate(period.To), Periods: 1}
+	s := &State{Version: StateVersion, PlanName: p.Name, Currency: p.Currency, PlanHash: p.Hash(), Period: period.Name, PeriodEnd: tree.FormatDate(period.To), Periods: 1}
 	if r.carried != nil {
 		s.Periods = r.carried.periods + 1
 	}

@@ -29,6 +29,9 @@ func (s *State) validate(name string) error {
 	if !sha256Hex.MatchString(s.PlanHash) {
 		return bad("plan_sha256 %q: expected the 64 hex digits of a SHA-256", s.PlanHash)
 	}
+	if s.Version >= 5 && (s.PlanName == "" || s.Currency == "") {
+		return bad("plan_name %q and currency %q: a state of version 5 or later names its plan and currency", s.PlanName, s.Currency)
+	}
 	if s.Period == "" {
 		return bad("period: missing")
 	}

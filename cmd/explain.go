@@ -86,6 +86,12 @@ func runExplain(c *cobra.Command, s *streams, opts *explainOptions, id string) e
 		if r, e, err = plan.ExplainPeriod(p, d, id, *period, state, opts.StateIn); errors.Is(err, plan.ErrNotInPeriod) {
 			return usagef(c, "%v", err)
 		}
+		if err == nil {
+			effectNote(s, p, opts.Plan, *period)
+			if r.StateDropped != nil {
+				s.say("compplan: note: %s was written by another version of plan %s: dropped %s", opts.StateIn, p.Name, r.StateDropped)
+			}
+		}
 	} else {
 		r, e, err = plan.Explain(p, d, m)
 	}

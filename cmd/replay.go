@@ -4,6 +4,8 @@ import (
 	"cmp"
 	"fmt"
 	"io"
+	"slices"
+	"strings"
 
 	"github.com/spf13/cobra"
 
@@ -14,17 +16,18 @@ import (
 
 // replayOptions are the options of compplan replay.
 type replayOptions struct {
-	Plan, Members, Sales string
-	Every                string
-	From, To             string
-	Format               string
-	Output               string
-	Summary              string
-	Ledger               string
-	StateIn, StateOut    string
-	Notes                string
-	SafeCSV, Quiet       bool
-	MaxPeriods           int
+	Plans             []string
+	Members, Sales    string
+	Every             string
+	From, To          string
+	Format            string
+	Output            string
+	Summary           string
+	Ledger            string
+	StateIn, StateOut string
+	Notes             string
+	SafeCSV, Quiet    bool
+	MaxPeriods        int
 }
 
 func newReplayCmd(s *streams) *cobra.Command {
@@ -37,13 +40,18 @@ with the state the period before handed over (binary carry, highest rank, rank
 grace, held payouts and debits, orders' lines for returns), exactly as
 consecutive runs chained with --state-out and --state-in would. It writes one
 row per period and member (CSV or JSON) and a summary per period: a table on
-stderr (not with --quiet) and, with --summary, a CSV file.`,
+stderr (not with --quiet) and, with --summary, a CSV file.
+
+Give --plan once per version of a plan (the same name, each with its own
+effective: date): each period is computed by the version in effect on its
+first day, and the state carries from one version to the next (what the next
+cannot carry is named on stderr and counted in the summary).`,
 		Example: "  compplan replay -p examples/periods/plan.yaml -m examples/periods/members.csv -s examples/periods/sales.csv --every month",
 		Args:    noArgs,
 		RunE:    func(c *cobra.Command, _ []string) error { return runReplay(c, s, opts) },
 	}
 	f := c.Flags()
-	f.StringVarP(&opts.Plan, "plan", "p", "", "plan `file` (YAML)")
+	f.StringArrayVarP(&opts.Plans, "plan", "p", nil, "plan `file` (YAML); once per version of the plan")
 	f.StringVarP(&opts.Members, "members", "m", "", "members `file` (CSV)")
 	f.StringVarP(&opts.Sales, "sales", "s", "", "sales `file` (CSV, every sale dated)")
 	f.StringVar(&opts.Every, "every", "", "period `length`: month or week (ISO weeks)")
@@ -71,7 +79,7 @@ func stateEnd(s *plan.State) string {
 }
 
 func runReplay(c *cobra.Command, s *streams, opts *replayOptions) error {
-	if opts.Plan == "" || opts.Members == "" || opts.Sales == "" {
+	if len(opts.Plans) == 0 || slices.Contains(opts.Plans, "") || opts.Members == "" || opts.Sales == "" {
 		return usagef(c, "replay needs --plan, --members and --sales")
 	}
 	every := tree.Every(opts.Every)
@@ -82,10 +90,15 @@ func runReplay(c *cobra.Command, s *streams, opts *replayOptions) error {
 	if err != nil || format == report.Table {
 		return usagef(c, "--format is csv or json for replay rows (the summary is the table)")
 	}
-	if err := oneStdin(c, opts.Plan, opts.Members, opts.Sales, [2]string{"state-in", opts.StateIn}); err != nil {
+	more := [][2]string{{"state-in", opts.StateIn}}
+	ins := []namedInput{{"--members", opts.Members}, {"--sales", opts.Sales}, {"--state-in", opts.StateIn}}
+	for _, file := range opts.Plans {
+		more, ins = append(more, [2]string{"plan " + file, file}), append(ins, namedInput{"--plan", file})
+	}
+	if err := oneStdin(c, "", opts.Members, opts.Sales, more...); err != nil {
 		return err
 	}
-	outs := s.newOutputs(c, namedInput{"--plan", opts.Plan}, namedInput{"--members", opts.Members}, namedInput{"--sales", opts.Sales}, namedInput{"--state-in", opts.StateIn})
+	outs := s.newOutputs(c, ins...)
 	defer outs.abort()
 	var files [5]*outputFile
 	for i, o := range []struct{ flag, path string }{{"--output", cmp.Or(opts.Output, "-")}, {"--summary", opts.Summary}, {"--ledger", opts.Ledger}, {"--state-out", opts.StateOut}, {"--notes", opts.Notes}} {
@@ -96,7 +109,15 @@ func runReplay(c *cobra.Command, s *streams, opts *replayOptions) error {
 	}
 	rows, summaryOut, ledger, stateOut, notesOut := files[0], files[1], files[2], files[3], files[4]
 	var returnNotes []string // "PERIOD: note", for --notes and the count on stderr
-	p, d, err := load(s, newPhases(s.err, false), opts.Plan, opts.Members, opts.Sales, opts.Ledger != "")
+	v, err := readVersions(s, opts.Plans)
+	if err != nil {
+		return err
+	}
+	keepOrders := opts.Ledger != ""
+	for _, p := range v.Plans {
+		keepOrders = keepOrders || p.ReadsOrderIDs()
+	}
+	_, d, err := load(s, newPhases(s.err, false), "", opts.Members, opts.Sales, keepOrders)
 	if err != nil {
 		return err
 	}
@@ -140,9 +161,18 @@ func runReplay(c *cobra.Command, s *streams, opts *replayOptions) error {
 		return err
 	}
 	periods := tree.Periods(every, first, last)
+	var used []*plan.Plan // the versions the periods use, in order
+	for _, pr := range periods {
+		p, _, err := v.At(pr.From)
+		if err != nil {
+			return err
+		}
+		if !slices.Contains(used, p) {
+			used = append(used, p)
+		}
+	}
 
-	var summary [][]string
-	var head []string
+	var summary, heads [][]string
 	type periodResult struct {
 		period tree.Period
 		res    *plan.Result
@@ -153,6 +183,7 @@ func runReplay(c *cobra.Command, s *streams, opts *replayOptions) error {
 		if err != nil {
 			return err
 		}
+		pw.Versions(used)
 		var led *report.Ledger
 		o := plan.Options{State: state, StateName: opts.StateIn}
 		jsonl := isJSONL(opts.Ledger)
@@ -170,15 +201,20 @@ func runReplay(c *cobra.Command, s *streams, opts *replayOptions) error {
 				}
 				err = pw.Write(d.period, d.res)
 				h, row := report.SummaryRow(d.period, d.res)
-				head, summary = h, append(summary, row)
+				heads, summary = append(heads, h), append(summary, row)
 				final = d
 			}
 			written <- err
 		}()
-		err = plan.Replay(p, d, periods, o, func(period tree.Period, res *plan.Result) error {
+		var last *plan.Plan
+		err = plan.ReplayVersions(v, d, periods, o, func(period tree.Period, res *plan.Result) error {
 			if led != nil {
 				led.Deductions(res)
 			}
+			if res.Plan != last && last != nil || res.StateDropped != nil {
+				versionNote(s, v, period, res, last != nil)
+			}
+			last = res.Plan
 			results <- periodResult{period, res}
 			return nil
 		}, func(period tree.Period, first bool) func(*plan.Result, *plan.Line) error {
@@ -225,8 +261,9 @@ func runReplay(c *cobra.Command, s *streams, opts *replayOptions) error {
 			}
 		}
 	}
+	head, summary := report.MergeSummaries(heads, summary)
 	if !opts.Quiet {
-		s.say("%s: %d periods (%s)", p.Name, len(periods), every)
+		s.say("%s: %d periods (%s)", v.Plans[0].Name, len(periods), every)
 		if err := report.WriteSummary(s.err, summary, head, true); err != nil {
 			return err
 		}
@@ -283,4 +320,39 @@ func boundPeriods(c *cobra.Command, d *tree.Data, opts *replayOptions, every tre
 	return &tree.InputError{File: opts.Sales, Msg: fmt.Sprintf(
 		"the sales run from %s to %s: %d %s, more than the %d a replay runs at most: is a date mistyped (a year such as 9026, or 9999-12-31 for \"no date\")? Give --from and --to, or raise --max-periods",
 		sale(first), sale(last), n, unit, limit)}
+}
+
+// readVersions reads the plan files given, versions of one plan.
+func readVersions(s *streams, files []string) (plan.Versions, error) {
+	in := &inputs{s: s}
+	defer in.close()
+	var ps []*plan.Plan
+	var shown []string
+	for _, file := range files {
+		p, err := readWith(in, file, "plan", plan.Read)
+		if err != nil {
+			return plan.Versions{}, err
+		}
+		ps, shown = append(ps, p), append(shown, file)
+	}
+	return plan.NewVersions(ps, shown)
+}
+
+// versionNote says on stderr which version of the plan computes a period
+// from there on (changed: another than the period before's), and what the
+// state it was handed held that this version could not carry.
+func versionNote(s *streams, v plan.Versions, period tree.Period, res *plan.Result, changed bool) {
+	var parts []string
+	if changed {
+		i := slices.Index(v.Plans, res.Plan)
+		parts = append(parts, fmt.Sprintf("the version effective %s (%s) computes from here", res.Plan.Effective, v.Files[i]))
+	}
+	if d := res.StateDropped; d != nil {
+		from := "the state read was written by another version"
+		if changed {
+			from = "the state carried to it"
+		}
+		parts = append(parts, from+": dropped "+d.String())
+	}
+	s.say("compplan: note: %s: %s", period.Name, strings.Join(parts, "; "))
 }

@@ -382,25 +382,26 @@ func oneArg(what string) cobra.PositionalArgs {
 // onceOnly makes a flag that takes a value refuse a second one and an
 // empty one: `-s a.csv -s b.csv` would otherwise read b.csv alone, and
 // `--period ”` run with no period, silently. Flags without a value (bool)
-// may repeat; --output may be empty (standard output, as "-").
+// may repeat, and so may a list (replay's --plan, once per version), but
+// never empty; --output may be empty (standard output, as "-").
 func onceOnly(f *pflag.Flag) {
 	switch f.Value.Type() {
 	case "bool", "count":
 		return
 	}
-	f.Value = &onceValue{Value: f.Value, flag: f, emptyOK: f.Name == "output"}
+	f.Value = &onceValue{Value: f.Value, flag: f, emptyOK: f.Name == "output", repeats: f.Value.Type() == "stringArray"}
 }
 
 type onceValue struct {
 	pflag.Value
-	flag    *pflag.Flag
-	emptyOK bool
-	set     string // the first value given
-	given   bool
+	flag             *pflag.Flag
+	emptyOK, repeats bool
+	set              string // the first value given
+	given            bool
 }
 
 func (v *onceValue) Set(s string) error {
-	if v.given {
+	if v.given && !v.repeats {
 		return fmt.Errorf("given twice (%q, then %q): --%s takes one value", v.set, s, v.flag.Name)
 	}
 	if s == "" && !v.emptyOK {

@@ -155,6 +155,12 @@ func runRun(c *cobra.Command, s *streams, opts *runOptions) error {
 		return err
 	}
 	notes(s, res)
+	if period != nil {
+		effectNote(s, res.Plan, opts.Plan, *period)
+	}
+	if res.StateDropped != nil {
+		s.say("compplan: note: %s was written by another version of plan %s: dropped %s", opts.StateIn, res.Plan.Name, res.StateDropped)
+	}
 	if period == nil {
 		if n := d.Sales.SpanNote(); n != "" {
 			s.say("compplan: note: %s", n)
@@ -226,6 +232,15 @@ func periodOf(c *cobra.Command, period, from, to string) (*tree.Period, error) {
 		return nil, usagef(c, "%v", err)
 	}
 	return &p, nil
+}
+
+// effectNote says when a period starts before the plan (one version of it)
+// takes effect: run computes it all the same; replay takes the version in
+// effect.
+func effectNote(s *streams, p *plan.Plan, file string, period tree.Period) {
+	if _, _, err := (plan.Versions{Plans: []*plan.Plan{p}, Files: []string{file}}).At(period.From); err != nil {
+		s.say("compplan: note: %s takes effect on %s (effective), after %s starts: computed with it all the same", file, p.Effective, period.Name)
+	}
 }
 
 // readState reads a --state-in file.

@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"fmt"
 	"io"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -28,6 +29,78 @@ type PeriodWriter struct {
 	safe   bool
 	n      int // periods written
 	buf    []byte
+	// layout, when set, are the CSV columns of several versions of the
+	// plan (see Versions); nil: the columns of the plan of each result.
+	layout *layout
+}
+
+// layout are the columns of a period row that depend on the plan: one per
+// component, one per deduction (and net), and the binary's figures.
+type layout struct {
+	components, deductions []string
+	binary                 bool
+}
+
+func layoutOf(p *plan.Plan) layout {
+	l := layout{components: componentNames(p), binary: p.Has(plan.TypeBinary)}
+	for _, x := range p.Deductions {
+		l.deductions = append(l.deductions, x.Name)
+	}
+	return l
+}
+
+// Versions lays the CSV rows out for every version of the plan a replay
+// computes: the columns of the components and deductions any of them has,
+// in the order they first appear (versions in the order given), and the
+// binary's figures if any has a binary. A period's row leaves a column its
+// version does not have empty. With one version, or versions with the
+// same columns, the rows are what that plan writes.
+func (pw *PeriodWriter) Versions(plans []*plan.Plan) {
+	if len(plans) == 0 {
+		return
+	}
+	all, same := layoutOf(plans[0]), true
+	for _, p := range plans[1:] {
+		l := layoutOf(p)
+		same = same && slices.Equal(l.components, all.components) && slices.Equal(l.deductions, all.deductions) && l.binary == all.binary
+		for _, c := range l.components {
+			if !slices.Contains(all.components, c) {
+				all.components = append(all.components, c)
+			}
+		}
+		for _, x := range l.deductions {
+			if !slices.Contains(all.deductions, x) {
+				all.deductions = append(all.deductions, x)
+			}
+		}
+		all.binary = all.binary || l.binary
+	}
+	if !same {
+		pw.layout = &all
+	}
+}
+
+// columns are the header of rows laid out as l.
+func (l *layout) columns() []string {
+	cols := append(append([]string(nil), plan.PeriodColumns...), l.components...)
+	cols = append(cols, plan.BalanceColumns[:2]...) // balance_in, payable
+	if len(l.deductions) > 0 {
+		cols = append(append(cols, l.deductions...), plan.NetColumn)
+	}
+	cols = append(cols, plan.BalanceColumns[2:]...)
+	if l.binary {
+		cols = append(cols, plan.BinaryColumns()...)
+	}
+	return cols
+}
+
+// of maps each of names to its index in r's plan (-1: not there).
+func of[T any](names []string, list []T, name func(T) string) []int {
+	idx := make([]int, len(names))
+	for i, n := range names {
+		idx[i] = slices.IndexFunc(list, func(x T) bool { return name(x) == n })
+	}
+	return idx
 }
 
 // NewPeriodWriter starts a period document on w (CSV or JSON).
@@ -71,16 +144,35 @@ func (pw *PeriodWriter) Write(period tree.Period, r *plan.Result) error {
 		b = jsonString(b, period.Name)
 		b = fmt.Appendf(b, `,"from":"%s","to":"%s","summary":{`, tree.FormatDate(period.From), tree.FormatDate(period.To))
 		head, row := SummaryRow(period, r)
+		dropped := false
 		for i := 3; i < len(head); i++ {
 			if i > 3 {
 				b = append(b, ',')
 			}
-			b = append(append(jsonString(b, head[i]), ':'), jsonValue(row[i])...)
+			key, ok := strings.CutPrefix(head[i], droppedPrefix)
+			if ok && !dropped {
+				b, dropped = append(b, `"state_dropped":{`...), true
+			} else if !ok && dropped {
+				return fmt.Errorf("a summary column after %sFIELD: %s", droppedPrefix, head[i]) // never: they come last
+			}
+			b = append(append(jsonString(b, key), ':'), jsonValue(row[i])...)
+		}
+		if dropped {
+			b = append(b, '}')
 		}
 		b = append(b, `},"members":[`...)
 	} else if pw.n == 0 {
-		b = append(b, strings.Join(periodColumns(r), ",")...)
+		cols := periodColumns(r)
+		if pw.layout != nil {
+			cols = pw.layout.columns()
+		}
+		b = append(b, strings.Join(cols, ",")...)
 		b = append(b, '\n')
+	}
+	var comps, deds []int // with a layout, r's index of each column's component and deduction
+	if pw.layout != nil {
+		comps = of(pw.layout.components, r.Plan.Components, func(c plan.Component) string { return c.Name })
+		deds = of(pw.layout.deductions, r.Plan.Deductions, func(x plan.Deduction) string { return x.Name })
 	}
 	if _, err := pw.w.Write(b); err != nil {
 		return err
@@ -141,6 +233,9 @@ func (pw *PeriodWriter) Write(period tree.Period, r *plan.Result) error {
 			for _, v := range []dec.D{r.Personal(m), r.Team(m), r.Total(m)} {
 				b = money(append(b, ','), v, digits)
 			}
+			if pw.layout != nil {
+				return pw.layout.appendRow(b, r, m, comps, deds)
+			}
 			for c := range r.Plan.Components {
 				b = money(append(b, ','), r.Earned[c][m], digits)
 			}
@@ -165,6 +260,42 @@ func (pw *PeriodWriter) Write(period tree.Period, r *plan.Result) error {
 		_, err = pw.w.WriteString("\n]}")
 	}
 	return err
+}
+
+// appendRow appends the rest of member m's row laid out as l, from the
+// components on: comps and deds give r's index of each column's component
+// and deduction (-1 for none: an empty cell).
+func (l *layout) appendRow(b []byte, r *plan.Result, m int32, comps, deds []int) []byte {
+	digits := r.Plan.Digits
+	for _, c := range comps {
+		b = append(b, ',')
+		if c >= 0 {
+			b = money(b, r.Earned[c][m], digits)
+		}
+	}
+	b = money(append(b, ','), balanceIn(r, m), digits)
+	b = money(append(b, ','), r.Payable(m), digits)
+	if len(deds) > 0 {
+		for _, k := range deds {
+			b = append(b, ',')
+			if k >= 0 {
+				b = money(b, r.Deducted[k][m], digits)
+			}
+		}
+		b = money(append(b, ','), r.Net(m), digits)
+	}
+	b = money(append(b, ','), r.BalanceOut[m], digits)
+	if l.binary {
+		if r.Legs != nil {
+			for _, v := range r.Legs.Figures(m) {
+				b = v.Append(append(b, ','))
+			}
+			b = strconv.AppendBool(append(b, ','), r.Legs.Qualified[m])
+		} else {
+			b = append(b, strings.Repeat(",", len(plan.BinaryColumns()))...)
+		}
+	}
+	return append(b, '\n')
 }
 
 // Close ends the document.
@@ -247,7 +378,51 @@ func SummaryRow(period tree.Period, r *plan.Result) (head, row []string) {
 		head = append(head, "rank_"+rk.Name)
 		row = append(row, strconv.Itoa(ranks[i]))
 	}
+	if d := r.StateDropped; d != nil {
+		for _, f := range droppedFields(d, digits) {
+			head, row = append(head, droppedPrefix+f[0]), append(row, f[1])
+		}
+	}
 	return head, row
+}
+
+// droppedPrefix begins the summary columns of what a state written by
+// another version of the plan held and this one could not carry; JSON
+// writes them as one object, "state_dropped".
+const droppedPrefix = "state_dropped_"
+
+// droppedFields are d's figures, named as in JSON.
+func droppedFields(d *plan.Dropped, digits int) [][2]string {
+	return [][2]string{{"money", string(money(nil, d.Money, digits))}, {"ranks", strconv.Itoa(d.Ranks)},
+		{"carries", strconv.Itoa(d.Carries)}, {"carry_volume", d.CarryVolume.String()}, {"placements", strconv.Itoa(d.Placements)},
+		{"advancements", strconv.Itoa(d.Advancements)}, {"instalments", strconv.Itoa(d.Instalments)},
+		{"orders", strconv.Itoa(d.Orders)}, {"lines", strconv.Itoa(d.Lines)}, {"pairings", strconv.Itoa(d.Pairings)}}
+}
+
+// MergeSummaries lays summary rows of different heads (versions of a plan
+// with different components or ranks, a period that dropped state) out
+// under one head: every column of any, in the order they first appear; a
+// row leaves a column it does not have empty.
+func MergeSummaries(heads, rows [][]string) (head []string, out [][]string) {
+	at := map[string]int{}
+	for _, last := range []bool{false, true} { // the state_dropped columns last
+		for _, h := range heads {
+			for _, c := range h {
+				if _, ok := at[c]; !ok && strings.HasPrefix(c, droppedPrefix) == last {
+					at[c] = len(head)
+					head = append(head, c)
+				}
+			}
+		}
+	}
+	for i, row := range rows {
+		full := make([]string, len(head))
+		for j, c := range heads[i] {
+			full[at[c]] = row[j]
+		}
+		out = append(out, full)
+	}
+	return head, out
 }
 
 // WriteSummary writes the per-period summaries as CSV, or as an aligned

@@ -72,6 +72,7 @@ type Result struct {
 	// was unknown or past the return window, and was counted as volume.
 	ReturnsAsVolume []string
 	carried         *carried
+	remap           []int32                // in a replay: each member of the whole organisation's number here (-1: not here; nil: the same)
 	reversedSales   map[SaleRef]bool       // returns reversed (returns: reverse): they carry no volume
 	orders          map[string]*OrderLines // this period's orders' lines, for later returns
 	returnedNow     map[string]dec.D       // volume returned this period, by order

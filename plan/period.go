@@ -117,6 +117,7 @@ func ReplayVersions(v Versions, d *tree.Data, periods []tree.Period, opts Option
 		if err != nil {
 			return err
 		}
+		res.remap = remap
 		if err := each(period, res); err != nil {
 			return err
 		}

@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"fmt"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 
@@ -12,11 +13,15 @@ import (
 	"github.com/compplan/compplan/plan"
 	"github.com/compplan/compplan/plan/compare"
 	"github.com/compplan/compplan/plan/report"
+	"github.com/compplan/compplan/tree"
 )
 
 // compareOptions are the options of compplan compare.
 type compareOptions struct {
 	Members, Sales string
+	Every          string
+	From, To       string
+	MaxPeriods     int
 	Format         string
 	Output         string
 	Diff           string
@@ -28,14 +33,21 @@ type compareOptions struct {
 func newCompareCmd(s *streams) *cobra.Command {
 	opts := &compareOptions{}
 	c := &cobra.Command{
-		Use:   "compare --members MEMBERS.csv [--sales SALES.csv] PLAN_A.yaml PLAN_B.yaml [PLAN_C.yaml ...]",
+		Use:   "compare --members MEMBERS.csv [--sales SALES.csv] [--every month|week] PLAN_A.yaml PLAN_B.yaml [PLAN_C.yaml ...]",
 		Short: "Weigh draft plans side by side on the same data",
 		Long: `Compute several plans on the same members and sales (read once) and show,
 side by side: payout and payout %, paid and breakage per component, earners,
 the spread of earnings (mean, median, p75, p90, p99, max; nearest rank), the
 share of the top 1% and 10% of earners, earnings by paid-as rank (an income
 disclosure table), and the members who gain and lose most against the first
-plan.`,
+plan.
+
+With --every month|week every plan replays the history period by period,
+with its carried state, and the figures are over the whole span: each
+member's earnings and pay summed over the periods, ranked by the highest
+paid-as rank reached, and each period's payout. A plan argument may then list
+versions of one plan, separated by commas (a-2025.yaml,a-2026.yaml): each
+period is computed by the version in effect on its first day.`,
 		Example: "  compplan compare -m examples/members.csv -s examples/sales.csv examples/unilevel.yaml examples/matching.yaml",
 		Args: func(c *cobra.Command, args []string) error {
 			if len(args) < 2 {
@@ -48,6 +60,10 @@ plan.`,
 	f := c.Flags()
 	f.StringVarP(&opts.Members, "members", "m", "", "members `file` (CSV)")
 	f.StringVarP(&opts.Sales, "sales", "s", "", "sales `file` (CSV)")
+	f.StringVar(&opts.Every, "every", "", "compare over history, period by period: `month` or week (every sale dated)")
+	f.StringVar(&opts.From, "from", "", "with --every, the first `date` (default: the first sale's)")
+	f.StringVar(&opts.To, "to", "", "with --every, the last `date` (default: the last sale's)")
+	f.IntVar(&opts.MaxPeriods, "max-periods", 0, "with --every, refuse more than `N` periods (default 600 months or 2600 weeks)")
 	f.StringVarP(&opts.Format, "format", "f", "", "output `format`: table, csv or json (default table on a terminal, csv otherwise)")
 	f.StringVarP(&opts.Output, "output", "o", "-", "comparison `file`, written atomically (- is standard output)")
 	f.StringVar(&opts.Diff, "diff", "", "write every member's rank and total per plan, and the change, to `file` (CSV; - is standard output)")
@@ -57,12 +73,21 @@ plan.`,
 	return c
 }
 
-func runCompare(c *cobra.Command, s *streams, opts *compareOptions, plans []string) error {
+func runCompare(c *cobra.Command, s *streams, opts *compareOptions, args []string) error {
 	if opts.Members == "" {
 		return usagef(c, "compare needs --members")
 	}
 	if opts.Top < 0 {
 		return usagef(c, "--top must be 0 or more")
+	}
+	every := tree.Every(opts.Every)
+	switch {
+	case opts.Every != "" && every != tree.Month && every != tree.Week:
+		return usagef(c, "--every is month or week, not %q", opts.Every)
+	case opts.Every == "" && (opts.From != "" || opts.To != "" || opts.MaxPeriods != 0):
+		return usagef(c, "--from, --to and --max-periods are for a comparison over periods: give --every month|week")
+	case opts.MaxPeriods < 0:
+		return usagef(c, "--max-periods must be 1 or more")
 	}
 	format := report.CSV
 	if opts.Format != "" {
@@ -72,6 +97,19 @@ func runCompare(c *cobra.Command, s *streams, opts *compareOptions, plans []stri
 		}
 	} else if (opts.Output == "-" || opts.Output == "") && s.outTerminal {
 		format = report.Table
+	}
+	// Each argument is a plan, or versions of one separated by commas.
+	groups := make([][]string, len(args))
+	var plans []string // every plan file
+	for i, arg := range args {
+		groups[i] = strings.Split(arg, ",")
+		if slices.Contains(groups[i], "") {
+			return usagef(c, "plan argument %q: an empty file name (versions of a plan are separated by single commas)", arg)
+		}
+		if len(groups[i]) > 1 && every == "" {
+			return usagef(c, "%s lists versions of a plan, which apply period by period: give --every month|week", arg)
+		}
+		plans = append(plans, groups[i]...)
 	}
 	var planInputs [][2]string
 	for _, file := range plans {
@@ -95,48 +133,55 @@ func runCompare(c *cobra.Command, s *streams, opts *compareOptions, plans []stri
 	}
 	out, diff, html := files[0], files[1], files[2]
 	ph := newPhases(s.err, false)
-	in := &inputs{s: s}
-	defer in.close()
-	var ps []*plan.Plan
+	var versions []plan.Versions
+	var ps []*plan.Plan // each argument's first version: its name, currency and label
+	var firstFiles []string
 	keepOrders := false // a plan that reverses returns needs the order ids
-	for _, file := range plans {
-		p, err := readWith(in, file, "plan", plan.Read)
+	for _, group := range groups {
+		v, err := readVersions(s, group)
 		if err != nil {
 			return err
 		}
-		ps = append(ps, p)
-		keepOrders = keepOrders || p.ReadsOrderIDs()
+		versions, ps, firstFiles = append(versions, v), append(ps, v.Plans[0]), append(firstFiles, group[0])
+		for _, p := range v.Plans {
+			keepOrders = keepOrders || p.ReadsOrderIDs()
+		}
 	}
-	if err := compare.SameCurrency(plans, ps); err != nil {
+	if err := compare.SameCurrency(firstFiles, ps); err != nil {
 		return err
 	}
 	_, d, err := load(s, ph, "", opts.Members, opts.Sales, keepOrders)
 	if err != nil {
 		return err
 	}
-	if n := d.Sales.SpanNote(); n != "" {
-		s.say("compplan: note: %s", n)
-	}
-	labels := planLabels(ps, plans)
+	labels := planLabels(ps, firstFiles)
 	// The data is read once and shared; the plans run side by side.
 	d.Org.ByID() // sort once, before the goroutines share it
-	results := make([]*plan.Result, len(ps))
-	errs := make([]error, len(ps))
-	var wg sync.WaitGroup
-	for i, p := range ps {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			results[i], errs[i] = plan.Compute(p, d)
-		}()
-	}
-	wg.Wait()
-	for _, err := range errs {
-		if err != nil {
+	var comparison *compare.Comparison
+	if every == "" {
+		if n := d.Sales.SpanNote(); n != "" {
+			s.say("compplan: note: %s", n)
+		}
+		results := make([]*plan.Result, len(ps))
+		errs := make([]error, len(ps))
+		var wg sync.WaitGroup
+		for i, p := range ps {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				results[i], errs[i] = plan.Compute(p, d)
+			}()
+		}
+		wg.Wait()
+		if err := firstError(errs); err != nil {
+			return err
+		}
+		comparison = compare.Compare(labels, results, opts.Top)
+	} else {
+		if comparison, err = compareOver(c, s, d, opts, every, versions, labels); err != nil {
 			return err
 		}
 	}
-	comparison := compare.Compare(labels, results, opts.Top)
 	if diff != nil {
 		if err := report.WriteDiff(diff.writer(), comparison, opts.SafeCSV); err != nil {
 			return err
@@ -153,6 +198,68 @@ func runCompare(c *cobra.Command, s *streams, opts *compareOptions, plans []stri
 		}
 	}
 	return outs.commit()
+}
+
+// firstError is the first error of errs that is not nil.
+func firstError(errs []error) error {
+	for _, err := range errs {
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// compareOver replays every plan (its versions) over the periods of
+// --every and compares the spans. Each plan's notes (where a version takes
+// over) are said after all have run, plan by plan.
+func compareOver(c *cobra.Command, s *streams, d *tree.Data, opts *compareOptions, every tree.Every, versions []plan.Versions, labels []string) (*compare.Comparison, error) {
+	if err := d.Sales.Dated(); err != nil {
+		return nil, err
+	}
+	first, last, err := dayRange(c, d, opts.From, opts.To, "")
+	if err != nil {
+		return nil, err
+	}
+	if err := boundPeriods(c, d, opts.Sales, opts.MaxPeriods, opts.From, opts.To, every, first, last); err != nil {
+		return nil, err
+	}
+	periods := tree.Periods(every, first, last)
+	spans := make([]*plan.Span, len(versions))
+	errs := make([]error, len(versions))
+	notes := make([][]string, len(versions))
+	var wg sync.WaitGroup
+	for i, v := range versions {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			spans[i] = plan.NewSpan(v, d.Org.Len())
+			var before *plan.Plan
+			errs[i] = plan.ReplayVersions(v, d, periods, plan.Options{}, func(pr tree.Period, res *plan.Result) error {
+				if before != nil && res.Plan != before {
+					k := slices.Index(v.Plans, res.Plan)
+					n := fmt.Sprintf("%s: %s: the version effective %s (%s) computes from here", labels[i], pr.Name, res.Plan.Effective, v.Files[k])
+					if res.StateDropped != nil {
+						n += "; the state carried to it: dropped " + res.StateDropped.String()
+					}
+					notes[i] = append(notes[i], n)
+				}
+				before = res.Plan
+				spans[i].Add(pr, res)
+				return nil
+			}, nil)
+		}()
+	}
+	wg.Wait()
+	if err := firstError(errs); err != nil {
+		return nil, err
+	}
+	for _, list := range notes {
+		for _, n := range list {
+			s.say("compplan: note: %s", n)
+		}
+	}
+	return compare.CompareSpans(labels, spans, opts.Top), nil
 }
 
 // planLabels labels plans by name; plans whose names clash are labelled by

@@ -130,34 +130,14 @@ func runReplay(c *cobra.Command, s *streams, opts *replayOptions) error {
 			return err
 		}
 	}
-	first, last, have := d.Sales.DateRange()
-	if end, ok := tree.ParseDate([]byte(stateEnd(state))); ok && opts.From == "" {
-		first, have = end+1, true // resumed: from the day after the state's period
-		if opts.To == "" && last < first {
-			last = first // no sales after the state: its next period, empty
-		}
-	}
-	for _, bound := range []struct {
-		flag, value string
-		day         *int32
-	}{{"--from", opts.From, &first}, {"--to", opts.To, &last}} {
-		switch day, ok := tree.ParseDate([]byte(bound.value)); {
-		case bound.value == "" && !have:
-			return usagef(c, "there are no dated sales to replay: give --from and --to")
-		case bound.value == "":
-		case !ok:
-			return usagef(c, "%s is a date: YYYY-MM-DD", bound.flag)
-		default:
-			*bound.day = day
-		}
-	}
-	if last < first {
-		return usagef(c, "--to %s is before --from %s", tree.FormatDate(last), tree.FormatDate(first))
+	first, last, err := dayRange(c, d, opts.From, opts.To, stateEnd(state))
+	if err != nil {
+		return err
 	}
 	if opts.MaxPeriods < 0 {
 		return usagef(c, "--max-periods must be 1 or more")
 	}
-	if err := boundPeriods(c, d, opts, every, first, last); err != nil {
+	if err := boundPeriods(c, d, opts.Sales, opts.MaxPeriods, opts.From, opts.To, every, first, last); err != nil {
 		return err
 	}
 	periods := tree.Periods(every, first, last)
@@ -285,8 +265,8 @@ func runReplay(c *cobra.Command, s *streams, opts *replayOptions) error {
 // default 50 years' worth): one mistyped year (9026, or 9999-12-31 for "no
 // date") would otherwise write millions of rows. The message names the
 // sales at both ends of the range.
-func boundPeriods(c *cobra.Command, d *tree.Data, opts *replayOptions, every tree.Every, first, last int32) error {
-	limit, unit := opts.MaxPeriods, "months"
+func boundPeriods(c *cobra.Command, d *tree.Data, sales string, maxPeriods int, from, to string, every tree.Every, first, last int32) error {
+	limit, unit := maxPeriods, "months"
 	if every == tree.Week {
 		unit = "weeks"
 	}
@@ -303,8 +283,8 @@ func boundPeriods(c *cobra.Command, d *tree.Data, opts *replayOptions, every tre
 		}
 		return nil
 	}
-	if opts.From != "" && opts.To != "" {
-		return usagef(c, "--from %s --to %s is %d %s, more than --max-periods %d: raise --max-periods to replay them all", opts.From, opts.To, n, unit, limit)
+	if from != "" && to != "" {
+		return usagef(c, "--from %s --to %s is %d %s, more than --max-periods %d: raise --max-periods to replay them all", from, to, n, unit, limit)
 	}
 	sale := func(day int32) string {
 		c, k, ok := d.Sales.FirstOn(day)
@@ -317,7 +297,7 @@ func boundPeriods(c *cobra.Command, d *tree.Data, opts *replayOptions, every tre
 		}
 		return s + ")"
 	}
-	return &tree.InputError{File: opts.Sales, Msg: fmt.Sprintf(
+	return &tree.InputError{File: sales, Msg: fmt.Sprintf(
 		"the sales run from %s to %s: %d %s, more than the %d a replay runs at most: is a date mistyped (a year such as 9026, or 9999-12-31 for \"no date\")? Give --from and --to, or raise --max-periods",
 		sale(first), sale(last), n, unit, limit)}
 }
@@ -355,4 +335,35 @@ func versionNote(s *streams, v plan.Versions, period tree.Period, res *plan.Resu
 		parts = append(parts, from+": dropped "+d.String())
 	}
 	s.say("compplan: note: %s: %s", period.Name, strings.Join(parts, "; "))
+}
+
+// dayRange is the days a replay computes: from --from (default the first
+// dated sale's day, or the day after resumeAfter, the end of a state's
+// period) to --to (default the last dated sale's).
+func dayRange(c *cobra.Command, d *tree.Data, from, to, resumeAfter string) (first, last int32, err error) {
+	first, last, have := d.Sales.DateRange()
+	if end, ok := tree.ParseDate([]byte(resumeAfter)); ok && from == "" {
+		first, have = end+1, true // resumed: from the day after the state's period
+		if to == "" && last < first {
+			last = first // no sales after the state: its next period, empty
+		}
+	}
+	for _, bound := range []struct {
+		flag, value string
+		day         *int32
+	}{{"--from", from, &first}, {"--to", to, &last}} {
+		switch day, ok := tree.ParseDate([]byte(bound.value)); {
+		case bound.value == "" && !have:
+			return 0, 0, usagef(c, "there are no dated sales to replay: give --from and --to")
+		case bound.value == "":
+		case !ok:
+			return 0, 0, usagef(c, "%s is a date: YYYY-MM-DD", bound.flag)
+		default:
+			*bound.day = day
+		}
+	}
+	if last < first {
+		return 0, 0, usagef(c, "--to %s is before --from %s", tree.FormatDate(last), tree.FormatDate(first))
+	}
+	return first, last, nil
 }

@@ -21,7 +21,8 @@ import (
 // With versions of the plan, its components and ranks are those of every
 // version, by name, in the order they first appear (a component's figures
 // add up across the versions that have it); a rank is higher when it comes
-// later in that order.
+// later in that order. A component a period has and no version (the
+// adjustments a run adds) joins the span's components after theirs.
 type Span struct {
 	plan    Plan
 	n       int // members of the whole organisation
@@ -83,6 +84,12 @@ func (s *Span) Add(period tree.Period, r *Result) {
 	comps := make([]int, len(r.Plan.Components)) // r's component c is the span's comps[c]
 	for c, comp := range r.Plan.Components {
 		comps[c] = slices.IndexFunc(s.plan.Components, func(x Component) bool { return x.Name == comp.Name })
+		if comps[c] < 0 { // the adjustments a run adds
+			comps[c] = len(s.plan.Components)
+			s.plan.Components = append(s.plan.Components, comp)
+			s.earned = append(s.earned, make([]dec.D, s.n))
+			s.sum.Paid, s.sum.Breakage = append(s.sum.Paid, 0), append(s.sum.Breakage, 0)
+		}
 	}
 	ranks := make([]int16, len(r.Plan.Ranks))
 	for k, rk := range r.Plan.Ranks {
@@ -99,9 +106,7 @@ func (s *Span) Add(period tree.Period, r *Result) {
 			continue
 		}
 		for c, sc := range comps {
-			if sc >= 0 { // adjustments are no component of the span
-				s.earned[sc][m] += r.Earned[c][pm]
-			}
+			s.earned[sc][m] += r.Earned[c][pm]
 		}
 		if !s.first[m] {
 			s.first[m] = true
@@ -115,10 +120,8 @@ func (s *Span) Add(period tree.Period, r *Result) {
 		}
 	}
 	for c, sc := range comps {
-		if sc >= 0 {
-			s.sum.Paid[sc] += r.Paid[c]
-			s.sum.Breakage[sc] += r.Breakage[c]
-		}
+		s.sum.Paid[sc] += r.Paid[c]
+		s.sum.Breakage[sc] += r.Breakage[c]
 	}
 	s.sum.Payout += r.Payout
 	s.sum.Sales += r.Sales

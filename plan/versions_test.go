@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -42,13 +43,16 @@ func versionCheck(t *testing.T, ctx string, v Versions, d *tree.Data, periods []
 	t.Helper()
 	var replayed []*Result
 	var states []string
+	span := NewSpan(v, d.Org.Len())
 	if err := ReplayVersions(v, d, periods, Options{}, func(pr tree.Period, r *Result) error {
 		replayed = append(replayed, r)
 		states = append(states, stateBytes(t, r.NextState(pr)))
+		span.Add(pr, r)
 		return nil
 	}, nil); err != nil {
 		t.Fatalf("%sreplay: %v", ctx, err)
 	}
+	checkSpan(t, ctx, span.Result(), replayed)
 	var state *State
 	for i, pr := range periods {
 		p, _, err := v.At(pr.From)
@@ -414,6 +418,69 @@ func TestStateForVersion(t *testing.T) {
 		}
 		if stateBytes(t, s) != before {
 			t.Fatalf("%s: forVersion changed the state it was given", c.name)
+		}
+	}
+}
+
+// checkSpan checks a span's result against the periods it adds up, by
+// member id and component name: payout, sales, paid and breakage are the
+// sums; each member's earnings per component, total and payable are the
+// sums over the periods they are in; their rank is the highest paid-as
+// rank of any period (by the span's order of ranks); the members are the
+// last period's.
+func checkSpan(t *testing.T, ctx string, s *Result, rs []*Result) {
+	t.Helper()
+	var payout, amount dec.D
+	paid, breakage := map[string]dec.D{}, map[string]dec.D{}
+	earned := map[string]dec.D{} // "id component"
+	total, payable := map[string]dec.D{}, map[string]dec.D{}
+	best := map[string]int{}
+	rankAt := func(name string) int {
+		return slices.IndexFunc(s.Plan.Ranks, func(r Rank) bool { return r.Name == name })
+	}
+	for _, r := range rs {
+		payout += r.Payout
+		amount += r.SalesAmount
+		for c, comp := range r.Plan.Components {
+			paid[comp.Name] += r.Paid[c]
+			breakage[comp.Name] += r.Breakage[c]
+		}
+		for m := range int32(r.Org.Len()) {
+			id := r.Org.ID(m)
+			for c, comp := range r.Plan.Components {
+				earned[id+" "+comp.Name] += r.Earned[c][m]
+			}
+			total[id] += r.Total(m)
+			payable[id] += r.Payable(m)
+			if _, ok := best[id]; !ok {
+				best[id] = -1
+			}
+			if name := r.RankName(m); name != "" {
+				best[id] = max(best[id], rankAt(name))
+			}
+		}
+	}
+	if s.Payout != payout || s.SalesAmount != amount {
+		t.Errorf("%sspan: payout %s, sales %s; the periods' %s, %s", ctx, s.Payout, s.SalesAmount, payout, amount)
+	}
+	for c, comp := range s.Plan.Components {
+		if s.Paid[c] != paid[comp.Name] || s.Breakage[c] != breakage[comp.Name] {
+			t.Errorf("%sspan: %s paid %s breakage %s; the periods' %s, %s", ctx, comp.Name, s.Paid[c], s.Breakage[c], paid[comp.Name], breakage[comp.Name])
+		}
+	}
+	last := rs[len(rs)-1]
+	if s.Org != last.Org || len(total) != s.Org.Len() {
+		t.Errorf("%sspan: %d members, %d in the periods", ctx, s.Org.Len(), len(total))
+	}
+	for m := range int32(s.Org.Len()) {
+		id := s.Org.ID(m)
+		for c, comp := range s.Plan.Components {
+			if s.Earned[c][m] != earned[id+" "+comp.Name] {
+				t.Errorf("%sspan: %s earned %s from %s; the periods %s", ctx, id, s.Earned[c][m], comp.Name, earned[id+" "+comp.Name])
+			}
+		}
+		if s.Total(m) != total[id] || s.Payable(m) != payable[id] || int(s.Rank[m]) != best[id] {
+			t.Errorf("%sspan: %s total %s payable %s rank %d; the periods' %s, %s, %d", ctx, id, s.Total(m), s.Payable(m), s.Rank[m], total[id], payable[id], best[id])
 		}
 	}
 }

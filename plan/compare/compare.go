@@ -44,6 +44,9 @@ type PlanStats struct {
 	// top 1% and 10% of earners (⌈n/100⌉ and ⌈n/10⌉ of them, ties by id).
 	Top1Share, Top10Share dec.D
 	Ranks                 []RankStats
+	// Periods are, compared over history (CompareSpans), each period's
+	// figures (nil for one run).
+	Periods []plan.PeriodFigures
 }
 
 // Mover is a member whose total changes between the first plan and another.
@@ -84,6 +87,22 @@ func Compare(labels []string, results []*plan.Result, top int) *Comparison {
 		}()
 	}
 	wg.Wait()
+	return c
+}
+
+// CompareSpans compares plans over history: each span (one per plan, of
+// the same periods of the same data) as one Result — each member's totals
+// and payables summed over the periods, ranked by the highest paid-as rank
+// reached (see plan.Span) — and each period's payout.
+func CompareSpans(labels []string, spans []*plan.Span, top int) *Comparison {
+	results := make([]*plan.Result, len(spans))
+	for i, s := range spans {
+		results[i] = s.Result()
+	}
+	c := Compare(labels, results, top)
+	for i, s := range spans {
+		c.Plans[i].Periods = s.Periods
+	}
 	return c
 }
 

@@ -111,6 +111,17 @@ func summaryRows(c *compare.Comparison) [][]string {
 			})
 		}
 	}
+	// Over history, each period's payout and payout %.
+	for k := range c.Plans[0].Periods {
+		name := c.Plans[0].Periods[k].Period.Name
+		add("payout "+name, func(i int, p *compare.PlanStats) string { return v.money(i, p.Periods[k].Payout) })
+		add("payout % "+name, func(_ int, p *compare.PlanStats) string {
+			if f := p.Periods[k]; f.HasPct {
+				return string(f.PayoutPct.AppendFixed(nil, 2))
+			}
+			return ""
+		})
+	}
 	return rows
 }
 
@@ -181,6 +192,26 @@ func writeComparisonJSON(w *bufio.Writer, c *compare.Comparison) {
 			b = pct.AppendFixed(b, 2)
 		} else {
 			b = append(b, "null"...)
+		}
+		if p.Periods != nil {
+			b = append(b, `,"periods":[`...)
+			for k, f := range p.Periods {
+				if k > 0 {
+					b = append(b, ',')
+				}
+				b = append(b, `{"period":`...)
+				b = jsonString(b, f.Period.Name)
+				b = append(b, `,"payout":`...)
+				b = append(b, v.money(i, f.Payout)...)
+				b = append(b, `,"payout_pct":`...)
+				if f.HasPct {
+					b = f.PayoutPct.AppendFixed(b, 2)
+				} else {
+					b = append(b, "null"...)
+				}
+				b = append(b, '}')
+			}
+			b = append(b, ']')
 		}
 		b = append(b, `,"components":{`...)
 		for k, comp := range r.Plan.Components {

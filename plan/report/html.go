@@ -170,7 +170,22 @@ func Charts(c *compare.Comparison) []Chart {
 		}
 		ranks.Text, ranks.Values = append(ranks.Text, text), append(ranks.Values, vals)
 	}
-	return []Chart{dist, comps, ranks}
+	charts := []Chart{dist, comps, ranks}
+	if len(c.Plans[0].Periods) > 0 { // over history: the payout of each period
+		periods := Chart{ID: "periods", Title: "Payout by period", Plans: plans}
+		for k, f := range c.Plans[0].Periods {
+			periods.Groups = append(periods.Groups, f.Period.Name)
+			var text []string
+			var vals []float64
+			for _, p := range c.Plans {
+				text = append(text, string(p.Periods[k].Payout.AppendFixed(nil, p.Result.Plan.Digits)))
+				vals = append(vals, toFloat(p.Periods[k].Payout))
+			}
+			periods.Text, periods.Values = append(periods.Text, text), append(periods.Values, vals)
+		}
+		charts = append(charts, periods)
+	}
+	return charts
 }
 
 // toFloat is for drawing only: bar heights, never money.

@@ -19,6 +19,7 @@ import (
 // compareOptions are the options of compplan compare.
 type compareOptions struct {
 	Members, Sales string
+	Rates          string
 	Every          string
 	From, To       string
 	MaxPeriods     int
@@ -60,6 +61,7 @@ period is computed by the version in effect on its first day.`,
 	f := c.Flags()
 	f.StringVarP(&opts.Members, "members", "m", "", "members `file` (CSV)")
 	f.StringVarP(&opts.Sales, "sales", "s", "", "sales `file` (CSV)")
+	f.StringVar(&opts.Rates, "rates", "", "exchange rates `file` (CSV: currency, date, rate in the plan's currency) for sales in other currencies")
 	f.StringVar(&opts.Every, "every", "", "compare over history, period by period: `month` or week (every sale dated)")
 	f.StringVar(&opts.From, "from", "", "with --every, the first `date` (default: the first sale's)")
 	f.StringVar(&opts.To, "to", "", "with --every, the last `date` (default: the last sale's)")
@@ -111,14 +113,14 @@ func runCompare(c *cobra.Command, s *streams, opts *compareOptions, args []strin
 		}
 		plans = append(plans, groups[i]...)
 	}
-	var planInputs [][2]string
+	planInputs := [][2]string{{"rates", opts.Rates}}
 	for _, file := range plans {
 		planInputs = append(planInputs, [2]string{"plan " + file, file})
 	}
 	if err := oneStdin(c, "", opts.Members, opts.Sales, planInputs...); err != nil {
 		return err
 	}
-	ins := []namedInput{{"--members", opts.Members}, {"--sales", opts.Sales}}
+	ins := []namedInput{{"--members", opts.Members}, {"--sales", opts.Sales}, {"--rates", opts.Rates}}
 	for _, file := range plans {
 		ins = append(ins, namedInput{"plan " + file, file})
 	}
@@ -150,7 +152,7 @@ func runCompare(c *cobra.Command, s *streams, opts *compareOptions, args []strin
 	if err := compare.SameCurrency(firstFiles, ps); err != nil {
 		return err
 	}
-	_, d, err := load(s, ph, "", opts.Members, opts.Sales, keepOrders)
+	_, d, err := load(s, ph, dataFiles{Members: opts.Members, Sales: opts.Sales, Rates: opts.Rates, KeepOrders: keepOrders, Money: ps[0]})
 	if err != nil {
 		return err
 	}

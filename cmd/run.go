@@ -16,6 +16,7 @@ import (
 // runOptions are the options of compplan run.
 type runOptions struct {
 	Plan, Members, Sales string
+	Rates                string
 	Adjustments          string
 	Format               string
 	Output               string
@@ -57,6 +58,7 @@ reads standard input (one input at most) or writes standard output.`,
 	f.StringVar(&opts.Ledger, "ledger", "", "write every commission line to `file` (CSV, or JSON Lines when it ends in .jsonl)")
 	f.BoolVarP(&opts.Verbose, "verbose", "v", false, "print each phase's time, rows and memory on stderr")
 	f.BoolVarP(&opts.Quiet, "quiet", "q", false, "no progress line on stderr (it shows only when stderr is a terminal, outside CI)")
+	f.StringVar(&opts.Rates, "rates", "", "exchange rates `file` (CSV: currency, date, rate in the plan's currency) for sales in other currencies")
 	f.StringVar(&opts.CarryIn, "carry-in", "", "binary carry-in `file` (CSV: id, left, right), as --carry-out wrote it")
 	f.StringVar(&opts.CarryOut, "carry-out", "", "write each member's binary carry-out to `file` (CSV: id, left, right)")
 	f.StringVar(&opts.PlacementOut, "placement-out", "", "write the binary or matrix placement to `file` (CSV: id, placement_id, leg, …)")
@@ -83,7 +85,7 @@ func runRun(c *cobra.Command, s *streams, opts *runOptions) error {
 	} else if toStdout && s.outTerminal {
 		format = report.Table
 	}
-	if err := oneStdin(c, opts.Plan, opts.Members, opts.Sales, [2]string{"adjustments", opts.Adjustments}, [2]string{"carry-in", opts.CarryIn}, [2]string{"state-in", opts.StateIn}); err != nil {
+	if err := oneStdin(c, opts.Plan, opts.Members, opts.Sales, [2]string{"adjustments", opts.Adjustments}, [2]string{"carry-in", opts.CarryIn}, [2]string{"state-in", opts.StateIn}, [2]string{"rates", opts.Rates}); err != nil {
 		return err
 	}
 	period, err := periodOf(c, opts.Period, opts.From, opts.To)
@@ -94,7 +96,7 @@ func runRun(c *cobra.Command, s *streams, opts *runOptions) error {
 		return usagef(c, "--state-in and --state-out need a period: give --period or --from and --to")
 	}
 	outs := s.newOutputs(c, namedInput{"--plan", opts.Plan}, namedInput{"--members", opts.Members}, namedInput{"--sales", opts.Sales},
-		namedInput{"--adjustments", opts.Adjustments}, namedInput{"--carry-in", opts.CarryIn}, namedInput{"--state-in", opts.StateIn})
+		namedInput{"--adjustments", opts.Adjustments}, namedInput{"--carry-in", opts.CarryIn}, namedInput{"--state-in", opts.StateIn}, namedInput{"--rates", opts.Rates})
 	defer outs.abort()
 	outs.mayReplace("--state-out", "--state-in")                   // a rolling state file: read whole first
 	results, err := outs.add("--output", cmp.Or(opts.Output, "-")) // "" is standard output too
@@ -115,7 +117,7 @@ func runRun(c *cobra.Command, s *streams, opts *runOptions) error {
 		s.prog = ph.prog
 		defer ph.prog.end()
 	}
-	p, d, err := load(s, ph, opts.Plan, opts.Members, opts.Sales, opts.Ledger != "")
+	p, d, err := load(s, ph, dataFiles{Plan: opts.Plan, Members: opts.Members, Sales: opts.Sales, Rates: opts.Rates, KeepOrders: opts.Ledger != ""})
 	if err != nil {
 		return err
 	}
@@ -309,32 +311,53 @@ func computeWithLedger(w io.Writer, file, period string, safe bool, compute func
 // isJSONL reports whether a ledger file is JSON Lines (by its name).
 func isJSONL(file string) bool { return strings.HasSuffix(strings.ToLower(file), ".jsonl") }
 
-// load reads the plan (when planFile is not empty) and the data;
-// keepOrders keeps sales' order ids.
-func load(s *streams, ph *phases, planFile, members, sales string, keepOrders bool) (*plan.Plan, *tree.Data, error) {
+// dataFiles are the files load reads.
+type dataFiles struct {
+	Plan, Members, Sales string
+	// Rates are the exchange rates of sales in other currencies
+	// (--rates; "" for none).
+	Rates string
+	// KeepOrders keeps the sales' order ids.
+	KeepOrders bool
+	// Money, when Plan is "", is the plan (a version) whose currency the
+	// sales are converted to.
+	Money *plan.Plan
+}
+
+// load reads the plan (when f.Plan is not empty), the rates and the data.
+func load(s *streams, ph *phases, f dataFiles) (*plan.Plan, *tree.Data, error) {
 	in := &inputs{s: s, prog: ph.prog}
 	defer in.close()
 	if s.hugePages {
 		s.hugePages = false
-		hugeHeap(heapFor(members, sales))
+		hugeHeap(heapFor(f.Members, f.Sales))
 	}
 	var p *plan.Plan
 	var err error
-	if planFile != "" {
-		if p, err = readWith(in, planFile, "plan", plan.Read); err != nil {
+	if f.Plan != "" {
+		if p, err = readWith(in, f.Plan, "plan", plan.Read); err != nil {
 			return nil, nil, err
 		}
 		ph.done("read plan", -1)
 	}
-	d, err := readWith(in, members, "members", tree.ReadMembers)
+	var rates *tree.Rates
+	if f.Rates != "" {
+		if rates, err = readWith(in, f.Rates, "rates", tree.ReadRates); err != nil {
+			return nil, nil, err
+		}
+	}
+	d, err := readWith(in, f.Members, "members", tree.ReadMembers)
 	if err != nil {
 		return nil, nil, err
 	}
 	ph.done("read members", d.Org.Len())
-	d.KeepOrderIDs = keepOrders || (p != nil && p.ReadsOrderIDs()) // a return names the order it reverses; a first order is one order
-	if sales != "" {
+	d.KeepOrderIDs = f.KeepOrders || (p != nil && p.ReadsOrderIDs()) // a return names the order it reverses; a first order is one order
+	if money := cmp.Or(p, f.Money); money != nil {
+		d.Money = &tree.Money{Currency: money.Currency, Digits: money.Digits, Rates: rates}
+	}
+	if f.Sales != "" {
 		before := d.Sales.Len()
-		if _, err := readWith(in, sales, "sales", func(r io.Reader, name string) (struct{}, error) {
+		if _, err := readWith(in, f.Sales, "sales", func(r io.Reader, name string) (struct{}, error) {
 			return struct{}{}, d.ReadSales(r, name)
 		}); err != nil {
 			return nil, nil, err

@@ -54,7 +54,7 @@ func runTree(c *cobra.Command, s *streams, opts *treeOptions) error {
 	if err := oneStdin(c, opts.Plan, opts.Members, opts.Sales, [2]string{"carry-in", opts.CarryIn}); err != nil {
 		return err
 	}
-	p, d, err := load(s, newPhases(s.err, false), opts.Plan, opts.Members, opts.Sales, false)
+	p, d, err := load(s, newPhases(s.err, false), dataFiles{Plan: opts.Plan, Members: opts.Members, Sales: opts.Sales})
 	if err != nil {
 		return err
 	}

@@ -19,6 +19,10 @@ var (
 	// replay); BalanceColumns follow the components'.
 	PeriodColumns  = []string{"period", "id", "rank", "pv", "gv", "personal", "team", "total"}
 	BalanceColumns = []string{"balance_in", "payable", "balance_out"}
+	// LocalColumns follow the deductions (member report) or balance_out
+	// (period rows) when the members file says each member's payout
+	// currency (see Result.Local).
+	LocalColumns = []string{"payout_currency", "payable_local"}
 	// With a binary component, LegColumns and BinaryQualifiedColumn follow
 	// everything else in both.
 	BinaryQualifiedColumn = "binary_qualified"
@@ -39,6 +43,7 @@ func ReservedColumns(p *Plan) []string {
 	names = append(names, QualifiedRankColumn, HeldColumn)
 	names = append(names, PeriodColumns...)
 	names = append(names, BalanceColumns...)
+	names = append(names, LocalColumns...)
 	if p.Has(TypeBinary) {
 		names = append(names, BinaryColumns()...)
 	}

@@ -38,6 +38,9 @@ type Result struct {
 	// 0) or a debit (below 0); Debits the sum of the debits. Payout is
 	// what the components paid plus the balances in, less the balances out.
 	BalanceIn, BalanceOut []dec.D
+	// Local is, when the members file says each member's payout currency,
+	// what each is paid in it (nil otherwise).
+	Local *LocalPay
 	// StateDropped is, when the state read was written by another version
 	// of the plan, what it held that this version cannot carry (nil
 	// otherwise).
@@ -740,7 +743,12 @@ func (r *run) settlement(res *Result, d *tree.Data, opts Options, order []int, t
 		res.recordPaid(t.gross, r.revNow)
 		res.orderVolumes(d, opts.KeepOrders)
 	}
-	return res.settle(res.carried)
+	if err := res.settle(res.carried); err != nil {
+		return err
+	}
+	var err error
+	res.Local, err = res.localPay(d)
+	return err
 }
 
 // checkMemberSums checks that each member's personal, team and total sums

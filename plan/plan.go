@@ -150,3 +150,7 @@ func (c *Component) Personal() bool { return c.Type == TypePersonal }
 // Team reports whether the component counts as team commission: every
 // component that is neither personal nor the adjustments.
 func (c *Component) Team() bool { return c.Type != TypePersonal && c.Type != TypeAdjustment }
+
+// CurrencyDigits returns the minor unit of an ISO 4217 currency code (see
+// dec.CurrencyDigits).
+func CurrencyDigits(code string) (int, bool) { return dec.CurrencyDigits(code) }

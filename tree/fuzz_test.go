@@ -93,14 +93,24 @@ func FuzzReadMembers(f *testing.F) {
 func FuzzReadSales(f *testing.F) {
 	addSeeds(f, "../examples/sales.csv", "../examples/worked/sales.csv")
 	for _, s := range []string{"member_id,amount\nA,1\n", "member_id,amount,volume\nB,1.5,\n\"A\",\"2\",3\n", "member_id,amount\nA,1e3\n",
-		"member_id,amount,date\nA,1,2026-01-01\nB,2,2014-01-01\nA,3,2026-01-01\nC,4,2039-05-05\n"} {
+		"member_id,amount,date\nA,1,2026-01-01\nB,2,2014-01-01\nA,3,2026-01-01\nC,4,2039-05-05\n",
+		// In other currencies (testRates), a return at its order's rate.
+		"order_id,member_id,amount,volume,currency,date,type\nO1,B,100.00,,EUR,2026-03-05,\nO1,B,-50,,EUR,2026-03-25,return\nO2,C,15000,,JPY,2026-03-12,\nO3,A,7,3,GBP,2026-03-31,\n",
+		"order_id,member_id,amount,currency,date,type,qv\nO1,B,-5,EUR,2026-03-25,return,\nO1,B,99.99,EUR,2026-03-05,,10\n"} {
 		f.Add(s)
 	}
+	rates, err := ReadRates(strings.NewReader(testRates), "rates.csv")
+	if err != nil {
+		f.Fatal(err)
+	}
+	money := &Money{Currency: "USD", Digits: 2, Rates: rates}
 	f.Fuzz(func(t *testing.T, in string) {
 		members := "id,sponsor_id\nA,\nB,A\nM1001,\nM1002,M1001\nC,B\nD,C\nE,D\nF,D\nG,C\nH,F\n"
 		d1 := mustMembers(t, members)
+		d1.Money = money
 		err1 := d1.readSales(strings.NewReader(in), "s.csv", 1<<20)
 		d2 := mustMembers(t, members)
+		d2.Money = money
 		err2 := d2.readSales(strings.NewReader(in), "s.csv", 5)
 		if (err1 == nil) != (err2 == nil) || (err1 != nil && err1.Error() != err2.Error()) {
 			t.Fatalf("block size changed the outcome: %v / %v", err1, err2)
@@ -108,6 +118,7 @@ func FuzzReadSales(f *testing.F) {
 		// Lone CRs for line ends read the same, errors and all.
 		if !strings.Contains(in, "\r") {
 			d3 := mustMembers(t, members)
+			d3.Money = money
 			err3 := d3.readSales(strings.NewReader(strings.ReplaceAll(in, "\n", "\r")), "s.csv", 7)
 			if fmt.Sprint(err1) != fmt.Sprint(err3) || (err1 == nil && salesOf(d1) != salesOf(d3)) {
 				t.Fatalf("CR line ends read differently: %v / %v", err1, err3)
@@ -140,10 +151,15 @@ func FuzzReadSales(f *testing.F) {
 		}
 		// Written back, the sales load again unchanged.
 		var out strings.Builder
-		out.WriteString("member_id,amount,volume\n")
+		out.WriteString("member_id,amount,volume,type,order_id\n")
 		for _, c := range d1.Sales.Chunks {
 			for k, m := range c.Member {
-				fmt.Fprintf(&out, "\"%s\",0,%s\n", strings.ReplaceAll(d1.Org.ID(m), `"`, `""`), c.VolumeOf(k))
+				fmt.Fprintf(&out, "\"%s\",0,%s", strings.ReplaceAll(d1.Org.ID(m), `"`, `""`), c.VolumeOf(k))
+				if c.VolumeOf(k) < 0 { // a return's
+					out.WriteString(",return,R\n")
+				} else {
+					out.WriteString(",,\n")
+				}
 			}
 		}
 		d3 := mustMembers(t, members)

@@ -26,9 +26,10 @@ const (
 	mPlacement
 	mLeg
 	mMatrix
+	mCurrency
 )
 
-var memberColumns = []string{"id", "sponsor_id", "name", "joined", "amount", "volume", "type", "rank", "terminated", "placement_id", "leg", "matrix_parent_id"}
+var memberColumns = []string{"id", "sponsor_id", "name", "joined", "amount", "volume", "type", "rank", "terminated", "placement_id", "leg", "matrix_parent_id", "currency"}
 
 // Sales file columns.
 const (
@@ -40,9 +41,10 @@ const (
 	sType
 	sQV
 	sCV
+	sCurrency
 )
 
-var salesColumns = []string{"member_id", "amount", "volume", "order_id", "date", "type", "qv", "cv"}
+var salesColumns = []string{"member_id", "amount", "volume", "order_id", "date", "type", "qv", "cv", "currency"}
 
 // ReadMembers reads a members CSV (see README: id, sponsor_id, name, joined,
 // and optionally amount and volume for sales carried in the same file),
@@ -402,6 +404,21 @@ func (o *Org) readOptional(c *csvReader, col []int, k int32) error {
 			return err
 		}
 		o.terminated = append(o.terminated, t)
+	}
+	if i := col[mCurrency]; i >= 0 {
+		cur := -1
+		if code := string(c.fields[i]); code != "" {
+			if _, ok := dec.CurrencyDigits(code); !ok {
+				return c.fieldError(i, "currency", "%q is not an ISO 4217 currency code such as EUR, GBP or JPY (the currency the member is paid in; empty: the plan's)", code)
+			}
+			if cur = slices.Index(o.payNames, code); cur < 0 {
+				if len(o.payNames) == 255 {
+					return c.fieldError(i, "currency", "more than 255 payout currencies")
+				}
+				cur, o.payNames = len(o.payNames), append(o.payNames, code)
+			}
+		}
+		o.payCur = append(o.payCur, uint8(cur+1))
 	}
 	return nil
 }

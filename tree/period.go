@@ -323,7 +323,7 @@ func (d *Data) WithSales(p Period, s Sales) (*Data, error) {
 func (d *Data) WithSalesRemap(p Period, s Sales) (*Data, []int32, error) {
 	o, remap := d.Org.AsOf(p.To)
 	out := &Data{Org: o, Adjustments: d.Adjustments, AdjustmentsFile: d.AdjustmentsFile, KeepOrderIDs: d.KeepOrderIDs,
-		CarryIn: d.CarryIn, CarryInFile: d.CarryInFile, Sales: s, Period: &p}
+		CarryIn: d.CarryIn, CarryInFile: d.CarryInFile, Sales: s, Period: &p, Money: d.Money}
 	if remap == nil {
 		return out, remap, nil
 	}
@@ -421,6 +421,7 @@ func (o *Org) AsOf(day int32) (*Org, []int32) {
 	if !absent { // the same members: only terminations change
 		c := Org{file: o.file, ids: o.ids, names: o.names, index: o.index, sponsor: o.sponsor, joined: o.joined,
 			firstUnjoined: o.firstUnjoined, customer: o.customer, floor: o.floor, floorNames: o.floorNames, floorAt: o.floorAt,
+			payCur: o.payCur, payNames: o.payNames,
 			placeParent: o.placeParent, placeLeg: o.placeLeg, matrixParent: o.matrixParent, lines: o.lines,
 			childStart: o.childStart, children: o.children, topDown: o.topDown}
 		c.terminated = slices.Clone(o.terminated)
@@ -458,7 +459,7 @@ func (o *Org) subset(keep func(int32) bool, day int32) (*Org, []int32) {
 func (o *Org) copySubset(remap []int32, k int32, day int32) *Org {
 	n := int32(o.Len())
 	s := &Org{file: o.file, ids: newStrtab(), names: newStrtab(), index: newIDIndex(int(k) * 4 / 3),
-		floorNames: o.floorNames, floorAt: o.floorAt, firstUnjoined: o.firstUnjoined}
+		floorNames: o.floorNames, floorAt: o.floorAt, firstUnjoined: o.firstUnjoined, payNames: o.payNames}
 	s.sponsor, s.joined = make([]int32, 0, k), make([]int32, 0, k)
 	lines := make([]int32, 0, k)
 	up := func(parent []int32, m int32) int32 { // nearest kept member up parent, renumbered
@@ -490,6 +491,9 @@ func (o *Org) copySubset(remap []int32, k int32, day int32) *Org {
 		}
 		if o.floor != nil {
 			s.floor = append(s.floor, o.floor[m])
+		}
+		if o.payCur != nil {
+			s.payCur = append(s.payCur, o.payCur[m])
 		}
 		if o.placeParent != nil {
 			p, leg := int32(-1), o.placeLeg[m]
@@ -538,7 +542,7 @@ func (o *Org) prefix(remap []int32, k int32, day int32) *Org {
 		return strtab{data: t.data[:end:end], off: t.off[: k+1 : k+1]}
 	}
 	s := &Org{file: o.file, ids: view(&o.ids), names: view(&o.names), index: o.index, indexKeys: keys,
-		floorNames: o.floorNames, floorAt: o.floorAt, firstUnjoined: o.firstUnjoined,
+		floorNames: o.floorNames, floorAt: o.floorAt, firstUnjoined: o.firstUnjoined, payNames: o.payNames,
 		joined: o.joined[:k:k]}
 	s.sponsor = make([]int32, k)
 	same := true // every member kept keeps their sponsor
@@ -554,6 +558,9 @@ func (o *Org) prefix(remap []int32, k int32, day int32) *Org {
 	}
 	if o.floor != nil {
 		s.floor = o.floor[:k:k]
+	}
+	if o.payCur != nil {
+		s.payCur = o.payCur[:k:k]
 	}
 	if o.terminated != nil {
 		s.terminated = slices.Clone(o.terminated[:k])

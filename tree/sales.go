@@ -158,7 +158,7 @@ func (d *Data) readSales(r io.Reader, name string, size int) error {
 		}
 	}
 	d.Sales.Chunks = append(d.Sales.Chunks, chunks...)
-	return nil
+	return d.convertReturns(name)
 }
 
 // parseSales parses one block of sales rows starting at line.
@@ -185,7 +185,7 @@ func (d *Data) parseSales(data []byte, name string, line int, col []int, width i
 				}
 				return c.fieldError(col[sMember], "member_id", "sale for unknown member %q: add the member to the members file or remove the sale", id)
 			}
-			if err := c.fullSale(s, m, col, d.KeepOrderIDs, b.joined[r]); err != nil {
+			if err := c.fullSale(s, m, col, d.KeepOrderIDs, b.joined[r], d.Money); err != nil {
 				return err
 			}
 		}
@@ -381,7 +381,7 @@ func recordCut(b []byte) int {
 
 // fullSale reads the current sales record of member m: amount, volume, qv,
 // cv, type and order id.
-func (c *csvReader) fullSale(s *Sales, m int32, col []int, keep bool, joined int32) error {
+func (c *csvReader) fullSale(s *Sales, m int32, col []int, keep bool, joined int32, money *Money) error {
 	if col[sType] >= 0 {
 		c.fields[col[sType]] = lowerType(c.fields[col[sType]])
 	}
@@ -390,7 +390,7 @@ func (c *csvReader) fullSale(s *Sales, m int32, col []int, keep bool, joined int
 		k := max(col[sOrder], col[sType])
 		return c.fieldError(k, "order_id", "a return needs the order_id of the sale it returns")
 	}
-	amount, volume, err := c.amountVolume(col[sAmount], col[sVolume])
+	amount, err := c.decimal(col[sAmount], "amount")
 	if err != nil {
 		return err
 	}
@@ -399,6 +399,36 @@ func (c *csvReader) fullSale(s *Sales, m int32, col []int, keep bool, joined int
 		if r.date, err = c.date(col[sDate], "date"); err != nil {
 			return err
 		}
+	}
+	var pending *pendingReturn
+	if k := col[sCurrency]; k >= 0 && len(c.fields[k]) > 0 && (money == nil || string(c.fields[k]) != money.Currency) {
+		cur := string(c.fields[k])
+		if c.refund && money != nil && money.Rates != nil {
+			// A return converts at its order's rate, once every order
+			// is read (see convertReturns): 0 until then.
+			if r.date == NoDate {
+				return c.fieldError(k, "currency", "a sale in %s without a date: its rate is the one on its date", cur)
+			}
+			if _, ok := dec.CurrencyDigits(cur); !ok {
+				return c.fieldError(k, "currency", "%q is not an ISO 4217 currency code such as EUR, GBP or JPY", cur)
+			}
+			pending = &pendingReturn{line: c.recLine, col: c.cols[k], order: string(c.fields[col[sOrder]]), currency: cur, amount: amount, day: r.date,
+				volume: col[sVolume] < 0 || len(c.fields[col[sVolume]]) == 0}
+			pending.qv = pending.volume && (col[sQV] < 0 || len(c.fields[col[sQV]]) == 0)
+			pending.cv = pending.volume && (col[sCV] < 0 || len(c.fields[col[sCV]]) == 0)
+			amount = 0
+		} else {
+			if amount, err = money.convert(amount, cur, r.date); err != nil {
+				return c.fieldError(k, "currency", "%v", err)
+			}
+			if col[sOrder] >= 0 && len(c.fields[col[sOrder]]) > 0 && !c.refund {
+				s.noteForeignOrder(string(c.fields[col[sOrder]]), cur, r.date)
+			}
+		}
+	}
+	volume, err := c.optionalDecimal(col[sVolume], "volume", amount)
+	if err != nil {
+		return err
 	}
 	switch {
 	case r.date == NoDate:
@@ -436,6 +466,9 @@ func (c *csvReader) fullSale(s *Sales, m int32, col []int, keep bool, joined int
 	}
 	if c.refund {
 		s.Chunks[len(s.Chunks)-1].markReturn(c.name, c.recLine)
+	}
+	if pending != nil {
+		s.pending = append(s.pending, *pending)
 	}
 	return nil
 }

@@ -42,6 +42,8 @@ type Org struct {
 	floor         []int32    // rank floor: index into floorNames, or -1
 	floorNames    []string   // the rank names the floors use
 	floorAt       [][2]int32 // line and column where each floor name first appears
+	payCur        []uint8    // the currency column: 0 none (the plan's), else payNames[payCur-1]
+	payNames      []string
 
 	// Explicit placements (nil without the columns) and each member's
 	// line, kept with them for errors found when placing.
@@ -106,6 +108,18 @@ func (o *Org) Customer(i int32) bool { return o.customer != nil && o.customer[i]
 
 // HasCustomers reports whether the members file has a type column.
 func (o *Org) HasCustomers() bool { return o.customer != nil }
+
+// PayCurrency returns the currency member i is paid in, from the members
+// file's currency column: "" when none is given (the plan's).
+func (o *Org) PayCurrency(i int32) string {
+	if o.payCur == nil || o.payCur[i] == 0 {
+		return ""
+	}
+	return o.payNames[o.payCur[i]-1]
+}
+
+// HasPayCurrency reports whether the members file has a currency column.
+func (o *Org) HasPayCurrency() bool { return o.payCur != nil }
 
 // Terminated returns the day member i was terminated, or NoDate.
 func (o *Org) Terminated(i int32) int32 {
@@ -273,6 +287,11 @@ type Sales struct {
 	// spare holds arrays a reader is done with, for addRow to reuse when
 	// it adds a column to a chunk (nil: allocate).
 	spare *SaleChunk
+	// While a file is read: the returns in another currency, converted
+	// at their order's rate once every order is read, and the orders in
+	// another currency (see convertReturns).
+	pending []pendingReturn
+	foreign map[string]foreignOrder
 }
 
 // reuse returns *spare resliced to n when it has room for capacity, and
@@ -543,6 +562,15 @@ func (s *Sales) merge(t *Sales) bool {
 	s.Amount, o1 = dec.Add(s.Amount, t.Amount)
 	s.TotalVolume, o2 = dec.Add(s.TotalVolume, t.TotalVolume)
 	s.Chunks = append(s.Chunks, t.Chunks...)
+	s.pending = append(s.pending, t.pending...)
+	for order, f := range t.foreign {
+		if _, seen := s.foreign[order]; !seen { // the first row of an order in the file
+			if s.foreign == nil {
+				s.foreign = map[string]foreignOrder{}
+			}
+			s.foreign[order] = f
+		}
+	}
 	for day, a := range t.dayAmount {
 		if s.dayAmount == nil {
 			s.dayAmount = map[int32]dec.D{}
@@ -570,6 +598,10 @@ type Data struct {
 	// KeepOrderIDs makes ReadSales keep each sale's order_id (for a
 	// ledger or an explanation); without it they are checked and dropped.
 	KeepOrderIDs bool
+	// Money is the plan's currency and the exchange rates ReadSales
+	// converts a sale's amount in another currency with (nil: every
+	// sale is in the plan's currency).
+	Money *Money
 }
 
 // build links children to sponsors, orders members top-down and rejects

@@ -38,7 +38,7 @@ type PeriodWriter struct {
 // component, one per deduction (and net), and the binary's figures.
 type layout struct {
 	components, deductions []string
-	binary                 bool
+	binary, local          bool
 }
 
 func layoutOf(p *plan.Plan) layout {
@@ -88,6 +88,9 @@ func (l *layout) columns() []string {
 		cols = append(append(cols, l.deductions...), plan.NetColumn)
 	}
 	cols = append(cols, plan.BalanceColumns[2:]...)
+	if l.local {
+		cols = append(cols, plan.LocalColumns...)
+	}
 	if l.binary {
 		cols = append(cols, plan.BinaryColumns()...)
 	}
@@ -116,6 +119,9 @@ func periodColumns(r *plan.Result) []string {
 	cols = append(cols, plan.BalanceColumns[:2]...) // balance_in, payable
 	cols = append(cols, deductionColumns(r.Plan)...)
 	cols = append(cols, plan.BalanceColumns[2:]...)
+	if r.Local != nil {
+		cols = append(cols, plan.LocalColumns...)
+	}
 	if r.Legs != nil {
 		cols = append(cols, plan.BinaryColumns()...)
 	}
@@ -164,6 +170,7 @@ func (pw *PeriodWriter) Write(period tree.Period, r *plan.Result) error {
 	} else if pw.n == 0 {
 		cols := periodColumns(r)
 		if pw.layout != nil {
+			pw.layout.local = r.Local != nil // the members file's, the same every period
 			cols = pw.layout.columns()
 		}
 		b = append(b, strings.Join(cols, ",")...)
@@ -215,6 +222,7 @@ func (pw *PeriodWriter) Write(period tree.Period, r *plan.Result) error {
 				b = appendDeductionsJSON(b, r, m)
 				b = append(b, `,"balance_out":`...)
 				b = money(b, r.BalanceOut[m], digits)
+				b = appendLocalJSON(b, r, m)
 				if r.Legs != nil {
 					b = appendLegsJSON(append(b, `,"binary":{`...), r.Legs, m)
 				}
@@ -243,6 +251,7 @@ func (pw *PeriodWriter) Write(period tree.Period, r *plan.Result) error {
 			b = money(append(b, ','), r.Payable(m), digits)
 			b = appendDeductions(b, r, m)
 			b = money(append(b, ','), r.BalanceOut[m], digits)
+			b = appendLocal(b, r, m)
 			if r.Legs != nil {
 				for _, v := range r.Legs.Figures(m) {
 					b = v.Append(append(b, ','))
@@ -285,6 +294,9 @@ func (l *layout) appendRow(b []byte, r *plan.Result, m int32, comps, deds []int)
 		b = money(append(b, ','), r.Net(m), digits)
 	}
 	b = money(append(b, ','), r.BalanceOut[m], digits)
+	if l.local {
+		b = appendLocal(b, r, m)
+	}
 	if l.binary {
 		if r.Legs != nil {
 			for _, v := range r.Legs.Figures(m) {

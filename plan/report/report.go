@@ -91,6 +91,9 @@ func columns(r *plan.Result) []string {
 				cols = append(cols, plan.HeldColumn)
 			}
 			cols = append(cols, deductionColumns(r.Plan)...)
+			if r.Local != nil {
+				cols = append(cols, plan.LocalColumns...)
+			}
 		}
 	}
 	cols = append(cols, componentNames(r.Plan)...)
@@ -162,6 +165,7 @@ func writeCSV(w *bufio.Writer, r *plan.Result, text func(b, f []byte) []byte) er
 				b = money(b, r.Held[m], digits)
 			}
 			b = appendDeductions(b, r, m)
+			b = appendLocal(b, r, m)
 			for c := range r.Plan.Components {
 				b = append(b, ',')
 				b = money(b, r.Earned[c][m], digits)
@@ -297,6 +301,7 @@ func writeJSON(w *bufio.Writer, r *plan.Result) error {
 			b = money(b, 0, digits)
 		}
 		b = appendDeductionsJSON(b, r, m)
+		b = appendLocalJSON(b, r, m)
 		b = appendComponentsJSON(b, r, m)
 		if r.Legs != nil {
 			b = appendLegsJSON(append(b, `,"binary":{`...), r.Legs, m)
@@ -507,4 +512,39 @@ func appendLegsJSON(b []byte, l *plan.Legs, m int32) []byte {
 		b = append(b, ',')
 	}
 	return append(strconv.AppendBool(append(b, `"qualified":`...), l.Qualified[m]), '}')
+}
+
+// payoutCurrency is the currency member m is paid in: the members file's,
+// or the plan's.
+func payoutCurrency(r *plan.Result, m int32) string {
+	if c := r.Org.PayCurrency(m); c != "" {
+		return c
+	}
+	return r.Plan.Currency
+}
+
+// appendLocal appends member m's payout currency and what they are paid in
+// it, each after a comma (nothing without Result.Local).
+func appendLocal(b []byte, r *plan.Result, m int32) []byte {
+	if r.Local == nil {
+		return b
+	}
+	cur := payoutCurrency(r, m)
+	digits, _ := dec.CurrencyDigits(cur)
+	b = append(append(append(b, ','), cur...), ',')
+	return money(b, r.Local.Amount[m], digits)
+}
+
+// appendLocalJSON appends member m's "payout_currency" and "payable_local"
+// (nothing without Result.Local).
+func appendLocalJSON(b []byte, r *plan.Result, m int32) []byte {
+	if r.Local == nil {
+		return b
+	}
+	cur := payoutCurrency(r, m)
+	digits, _ := dec.CurrencyDigits(cur)
+	b = append(b, `,"payout_currency":`...)
+	b = jsonString(b, cur)
+	b = append(b, `,"payable_local":`...)
+	return money(b, r.Local.Amount[m], digits)
 }

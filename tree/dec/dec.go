@@ -422,3 +422,75 @@ func (d *D) UnmarshalJSON(b []byte) error {
 	*d = v
 	return nil
 }
+
+// ParseExchange reads an exchange rate: how many units of one currency a
+// unit of another buys, such as "1.0825" or "0.00672431": above 0, at most
+// RateScale (8) decimal places and 10 integer digits, as a Rate (RateOne
+// is 1).
+func ParseExchange(s string) (Rate, error) {
+	v, err := parse([]byte(s), RateScale)
+	switch {
+	case errors.Is(err, ErrDecimals):
+		return 0, fmt.Errorf("has more than %d decimal places, the most an exchange rate may have", RateScale)
+	case err != nil:
+		return 0, err
+	case v <= 0:
+		return 0, errors.New("is not above 0: a rate is what one unit buys")
+	}
+	return Rate(v), nil
+}
+
+// Convert returns v × r (an exchange rate, RateOne = 1) rounded half-even to
+// digits decimal places (0 to Scale), exactly; ok is false when the result
+// has more than MaxIntDigits integer digits (it would not be a value Parse
+// reads).
+func Convert(v D, r Rate, digits int) (out D, ok bool) {
+	neg := (v < 0) != (r < 0)
+	a, b := abs(int64(v)), abs(int64(r))
+	div := pow10[Scale+RateScale-digits]
+	hi, lo := bits.Mul64(a, b)
+	if hi >= div {
+		return 0, false
+	}
+	q, rem := bits.Div64(hi, lo, div)
+	if 2*rem > div || (2*rem == div && q&1 == 1) {
+		q++
+	}
+	if q >= pow10[MaxIntDigits+digits] {
+		return 0, false
+	}
+	out = D(q * pow10[Scale-digits])
+	if neg {
+		return -out, true
+	}
+	return out, true
+}
+
+// DivRate returns v ÷ r (an exchange rate above 0, RateOne = 1) rounded
+// half-even to digits decimal places (0 to Scale), exactly; ok is false
+// when the result has more than MaxIntDigits integer digits.
+func DivRate(v D, r Rate, digits int) (out D, ok bool) {
+	if r <= 0 {
+		return 0, false
+	}
+	// v/10^Scale ÷ r/10^RateScale in units of 10^-digits:
+	// v × 10^(RateScale+digits-Scale) ÷ r, with RateScale+digits ≥ Scale.
+	a := abs(int64(v))
+	hi, lo := bits.Mul64(a, pow10[RateScale+digits-Scale])
+	den := uint64(r)
+	if hi >= den {
+		return 0, false
+	}
+	q, rem := bits.Div64(hi, lo, den)
+	if rem > den-rem || (rem == den-rem && q&1 == 1) {
+		q++
+	}
+	if q >= pow10[MaxIntDigits+digits] {
+		return 0, false
+	}
+	out = D(q * pow10[Scale-digits])
+	if v < 0 {
+		return -out, true
+	}
+	return out, true
+}

@@ -314,3 +314,87 @@ func TestAcc(t *testing.T) {
 		t.Fatalf("10 × −99,999,999,999,999 = %s, %v", sum, c.Err())
 	}
 }
+
+func TestExchange(t *testing.T) {
+	for _, c := range []struct {
+		rate, amount string
+		digits       int
+		times, div   string // v × rate and v ÷ rate, "" when out of range
+	}{
+		{"1.0825", "100", 2, "108.25", "92.38"}, // 100 ÷ 1.0825 = 92.378…
+		{"1.0825", "0.01", 2, "0.01", "0.01"},   // 0.010825 → 0.01; 0.0092 → 0.01
+		{"0.00672431", "15000", 2, "100.86", "2230712.15"},
+		{"0.005", "1", 2, "0", "200"},       // 0.005: half-even to 0.00
+		{"0.015", "1", 2, "0.02", "66.67"},  // 0.015: half-even to 0.02
+		{"0.025", "1", 2, "0.02", "40"},     // 0.025: half-even to 0.02
+		{"0.5", "-3", 0, "-2", "-6"},        // -1.5 → -2
+		{"3.25", "1", 3, "3.25", "0.308"},   // KWD
+		{"0.00000001", "1", 2, "0", ""},     // ÷ 10^-8: 10^8 fits; see below
+		{"9999999999", "99999", 2, "", "0"}, // 10^15: beyond 14 integer digits
+	} {
+		r, err := ParseExchange(c.rate)
+		if err != nil {
+			t.Fatalf("%s: %v", c.rate, err)
+		}
+		v := MustParse(c.amount)
+		got, ok := Convert(v, r, c.digits)
+		if (c.times == "") != !ok || (ok && got != MustParse(c.times)) {
+			t.Errorf("%s × %s = %s, %v; want %s", c.amount, c.rate, got, ok, c.times)
+		}
+		got, ok = DivRate(v, r, c.digits)
+		if c.div == "" {
+			c.div = "100000000"
+		}
+		if !ok || got != MustParse(c.div) {
+			t.Errorf("%s ÷ %s = %s, %v; want %s", c.amount, c.rate, got, ok, c.div)
+		}
+	}
+	if _, ok := DivRate(MustParse("10000000"), Rate(1), 2); ok {
+		t.Errorf("10^7 ÷ 10^-8 = 10^15 fits")
+	}
+	for _, bad := range []string{"0", "-1.2", "1.123456789", "1,2", "", "12345678901"} {
+		if _, err := ParseExchange(bad); err == nil {
+			t.Errorf("ParseExchange(%q) accepted", bad)
+		}
+	}
+	// Against big arithmetic.
+	rng := rand.New(rand.NewPCG(3, 4))
+	for range 100000 {
+		v := D(rng.Int64N(2e17) - 1e17)
+		r := Rate(1 + rng.Int64N(1e12))
+		digits := rng.IntN(Scale + 1)
+		got, ok := Convert(v, r, digits)
+		p := new(big.Int).Mul(big.NewInt(int64(v)), big.NewInt(int64(r)))
+		want, wok := bigDivRound(p, new(big.Int).Exp(big.NewInt(10), big.NewInt(int64(Scale+RateScale-digits)), nil), digits)
+		if ok != wok || (ok && got != want) {
+			t.Fatalf("Convert(%d, %d, %d) = %d %v, want %d %v", v, r, digits, got, ok, want, wok)
+		}
+		got, ok = DivRate(v, r, digits)
+		n := new(big.Int).Mul(big.NewInt(int64(v)), new(big.Int).Exp(big.NewInt(10), big.NewInt(int64(RateScale+digits-Scale)), nil))
+		want, wok = bigDivRound(n, big.NewInt(int64(r)), digits)
+		if ok != wok || (ok && got != want) {
+			t.Fatalf("DivRate(%d, %d, %d) = %d %v, want %d %v", v, r, digits, got, ok, want, wok)
+		}
+	}
+}
+
+// bigDivRound is n ÷ d rounded half-even, in units of 10^-digits, as a D;
+// false beyond MaxIntDigits integer digits.
+func bigDivRound(n, d *big.Int, digits int) (D, bool) {
+	q, m := new(big.Int).QuoRem(n, d, new(big.Int))
+	m.Abs(m)
+	c := new(big.Int).Lsh(m, 1).Cmp(d)
+	if c > 0 || (c == 0 && q.Bit(0) == 1) {
+		if n.Sign() < 0 {
+			q.Sub(q, big.NewInt(1))
+		} else {
+			q.Add(q, big.NewInt(1))
+		}
+	}
+	limit := new(big.Int).Exp(big.NewInt(10), big.NewInt(int64(MaxIntDigits+digits)), nil)
+	if new(big.Int).Abs(q).Cmp(limit) >= 0 {
+		return 0, false
+	}
+	q.Mul(q, new(big.Int).Exp(big.NewInt(10), big.NewInt(int64(Scale-digits)), nil))
+	return D(q.Int64()), true
+}

@@ -19,7 +19,7 @@ import (
 // compareOptions are the options of compplan compare.
 type compareOptions struct {
 	Members, Sales string
-	Rates          string
+	Rates, Moves   string
 	Every          string
 	From, To       string
 	MaxPeriods     int
@@ -61,6 +61,7 @@ period is computed by the version in effect on its first day.`,
 	f := c.Flags()
 	f.StringVarP(&opts.Members, "members", "m", "", "members `file` (CSV)")
 	f.StringVarP(&opts.Sales, "sales", "s", "", "sales `file` (CSV)")
+	f.StringVar(&opts.Moves, "moves", "", "genealogy changes `file` (CSV: member_id, sponsor_id, date[, placement_id, leg, matrix_parent_id]): each period uses the tree of its last day")
 	f.StringVar(&opts.Rates, "rates", "", "exchange rates `file` (CSV: currency, date, rate in the plan's currency) for sales in other currencies")
 	f.StringVar(&opts.Every, "every", "", "compare over history, period by period: `month` or week (every sale dated)")
 	f.StringVar(&opts.From, "from", "", "with --every, the first `date` (default: the first sale's)")
@@ -113,14 +114,14 @@ func runCompare(c *cobra.Command, s *streams, opts *compareOptions, args []strin
 		}
 		plans = append(plans, groups[i]...)
 	}
-	planInputs := [][2]string{{"rates", opts.Rates}}
+	planInputs := [][2]string{{"rates", opts.Rates}, {"moves", opts.Moves}}
 	for _, file := range plans {
 		planInputs = append(planInputs, [2]string{"plan " + file, file})
 	}
 	if err := oneStdin(c, "", opts.Members, opts.Sales, planInputs...); err != nil {
 		return err
 	}
-	ins := []namedInput{{"--members", opts.Members}, {"--sales", opts.Sales}, {"--rates", opts.Rates}}
+	ins := []namedInput{{"--members", opts.Members}, {"--sales", opts.Sales}, {"--rates", opts.Rates}, {"--moves", opts.Moves}}
 	for _, file := range plans {
 		ins = append(ins, namedInput{"plan " + file, file})
 	}
@@ -152,7 +153,7 @@ func runCompare(c *cobra.Command, s *streams, opts *compareOptions, args []strin
 	if err := compare.SameCurrency(firstFiles, ps); err != nil {
 		return err
 	}
-	_, d, err := load(s, ph, dataFiles{Members: opts.Members, Sales: opts.Sales, Rates: opts.Rates, KeepOrders: keepOrders, Money: ps[0]})
+	_, d, err := load(s, ph, dataFiles{Members: opts.Members, Sales: opts.Sales, Rates: opts.Rates, Moves: opts.Moves, KeepOrders: keepOrders, Money: ps[0]})
 	if err != nil {
 		return err
 	}

@@ -12,7 +12,7 @@ import (
 // explainOptions are the options of compplan explain.
 type explainOptions struct {
 	Plan, Members, Sales string
-	Rates                string
+	Rates, Moves         string
 	Adjustments, CarryIn string
 	Format               string
 	Period, From, To     string
@@ -36,6 +36,7 @@ has it; and the breakage on the member's levels, with what would unlock it.`,
 	f.StringVarP(&opts.Members, "members", "m", "", "members `file` (CSV)")
 	f.StringVarP(&opts.Sales, "sales", "s", "", "sales `file` (CSV)")
 	f.StringVar(&opts.Adjustments, "adjustments", "", "adjustments `file` (CSV: member_id, amount, reason), as for run")
+	f.StringVar(&opts.Moves, "moves", "", "genealogy changes `file` (CSV: member_id, sponsor_id, date[, placement_id, leg, matrix_parent_id]): each period uses the tree of its last day")
 	f.StringVar(&opts.Rates, "rates", "", "exchange rates `file` (CSV: currency, date, rate in the plan's currency) for sales in other currencies")
 	f.StringVar(&opts.CarryIn, "carry-in", "", "binary carry-in `file` (CSV: id, left, right), as for run")
 	f.StringVar(&opts.Period, "period", "", "explain one `period` (2026-03, 2026-W14), as run --period computes it")
@@ -55,10 +56,10 @@ func runExplain(c *cobra.Command, s *streams, opts *explainOptions, id string) e
 	if err != nil {
 		return err
 	}
-	if err := oneStdin(c, opts.Plan, opts.Members, opts.Sales, [2]string{"adjustments", opts.Adjustments}, [2]string{"carry-in", opts.CarryIn}, [2]string{"state-in", opts.StateIn}, [2]string{"rates", opts.Rates}); err != nil {
+	if err := oneStdin(c, opts.Plan, opts.Members, opts.Sales, [2]string{"adjustments", opts.Adjustments}, [2]string{"carry-in", opts.CarryIn}, [2]string{"state-in", opts.StateIn}, [2]string{"rates", opts.Rates}, [2]string{"moves", opts.Moves}); err != nil {
 		return err
 	}
-	p, d, err := load(s, newPhases(s.err, false), dataFiles{Plan: opts.Plan, Members: opts.Members, Sales: opts.Sales, Rates: opts.Rates, KeepOrders: true})
+	p, d, err := load(s, newPhases(s.err, false), dataFiles{Plan: opts.Plan, Members: opts.Members, Sales: opts.Sales, Rates: opts.Rates, Moves: opts.Moves, KeepOrders: true})
 	if err != nil {
 		return err
 	}

@@ -18,7 +18,7 @@ import (
 type replayOptions struct {
 	Plans             []string
 	Members, Sales    string
-	Rates             string
+	Rates, Moves      string
 	Every             string
 	From, To          string
 	Format            string
@@ -55,6 +55,7 @@ cannot carry is named on stderr and counted in the summary).`,
 	f.StringArrayVarP(&opts.Plans, "plan", "p", nil, "plan `file` (YAML); once per version of the plan")
 	f.StringVarP(&opts.Members, "members", "m", "", "members `file` (CSV)")
 	f.StringVarP(&opts.Sales, "sales", "s", "", "sales `file` (CSV, every sale dated)")
+	f.StringVar(&opts.Moves, "moves", "", "genealogy changes `file` (CSV: member_id, sponsor_id, date[, placement_id, leg, matrix_parent_id]): each period uses the tree of its last day")
 	f.StringVar(&opts.Rates, "rates", "", "exchange rates `file` (CSV: currency, date, rate in the plan's currency) for sales in other currencies")
 	f.StringVar(&opts.Every, "every", "", "period `length`: month or week (ISO weeks)")
 	f.StringVar(&opts.From, "from", "", "first `date` to replay (default: the first sale's)")
@@ -92,8 +93,8 @@ func runReplay(c *cobra.Command, s *streams, opts *replayOptions) error {
 	if err != nil || format == report.Table {
 		return usagef(c, "--format is csv or json for replay rows (the summary is the table)")
 	}
-	more := [][2]string{{"state-in", opts.StateIn}, {"rates", opts.Rates}}
-	ins := []namedInput{{"--members", opts.Members}, {"--sales", opts.Sales}, {"--state-in", opts.StateIn}, {"--rates", opts.Rates}}
+	more := [][2]string{{"state-in", opts.StateIn}, {"rates", opts.Rates}, {"moves", opts.Moves}}
+	ins := []namedInput{{"--members", opts.Members}, {"--sales", opts.Sales}, {"--state-in", opts.StateIn}, {"--rates", opts.Rates}, {"--moves", opts.Moves}}
 	for _, file := range opts.Plans {
 		more, ins = append(more, [2]string{"plan " + file, file}), append(ins, namedInput{"--plan", file})
 	}
@@ -119,7 +120,7 @@ func runReplay(c *cobra.Command, s *streams, opts *replayOptions) error {
 	for _, p := range v.Plans {
 		keepOrders = keepOrders || p.ReadsOrderIDs()
 	}
-	_, d, err := load(s, newPhases(s.err, false), dataFiles{Members: opts.Members, Sales: opts.Sales, Rates: opts.Rates, KeepOrders: keepOrders, Money: v.Plans[0]})
+	_, d, err := load(s, newPhases(s.err, false), dataFiles{Members: opts.Members, Sales: opts.Sales, Rates: opts.Rates, Moves: opts.Moves, KeepOrders: keepOrders, Money: v.Plans[0]})
 	if err != nil {
 		return err
 	}

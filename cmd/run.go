@@ -16,7 +16,7 @@ import (
 // runOptions are the options of compplan run.
 type runOptions struct {
 	Plan, Members, Sales string
-	Rates                string
+	Rates, Moves         string
 	Adjustments          string
 	Format               string
 	Output               string
@@ -58,6 +58,7 @@ reads standard input (one input at most) or writes standard output.`,
 	f.StringVar(&opts.Ledger, "ledger", "", "write every commission line to `file` (CSV, or JSON Lines when it ends in .jsonl)")
 	f.BoolVarP(&opts.Verbose, "verbose", "v", false, "print each phase's time, rows and memory on stderr")
 	f.BoolVarP(&opts.Quiet, "quiet", "q", false, "no progress line on stderr (it shows only when stderr is a terminal, outside CI)")
+	f.StringVar(&opts.Moves, "moves", "", "genealogy changes `file` (CSV: member_id, sponsor_id, date[, placement_id, leg, matrix_parent_id]): each period uses the tree of its last day")
 	f.StringVar(&opts.Rates, "rates", "", "exchange rates `file` (CSV: currency, date, rate in the plan's currency) for sales in other currencies")
 	f.StringVar(&opts.CarryIn, "carry-in", "", "binary carry-in `file` (CSV: id, left, right), as --carry-out wrote it")
 	f.StringVar(&opts.CarryOut, "carry-out", "", "write each member's binary carry-out to `file` (CSV: id, left, right)")
@@ -85,7 +86,7 @@ func runRun(c *cobra.Command, s *streams, opts *runOptions) error {
 	} else if toStdout && s.outTerminal {
 		format = report.Table
 	}
-	if err := oneStdin(c, opts.Plan, opts.Members, opts.Sales, [2]string{"adjustments", opts.Adjustments}, [2]string{"carry-in", opts.CarryIn}, [2]string{"state-in", opts.StateIn}, [2]string{"rates", opts.Rates}); err != nil {
+	if err := oneStdin(c, opts.Plan, opts.Members, opts.Sales, [2]string{"adjustments", opts.Adjustments}, [2]string{"carry-in", opts.CarryIn}, [2]string{"state-in", opts.StateIn}, [2]string{"rates", opts.Rates}, [2]string{"moves", opts.Moves}); err != nil {
 		return err
 	}
 	period, err := periodOf(c, opts.Period, opts.From, opts.To)
@@ -96,7 +97,7 @@ func runRun(c *cobra.Command, s *streams, opts *runOptions) error {
 		return usagef(c, "--state-in and --state-out need a period: give --period or --from and --to")
 	}
 	outs := s.newOutputs(c, namedInput{"--plan", opts.Plan}, namedInput{"--members", opts.Members}, namedInput{"--sales", opts.Sales},
-		namedInput{"--adjustments", opts.Adjustments}, namedInput{"--carry-in", opts.CarryIn}, namedInput{"--state-in", opts.StateIn}, namedInput{"--rates", opts.Rates})
+		namedInput{"--adjustments", opts.Adjustments}, namedInput{"--carry-in", opts.CarryIn}, namedInput{"--state-in", opts.StateIn}, namedInput{"--rates", opts.Rates}, namedInput{"--moves", opts.Moves})
 	defer outs.abort()
 	outs.mayReplace("--state-out", "--state-in")                   // a rolling state file: read whole first
 	results, err := outs.add("--output", cmp.Or(opts.Output, "-")) // "" is standard output too
@@ -117,7 +118,7 @@ func runRun(c *cobra.Command, s *streams, opts *runOptions) error {
 		s.prog = ph.prog
 		defer ph.prog.end()
 	}
-	p, d, err := load(s, ph, dataFiles{Plan: opts.Plan, Members: opts.Members, Sales: opts.Sales, Rates: opts.Rates, KeepOrders: opts.Ledger != ""})
+	p, d, err := load(s, ph, dataFiles{Plan: opts.Plan, Members: opts.Members, Sales: opts.Sales, Rates: opts.Rates, Moves: opts.Moves, KeepOrders: opts.Ledger != ""})
 	if err != nil {
 		return err
 	}
@@ -315,8 +316,8 @@ func isJSONL(file string) bool { return strings.HasSuffix(strings.ToLower(file),
 type dataFiles struct {
 	Plan, Members, Sales string
 	// Rates are the exchange rates of sales in other currencies
-	// (--rates; "" for none).
-	Rates string
+	// (--rates; "" for none); Moves the genealogy's changes (--moves).
+	Rates, Moves string
 	// KeepOrders keeps the sales' order ids.
 	KeepOrders bool
 	// Money, when Plan is "", is the plan (a version) whose currency the
@@ -351,6 +352,13 @@ func load(s *streams, ph *phases, f dataFiles) (*plan.Plan, *tree.Data, error) {
 		return nil, nil, err
 	}
 	ph.done("read members", d.Org.Len())
+	if f.Moves != "" {
+		if _, err := readWith(in, f.Moves, "moves", func(r io.Reader, name string) (struct{}, error) {
+			return struct{}{}, d.ReadMoves(r, name)
+		}); err != nil {
+			return nil, nil, err
+		}
+	}
 	d.KeepOrderIDs = f.KeepOrders || (p != nil && p.ReadsOrderIDs()) // a return names the order it reverses; a first order is one order
 	if money := cmp.Or(p, f.Money); money != nil {
 		d.Money = &tree.Money{Currency: money.Currency, Digits: money.Digits, Rates: rates}

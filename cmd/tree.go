@@ -5,6 +5,7 @@ import (
 
 	"github.com/compplan/compplan/plan"
 	"github.com/compplan/compplan/plan/report"
+	"github.com/compplan/compplan/tree"
 )
 
 // treeOptions are the options of compplan tree.
@@ -14,6 +15,7 @@ type treeOptions struct {
 	Depth                int
 	Placement            string
 	CarryIn              string
+	Moves, AsOf          string
 }
 
 func newTreeCmd(s *streams) *cobra.Command {
@@ -34,6 +36,8 @@ func newTreeCmd(s *streams) *cobra.Command {
 	f.StringVar(&opts.Root, "root", "", "print only the subtree of member `ID`")
 	f.IntVar(&opts.Depth, "depth", -1, "print at most `N` levels below each root (-1: all)")
 	f.StringVar(&opts.Placement, "placement", "", "draw the plan's `binary` or `matrix` placement tree instead of the sponsor tree")
+	f.StringVar(&opts.Moves, "moves", "", "genealogy changes `file` (CSV: member_id, sponsor_id, date[, placement_id, leg, matrix_parent_id]): each period uses the tree of its last day")
+	f.StringVar(&opts.AsOf, "as-of", "", "show the tree of a `date` (YYYY-MM-DD): the members joined by then, under their sponsors of that day (with --sales, the sales up to it)")
 	f.StringVar(&opts.CarryIn, "carry-in", "", "binary carry-in `file` (CSV: id, left, right), as for run")
 	return c
 }
@@ -51,12 +55,23 @@ func runTree(c *cobra.Command, s *streams, opts *treeOptions) error {
 	if opts.Placement != "" && opts.Plan == "" {
 		return usagef(c, "--placement needs --plan: the plan's placement rule places members")
 	}
-	if err := oneStdin(c, opts.Plan, opts.Members, opts.Sales, [2]string{"carry-in", opts.CarryIn}); err != nil {
+	if err := oneStdin(c, opts.Plan, opts.Members, opts.Sales, [2]string{"carry-in", opts.CarryIn}, [2]string{"moves", opts.Moves}); err != nil {
 		return err
 	}
-	p, d, err := load(s, newPhases(s.err, false), dataFiles{Plan: opts.Plan, Members: opts.Members, Sales: opts.Sales})
+	p, d, err := load(s, newPhases(s.err, false), dataFiles{Plan: opts.Plan, Members: opts.Members, Sales: opts.Sales, Moves: opts.Moves})
 	if err != nil {
 		return err
+	}
+	if opts.AsOf != "" {
+		day, ok := tree.ParseDate([]byte(opts.AsOf))
+		if !ok {
+			return usagef(c, "--as-of is a date: YYYY-MM-DD")
+		}
+		if opts.Sales == "" {
+			d.Org, _ = d.Org.AsOf(day)
+		} else if d, err = d.InPeriod(tree.Period{Name: "as of " + opts.AsOf, From: tree.MinDate, To: day}); err != nil {
+			return err
+		}
 	}
 	if err := readExtras(s, d, "", opts.CarryIn); err != nil {
 		return err

@@ -17,11 +17,23 @@ import (
 // and checkLines). It returns the replay's results.
 func months(t *testing.T, plan, members, sales string, ms ...string) []*Result {
 	t.Helper()
+	return monthsWith(t, plan, members, sales, nil, ms...)
+}
+
+// monthsWith is months with more data: with, when set, reads it (moves,
+// say) into the data before the months run.
+func monthsWith(t *testing.T, plan, members, sales string, with func(*tree.Data) error, ms ...string) []*Result {
+	t.Helper()
 	p, err := Decode([]byte(plan), "plan.yaml")
 	if err != nil {
 		t.Fatal(err)
 	}
 	d := mustData(t, members, sales, "")
+	if with != nil {
+		if err := with(d); err != nil {
+			t.Fatal(err)
+		}
+	}
 	periods := periodsOf(t, ms...)
 	var replayed []*Result
 	if err := Replay(p, d, periods, Options{}, func(_ tree.Period, r *Result) error {

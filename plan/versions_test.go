@@ -257,7 +257,8 @@ func reversion(rng *rand.Rand, plan, effective string) string {
 
 // TestVersionProperties: random plans of every family (randomStatePlan)
 // and random revisions of them taking effect in March and April, over
-// four months of random orders with returns: replay with the versions and
+// four months of random orders with returns, some members moving with
+// their downlines: replay with the versions and
 // the chained runs (each handed the state the run before wrote, mapped
 // onto the next version) give the same rows, drops and states, every
 // period reconciles, and every state reads back (versionCheck).
@@ -267,7 +268,7 @@ func TestVersionProperties(t *testing.T) {
 	if testing.Short() {
 		cases = 12
 	}
-	ran, changed, dropped := 0, 0, 0
+	ran, changed, dropped, moved := 0, 0, 0, 0
 	for i := 0; i < cases; i++ {
 		text, ranks, placed := randomStatePlan(rng)
 		members, sales, adjustments, ok := randomHistory(rng, ranks, placed)
@@ -294,6 +295,23 @@ func TestVersionProperties(t *testing.T) {
 		if err := d.ReadAdjustments(strings.NewReader(adjustments), "adj.csv"); err != nil {
 			t.Fatal(err)
 		}
+		// Some members move, with their downlines, in February to April
+		// (a move that would make a cycle is refused: then none).
+		if n := d.Org.Len(); n > 2 && rng.IntN(2) == 0 {
+			var mv strings.Builder
+			mv.WriteString("member_id,sponsor_id,date\n")
+			for k := range 1 + rng.IntN(3) {
+				a, b := int32(rng.IntN(n)), int32(rng.IntN(n))
+				if a != b && !d.Org.Customer(a) && !d.Org.Customer(b) {
+					fmt.Fprintf(&mv, "%s,%s,2026-0%d-%02d\n", d.Org.ID(a), d.Org.ID(b), 2+k, 1+rng.IntN(28))
+				}
+			}
+			if err := d.ReadMoves(strings.NewReader(mv.String()), "moves.csv"); err == nil {
+				moved++
+			} else if !strings.Contains(err.Error(), "cycle") && !strings.Contains(err.Error(), "twice") {
+				t.Fatalf("case %d: %v", i, err)
+			}
+		}
 		rs := versionCheck(t, fmt.Sprintf("case %d: ", i), v, d, periodsOf(t, "01", "02", "03", "04"))
 		if t.Failed() {
 			t.Fatalf("case %d; versions:\n%s", i, strings.Join(texts, "\n---\n"))
@@ -308,8 +326,8 @@ func TestVersionProperties(t *testing.T) {
 			}
 		}
 	}
-	t.Logf("%d cases, %d version changes, %d of them dropping something", ran, changed, dropped)
-	if !testing.Short() && (ran < cases/2 || dropped == 0) {
+	t.Logf("%d cases, %d version changes, %d of them dropping something, %d with moves", ran, changed, dropped, moved)
+	if !testing.Short() && (ran < cases/2 || dropped == 0 || moved == 0) {
 		t.Errorf("the random cases do not exercise the versions: %d cases ran, %d changes dropped something", ran, dropped)
 	}
 }

@@ -107,8 +107,11 @@ func Periods(every Every, from, to int32) []Period {
 }
 
 // MaxDate is 9999-12-31, the last day a date in a file can name: ParseDate
-// reads four-digit years only.
-const MaxDate int32 = 2932896
+// reads four-digit years only; MinDate is 0000-01-01, the first.
+const (
+	MaxDate int32 = 2932896
+	MinDate int32 = -719528
+)
 
 // CountPeriods is len(Periods(every, from, to)), without building them:
 // how many months or ISO weeks a replay from..to would run.
@@ -404,7 +407,13 @@ func (c *SaleChunk) pick(keep []int, remap []int32) SaleChunk {
 // nearest upline who had joined, terminations after that day undone. It
 // returns o itself, and a nil remap, when nothing changes; otherwise remap
 // gives each member's number in the new organisation (-1: not in it).
+//
+// With moves (ReadMoves), each member hangs under their sponsor (and in
+// their placements) as of that day.
 func (o *Org) AsOf(day int32) (*Org, []int32) {
+	if o.moves != nil && o.moves[len(o.moves)-1].day > day {
+		return o.base.movedTo(o.moves, day).AsOf(day)
+	}
 	n := int32(o.Len())
 	absent, later := false, false
 	for m := range n {

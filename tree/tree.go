@@ -57,6 +57,12 @@ type Org struct {
 	topDown    []int32 // every member after its sponsor
 	byID       []int32 // member numbers sorted by id, bytewise
 	byIDOnce   sync.Once
+
+	// With a moves file (ReadMoves): the organisation before any move, and
+	// the moves by date; the organisation itself is the tree after all of
+	// them.
+	base  *Org
+	moves []move
 }
 
 // File is the name of the members file the organisation was read from.

@@ -15,9 +15,12 @@ import (
 // paired can claw back its share: round(Paid × returned ÷ paired), on the
 // side whose share returned is the larger, cumulative over returns.
 type Pairing struct {
-	Member  string `json:"member"`
-	Period  int    `json:"period_number"` // State.Periods when it was paid
-	Paid    dec.D  `json:"paid"`          // what the pairing paid, after caps
+	Member string `json:"member"`
+	Period int    `json:"period_number"` // State.Periods when it was paid
+	// End is the last day of the period it was paid in (return_window_days
+	// counts from it).
+	End     string `json:"period_end,omitempty"`
+	Paid    dec.D  `json:"paid"` // what the pairing paid, after caps
 	PairedL dec.D  `json:"paired_left"`
 	PairedR dec.D  `json:"paired_right"`
 	// ReturnedL and ReturnedR are the paired volume returned so far (at
@@ -302,7 +305,7 @@ func (res *Result) newPairings(periods int) []Pairing {
 		if paid <= 0 {
 			continue
 		}
-		out = append(out, Pairing{Member: res.Org.ID(m), Period: periods, Paid: paid, PairedL: lg.PairedL[m], PairedR: lg.PairedR[m], Matches: res.pairMatches[m]})
+		out = append(out, Pairing{Member: res.Org.ID(m), Period: periods, End: res.periodEnd(), Paid: paid, PairedL: lg.PairedL[m], PairedR: lg.PairedR[m], Matches: res.pairMatches[m]})
 	}
 	return out
 }
@@ -316,7 +319,7 @@ func (r *Result) keptPairings(periods int) []Pairing {
 	var out []Pairing
 	if r.carried != nil {
 		for k, pr := range r.carried.pairings {
-			if pr.Period > periods-r.Plan.ReturnWindow {
+			if r.keeps(pr.Period, periods, dayOf(pr.End)) {
 				if now, ok := r.pairingsNow[k]; ok {
 					out = append(out, now)
 				} else {

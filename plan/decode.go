@@ -267,7 +267,7 @@ func (d *decoder) rankNames() []string {
 
 func (d *decoder) plan(root *yaml.Node) (*Plan, error) {
 	f, err := d.fields(root, "the plan", "name", "currency", "effective", "rounding", "active", "ranks", "components", "non_commissionable", "min_payout", "member_cap", "payout_cap",
-		"rank_grace", "returns", "return_window", "deductions", "rank_window")
+		"rank_grace", "returns", "return_window", "return_window_days", "deductions", "rank_window")
 	if err != nil {
 		return nil, err
 	}
@@ -361,7 +361,7 @@ func (d *decoder) plan(root *yaml.Node) (*Plan, error) {
 	if err := d.caps(f["member_cap"], f["payout_cap"]); err != nil {
 		return nil, err
 	}
-	if err := d.periods(f["rank_grace"], f["returns"], f["return_window"]); err != nil {
+	if err := d.periods(f["rank_grace"], f["returns"], f["return_window"], f["return_window_days"]); err != nil {
 		return nil, err
 	}
 	return p, nil
@@ -633,7 +633,7 @@ func (d *decoder) byRank(n *yaml.Node, what string, f func(rank int, v *yaml.Nod
 }
 
 // periods reads the plan's settings for state carried between periods.
-func (d *decoder) periods(grace, returns, window *yaml.Node) error {
+func (d *decoder) periods(grace, returns, window, days *yaml.Node) error {
 	p := &d.p
 	p.RankGrace = 1
 	if grace != nil {
@@ -672,6 +672,22 @@ func (d *decoder) periods(grace, returns, window *yaml.Node) error {
 		p.ReturnWindow = n
 	} else if p.ReverseReturns {
 		p.ReturnWindow = DefaultReturnWindow
+	}
+	if days != nil {
+		switch {
+		case !p.ReverseReturns:
+			return d.errf(days, "return_window_days is for returns: reverse (how many days after an order's date its lines are kept for a return)")
+		case window != nil:
+			return d.errf(days, "give return_window (periods) or return_window_days (days), not both")
+		}
+		n, err := d.count(days, "return_window_days")
+		if err != nil {
+			return err
+		}
+		if n < 1 || n > MaxReturnDays {
+			return d.errf(days, "return_window_days must be from 1 to %d days, not %d", MaxReturnDays, n)
+		}
+		p.ReturnWindowDays = n
 	}
 	return nil
 }

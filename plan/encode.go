@@ -21,6 +21,7 @@ type yamlPlan struct {
 	RankWindow        int             `yaml:"rank_window,omitempty"`
 	Returns           string          `yaml:"returns,omitempty"`
 	ReturnWindow      int             `yaml:"return_window,omitempty"`
+	ReturnWindowDays  int             `yaml:"return_window_days,omitempty"`
 	Ranks             []yamlRank      `yaml:"ranks,omitempty"`
 	Components        []yamlComponent `yaml:"components"`
 }
@@ -125,6 +126,9 @@ func (p *Plan) YAML() []byte {
 	}
 	if p.ReverseReturns {
 		y.Returns, y.ReturnWindow = "reverse", p.ReturnWindow
+		if p.ReturnWindowDays > 0 {
+			y.ReturnWindow, y.ReturnWindowDays = 0, p.ReturnWindowDays
+		}
 	}
 	for _, r := range p.Ranks {
 		yr := yamlRank{Name: r.Name}

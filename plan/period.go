@@ -74,7 +74,15 @@ func ReplayVersions(v Versions, d *tree.Data, periods []tree.Period, opts Option
 		// holds for later returns (so it is the chained runs' state).
 		// Where the version changes, every order is kept: the state
 		// handed to the next version is the chained runs' too.
-		keepAll = max(len(periods)-version[len(periods)-1].ReturnWindow, 0)
+		last := version[len(periods)-1]
+		keepAll = max(len(periods)-last.ReturnWindow, 0)
+		if days := last.ReturnWindowDays; days > 0 { // a period whose last day is days before the end keeps no order
+			end := periods[len(periods)-1].To
+			keepAll = len(periods) - 1
+			for keepAll > 0 && periods[keepAll-1].To+int32(days) > end {
+				keepAll--
+			}
+		}
 		returned := map[string]bool{}
 		for _, b := range buckets {
 			for c := range b.Chunks {

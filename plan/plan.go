@@ -56,7 +56,15 @@ type Plan struct {
 	// run keeps each order's lines for ReturnWindow periods.
 	ReverseReturns bool
 	ReturnWindow   int
+	// ReturnWindowDays, instead of ReturnWindow, keeps each order's lines
+	// (and each binary pairing) for that many days after the order's date
+	// (the pairing's period's last day), whatever the periods' length: a
+	// return later than that counts as volume.
+	ReturnWindowDays int
 }
+
+// MaxReturnDays is the longest return_window_days: ten years.
+const MaxReturnDays = 3660
 
 // MaxGrace is the longest rank grace a plan may have, in periods.
 const MaxGrace = 24

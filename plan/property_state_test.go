@@ -55,6 +55,9 @@ func randomStatePlan(rng *rand.Rand) (plan string, ranks int, placed bool) {
 	policy := "returns: volume\n"
 	if rng.IntN(3) != 0 {
 		policy = fmt.Sprintf("returns: reverse\nreturn_window: %d\n", 1+rng.IntN(3))
+		if rng.IntN(3) == 0 { // a window in days from the order's date
+			policy = fmt.Sprintf("returns: reverse\nreturn_window_days: %d\n", 5+rng.IntN(70))
+		}
 	}
 	plan = strings.Replace(plan, "components:\n", policy+"components:\n", 1)
 	return plan, ranks, placed

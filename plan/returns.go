@@ -1,6 +1,7 @@
 package plan
 
 import (
+	"cmp"
 	"fmt"
 	"math/big"
 	"slices"
@@ -60,11 +61,18 @@ func (r *run) reverseReturns(d *tree.Data, res *Result) (zero map[SaleRef]bool, 
 		return nil, nil, fmt.Errorf("returns: reverse needs the sales' order ids: load the sales with KeepOrderIDs")
 	}
 	here := map[string]dec.D{}
+	hereDay := map[string]int32{}       // each returned order's date (its first sale's), with return_window_days
 	sellersHere := map[string][]int32{} // the members who sold each returned order this period
 	for c := range s.Chunks {
 		ch := &s.Chunks[c]
 		for k, m := range ch.Member {
 			if o := ch.OrderID(k); returned[o] && ch.TypeOf(k) != tree.ReturnType {
+				if _, seen := here[o]; !seen {
+					hereDay[o] = tree.NoDate
+				}
+				if day := ch.DateOf(k); day != tree.NoDate && (hereDay[o] == tree.NoDate || day < hereDay[o]) {
+					hereDay[o] = day
+				}
 				here[o] += ch.VolumeOf(k)
 				if !slices.Contains(sellersHere[o], m) {
 					sellersHere[o] = append(sellersHere[o], m)
@@ -108,6 +116,12 @@ func (r *run) reverseReturns(d *tree.Data, res *Result) (zero map[SaleRef]bool, 
 		o, v := ch.OrderID(k), -ch.VolumeOf(k)
 		rv := reversal{sale: ref, seller: m, order: o, returned: v}
 		why := ""
+		late := func(from int32) string {
+			if r.plan.inWindow(from, ch.DateOf(k)) {
+				return ""
+			}
+			return fmt.Sprintf("it is past the return window of %s after the order's date, %s", plural(r.plan.ReturnWindowDays, "day"), tree.FormatDate(from))
+		}
 		if vol, ok := here[o]; ok {
 			if sellers := sellersHere[o]; len(sellers) > 1 {
 				names := make([]string, len(sellers))
@@ -127,6 +141,7 @@ func (r *run) reverseReturns(d *tree.Data, res *Result) (zero map[SaleRef]bool, 
 			if done[o]+v > vol {
 				why = "it returns more than the order's volume"
 			}
+			why = cmp.Or(late(hereDay[o]), why)
 		} else if st := r.carried.order(o); st != nil {
 			if err := wrongMember(ch, k, o, m, st.Seller); err != nil {
 				return nil, nil, err
@@ -137,8 +152,13 @@ func (r *run) reverseReturns(d *tree.Data, res *Result) (zero map[SaleRef]bool, 
 			if st.Returned+done[o]+v > st.Volume {
 				why = "it returns more than the order's volume"
 			}
+			why = cmp.Or(late(dayOf(st.Date)), why)
 		} else {
-			why = fmt.Sprintf("order %s is not among this period's sales nor, within the return window of %s, the earlier ones", o, plural(r.plan.ReturnWindow, "period"))
+			window := plural(r.plan.ReturnWindow, "period")
+			if r.plan.ReturnWindowDays > 0 {
+				window = plural(r.plan.ReturnWindowDays, "day")
+			}
+			why = fmt.Sprintf("order %s is not among this period's sales nor, within the return window of %s, the earlier ones", o, window)
 		}
 		if why != "" {
 			res.ReturnsAsVolume = append(res.ReturnsAsVolume, fmt.Sprintf("return of order %s by %s counted as volume: %s", o, id(m), why))
@@ -333,8 +353,47 @@ func (res *Result) orderVolumes(d *tree.Data, keep func(string) bool) {
 				ol.Seller = id // sold by two members: the lower id, whatever the rows
 			}
 			ol.Volume += ch.VolumeOf(k)
+			if day := ch.DateOf(k); day != tree.NoDate && (ol.Date == "" || tree.FormatDate(day) < ol.Date) {
+				ol.Date = tree.FormatDate(day)
+			}
 		}
 	}
+}
+
+// keeps reports whether the lines of an order (or a binary pairing) paid in
+// period number period, dated day (NoDate: unknown), are still kept after
+// this result's period, number periods: within the last return_window
+// periods, or, with return_window_days, while day + the days is after this
+// period's last day.
+func (r *Result) keeps(period, periods int, day int32) bool {
+	p := r.Plan
+	if p.ReturnWindowDays > 0 && day != tree.NoDate && r.Data != nil && r.Data.Period != nil {
+		return day+int32(p.ReturnWindowDays) > r.Data.Period.To
+	}
+	return period > periods-p.ReturnWindow
+}
+
+// inWindow reports whether a return on day may reverse an order (or claw
+// back a pairing) dated from (NoDate: unknown): always but with
+// return_window_days, then while day is at most from + the days.
+func (p *Plan) inWindow(from, day int32) bool {
+	return p.ReturnWindowDays == 0 || from == tree.NoDate || day == tree.NoDate || day <= from+int32(p.ReturnWindowDays)
+}
+
+// dayOf reads a date of the state ("" or not a date: NoDate).
+func dayOf(s string) int32 {
+	if d, ok := tree.ParseDate([]byte(s)); ok {
+		return d
+	}
+	return tree.NoDate
+}
+
+// periodEnd is the last day of the result's period ("" without one).
+func (r *Result) periodEnd() string {
+	if r.Data == nil || r.Data.Period == nil {
+		return ""
+	}
+	return tree.FormatDate(r.Data.Period.To)
 }
 
 // keptOrders are the orders the next period may still reverse: those of the
@@ -346,7 +405,7 @@ func (r *Result) keptOrders(periods int) []OrderLines {
 	var out []OrderLines
 	if r.carried != nil {
 		for _, o := range r.carried.orders {
-			if o.Period > periods-r.Plan.ReturnWindow {
+			if r.keeps(o.Period, periods, dayOf(o.Date)) {
 				kept := *o
 				kept.Returned += r.returnedNow[o.Order]
 				out = append(out, kept)
@@ -354,6 +413,9 @@ func (r *Result) keptOrders(periods int) []OrderLines {
 		}
 	}
 	for _, o := range r.orders {
+		if !r.keeps(periods, periods, dayOf(o.Date)) {
+			continue
+		}
 		kept := *o
 		kept.Period = periods
 		kept.Returned = r.returnedNow[o.Order]

@@ -107,6 +107,9 @@ type OrderLines struct {
 	Seller string `json:"seller"`
 	Volume dec.D  `json:"volume"`
 	Period int    `json:"period_number"` // State.Periods when the order was paid
+	// Date is the order's date, its first sale's (return_window_days
+	// counts from it; "" when the sales had none).
+	Date string `json:"date,omitempty"`
 	// Returned is the volume returned so far.
 	Returned dec.D       `json:"returned,omitempty"`
 	Lines    []OrderLine `json:"lines"`

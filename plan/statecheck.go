@@ -156,6 +156,8 @@ func (s *State) validate(name string) error {
 			return bad("%s: returned %s: expected 0 to the order's volume %s", at, o.Returned, o.Volume)
 		case o.Period < 1 || o.Period > s.Periods:
 			return bad("%s: period_number %d: expected 1 to periods (%d)", at, o.Period, s.Periods)
+		case o.Date != "" && dayOf(o.Date) == tree.NoDate:
+			return bad("%s: date %q is not a date (YYYY-MM-DD)", at, o.Date)
 		}
 		k := orderKey{o.Order, o.Period}
 		if j, dup := orders[k]; dup {
@@ -184,6 +186,8 @@ func (s *State) validate(name string) error {
 			return bad("pairings[%d]: member is missing", i)
 		case pr.Period < 1 || pr.Period > s.Periods:
 			return bad("%s: period_number %d: expected 1 to periods (%d)", at, pr.Period, s.Periods)
+		case pr.End != "" && dayOf(pr.End) == tree.NoDate:
+			return bad("%s: period_end %q is not a date (YYYY-MM-DD)", at, pr.End)
 		case pr.Paid <= 0:
 			return bad("%s: paid %s: a pairing kept for clawbacks paid above 0", at, pr.Paid)
 		case pr.PairedL < 0 || pr.PairedR < 0 || (pr.PairedL == 0 && pr.PairedR == 0):

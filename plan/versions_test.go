@@ -233,7 +233,7 @@ func reversion(rng *rand.Rand, plan, effective string) string {
 	switch rng.IntN(4) {
 	case 0:
 		plan = strings.Replace(plan, "returns: reverse\n", "returns: volume\n", 1)
-		plan = regexp.MustCompile(`return_window: \d+\n`).ReplaceAllString(plan, "")
+		plan = regexp.MustCompile(`return_window(_days)?: \d+\n`).ReplaceAllString(plan, "")
 	case 1:
 		plan = strings.Replace(plan, "returns: volume\n", "returns: reverse\n", 1)
 	case 2:
@@ -296,8 +296,11 @@ func TestVersionProperties(t *testing.T) {
 			t.Fatal(err)
 		}
 		// Some members move, with their downlines, in February to April
-		// (a move that would make a cycle is refused: then none).
-		if n := d.Org.Len(); n > 2 && rng.IntN(2) == 0 {
+		// (a move that would make a cycle is refused: then none). Not in
+		// a placement plan: a moved sponsor can make the spillover of
+		// auto-placed members cycle through explicit placements, an input
+		// error found when placing.
+		if n := d.Org.Len(); n > 2 && !placed && rng.IntN(2) == 0 {
 			var mv strings.Builder
 			mv.WriteString("member_id,sponsor_id,date\n")
 			for k := range 1 + rng.IntN(3) {

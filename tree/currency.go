@@ -90,12 +90,66 @@ func (rs *Rates) At(cur string, day int32) (dec.Rate, bool) {
 	if rs == nil {
 		return 0, false
 	}
-	list := rs.by[cur]
+	return rateIn(rs.by[cur], day)
+}
+
+// rateIn is the latest rate of list (ascending by day) on or before day.
+func rateIn(list []rateOn, day int32) (dec.Rate, bool) {
 	i, _ := slices.BinarySearchFunc(list, day+1, func(r rateOn, d int32) int { return int(r.day - d) })
 	if i == 0 {
 		return 0, false
 	}
 	return list[i-1].rate, true
+}
+
+// converter converts the sales of one block (see Money.convert),
+// remembering, for each currency it has seen, its rates and the last day
+// and rate it looked up: a block's rows share a few currencies, and a
+// shop's export comes in date order.
+type converter struct {
+	m    *Money
+	seen []seenCurrency
+}
+
+type seenCurrency struct {
+	code [3]byte
+	list []rateOn
+	day  int32
+	rate dec.Rate
+}
+
+// convert is Money.convert with the lookups remembered.
+func (cv *converter) convert(amount dec.D, cur []byte, day int32) (dec.D, error) {
+	if cv.m == nil || cv.m.Rates == nil || day == NoDate || len(cur) != 3 {
+		return cv.m.convert(amount, string(cur), day) // says what is missing
+	}
+	var sc *seenCurrency
+	for i := range cv.seen {
+		if cv.seen[i].code == [3]byte(cur) {
+			sc = &cv.seen[i]
+			break
+		}
+	}
+	if sc == nil {
+		code := string(cur)
+		if _, ok := dec.CurrencyDigits(code); !ok || len(cv.seen) == 32 {
+			return cv.m.convert(amount, code, day)
+		}
+		cv.seen = append(cv.seen, seenCurrency{code: [3]byte(cur), list: cv.m.Rates.by[code], day: NoDate})
+		sc = &cv.seen[len(cv.seen)-1]
+	}
+	if day != sc.day {
+		rate, ok := rateIn(sc.list, day)
+		if !ok {
+			return cv.m.convert(amount, string(cur), day)
+		}
+		sc.day, sc.rate = day, rate
+	}
+	v, ok := dec.Convert(amount, sc.rate, cv.m.Digits)
+	if !ok {
+		return cv.m.convert(amount, string(cur), day)
+	}
+	return v, nil
 }
 
 // convert converts amount, in currency cur, on day, to the plan's currency
@@ -140,18 +194,41 @@ type pendingReturn struct {
 type foreignOrder struct {
 	currency string
 	day      int32
-	line     int
 }
 
-// noteForeignOrder records the currency and day of an order in another
-// currency, for its returns; the first row of an order in the file counts.
-func (s *Sales) noteForeignOrder(order, cur string, day int32) {
-	if s.foreign == nil {
-		s.foreign = map[string]foreignOrder{}
+// foreignOrders are a block's rows in another currency with an order id,
+// in file order: the order, its currency and day. A return in another
+// currency needs its order's; they become a map only when there is one.
+type foreignOrders struct {
+	ids  strtab
+	code [][3]byte
+	day  []int32
+}
+
+// noteForeignOrder records the currency and day of a row in another
+// currency, for its order's returns.
+func (s *Sales) noteForeignOrder(order, cur []byte, day int32) {
+	if len(s.foreign) == 0 {
+		s.foreign = []*foreignOrders{{ids: newStrtab()}}
 	}
-	if _, seen := s.foreign[order]; !seen {
-		s.foreign[order] = foreignOrder{cur, day, 0}
+	f := s.foreign[len(s.foreign)-1]
+	f.ids.add(order) // a block holds far less than 4 GiB
+	f.code, f.day = append(f.code, [3]byte(cur)), append(f.day, day)
+}
+
+// foreignMap is the currency and day of every order in another currency:
+// its first row's in the file.
+func (s *Sales) foreignMap() map[string]foreignOrder {
+	out := map[string]foreignOrder{}
+	for _, f := range s.foreign {
+		for i := range f.day {
+			o := string(f.ids.get(int32(i)))
+			if _, seen := out[o]; !seen {
+				out[o] = foreignOrder{string(f.code[i][:]), f.day[i]}
+			}
+		}
 	}
+	return out
 }
 
 // convertReturns converts the returns in another currency read from file
@@ -179,11 +256,12 @@ func (d *Data) convertReturns(file string) error {
 			where[line] = at{ch, int(k)}
 		}
 	}
+	foreign := s.foreignMap()
 	for _, p := range s.pending {
 		bad := func(format string, args ...any) error {
 			return &InputError{File: file, Line: p.line, Column: p.col, Field: "currency", Msg: fmt.Sprintf(format, args...)}
 		}
-		o, ok := s.foreign[p.order]
+		o, ok := foreign[p.order]
 		switch {
 		case !ok:
 			return bad("a return in %s of order %s, which is not in the sales in %s: a return converts at its order's rate; give the order's row, or the return's amount in %s", p.currency, p.order, p.currency, d.Money.Currency)

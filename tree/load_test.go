@@ -288,14 +288,16 @@ func TestDateCache(t *testing.T) {
 
 // TestTopDownNumberOrder: a members file whose sponsors all come before
 // their recruits is top-down in number order; one that lists a recruit
-// first is breadth-first from the roots. Either way every member comes
-// after their sponsor, and group volumes agree.
+// first has it right after its sponsor, the rest in number order. Either
+// way every member comes after their sponsor, and group volumes agree.
 func TestTopDownNumberOrder(t *testing.T) {
 	for _, tc := range []struct {
 		name, csv, top string
 	}{
 		{"sponsors first", "id,sponsor_id,amount\nA,,10\nB,A,20\nC,A,30\nD,B,40\n", "[0 1 2 3]"},
-		{"a recruit first", "id,sponsor_id,amount\nD,B,40\nA,,10\nB,A,20\nC,A,30\n", "[1 2 3 0]"},
+		{"a recruit first", "id,sponsor_id,amount\nD,B,40\nA,,10\nB,A,20\nC,A,30\n", "[1 2 0 3]"},
+		// E waits for D, which waits for B: both follow B.
+		{"a chain waiting", "id,sponsor_id,amount\nE,D,15\nD,B,20\nA,,10\nB,A,25\nC,A,30\n", "[2 3 1 0 4]"},
 	} {
 		d := mustMembers(t, tc.csv)
 		o := d.Org

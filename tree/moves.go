@@ -172,7 +172,7 @@ func (d *Data) ReadMoves(r io.Reader, name string) error {
 		}
 		i = j
 	}
-	moved := o.movedTo(moves, MaxDate)
+	moved := o.movedTo(moves, MaxDate, true)
 	moved.base, moved.moves = o, moves
 	d.Org = moved
 	return nil
@@ -190,8 +190,10 @@ func onCycle(parent []int32, m int32) bool {
 
 // movedTo is o (without moves) after the moves dated on or before day: its
 // own organisation with the sponsors and placements changed, sharing the
-// rest. o itself when none applies.
-func (o *Org) movedTo(moves []move, day int32) *Org {
+// rest. o itself when none applies. Without build, its children and
+// top-down order are left for AsOf to build if it needs them (a subset of
+// the members builds its own).
+func (o *Org) movedTo(moves []move, day int32, build bool) *Org {
 	n := 0
 	for n < len(moves) && moves[n].day <= day {
 		n++
@@ -223,7 +225,9 @@ func (o *Org) movedTo(moves []move, day int32) *Org {
 			c.matrixParent[mv.member] = mv.matrix
 		}
 	}
-	_ = c.build(o.file, nil) // ReadMoves checked every day's tree: no cycle
+	if build {
+		_ = c.build(o.file, nil) // ReadMoves checked every day's tree: no cycle
+	}
 	c.byID = o.ByID()
 	c.byIDOnce.Do(func() {})
 	return c

@@ -412,7 +412,7 @@ func (c *SaleChunk) pick(keep []int, remap []int32) SaleChunk {
 // their placements) as of that day.
 func (o *Org) AsOf(day int32) (*Org, []int32) {
 	if o.moves != nil && o.moves[len(o.moves)-1].day > day {
-		return o.base.movedTo(o.moves, day).AsOf(day)
+		return o.base.movedTo(o.moves, day, false).AsOf(day)
 	}
 	n := int32(o.Len())
 	absent, later := false, false
@@ -423,6 +423,9 @@ func (o *Org) AsOf(day int32) (*Org, []int32) {
 		if t := o.Terminated(m); t != NoDate && t > day {
 			later = true
 		}
+	}
+	if !absent && o.topDown == nil { // moved (movedTo), and kept whole
+		_ = o.build(o.file, nil) // ReadMoves checked every day's tree: no cycle
 	}
 	if !absent && !later {
 		return o, nil
@@ -601,7 +604,7 @@ func (o *Org) prefix(remap []int32, k int32, day int32) *Org {
 	} else {
 		lines = make([]int32, k)
 	}
-	if same {
+	if same && o.topDown != nil { // (a moved organisation may not be built: see movedTo)
 		s.filterTree(o)
 	} else if err := s.build(o.file, lines); err != nil {
 		panic("tree: a subset of an organisation has a cycle: " + err.Error())
@@ -612,7 +615,7 @@ func (o *Org) prefix(remap []int32, k int32, day int32) *Org {
 // filterTree sets s's children and top-down order from o's, for s the
 // first members of o with the same sponsors: o's lists without the
 // members after them. This is what build would give (children are in
-// member order; the top-down order is number order or breadth-first, and
+// member order; the top-down order is number order or near it (build), and
 // a prefix keeps either), read in order where build would write at
 // random.
 func (s *Org) filterTree(o *Org) {

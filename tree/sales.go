@@ -172,6 +172,7 @@ func (d *Data) readSales(r io.Reader, name string, size int) error {
 func (d *Data) parseSales(data []byte, name string, line int, col []int, width int, s *Sales) error {
 	c := &csvReader{name: name, buf: data, end: len(data), eof: true, line: line}
 	var b rowBatch
+	cv := converter{m: d.Money}
 	for {
 		stop := b.fill(c, width)
 		d.resolve(&b, col[sMember])
@@ -185,7 +186,7 @@ func (d *Data) parseSales(data []byte, name string, line int, col []int, width i
 				}
 				return c.fieldError(col[sMember], "member_id", "sale for unknown member %q: add the member to the members file or remove the sale", id)
 			}
-			if err := c.fullSale(s, m, col, d.KeepOrderIDs, b.joined[r], d.Money); err != nil {
+			if err := c.fullSale(s, m, col, d.KeepOrderIDs, b.joined[r], &cv); err != nil {
 				return err
 			}
 		}
@@ -381,7 +382,7 @@ func recordCut(b []byte) int {
 
 // fullSale reads the current sales record of member m: amount, volume, qv,
 // cv, type and order id.
-func (c *csvReader) fullSale(s *Sales, m int32, col []int, keep bool, joined int32, money *Money) error {
+func (c *csvReader) fullSale(s *Sales, m int32, col []int, keep bool, joined int32, cv *converter) error {
 	if col[sType] >= 0 {
 		c.fields[col[sType]] = lowerType(c.fields[col[sType]])
 	}
@@ -401,9 +402,9 @@ func (c *csvReader) fullSale(s *Sales, m int32, col []int, keep bool, joined int
 		}
 	}
 	var pending *pendingReturn
-	if k := col[sCurrency]; k >= 0 && len(c.fields[k]) > 0 && (money == nil || string(c.fields[k]) != money.Currency) {
-		cur := string(c.fields[k])
-		if c.refund && money != nil && money.Rates != nil {
+	if k := col[sCurrency]; k >= 0 && len(c.fields[k]) > 0 && (cv.m == nil || string(c.fields[k]) != cv.m.Currency) {
+		if c.refund && cv.m != nil && cv.m.Rates != nil {
+			cur := string(c.fields[k])
 			// A return converts at its order's rate, once every order
 			// is read (see convertReturns): 0 until then.
 			if r.date == NoDate {
@@ -418,11 +419,11 @@ func (c *csvReader) fullSale(s *Sales, m int32, col []int, keep bool, joined int
 			pending.cv = pending.volume && (col[sCV] < 0 || len(c.fields[col[sCV]]) == 0)
 			amount = 0
 		} else {
-			if amount, err = money.convert(amount, cur, r.date); err != nil {
+			if amount, err = cv.convert(amount, c.fields[k], r.date); err != nil {
 				return c.fieldError(k, "currency", "%v", err)
 			}
 			if col[sOrder] >= 0 && len(c.fields[col[sOrder]]) > 0 && !c.refund {
-				s.noteForeignOrder(string(c.fields[col[sOrder]]), cur, r.date)
+				s.noteForeignOrder(c.fields[col[sOrder]], c.fields[k], r.date)
 			}
 		}
 	}

@@ -297,7 +297,7 @@ type Sales struct {
 	// at their order's rate once every order is read, and the orders in
 	// another currency (see convertReturns).
 	pending []pendingReturn
-	foreign map[string]foreignOrder
+	foreign []*foreignOrders
 }
 
 // reuse returns *spare resliced to n when it has room for capacity, and
@@ -569,14 +569,7 @@ func (s *Sales) merge(t *Sales) bool {
 	s.TotalVolume, o2 = dec.Add(s.TotalVolume, t.TotalVolume)
 	s.Chunks = append(s.Chunks, t.Chunks...)
 	s.pending = append(s.pending, t.pending...)
-	for order, f := range t.foreign {
-		if _, seen := s.foreign[order]; !seen { // the first row of an order in the file
-			if s.foreign == nil {
-				s.foreign = map[string]foreignOrder{}
-			}
-			s.foreign[order] = f
-		}
-	}
+	s.foreign = append(s.foreign, t.foreign...) // blocks in file order: the first row of an order comes first
 	for day, a := range t.dayAmount {
 		if s.dayAmount == nil {
 			s.dayAmount = map[int32]dec.D{}
@@ -650,16 +643,29 @@ func (o *Org) build(file string, lines []int32) error {
 		}
 		return nil
 	}
-	// Otherwise breadth-first from the roots: each member comes after
-	// their sponsor.
+	// Otherwise as near number order as can be (most members usually come
+	// after their sponsors: a few moved or late-numbered ones do not): in
+	// number order, a member whose sponsor is not out yet waits, and comes
+	// right after the sponsor, with those waiting on it in turn. The passes
+	// over every member then still read mostly in order.
 	o.topDown = make([]int32, 0, n)
+	out := make([]bool, n)
+	var stack []int32
 	for i, s := range o.sponsor {
-		if s < 0 {
-			o.topDown = append(o.topDown, int32(i))
+		if s >= 0 && !out[s] {
+			continue // waits for its sponsor
 		}
-	}
-	for k := 0; k < len(o.topDown); k++ {
-		o.topDown = append(o.topDown, o.Children(o.topDown[k])...)
+		stack = append(stack[:0], int32(i))
+		for len(stack) > 0 {
+			m := stack[len(stack)-1]
+			stack = stack[:len(stack)-1]
+			o.topDown, out[m] = append(o.topDown, m), true
+			for _, c := range o.Children(m) {
+				if c < int32(i) { // passed over, waiting for m
+					stack = append(stack, c)
+				}
+			}
+		}
 	}
 	if len(o.topDown) == n {
 		return nil

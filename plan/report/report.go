@@ -220,55 +220,9 @@ func writeJSON(w *bufio.Writer, r *plan.Result) error {
 	b = jsonString(b, p.Name)
 	b = append(b, `,"currency":`...)
 	b = jsonString(b, p.Currency)
-	b = append(b, `,"totals":{"sales_amount":`...)
-	b = exactMoney(b, r.SalesAmount, digits)
-	b = append(b, `,"volume":`...)
-	b = r.Volume.Append(b)
-	b = append(b, `,"payout":`...)
-	b = money(b, r.Payout, digits)
-	b = append(b, `,"payout_pct":`...)
-	if pct, ok := r.PayoutPct(); ok {
-		b = pct.AppendFixed(b, 2)
-	} else {
-		b = append(b, "null"...)
-	}
-	b = fmt.Appendf(b, `,"sales_count":%d,"members_count":%d,"held":`, r.Sales, r.Org.Len())
-	b = money(b, r.HeldTotal, digits)
-	b = append(b, `,"debits":`...)
-	b = money(b, r.Debits, digits)
-	b = appendDeductionsJSON(b, r, -1)
-	b = append(b, `,"scale_factor":`...)
-	b = r.ScaleFactor.AppendFraction(b)
-	b = append(b, `,"cut":{"component_caps":`...)
-	b = money(b, r.CutByComponentCaps, digits)
-	b = append(b, `,"member_cap":`...)
-	b = money(b, r.CutByMemberCap, digits)
-	b = append(b, `,"payout_cap":`...)
-	b = money(b, r.CutByPayoutCap, digits)
-	b = append(b, '}')
-	if r.Legs != nil {
-		b = append(b, `,"binary":{`...)
-		for i, v := range r.Legs.Totals() {
-			if i > 0 {
-				b = append(b, ',')
-			}
-			b = append(append(jsonString(b, plan.LegColumns[i]), ':'), v.String()...)
-		}
-		b = append(b, '}')
-	}
-	b = append(b, `,"components":{`...)
-	for c, comp := range p.Components {
-		if c > 0 {
-			b = append(b, ',')
-		}
-		b = jsonString(b, comp.Name)
-		b = append(b, `:{"paid":`...)
-		b = money(b, r.Paid[c], digits)
-		b = append(b, `,"breakage":`...)
-		b = money(b, r.Breakage[c], digits)
-		b = append(b, '}')
-	}
-	b = append(b, `}},"members":[`...)
+	b = append(b, `,"totals":`...)
+	b = AppendTotalsJSON(b, r)
+	b = append(b, `,"members":[`...)
 	var tmp []byte
 	for k, m := range r.Org.ByID() {
 		if k > 0 {
@@ -547,4 +501,62 @@ func appendLocalJSON(b []byte, r *plan.Result, m int32) []byte {
 	b = jsonString(b, cur)
 	b = append(b, `,"payable_local":`...)
 	return money(b, r.Local.Amount[m], digits)
+}
+
+// AppendTotalsJSON appends the totals object of run --format json: sales
+// amount, volume, payout and payout %, counts, held and debits, the
+// deductions, the payout cap's factor and cuts, the binary's totals and
+// each component's paid and breakage.
+func AppendTotalsJSON(b []byte, r *plan.Result) []byte {
+	p := r.Plan
+	digits := p.Digits
+	b = append(b, `{"sales_amount":`...)
+	b = exactMoney(b, r.SalesAmount, digits)
+	b = append(b, `,"volume":`...)
+	b = r.Volume.Append(b)
+	b = append(b, `,"payout":`...)
+	b = money(b, r.Payout, digits)
+	b = append(b, `,"payout_pct":`...)
+	if pct, ok := r.PayoutPct(); ok {
+		b = pct.AppendFixed(b, 2)
+	} else {
+		b = append(b, "null"...)
+	}
+	b = fmt.Appendf(b, `,"sales_count":%d,"members_count":%d,"held":`, r.Sales, r.Org.Len())
+	b = money(b, r.HeldTotal, digits)
+	b = append(b, `,"debits":`...)
+	b = money(b, r.Debits, digits)
+	b = appendDeductionsJSON(b, r, -1)
+	b = append(b, `,"scale_factor":`...)
+	b = r.ScaleFactor.AppendFraction(b)
+	b = append(b, `,"cut":{"component_caps":`...)
+	b = money(b, r.CutByComponentCaps, digits)
+	b = append(b, `,"member_cap":`...)
+	b = money(b, r.CutByMemberCap, digits)
+	b = append(b, `,"payout_cap":`...)
+	b = money(b, r.CutByPayoutCap, digits)
+	b = append(b, '}')
+	if r.Legs != nil {
+		b = append(b, `,"binary":{`...)
+		for i, v := range r.Legs.Totals() {
+			if i > 0 {
+				b = append(b, ',')
+			}
+			b = append(append(jsonString(b, plan.LegColumns[i]), ':'), v.String()...)
+		}
+		b = append(b, '}')
+	}
+	b = append(b, `,"components":{`...)
+	for c, comp := range p.Components {
+		if c > 0 {
+			b = append(b, ',')
+		}
+		b = jsonString(b, comp.Name)
+		b = append(b, `:{"paid":`...)
+		b = money(b, r.Paid[c], digits)
+		b = append(b, `,"breakage":`...)
+		b = money(b, r.Breakage[c], digits)
+		b = append(b, '}')
+	}
+	return append(b, "}}"...)
 }

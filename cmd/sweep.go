@@ -10,6 +10,8 @@ import (
 
 	"github.com/compplan/compplan/plan"
 	"github.com/compplan/compplan/plan/report"
+	"github.com/compplan/compplan/tree"
+	"github.com/compplan/compplan/tree/dec"
 )
 
 // sweepOptions are the options of compplan sweep.
@@ -90,12 +92,18 @@ func runSweep(c *cobra.Command, s *streams, opts *sweepOptions) error {
 	}
 	var paths []string
 	var ranges [][]string
+	member := "" // the id of a member.ID.pv path
 	for _, set := range opts.Sets {
 		path, rng, ok := strings.Cut(set, "=")
 		if !ok || path == "" {
 			return usagef(c, "--set %q: expected PATH=FROM..TO/STEP", set)
 		}
-		if _, err := src.Value(path); err != nil {
+		if id, ok := memberPath(path); ok {
+			if member != "" {
+				return usagef(c, "--set %s: one member's volume at a time", path)
+			}
+			member = id
+		} else if _, err := src.Value(path); err != nil {
 			return usagef(c, "--set %v", err)
 		}
 		values, err := plan.ParseRange(rng)
@@ -115,6 +123,16 @@ func runSweep(c *cobra.Command, s *streams, opts *sweepOptions) error {
 	if err != nil {
 		return err
 	}
+	m := int32(-1)
+	if member != "" {
+		if m = d.Org.Lookup(member); m < 0 {
+			return usagef(c, "--set member.%s.pv: no member has id %q in %s", member, member, opts.Members)
+		}
+	}
+	day := tree.NoDate // a member's added volume is a sale on the last day of the sales
+	if _, last, ok := d.Sales.DateRange(); ok {
+		day = last
+	}
 	// The grid: the first --set varies slowest.
 	grid := [][]string{{}}
 	for _, values := range ranges {
@@ -126,26 +144,64 @@ func runSweep(c *cobra.Command, s *streams, opts *sweepOptions) error {
 		}
 		grid = next
 	}
-	points := make([]report.SweepPoint, 0, len(grid))
+	sw := &report.Sweep{Paths: paths, Member: member}
 	for _, values := range grid {
-		settings := make([]plan.Setting, len(paths))
-		for k := range paths {
-			settings[k] = plan.Setting{Path: paths[k], Value: values[k]}
+		var settings []plan.Setting
+		pd := d
+		for k, path := range paths {
+			if _, ok := memberPath(path); !ok {
+				settings = append(settings, plan.Setting{Path: path, Value: values[k]})
+				continue
+			}
+			v, err := dec.Parse([]byte(strings.TrimPrefix(values[k], "+")))
+			if err != nil || v < 0 {
+				return usagef(c, "--set %s: %q is not a volume of 0 or more to add", path, values[k])
+			}
+			if pd, err = d.WithSale(m, v, day, "sweep-"+member); err != nil {
+				return err
+			}
 		}
 		p, err := src.With(settings...)
 		if err != nil {
 			return fmt.Errorf("at %s: %w", pointName(paths, values), err)
 		}
-		res, err := plan.Compute(p, d)
+		res, err := plan.Compute(p, pd)
 		if err != nil {
 			return fmt.Errorf("at %s: %w", pointName(paths, values), err)
 		}
-		points = append(points, report.NewSweepPoint(values, res))
+		pt := report.NewSweepPoint(values, res)
+		if m >= 0 {
+			pt.MemberPay = res.Total(m)
+		}
+		sw.Points = append(sw.Points, pt)
 	}
-	if err := report.WriteSweep(out.writer(), paths, points, format); err != nil {
+	if len(paths) == 1 && len(sw.Points) > 1 { // cliffs along one value (a grid has none yet)
+		figure, name := make([]dec.D, len(sw.Points)), "payout"
+		for i, pt := range sw.Points {
+			figure[i] = pt.Payout
+			if m >= 0 {
+				figure[i] = pt.MemberPay
+			}
+		}
+		if m >= 0 {
+			name = "the pay of " + member
+		}
+		sw.Cliffs = report.FindCliffs(paths[0], plan.SweepDirection(paths[0]), ranges[0], figure, name, base.Digits)
+	}
+	if err := report.WriteSweep(out.writer(), sw, format); err != nil {
 		return err
 	}
 	return outs.commit()
+}
+
+// memberPath reads a member.ID.pv path: the member's id.
+func memberPath(path string) (string, bool) {
+	rest, ok := strings.CutPrefix(path, "member.")
+	if !ok {
+		return "", false
+	}
+	id, ok := strings.CutSuffix(rest, ".pv")
+	return id, ok && id != ""
 }
 
 // pointName names a point of a sweep: PATH=VALUE, ….

@@ -3,6 +3,7 @@ package plan
 import (
 	"cmp"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -217,4 +218,29 @@ func ParseRange(s string) ([]string, error) {
 		out = append(out, text)
 	}
 	return out, nil
+}
+
+// SweepDirection says how a sweep's figure is expected to move as the value
+// at path rises: +1 when more should be paid (a rate, an amount, a cap, a
+// member's own volume), -1 when less (a requirement: pv, gv, min_pv, legs,
+// min_payout), 0 when it cannot say. A step against it is a cliff.
+func SweepDirection(path string) int {
+	keys := strings.Split(path, ".")
+	if keys[0] == "member" {
+		return +1
+	}
+	last := keys[len(keys)-1]
+	if _, err := strconv.Atoi(last); err == nil && len(keys) > 1 {
+		last = keys[len(keys)-2] // an item of a list: levels.0
+	}
+	switch last {
+	case "pv", "gv", "min_pv", "max_leg", "count", "customers", "sponsored_active", "min_payout", "held":
+		return -1
+	case "rate", "levels", "generations", "amount", "percent", "payout_cap", "cap", "rates", "carry_cap":
+		return +1
+	}
+	if slices.ContainsFunc(keys, func(k string) bool { return k == "amounts" || k == "rates" || k == "levels_by_rank" }) {
+		return +1 // an amount or rate by rank
+	}
+	return 0
 }

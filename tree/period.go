@@ -2,6 +2,7 @@ package tree
 
 import (
 	"fmt"
+	"maps"
 	"slices"
 	"strconv"
 	"strings"
@@ -644,4 +645,32 @@ func (p Period) String() string {
 		return p.Name
 	}
 	return fmt.Sprintf("%s (%s..%s)", p.Name, FormatDate(p.From), FormatDate(p.To))
+}
+
+// WithSale returns d with one more sale: member m's, of amount and volume
+// v, on day (NoDate: undated), with order id order — a synthetic sale, as
+// sweep's member paths add. d itself is unchanged (its chunks are shared).
+func (d *Data) WithSale(m int32, v dec.D, day int32, order string) (*Data, error) {
+	out := *d
+	out.Sales.Chunks = append(slices.Clip(d.Sales.Chunks), SaleChunk{Member: []int32{m}, Volume: []dec.D{v}})
+	c := &out.Sales.Chunks[len(out.Sales.Chunks)-1]
+	if day != NoDate {
+		c.Date = []int32{day}
+		out.Sales.dayAmount = maps.Clone(d.Sales.dayAmount)
+		if out.Sales.dayAmount == nil {
+			out.Sales.dayAmount = map[int32]dec.D{}
+		}
+		out.Sales.dayAmount[day] += v
+	}
+	if d.KeepOrderIDs {
+		c.orders = newStrtab()
+		c.orders.add([]byte(order))
+	}
+	var o1, o2 bool
+	out.Sales.Amount, o1 = dec.Add(d.Sales.Amount, v)
+	out.Sales.TotalVolume, o2 = dec.Add(d.Sales.TotalVolume, v)
+	if o1 || o2 {
+		return nil, &InputError{Msg: "the sales with one more are too large for compplan's exact decimals", Err: dec.ErrOverflow}
+	}
+	return &out, nil
 }

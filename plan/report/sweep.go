@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"strconv"
+	"strings"
 
 	"github.com/compplan/compplan/plan"
 	"github.com/compplan/compplan/plan/compare"
@@ -26,7 +27,9 @@ type SweepPoint struct {
 	Components []string
 	Paid       []dec.D
 	Breakage   []dec.D
-	digits     int
+	// MemberPay is, sweeping a member's volume, that member's total.
+	MemberPay dec.D
+	digits    int
 	totals     []byte // run --format json's totals
 }
 
@@ -40,10 +43,22 @@ func NewSweepPoint(values []string, r *plan.Result) SweepPoint {
 	return pt
 }
 
+// Sweep is a sweep's points, and the cliffs found along it.
+type Sweep struct {
+	Paths  []string
+	Points []SweepPoint
+	// Member is the id of the member whose volume is swept ("": none):
+	// the rows then say their pay.
+	Member string
+	Cliffs []Cliff
+}
+
 // sweepRows are the points as rows under a header: the paths set, payout,
 // payout %, earners, the median and p90 of what earners are paid, the top
-// 1%'s share, and each component's paid and breakage.
-func sweepRows(paths []string, points []SweepPoint) [][]string {
+// 1%'s share, each component's paid and breakage, the member's pay when a
+// member's volume is swept, and a note naming the cliffs found there.
+func sweepRows(sw *Sweep) [][]string {
+	paths, points := sw.Paths, sw.Points
 	head := append([]string(nil), paths...)
 	head = append(head, "payout", "payout_pct", "earners", "median_earners", "p90_earners", "top1_share_pct")
 	if len(points) > 0 {
@@ -51,8 +66,20 @@ func sweepRows(paths []string, points []SweepPoint) [][]string {
 			head = append(head, "paid_"+c, "breakage_"+c)
 		}
 	}
+	if sw.Member != "" {
+		head = append(head, "pay_"+sw.Member)
+	}
+	head = append(head, "note")
+	notes := make([][]string, len(points))
+	for _, c := range sw.Cliffs {
+		at := c.To
+		if c.Change == 0 {
+			at = c.From // a flat stretch: where it starts
+		}
+		notes[at] = append(notes[at], c.Why)
+	}
 	rows := [][]string{head}
-	for _, pt := range points {
+	for i, pt := range points {
 		m := func(v dec.D) string { return string(v.AppendFixed(nil, pt.digits)) }
 		pct := ""
 		if pt.HasPct {
@@ -67,6 +94,10 @@ func sweepRows(paths []string, points []SweepPoint) [][]string {
 		for c := range pt.Components {
 			row = append(row, m(pt.Paid[c]), m(pt.Breakage[c]))
 		}
+		if sw.Member != "" {
+			row = append(row, m(pt.MemberPay))
+		}
+		row = append(row, strings.Join(notes[i], "; "))
 		rows = append(rows, row)
 	}
 	return rows
@@ -75,7 +106,8 @@ func sweepRows(paths []string, points []SweepPoint) [][]string {
 // WriteSweep writes a sweep's points: a row each (table or CSV), or JSON
 // {"points": [{"values": {PATH: VALUE}, "totals": {…}, "earners": {…}}]}
 // whose totals are run --format json's.
-func WriteSweep(w io.Writer, paths []string, points []SweepPoint, f Format) error {
+func WriteSweep(w io.Writer, sw *Sweep, f Format) error {
+	paths, points := sw.Paths, sw.Points
 	bw := bufio.NewWriter(w)
 	switch f {
 	case JSON:
@@ -101,11 +133,32 @@ func WriteSweep(w io.Writer, paths []string, points []SweepPoint, f Format) erro
 				b = append(b, `null,"p90":null`...)
 			}
 			b = append(b, `,"top1_share_pct":`...)
-			b = append(pt.Top1Share.AppendFixed(b, 2), "}}"...)
+			b = append(pt.Top1Share.AppendFixed(b, 2), '}')
+			if sw.Member != "" {
+				b = append(b, `,"member_pay":`...)
+				b = money(b, pt.MemberPay, pt.digits)
+			}
+			b = append(b, '}')
+		}
+		b = append(b, "\n],\"cliffs\":["...)
+		for i, c := range sw.Cliffs {
+			if i > 0 {
+				b = append(b, ',')
+			}
+			b = append(b, "\n"+`{"from":`...)
+			b = jsonString(b, points[c.From].Values[0])
+			b = append(b, `,"to":`...)
+			b = jsonString(b, points[c.To].Values[0])
+			b = append(b, `,"figure":`...)
+			b = jsonString(b, c.Figure)
+			b = append(b, `,"change":`...)
+			b = money(b, c.Change, points[0].digits)
+			b = append(b, `,"why":`...)
+			b = append(jsonString(b, c.Why), '}')
 		}
 		bw.Write(append(b, "\n]}\n"...))
 	case CSV:
-		for _, row := range sweepRows(paths, points) {
+		for _, row := range sweepRows(sw) {
 			var b []byte
 			for i, cell := range row {
 				if i > 0 {
@@ -116,8 +169,49 @@ func WriteSweep(w io.Writer, paths []string, points []SweepPoint, f Format) erro
 			bw.Write(append(b, '\n'))
 		}
 	default:
-		rows := sweepRows(paths, points)
-		writeAligned(bw, rows[0], rows[1:], func(c int) bool { return true })
+		rows := sweepRows(sw)
+		writeAligned(bw, rows[0], rows[1:], func(c int) bool { return c < len(rows[0])-1 })
 	}
 	return bw.Flush()
+}
+
+// Cliff is a step of a sweep where its figure moves against the value's
+// expected direction (plan.SweepDirection), or a flat stretch longer than
+// a quarter of the range: From and To index the points.
+type Cliff struct {
+	From, To int
+	Figure   string // "payout", or "pay of ID" for a member's volume
+	Change   dec.D  // To's figure less From's (0 for a flat stretch)
+	Why      string
+}
+
+// FindCliffs looks along a one-value sweep (the path, with direction dir)
+// for every step where the figure moves against dir, and every flat
+// stretch of more than a quarter of the points; figure is each point's
+// figure, named name.
+func FindCliffs(path string, dir int, values []string, figure []dec.D, name string, digits int) []Cliff {
+	var out []Cliff
+	for i := 1; i < len(figure); i++ {
+		d := figure[i] - figure[i-1]
+		if (dir > 0 && d < 0) || (dir < 0 && d > 0) {
+			verb := "falls"
+			if d > 0 {
+				verb = "rises"
+			}
+			out = append(out, Cliff{From: i - 1, To: i, Figure: name, Change: d,
+				Why: fmt.Sprintf("%s %s by %s as %s rises from %s to %s", name, verb, dec.D(max(d, -d)).AppendFixed(nil, digits), path, values[i-1], values[i])})
+		}
+	}
+	for i := 0; i < len(figure); {
+		j := i
+		for j+1 < len(figure) && figure[j+1] == figure[i] {
+			j++
+		}
+		if j > i && 4*(j-i+1) > len(figure) {
+			out = append(out, Cliff{From: i, To: j, Figure: name,
+				Why: fmt.Sprintf("%s is flat at %s from %s=%s to %s", name, figure[i].AppendFixed(nil, digits), path, values[i], values[j])})
+		}
+		i = j + 1
+	}
+	return out
 }

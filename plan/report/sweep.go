@@ -30,7 +30,7 @@ type SweepPoint struct {
 	// MemberPay is, sweeping a member's volume, that member's total.
 	MemberPay dec.D
 	digits    int
-	totals     []byte // run --format json's totals
+	totals    []byte // run --format json's totals
 }
 
 // NewSweepPoint takes the figures of r, computed with values set.

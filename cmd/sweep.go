@@ -2,7 +2,6 @@ package cmd
 
 import (
 	"cmp"
-	"fmt"
 	"io"
 	"strings"
 
@@ -10,8 +9,7 @@ import (
 
 	"github.com/compplan/compplan/plan"
 	"github.com/compplan/compplan/plan/report"
-	"github.com/compplan/compplan/tree"
-	"github.com/compplan/compplan/tree/dec"
+	"github.com/compplan/compplan/plan/whatif"
 )
 
 // sweepOptions are the options of compplan sweep.
@@ -90,30 +88,22 @@ func runSweep(c *cobra.Command, s *streams, opts *sweepOptions) error {
 	if err != nil {
 		return err
 	}
-	var paths []string
-	var ranges [][]string
-	member := "" // the id of a member.ID.pv path
+	var sets []whatif.Set
 	for _, set := range opts.Sets {
 		path, rng, ok := strings.Cut(set, "=")
 		if !ok || path == "" {
 			return usagef(c, "--set %q: expected PATH=FROM..TO/STEP", set)
 		}
-		if id, ok := memberPath(path); ok {
-			if member != "" {
-				return usagef(c, "--set %s: one member's volume at a time", path)
+		if _, isMember := whatif.MemberPath(path); !isMember {
+			if _, err := src.Value(path); err != nil {
+				return usagef(c, "--set %v", err)
 			}
-			member = id
-		} else if _, err := src.Value(path); err != nil {
-			return usagef(c, "--set %v", err)
 		}
 		values, err := plan.ParseRange(rng)
 		if err != nil {
 			return usagef(c, "--set %s: %v", path, err)
 		}
-		paths, ranges = append(paths, path), append(ranges, values)
-	}
-	if len(paths) == 2 && paths[0] == paths[1] {
-		return usagef(c, "--set %s is given twice", paths[0])
+		sets = append(sets, whatif.Set{Path: path, Values: values})
 	}
 	base, err := src.With()
 	if err != nil {
@@ -123,92 +113,15 @@ func runSweep(c *cobra.Command, s *streams, opts *sweepOptions) error {
 	if err != nil {
 		return err
 	}
-	m := int32(-1)
-	if member != "" {
-		if m = d.Org.Lookup(member); m < 0 {
-			return usagef(c, "--set member.%s.pv: no member has id %q in %s", member, member, opts.Members)
-		}
+	if err := whatif.Check(src, d, sets); err != nil {
+		return usagef(c, "--set %v", err)
 	}
-	day := tree.NoDate // a member's added volume is a sale on the last day of the sales
-	if _, last, ok := d.Sales.DateRange(); ok {
-		day = last
-	}
-	// The grid: the first --set varies slowest.
-	grid := [][]string{{}}
-	for _, values := range ranges {
-		var next [][]string
-		for _, g := range grid {
-			for _, v := range values {
-				next = append(next, append(append([]string(nil), g...), v))
-			}
-		}
-		grid = next
-	}
-	sw := &report.Sweep{Paths: paths, Member: member}
-	for _, values := range grid {
-		var settings []plan.Setting
-		pd := d
-		for k, path := range paths {
-			if _, ok := memberPath(path); !ok {
-				settings = append(settings, plan.Setting{Path: path, Value: values[k]})
-				continue
-			}
-			v, err := dec.Parse([]byte(strings.TrimPrefix(values[k], "+")))
-			if err != nil || v < 0 {
-				return usagef(c, "--set %s: %q is not a volume of 0 or more to add", path, values[k])
-			}
-			if pd, err = d.WithSale(m, v, day, "sweep-"+member); err != nil {
-				return err
-			}
-		}
-		p, err := src.With(settings...)
-		if err != nil {
-			return fmt.Errorf("at %s: %w", pointName(paths, values), err)
-		}
-		res, err := plan.Compute(p, pd)
-		if err != nil {
-			return fmt.Errorf("at %s: %w", pointName(paths, values), err)
-		}
-		pt := report.NewSweepPoint(values, res)
-		if m >= 0 {
-			pt.MemberPay = res.Total(m)
-		}
-		sw.Points = append(sw.Points, pt)
-	}
-	if len(paths) == 1 && len(sw.Points) > 1 { // cliffs along one value (a grid has none yet)
-		figure, name := make([]dec.D, len(sw.Points)), "payout"
-		for i, pt := range sw.Points {
-			figure[i] = pt.Payout
-			if m >= 0 {
-				figure[i] = pt.MemberPay
-			}
-		}
-		if m >= 0 {
-			name = "the pay of " + member
-		}
-		sw.Cliffs = report.FindCliffs(paths[0], plan.SweepDirection(paths[0]), ranges[0], figure, name, base.Digits)
+	sw, err := whatif.Sweep(src, d, sets)
+	if err != nil {
+		return err
 	}
 	if err := report.WriteSweep(out.writer(), sw, format); err != nil {
 		return err
 	}
 	return outs.commit()
-}
-
-// memberPath reads a member.ID.pv path: the member's id.
-func memberPath(path string) (string, bool) {
-	rest, ok := strings.CutPrefix(path, "member.")
-	if !ok {
-		return "", false
-	}
-	id, ok := strings.CutSuffix(rest, ".pv")
-	return id, ok && id != ""
-}
-
-// pointName names a point of a sweep: PATH=VALUE, ….
-func pointName(paths, values []string) string {
-	parts := make([]string, len(paths))
-	for k := range paths {
-		parts[k] = paths[k] + "=" + values[k]
-	}
-	return strings.Join(parts, ", ")
 }

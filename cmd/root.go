@@ -165,7 +165,7 @@ func newRootCmd(s *streams) *cobra.Command {
 	root.PersistentFlags().String("config", "", "config `file` of flag values (default .compplan.yaml in the working directory, if present)")
 	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error { return &usageError{err: err, cmd: c} })
 	root.PersistentPreRunE = func(c *cobra.Command, _ []string) error { return configure(c, s) }
-	root.AddCommand(newRunCmd(s), newExplainCmd(s), newCheckCmd(s), newTreeCmd(s), newCompareCmd(s), newGenCmd(s), newReplayCmd(s), newSweepCmd(s))
+	root.AddCommand(newRunCmd(s), newExplainCmd(s), newCheckCmd(s), newTreeCmd(s), newCompareCmd(s), newGenCmd(s), newReplayCmd(s), newSweepCmd(s), newCliffsCmd(s))
 	for _, c := range root.Commands() {
 		c.Flags().VisitAll(onceOnly)
 	}

@@ -2,7 +2,6 @@ package cmd
 
 import (
 	"cmp"
-	"io"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -77,13 +76,7 @@ func runSweep(c *cobra.Command, s *streams, opts *sweepOptions) error {
 		return err
 	}
 	in := &inputs{s: s}
-	src, err := readWith(in, opts.Plan, "plan", func(r io.Reader, name string) (*plan.Source, error) {
-		b, err := io.ReadAll(io.LimitReader(r, plan.MaxPlanBytes+1))
-		if err != nil {
-			return nil, err
-		}
-		return plan.ParseSource(b, name)
-	})
+	src, err := readWith(in, opts.Plan, "plan", readSource)
 	in.close()
 	if err != nil {
 		return err

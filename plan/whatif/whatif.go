@@ -5,6 +5,7 @@ package whatif
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/compplan/compplan/plan"
@@ -141,4 +142,107 @@ func pointName(paths, values []string) string {
 		parts[k] = paths[k] + "=" + values[k]
 	}
 	return strings.Join(parts, ", ")
+}
+
+// Finding is a cliff or a flat stretch a probe found.
+type Finding struct {
+	Path  string
+	Cliff report.Cliff
+	// Values are the path's values at the cliff's ends.
+	From, To string
+}
+
+// Flat reports whether the finding is a flat stretch, not a step against
+// the value's direction.
+func (f Finding) Flat() bool { return f.Cliff.Change == 0 }
+
+// Probes are the sweeps Cliffs runs on plan src and data d: every rank's
+// pv, gv, legs count and legs gv, from 0 to twice the plan's value in
+// tenths (a count by 1), and the volume of the three members who sponsor
+// most (ties: the lower id), from +0 to twice the highest rank's pv (1,000
+// without one) in tenths.
+func Probes(src *plan.Source, base *plan.Plan, d *tree.Data) []Set {
+	var out []Set
+	tenths := func(top dec.D, whole bool) []string {
+		step := top / 10
+		if whole {
+			step = dec.One
+		} else if r := dec.Round(step, 2, dec.Down); r > 0 {
+			step = r
+		}
+		if step <= 0 {
+			return nil
+		}
+		var vals []string
+		for v := dec.D(0); v <= top && len(vals) < 41; v += step {
+			vals = append(vals, v.String())
+		}
+		return vals
+	}
+	var topPV dec.D
+	for _, r := range base.Ranks {
+		for _, key := range []string{"pv", "gv", "legs.count", "legs.gv"} {
+			path := "ranks." + r.Name + "." + key
+			v, err := src.Value(path)
+			if err != nil || v == "" {
+				continue
+			}
+			x, err := dec.Parse([]byte(v))
+			if err != nil || x <= 0 {
+				continue
+			}
+			if key == "pv" {
+				topPV = max(topPV, x)
+			}
+			if vals := tenths(2*x, key == "legs.count"); len(vals) > 1 {
+				out = append(out, Set{Path: path, Values: vals})
+			}
+		}
+	}
+	if topPV == 0 {
+		topPV = dec.FromInt(500)
+	}
+	o := d.Org
+	type recruiter struct {
+		m int32
+		n int
+	}
+	var top []recruiter
+	for _, m := range o.ByID() {
+		if n := len(o.Children(m)); n > 0 && !o.Customer(m) {
+			top = append(top, recruiter{m, n})
+		}
+	}
+	// The three who sponsor most, in id order among equals (ByID order,
+	// and a stable sort).
+	slices.SortStableFunc(top, func(a, b recruiter) int { return b.n - a.n })
+	for _, r := range top[:min(3, len(top))] {
+		vals := tenths(2*topPV, false)
+		for i := range vals {
+			vals[i] = "+" + vals[i]
+		}
+		out = append(out, Set{Path: "member." + o.ID(r.m) + ".pv", Values: vals})
+	}
+	return out
+}
+
+// Cliffs runs every probe (Probes) and returns what they found, probe by
+// probe.
+func Cliffs(src *plan.Source, d *tree.Data) ([]Finding, int, error) {
+	base, err := src.With()
+	if err != nil {
+		return nil, 0, err
+	}
+	probes := Probes(src, base, d)
+	var out []Finding
+	for _, p := range probes {
+		sw, err := Sweep(src, d, []Set{p})
+		if err != nil {
+			return nil, 0, err
+		}
+		for _, c := range sw.Cliffs {
+			out = append(out, Finding{Path: p.Path, Cliff: c, From: p.Values[c.From], To: p.Values[c.To]})
+		}
+	}
+	return out, len(probes), nil
 }

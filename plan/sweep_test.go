@@ -107,3 +107,17 @@ func mustDecode(t *testing.T, text string) *Plan {
 	}
 	return p
 }
+
+func TestSweepDirection(t *testing.T) {
+	for path, want := range map[string]int{
+		"components.uni.levels.1": +1, "components.retail.rate": +1, "payout_cap": +1, "components.bonus.amounts.Gold": +1,
+		"components.uni.levels_by_rank.Silver.0": +1, "member.M1.pv": +1,
+		"ranks.Silver.gv": -1, "ranks.Silver.pv": -1, "active.pv": -1, "components.retail.tiers.1.pv": -1, "ranks.Gold.legs.count": -1,
+		"min_payout": -1, "components.retail.tiers.1.rate": +1,
+		"rank_grace": 0, "name": 0,
+	} {
+		if got := SweepDirection(path); got != want {
+			t.Errorf("%s: %d, want %d", path, got, want)
+		}
+	}
+}

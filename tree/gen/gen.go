@@ -71,11 +71,30 @@ type Config struct {
 	ReturnPct int
 	// SalesOrder is the layout of the sales file.
 	SalesOrder SalesOrder
+	// GrowthPct, with months of sales, makes the organisation grow by that
+	// percent a month: a starting organisation joins in the year before
+	// the sales, and each month adds GrowthPct% of the members so far
+	// (integer arithmetic; the last month takes the rest), so Members is
+	// the size at the end. 0: members join evenly over the whole span.
+	GrowthPct int
+	// ChurnPct is the percent of the members in the organisation at a
+	// month's start who leave during it: they are terminated on a day of
+	// that month and sell nothing from that month on.
+	ChurnPct int
+	// CustomerPct is the percent of members (roots aside) who are retail
+	// customers (type customer): they buy, and sponsor nobody.
+	CustomerPct int
+	// AutoshipPct is the percent of sales of type autoship.
+	AutoshipPct int
 }
 
 // Summary describes what Write wrote.
 type Summary struct {
-	Members, Sales        int
+	Members, Sales int
+	// Customers and Churned count the members of type customer and those
+	// terminated; JoinedPerMonth how many joined in each month of sales.
+	Customers, Churned    int
+	JoinedPerMonth        []int
 	Returns               int // rows of type return among Sales
 	MedianDepth, MaxDepth int // depth in the sponsor tree (a root is 0)
 	MostSponsored         int // the most members one member sponsored
@@ -110,7 +129,12 @@ func dayOf(t time.Time) day { return day(t.Sub(epoch).Hours() / 24) }
 
 // A sale is packed into a uint64: member<<8 | (day of month-1)<<3 | price.
 func pack(m int32, dom, price int) uint64 { return uint64(m)<<8 | uint64(dom-1)<<3 | uint64(price) }
+
+// autoship marks a packed sale of type autoship (above the member's bits).
+const autoship = 1 << 62
+
 func unpack(r uint64) (m int32, dom, price int) {
+	r &^= autoship
 	return int32(r >> 8), int(r>>3&31) + 1, int(r & 7)
 }
 
@@ -127,12 +151,13 @@ func WriteSummary(c Config, members, sales io.Writer) (Summary, error) {
 	rng := rand.New(rand.NewPCG(c.Seed, 0x636f6d70706c616e))
 	months := max(c.Months, 1)
 	mw := bufio.NewWriterSize(members, 1<<16)
-	sum, joined, err := writeMembers(c, rng, mw, months)
+	sum, joined, left, err := writeMembers(c, rng, mw, months)
 	if err != nil {
 		return sum, err
 	}
 	sw := bufio.NewWriterSize(sales, 1<<16)
-	if c.ReturnPct > 0 {
+	typed := c.ReturnPct > 0 || c.AutoshipPct > 0
+	if typed {
 		sw.WriteString("order_id,member_id,amount,volume,date,type\n")
 	} else {
 		sw.WriteString("order_id,member_id,amount,volume,date\n")
@@ -156,6 +181,12 @@ func WriteSummary(c Config, members, sales io.Writer) (Summary, error) {
 		from, to := dayOf(start), dayOf(start)+day(days) // [from, to)
 		recs, returned, retDays = recs[:0], returned[:0], retDays[:0]
 		for i := 0; i < c.Members && joined[i] < to; i++ {
+			if left != nil && left[i] < from {
+				continue // churned before this month
+			}
+			if left != nil && left[i] < to {
+				continue // churns this month: sells nothing from it on
+			}
 			active++
 			if c.SalesPerMember == 0 || rng.IntN(10) < 3 {
 				idle++
@@ -166,7 +197,11 @@ func WriteSummary(c Config, members, sales io.Writer) (Summary, error) {
 			for range n {
 				p := rng.IntN(len(prices))
 				dom := firstDom + rng.IntN(days-firstDom+1)
-				recs = append(recs, pack(int32(i), dom, p))
+				r := pack(int32(i), dom, p)
+				if c.AutoshipPct > 0 && rng.IntN(100) < c.AutoshipPct {
+					r |= autoship
+				}
+				recs = append(recs, r)
 				if c.ReturnPct > 0 && month+1 < months && rng.IntN(100) < c.ReturnPct {
 					returned = append(returned, int32(len(recs)-1))
 					retDays = append(retDays, uint8(min(dom, 28)))
@@ -226,9 +261,9 @@ func WriteSummary(c Config, members, sales io.Writer) (Summary, error) {
 			for k, r := range recs {
 				m, dom, p := unpack(r)
 				flushReturns(m) // earlier members' returns
-				b = appendSale(b[:0], base+1+int64(inv[k]), m, p, year, int(mon), dom, c.ReturnPct > 0)
+				b = appendSale(b[:0], base+1+int64(inv[k]), m, p, year, int(mon), dom, typed, r&autoship != 0)
 				sw.Write(b)
-				if k+1 == len(recs) || int32(recs[k+1]>>8) != m {
+				if k+1 == len(recs) || int32((recs[k+1]&^autoship)>>8) != m {
 					flushReturns(m + 1) // the member's own, after their sales
 				}
 			}
@@ -249,7 +284,7 @@ func WriteSummary(c Config, members, sales io.Writer) (Summary, error) {
 				}
 				for p := starts[d]; p < starts[d]+count[d]; p++ {
 					m, dom, pr := unpack(recs[perm[p]])
-					b = appendSale(b[:0], base+1+int64(p), m, pr, year, int(mon), dom, c.ReturnPct > 0)
+					b = appendSale(b[:0], base+1+int64(p), m, pr, year, int(mon), dom, typed, recs[perm[p]]&autoship != 0)
 					sw.Write(b)
 				}
 			}
@@ -262,19 +297,42 @@ func WriteSummary(c Config, members, sales io.Writer) (Summary, error) {
 	return sum, sw.Flush()
 }
 
-// writeMembers writes the members file and returns the day each member joins.
-func writeMembers(c Config, rng *rand.Rand, w *bufio.Writer, months int) (Summary, []day, error) {
+// writeMembers writes the members file and returns the day each member
+// joins, and, with churn, the day each leaves (nil without churn; a day
+// past the sales for a member who stays).
+func writeMembers(c Config, rng *rand.Rand, w *bufio.Writer, months int) (Summary, []day, []day, error) {
 	roots := max(c.Roots, 1)
-	w.WriteString("id,sponsor_id,name,joined\n")
+	w.WriteString("id,sponsor_id,name,joined")
+	if c.CustomerPct > 0 {
+		w.WriteString(",type")
+	}
+	if c.ChurnPct > 0 {
+		w.WriteString(",terminated")
+	}
+	w.WriteString("\n")
 	salesFrom := dayOf(time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC))
 	salesTo := dayOf(time.Date(2026+months/12, time.Month(1+months%12), 1, 0, 0, 0, 0, time.UTC))
-	// slots holds each member once plus once per recruit.
+	monthStart := func(k int) day { return dayOf(time.Date(2026+k/12, time.Month(1+k%12), 1, 0, 0, 0, 0, time.UTC)) }
+	// With growth, how many join before the sales and in each month.
+	var start int
+	var perMonth []int
+	if c.GrowthPct > 0 {
+		start, perMonth = growth(c.Members, months, c.GrowthPct)
+	}
+	// slots holds each member once plus once per recruit (customers
+	// sponsor nobody: they are not in it).
 	slots := make([]int32, 0, 2*c.Members)
 	depth := make([]int32, c.Members)
 	recruits := make([]int32, c.Members)
 	joined := make([]day, c.Members)
+	var left []day
+	if c.ChurnPct > 0 {
+		left = make([]day, c.Members)
+	}
 	var sum Summary
+	sum.JoinedPerMonth = make([]int, months)
 	var b []byte
+	month, inMonth := 0, 0 // with growth: the month member i joins in, and its rank there
 	for i := 0; i < c.Members; i++ {
 		b = b[:0]
 		b = appendID(b, int32(i))
@@ -290,19 +348,67 @@ func writeMembers(c Config, rng *rand.Rand, w *bufio.Writer, months int) (Summar
 		b = append(b, first[rng.IntN(len(first))]...)
 		b = append(b, ' ')
 		b = append(b, last[rng.IntN(len(last))]...)
-		// Evenly from epoch to the last day of sales, in id order.
-		joined[i] = day(int64(i) * int64(salesTo) / int64(max(c.Members, 1)))
+		switch {
+		case c.GrowthPct == 0:
+			// Evenly from epoch to the last day of sales, in id order.
+			joined[i] = day(int64(i) * int64(salesTo) / int64(max(c.Members, 1)))
+		case i < start: // the starting organisation: evenly over the year before
+			joined[i] = day(int64(i) * int64(salesFrom) / int64(max(start, 1)))
+		default: // evenly over its month
+			for inMonth >= perMonth[month] {
+				month, inMonth = month+1, 0
+			}
+			from, to := monthStart(month), monthStart(month+1)
+			joined[i] = from + day(int64(inMonth)*int64(to-from)/int64(perMonth[month]))
+			inMonth++
+		}
 		if joined[i] >= salesFrom {
 			sum.JoinedInSales++
+			for k := months - 1; k >= 0; k-- {
+				if joined[i] >= monthStart(k) {
+					sum.JoinedPerMonth[k]++
+					break
+				}
+			}
 		}
 		b = append(b, ',')
 		b = epoch.AddDate(0, 0, int(joined[i])).AppendFormat(b, time.DateOnly)
+		customer := false
+		if c.CustomerPct > 0 {
+			customer = i >= roots && rng.IntN(100) < c.CustomerPct
+			if customer {
+				b = append(b, ",customer"...)
+				sum.Customers++
+			} else {
+				b = append(b, ',')
+			}
+		}
+		if left != nil {
+			left[i] = salesTo
+			b = append(b, ',')
+			for k := 0; k < months && i >= roots; k++ {
+				from, to := monthStart(k), monthStart(k+1)
+				if joined[i] >= to || rng.IntN(100) >= c.ChurnPct {
+					continue // not in the organisation yet, or stays this month
+				}
+				lo := max(from, joined[i]+1)
+				if lo >= to {
+					continue
+				}
+				left[i] = lo + day(rng.IntN(int(to-lo)))
+				b = epoch.AddDate(0, 0, int(left[i])).AppendFormat(b, time.DateOnly)
+				sum.Churned++
+				break
+			}
+		}
 		b = append(b, '\n')
 		w.Write(b)
-		slots = append(slots, int32(i))
+		if !customer {
+			slots = append(slots, int32(i))
+		}
 	}
 	if err := w.Flush(); err != nil {
-		return sum, nil, err
+		return sum, nil, nil, err
 	}
 	sum.Members = c.Members
 	// Median depth by counting: depths are small.
@@ -318,7 +424,38 @@ func writeMembers(c Config, rng *rand.Rand, w *bufio.Writer, months int) (Summar
 			break
 		}
 	}
-	return sum, joined, nil
+	return sum, joined, left, nil
+}
+
+// growth splits members into a starting organisation and the members who
+// join in each of months, the organisation growing by pct percent a month
+// (of its size at the month's start, rounded down): the largest start that
+// does not outgrow members, the last month taking the rest.
+func growth(members, months, pct int) (start int, perMonth []int) {
+	grow := func(s int) (int, []int) {
+		size := s
+		per := make([]int, months)
+		for k := range per {
+			per[k] = size * pct / 100
+			size += per[k]
+			if size > members {
+				return size, per
+			}
+		}
+		return size, per
+	}
+	lo, hi := 1, members // grow(lo) fits
+	for lo < hi {
+		mid := (lo + hi + 1) / 2
+		if size, _ := grow(mid); size <= members {
+			lo = mid
+		} else {
+			hi = mid - 1
+		}
+	}
+	size, per := grow(lo)
+	per[months-1] += members - size
+	return lo, per
 }
 
 // appendID appends member i's id: M followed by 7 or more digits.
@@ -339,7 +476,7 @@ func appendDate(b []byte, year, mon, dom int) []byte {
 }
 
 // appendSale writes order order: member m, price p, on year-mon-dom.
-func appendSale(b []byte, order int64, m int32, p, year, mon, dom int, typed bool) []byte {
+func appendSale(b []byte, order int64, m int32, p, year, mon, dom int, typed, auto bool) []byte {
 	b = append(b, "SO-"...)
 	b = strconv.AppendInt(b, order, 10)
 	b = append(b, ',')
@@ -352,6 +489,9 @@ func appendSale(b []byte, order int64, m int32, p, year, mon, dom int, typed boo
 	b = appendDate(b, year, mon, dom)
 	if typed {
 		b = append(b, ',')
+	}
+	if auto {
+		b = append(b, "autoship"...)
 	}
 	return append(b, '\n')
 }

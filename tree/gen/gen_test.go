@@ -2,6 +2,7 @@ package gen
 
 import (
 	"bytes"
+	"fmt"
 	"slices"
 	"strconv"
 	"strings"
@@ -188,7 +189,7 @@ func TestSalesByMember(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if m1.String() != m2.String() || sum1 != sum2 {
+	if m1.String() != m2.String() || fmt.Sprint(sum1) != fmt.Sprint(sum2) {
 		t.Fatalf("the members or the summary depend on the sales order: %+v %+v", sum1, sum2)
 	}
 	byDate := strings.Split(strings.TrimSpace(s1.String()), "\n")
@@ -217,4 +218,84 @@ func TestSalesByMember(t *testing.T) {
 	if _, err := ParseSalesOrder("id"); err == nil || !strings.Contains(err.Error(), "use date or member") {
 		t.Errorf("ParseSalesOrder(id): %v", err)
 	}
+}
+
+// TestGrowthChurnCustomersAutoship: the knobs do what they say, and the
+// data loads (every sale on or after its member joined, none by a member
+// after the month they leave in).
+func TestGrowthChurnCustomersAutoship(t *testing.T) {
+	c := Config{Members: 20000, SalesPerMember: 2, Months: 6, Seed: 3, GrowthPct: 10, ChurnPct: 5, CustomerPct: 20, AutoshipPct: 30}
+	var m, s bytes.Buffer
+	sum, err := WriteSummary(c, &m, &s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Growth: a starting organisation, then 10% of the size so far each
+	// month, rounded down, the last month taking the rest.
+	start, per := growth(20000, 6, 10)
+	size := start
+	for k, n := range per[:5] {
+		if n != size*10/100 || sum.JoinedPerMonth[k] != n {
+			t.Errorf("month %d: %d joined (summary %d), want %d", k+1, n, sum.JoinedPerMonth[k], size*10/100)
+		}
+		size += n
+	}
+	if size+per[5] != 20000 || per[5] < size*10/100 || per[5] > size*10/100+size/50 {
+		t.Errorf("the last month: %d joined onto %d", per[5], size)
+	}
+	d, err := tree.ReadMembers(bytes.NewReader(m.Bytes()), "members.csv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := d.ReadSales(bytes.NewReader(s.Bytes()), "sales.csv"); err != nil {
+		t.Fatal(err)
+	}
+	o := d.Org
+	customers, churned := 0, 0
+	for i := range int32(o.Len()) {
+		if o.Customer(i) {
+			customers++
+			if len(o.Children(i)) > 0 {
+				t.Fatalf("customer %s sponsors %d", o.ID(i), len(o.Children(i)))
+			}
+		}
+		if o.Terminated(i) != tree.NoDate {
+			churned++
+		}
+	}
+	if customers != sum.Customers || customers < 3600 || customers > 4400 {
+		t.Errorf("%d customers (summary %d), want about 20%% of 20,000", customers, sum.Customers)
+	}
+	// 5% of the members a month, over six months of a growing organisation.
+	if churned != sum.Churned || churned < 2500 || churned > 4500 {
+		t.Errorf("%d members churned (summary %d)", churned, sum.Churned)
+	}
+	auto, all := 0, 0
+	for c := range d.Sales.Chunks {
+		ch := &d.Sales.Chunks[c]
+		for k, mem := range ch.Member {
+			all++
+			if ch.TypeOf(k) == "autoship" {
+				auto++
+			}
+			if t0 := o.Terminated(mem); t0 != tree.NoDate && monthOf(ch.DateOf(k)) >= monthOf(t0) {
+				t.Fatalf("%s sells on %s, in or after the month they leave (%s)", o.ID(mem), tree.FormatDate(ch.DateOf(k)), tree.FormatDate(t0))
+			}
+		}
+	}
+	if pct := 100 * auto / all; pct < 28 || pct > 32 {
+		t.Errorf("%d%% of sales autoship, want about 30%%", pct)
+	}
+	var m2, s2 bytes.Buffer
+	if err := Write(c, &m2, &s2); err != nil || !bytes.Equal(m.Bytes(), m2.Bytes()) || !bytes.Equal(s.Bytes(), s2.Bytes()) {
+		t.Errorf("the same config wrote different bytes: %v", err)
+	}
+}
+
+// monthOf is a day's year and month as one number.
+func monthOf(day int32) int {
+	s := tree.FormatDate(day)
+	y, _ := strconv.Atoi(s[:4])
+	mo, _ := strconv.Atoi(s[5:7])
+	return y*12 + mo
 }

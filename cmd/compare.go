@@ -185,6 +185,12 @@ func runCompare(c *cobra.Command, s *streams, opts *compareOptions, args []strin
 			return err
 		}
 	}
+	comparison.Data = dataFacts(d, ps[0].Currency, append([]string{opts.Members, opts.Sales}, args...))
+	if every != "" {
+		first, last, _ := dayRange(c, d, opts.From, opts.To, "")
+		comparison.Data.Periods, comparison.Data.Every = tree.CountPeriods(every, first, last), string(every)
+		comparison.Data.From, comparison.Data.To = tree.FormatDate(first), tree.FormatDate(last)
+	}
 	if diff != nil {
 		if err := report.WriteDiff(diff.writer(), comparison, opts.SafeCSV); err != nil {
 			return err
@@ -332,4 +338,24 @@ func planLabels(ps []*plan.Plan, files []string) []string {
 // tail is the last n parts of a path, joined by "/".
 func tail(parts []string, n int) string {
 	return strings.Join(parts[max(0, len(parts)-n):], "/")
+}
+
+// dataFacts describes the data a comparison was computed on, for the
+// HTML page's header.
+func dataFacts(d *tree.Data, currency string, files []string) *compare.Data {
+	f := &compare.Data{Members: d.Org.Len(), Sales: d.Sales.Len(), SalesAmount: d.Sales.Amount, Currency: currency}
+	for m := range int32(d.Org.Len()) {
+		if d.Org.Customer(m) {
+			f.Customers++
+		}
+	}
+	if first, last, ok := d.Sales.DateRange(); ok {
+		f.From, f.To = tree.FormatDate(first), tree.FormatDate(last)
+	}
+	for _, file := range files {
+		if file != "" {
+			f.Files = append(f.Files, file)
+		}
+	}
+	return f
 }

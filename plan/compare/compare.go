@@ -59,9 +59,27 @@ type Mover struct {
 // Comparison is every plan's figures, and, for each plan after the first,
 // the members who gain most and lose most against the first.
 type Comparison struct {
+	// Data describes what the plans were computed on, for a report's
+	// header (nil: not said).
+	Data    *Data
 	Plans   []PlanStats
 	Gainers [][]Mover // [plan][k]; Gainers[0] is empty
 	Losers  [][]Mover
+}
+
+// Data is what a comparison was computed on.
+type Data struct {
+	Members, Customers int
+	Sales              int
+	SalesAmount        dec.D
+	Currency           string
+	// From and To are the first and last sale dates ("" when undated);
+	// Periods, over history, how many periods and of what (Every).
+	From, To string
+	Periods  int
+	Every    string
+	// Files are the input files, as given.
+	Files []string
 }
 
 // Compare computes the figures of results (one per plan, on the same data)

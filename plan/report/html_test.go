@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"encoding/xml"
 	"fmt"
+	"html"
 	"math"
 	"os"
 	"os/exec"
@@ -187,7 +188,8 @@ func TestHTMLInBrowser(t *testing.T) {
 	dir := t.TempDir()
 	page := filepath.Join(dir, "compare.html")
 	var b bytes.Buffer
-	if err := WriteHTML(&b, exampleComparison(t)); err != nil {
+	c := exampleComparison(t)
+	if err := WriteHTML(&b, c); err != nil {
 		t.Fatal(err)
 	}
 	if err := os.WriteFile(page, b.Bytes(), 0o644); err != nil {
@@ -207,6 +209,21 @@ func TestHTMLInBrowser(t *testing.T) {
 	if m == nil || string(m[1]) != "charts=3 sized=3 errors=0" {
 		t.Fatalf("the page in Chromium says %q, want charts=3 sized=3 errors=0", m)
 	}
+	// Every number of the tables, as Chromium read the page, is the JSON's.
+	checkPageNumbers(t, string(out), c)
+	// A screenshot for a person to look at (go test -v prints its path).
+	shot := filepath.Join(os.TempDir(), "compplan-compare-report.png")
+	cmd = exec.Command(bin, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+		"--disable-background-networking", "--disable-component-update", "--disable-sync", "--hide-scrollbars",
+		"--user-data-dir="+filepath.Join(dir, "profile2"), "--window-size=1200,3400", "--screenshot="+shot, "file://"+page)
+	ownGroup(cmd)
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("chromium --screenshot: %v\n%s", err, out)
+	}
+	if fi, err := os.Stat(shot); err != nil || fi.Size() < 10000 {
+		t.Fatalf("no screenshot at %s: %v", shot, err)
+	}
+	t.Logf("screenshot of the page: %s", shot)
 }
 
 // TestHTMLMarkerHidden: the marker the browser test reads (charts, sized,
@@ -228,5 +245,134 @@ func TestHTMLMarkerHidden(t *testing.T) {
 	}
 	if !strings.Contains(page, "dataset.check=") {
 		t.Errorf("the script does not set the marker's data-check")
+	}
+}
+
+// pageNumbers reads the page's tables: the summary's cells by figure and
+// plan (the change columns aside), each plan's income disclosure by rank,
+// and the gain and lose tables' changes by member; numbers with their
+// thousands separators taken out.
+func pageNumbers(t *testing.T, page string, labels []string) (summary map[string]string, ranks map[string]string, movers map[string]string) {
+	t.Helper()
+	clean := func(s string) string { return strings.ReplaceAll(html.UnescapeString(s), ",", "") }
+	cells := regexp.MustCompile(`<t[hd][^>]*>(.*?)</t[hd]>`)
+	row := regexp.MustCompile(`(?s)<tr>(.*?)</tr>`)
+	summary, ranks, movers = map[string]string{}, map[string]string{}, map[string]string{}
+	m := regexp.MustCompile(`(?s)<table class="summary">(.*?)</table>`).FindStringSubmatch(page)
+	if m == nil {
+		t.Fatal("no summary table")
+	}
+	for _, r := range row.FindAllStringSubmatch(m[1], -1)[1:] {
+		cs := cells.FindAllStringSubmatch(r[1], -1)
+		for i, label := range labels {
+			at := 2 * i // figure, plan 0, then plan and change for the others
+			if i == 0 {
+				at = 1
+			}
+			summary[clean(cs[0][1])+"|"+label] = clean(cs[at][1])
+		}
+	}
+	sections := regexp.MustCompile(`(?s)<section class="plan"><h2>(.*?): income disclosure by paid-as rank</h2>(.*?)</section>`).FindAllStringSubmatch(page, -1)
+	for _, sec := range sections {
+		tables := regexp.MustCompile(`(?s)(?:<h3>[^<]*who would (gain|lose) most</h3>\n)?<table>(.*?)</table>`).FindAllStringSubmatch(sec[2], -1)
+		for _, tb := range tables {
+			for _, r := range row.FindAllStringSubmatch(tb[2], -1)[1:] {
+				cs := cells.FindAllStringSubmatch(r[1], -1)
+				if tb[1] == "" {
+					ranks[html.UnescapeString(sec[1])+"|"+clean(cs[0][1])] = clean(cs[1][1]) + " " + clean(cs[3][1]) + " " + clean(cs[4][1]) + " " + clean(cs[5][1])
+				} else {
+					movers[html.UnescapeString(sec[1])+"|"+tb[1]+"|"+clean(cs[0][1])] = clean(cs[4][1])
+				}
+			}
+		}
+	}
+	return summary, ranks, movers
+}
+
+// checkPageNumbers checks every number of the page's tables against the
+// comparison's JSON figures.
+func checkPageNumbers(t *testing.T, page string, c *compare.Comparison) {
+	t.Helper()
+	var js bytes.Buffer
+	if err := WriteComparison(&js, c, JSON); err != nil {
+		t.Fatal(err)
+	}
+	var figures struct {
+		Plans []struct {
+			Label      string
+			Payout     json.Number
+			PayoutPct  json.Number `json:"payout_pct"`
+			Earners    int
+			Components map[string]struct{ Paid, Breakage json.Number }
+			Ranks      []struct {
+				Rank              *string
+				Count             int
+				Median, Mean, Max json.Number
+			}
+			Gainers, Losers []struct {
+				ID     string
+				Change json.Number
+			}
+		}
+	}
+	d := json.NewDecoder(&js)
+	d.UseNumber()
+	if err := d.Decode(&figures); err != nil {
+		t.Fatal(err)
+	}
+	var labels []string
+	for _, p := range figures.Plans {
+		labels = append(labels, p.Label)
+	}
+	summary, ranks, movers := pageNumbers(t, page, labels)
+	n := 0
+	expect := func(what, got, want string) {
+		t.Helper()
+		n++
+		if got != want {
+			t.Errorf("%s: the page says %q, the JSON %q", what, got, want)
+		}
+	}
+	for _, p := range figures.Plans {
+		expect(p.Label+" payout", summary["payout|"+p.Label], p.Payout.String())
+		expect(p.Label+" payout %", summary["payout %|"+p.Label], p.PayoutPct.String())
+		expect(p.Label+" earners", summary["earners|"+p.Label], fmt.Sprint(p.Earners))
+		for name, comp := range p.Components {
+			expect(p.Label+" "+name+" paid", summary[name+" paid|"+p.Label], comp.Paid.String())
+			expect(p.Label+" "+name+" breakage", summary[name+" breakage|"+p.Label], comp.Breakage.String())
+		}
+		for _, r := range p.Ranks {
+			name := "(no rank)"
+			if r.Rank != nil {
+				name = *r.Rank
+			}
+			expect(p.Label+" rank "+name, ranks[p.Label+"|"+name], fmt.Sprintf("%d %s %s %s", r.Count, r.Median, r.Mean, r.Max))
+		}
+		for _, mv := range p.Gainers {
+			expect(p.Label+" gains "+mv.ID, movers[p.Label+"|gain|"+mv.ID], mv.Change.String())
+		}
+		for _, mv := range p.Losers {
+			expect(p.Label+" loses "+mv.ID, movers[p.Label+"|lose|"+mv.ID], mv.Change.String())
+		}
+	}
+	if n < 30 {
+		t.Errorf("only %d numbers checked", n)
+	}
+}
+
+// TestHTMLNumbers: every number of the page's tables is the JSON output's.
+func TestHTMLNumbers(t *testing.T) {
+	c := exampleComparison(t)
+	var page bytes.Buffer
+	if err := WriteHTML(&page, c); err != nil {
+		t.Fatal(err)
+	}
+	checkPageNumbers(t, page.String(), c)
+	for _, c := range []struct{ in, want string }{
+		{"1234567.50", "1,234,567.50"}, {"-1234", "-1,234"}, {"999", "999"}, {"+1000.5", "+1,000.5"}, {"12.3%", "12.3%"}, {"", ""}, {"abc", "abc"},
+	} {
+		if got := thousands(c.in); got != c.want {
+			t.Errorf("thousands(%q) = %q, want %q", c.in, got, c.want)
+		}
 	}
 }

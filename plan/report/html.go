@@ -209,7 +209,7 @@ type Chart struct {
 	// Labels are the groups as shown under the axis, when shorter than
 	// Groups (the data-label of each bar); nil: Groups.
 	Labels []string
-	Plans     []string
+	Plans  []string
 	// Values[g][p] is the figure of plan p in group g, as text (exact) and
 	// as a number for the bar's height.
 	Text   [][]string

@@ -18,6 +18,7 @@ type sweepOptions struct {
 	Sets                 []string
 	Format               string
 	Output               string
+	HTML                 string
 }
 
 func newSweepCmd(s *streams) *cobra.Command {
@@ -46,6 +47,7 @@ component's paid and breakage.`,
 	f.StringArrayVar(&opts.Sets, "set", nil, "`PATH=FROM..TO/STEP`: the value to sweep (twice: a grid)")
 	f.StringVarP(&opts.Format, "format", "f", "", "output `format`: table, csv or json (default table on a terminal, csv otherwise)")
 	f.StringVarP(&opts.Output, "output", "o", "-", "output `file`, written atomically (- is standard output)")
+	f.StringVar(&opts.HTML, "html", "", "write a self-contained HTML page with the points and line charts, cliffs marked, to `file`")
 	return c
 }
 
@@ -72,6 +74,10 @@ func runSweep(c *cobra.Command, s *streams, opts *sweepOptions) error {
 		namedInput{"--rates", opts.Rates}, namedInput{"--moves", opts.Moves})
 	defer outs.abort()
 	out, err := outs.add("--output", cmp.Or(opts.Output, "-"))
+	if err != nil {
+		return err
+	}
+	page, err := outs.add("--html", opts.HTML)
 	if err != nil {
 		return err
 	}
@@ -113,8 +119,15 @@ func runSweep(c *cobra.Command, s *streams, opts *sweepOptions) error {
 	if err != nil {
 		return err
 	}
-	if err := report.WriteSweep(out.writer(), sw, format); err != nil {
-		return err
+	if page != nil {
+		if err := report.WriteSweepHTML(page.writer(), sw); err != nil {
+			return err
+		}
+	}
+	if out != nil {
+		if err := report.WriteSweep(out.writer(), sw, format); err != nil {
+			return err
+		}
 	}
 	return outs.commit()
 }

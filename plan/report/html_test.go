@@ -168,6 +168,74 @@ func TestHTMLCharts(t *testing.T) {
 	}
 }
 
+// chromiumDOM renders page (a file) in headless Chromium and returns the
+// DOM after its scripts ran; it skips the test where Chromium is absent
+// (outside CI).
+func chromiumDOM(t *testing.T, page string) []byte {
+	t.Helper()
+	bin := ""
+	for _, name := range []string{"chromium", "chromium-browser", "google-chrome"} {
+		if p, err := exec.LookPath(name); err == nil {
+			bin = p
+			break
+		}
+	}
+	if bin == "" {
+		if os.Getenv("CI") != "" {
+			t.Fatal("CI has no Chromium: .ci/run installs Debian's chromium package")
+		}
+		t.Skip("Chromium is not installed (apt-get install chromium): the browser test runs in CI")
+	}
+	cmd := exec.Command(bin, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+		"--disable-background-networking", "--disable-component-update", "--disable-sync",
+		"--user-data-dir="+filepath.Join(t.TempDir(), "profile"), "--dump-dom", "file://"+page)
+	ownGroup(cmd)
+	out, err := cmd.Output()
+	if err != nil {
+		t.Fatalf("chromium: %v", err)
+	}
+	return out
+}
+
+// TestSweepHTMLInBrowser: a sweep's page (the example unilevel's level 2
+// at 4% and 5%) draws its chart with a size and raises no error.
+func TestSweepHTMLInBrowser(t *testing.T) {
+	d, err := tree.ReadMembers(strings.NewReader("id,sponsor_id\nA,\nB,A\nC,B\n"), "m.csv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := d.ReadSales(strings.NewReader("member_id,amount\nB,100\nC,200\n"), "s.csv"); err != nil {
+		t.Fatal(err)
+	}
+	sw := &Sweep{Paths: []string{"components.uni.levels.1"}}
+	for _, v := range []string{"4%", "5%"} {
+		p, err := plan.Decode([]byte("name: s\ncurrency: USD\ncomponents:\n  - {name: uni, type: unilevel, levels: [10%, "+v+"]}\n"), "p.yaml")
+		if err != nil {
+			t.Fatal(err)
+		}
+		r, err := plan.Compute(p, d)
+		if err != nil {
+			t.Fatal(err)
+		}
+		sw.Points = append(sw.Points, NewSweepPoint([]string{v}, r))
+	}
+	var b bytes.Buffer
+	if err := WriteSweepHTML(&b, sw); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(b.String(), `data-series="payout" data-label="5%" data-value="40.00"`) { // 10% of B's 100 and of C's 200, 5% of C's 200
+		t.Errorf("the 5%% point is not drawn as 40.00:\n%s", b.String())
+	}
+	page := filepath.Join(t.TempDir(), "sweep.html")
+	if err := os.WriteFile(page, b.Bytes(), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out := chromiumDOM(t, page)
+	if m := regexp.MustCompile(`<div [^>]*data-check="([^"]*)"`).FindSubmatch(out); m == nil || string(m[1]) != "charts=1 sized=1 errors=0" {
+		t.Fatalf("the sweep page in Chromium says %q, want charts=1 sized=1 errors=0", m)
+	}
+}
+
 // TestHTMLInBrowser renders the page in headless Chromium and checks that
 // its charts have a size and nothing raised an error. It runs in CI (which
 // installs Debian's chromium); elsewhere it skips when Chromium is absent.

@@ -3,7 +3,9 @@ package report
 import (
 	"bufio"
 	"fmt"
+	"html"
 	"io"
+	"math"
 	"strconv"
 	"strings"
 
@@ -214,4 +216,145 @@ func FindCliffs(path string, dir int, values []string, figure []dec.D, name stri
 		i = j + 1
 	}
 	return out
+}
+
+// WriteSweepHTML writes a sweep as one self-contained page (the style of
+// WriteHTML): the points' table, and a line chart of the payout over the
+// values — with a member's volume swept, of that member's pay too; over a
+// grid, a line for each value of the second path — each cliff marked in
+// red with what it is. Every point of a line carries data-series,
+// data-label and data-value (the exact figure).
+func WriteSweepHTML(w io.Writer, sw *Sweep) error {
+	bw := bufio.NewWriter(w)
+	bw.WriteString(pageHead("compplan: sweep"))
+	fmt.Fprintf(bw, "<h1>Sweep of %s</h1>\n", html.EscapeString(strings.Join(sw.Paths, " and ")))
+	rows := sweepRows(sw)
+	bw.WriteString("<table class=\"summary\">\n<tr>")
+	for _, h := range rows[0] {
+		fmt.Fprintf(bw, "<th>%s</th>", html.EscapeString(h))
+	}
+	bw.WriteString("</tr>\n")
+	for _, row := range rows[1:] {
+		bw.WriteString("<tr>")
+		for i, cell := range row {
+			if i < len(sw.Paths) {
+				fmt.Fprintf(bw, "<th>%s</th>", html.EscapeString(cell))
+			} else {
+				fmt.Fprintf(bw, "<td class=\"%s\">%s</td>", map[bool]string{true: "name", false: "num"}[i == len(row)-1], html.EscapeString(thousands(cell)))
+			}
+		}
+		bw.WriteString("</tr>\n")
+	}
+	bw.WriteString("</table>\n")
+	type series struct {
+		name   string
+		points []int // indexes into sw.Points
+		figure func(SweepPoint) dec.D
+	}
+	var lines []series
+	payout := func(pt SweepPoint) dec.D { return pt.Payout }
+	if len(sw.Paths) == 2 { // a line for each value of the second path
+		byValue := map[string]int{}
+		for i, pt := range sw.Points {
+			v := pt.Values[1]
+			k, ok := byValue[v]
+			if !ok {
+				k, byValue[v] = len(lines), len(lines)
+				lines = append(lines, series{name: sw.Paths[1] + "=" + v, figure: payout})
+			}
+			lines[k].points = append(lines[k].points, i)
+		}
+	} else {
+		all := make([]int, len(sw.Points))
+		for i := range all {
+			all[i] = i
+		}
+		lines = append(lines, series{name: "payout", points: all, figure: payout})
+		if sw.Member != "" {
+			lines = append(lines, series{name: "pay of " + sw.Member, points: all, figure: func(pt SweepPoint) dec.D { return pt.MemberPay }})
+		}
+	}
+	for k, l := range lines {
+		ch := lineChart{ID: fmt.Sprintf("sweep-%d", k), Title: l.name + " by " + sw.Paths[0], Series: l.name}
+		for _, i := range l.points {
+			pt := sw.Points[i]
+			ch.Labels = append(ch.Labels, pt.Values[0])
+			ch.Text = append(ch.Text, string(l.figure(pt).AppendFixed(nil, pt.digits)))
+			ch.Values = append(ch.Values, toFloat(l.figure(pt)))
+		}
+		// The cliffs along this line (a one-value sweep's, on its figure).
+		for _, c := range sw.Cliffs {
+			if len(sw.Paths) == 1 && (c.Figure == "payout") == (l.name == "payout") {
+				ch.Marks = append(ch.Marks, mark{at: c.To, flat: c.Change == 0, from: c.From, why: c.Why})
+			}
+		}
+		writeLineChart(bw, ch)
+	}
+	bw.WriteString(pageTail)
+	return bw.Flush()
+}
+
+// lineChart is one line over a sweep's values.
+type lineChart struct {
+	ID, Title, Series string
+	Labels, Text      []string
+	Values            []float64
+	Marks             []mark
+}
+
+// mark is a cliff on a line: the point it reaches (at), or a flat stretch
+// from..at.
+type mark struct {
+	at, from int
+	flat     bool
+	why      string
+}
+
+func writeLineChart(w *bufio.Writer, ch lineChart) {
+	lo, hi := math.Inf(1), math.Inf(-1)
+	for _, v := range ch.Values {
+		lo, hi = math.Min(lo, v), math.Max(hi, v)
+	}
+	if lo > 0 {
+		lo = 0
+	}
+	if hi <= lo {
+		hi = lo + 1
+	}
+	n := len(ch.Values)
+	step := 600.0 / float64(max(n-1, 1))
+	width, height := 760, chartTop+chartHeight+70
+	x := func(i int) float64 { return 80 + float64(i)*step }
+	y := func(v float64) float64 { return float64(chartTop+chartHeight) - (v-lo)/(hi-lo)*chartHeight }
+	fmt.Fprintf(w, "<h2>%s</h2>\n<svg class=\"chart\" id=\"%s\" xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\" viewBox=\"0 0 %d %d\">\n",
+		html.EscapeString(ch.Title), ch.ID, width, height, width, height)
+	base := chartTop + chartHeight
+	fmt.Fprintf(w, "<line x1=\"70\" y1=\"%d\" x2=\"70\" y2=\"%d\" stroke=\"#888\"/><line x1=\"70\" y1=\"%d\" x2=\"%d\" y2=\"%d\" stroke=\"#888\"/>\n", chartTop, base, base, width-60, base)
+	for k := 0; k <= 4; k++ {
+		v := lo + (hi-lo)*float64(k)/4
+		fmt.Fprintf(w, "<line x1=\"66\" y1=\"%.1f\" x2=\"%d\" y2=\"%.1f\" stroke=\"#eee\"/><text x=\"62\" y=\"%.1f\" text-anchor=\"end\">%s</text>\n", y(v), width-60, y(v), y(v)+4, axisLabel(v))
+	}
+	var pts []string
+	for i, v := range ch.Values {
+		pts = append(pts, fmt.Sprintf("%.2f,%.2f", x(i), y(v)))
+	}
+	fmt.Fprintf(w, "<polyline fill=\"none\" stroke=\"%s\" stroke-width=\"2\" points=\"%s\"/>\n", palette[0], strings.Join(pts, " "))
+	every := max(1, (n+11)/12) // at most about 12 labels under the axis
+	for i, v := range ch.Values {
+		fmt.Fprintf(w, "<circle cx=\"%.2f\" cy=\"%.2f\" r=\"3\" fill=\"%s\" data-series=\"%s\" data-label=\"%s\" data-value=\"%s\"><title>%s = %s: %s</title></circle>\n",
+			x(i), y(v), palette[0], html.EscapeString(ch.Series), html.EscapeString(ch.Labels[i]), ch.Text[i], html.EscapeString(ch.Labels[i]), html.EscapeString(ch.Series), thousands(ch.Text[i]))
+		if i%every == 0 || i == n-1 {
+			fmt.Fprintf(w, "<text x=\"%.2f\" y=\"%d\" text-anchor=\"end\" transform=\"rotate(-40 %.2f %d)\">%s</text>\n", x(i), base+14, x(i), base+14, html.EscapeString(ch.Labels[i]))
+		}
+	}
+	for _, m := range ch.Marks {
+		if m.flat {
+			fmt.Fprintf(w, "<line class=\"flat\" x1=\"%.2f\" y1=\"%.2f\" x2=\"%.2f\" y2=\"%.2f\" stroke=\"#e15759\" stroke-width=\"6\" stroke-opacity=\"0.35\"><title>%s</title></line>\n",
+				x(m.from), y(ch.Values[m.from]), x(m.at), y(ch.Values[m.at]), html.EscapeString(m.why))
+			continue
+		}
+		fmt.Fprintf(w, "<circle class=\"cliff\" cx=\"%.2f\" cy=\"%.2f\" r=\"7\" fill=\"none\" stroke=\"#e15759\" stroke-width=\"2\"><title>%s</title></circle>\n",
+			x(m.at), y(ch.Values[m.at]), html.EscapeString(m.why))
+	}
+	w.WriteString("</svg>\n")
 }

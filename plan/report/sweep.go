@@ -282,10 +282,17 @@ func WriteSweepHTML(w io.Writer, sw *Sweep) error {
 			ch.Text = append(ch.Text, string(l.figure(pt).AppendFixed(nil, pt.digits)))
 			ch.Values = append(ch.Values, toFloat(l.figure(pt)))
 		}
-		// The cliffs along this line (a one-value sweep's, on its figure).
+		// The cliffs along this line: on its figure, and over a grid on
+		// its points.
+		at := map[int]int{} // a point's index on the line
+		for k, i := range l.points {
+			at[i] = k
+		}
 		for _, c := range sw.Cliffs {
-			if len(sw.Paths) == 1 && (c.Figure == "payout") == (l.name == "payout") {
-				ch.Marks = append(ch.Marks, mark{at: c.To, flat: c.Change == 0, from: c.From, why: c.Why})
+			to, on := at[c.To]
+			from, on2 := at[c.From]
+			if on && on2 && (c.Figure == "payout") == (l.name == "payout" || len(sw.Paths) == 2) {
+				ch.Marks = append(ch.Marks, mark{at: to, flat: c.Change == 0, from: from, why: c.Why})
 			}
 		}
 		writeLineChart(bw, ch)

@@ -61,9 +61,10 @@ func Check(src *plan.Source, d *tree.Data, sets []Set) error {
 // Sweep computes the plan at every point of the sets' values (two sets: a
 // grid, the first varying slowest), each exactly as a run of the edited
 // plan file, on d; a member's added volume is one sale on the last day of
-// d's sales (order id sweep-ID). With one set it looks for cliffs along it
-// (report.FindCliffs, plan.SweepDirection): the payout, or the member's
-// pay for member.ID.pv. Call Check first.
+// d's sales (order id sweep-ID). It looks for cliffs along the first
+// set's values (report.FindCliffs, plan.SweepDirection) — over a grid,
+// for each value of the second — in the payout, or the member's pay for
+// member.ID.pv. Call Check first.
 func Sweep(src *plan.Source, d *tree.Data, sets []Set) (*report.Sweep, error) {
 	sw := &report.Sweep{}
 	m := int32(-1)
@@ -119,18 +120,38 @@ func Sweep(src *plan.Source, d *tree.Data, sets []Set) (*report.Sweep, error) {
 		}
 		sw.Points = append(sw.Points, pt)
 	}
-	if len(sets) == 1 && len(sw.Points) > 1 {
-		figure, name := make([]dec.D, len(sw.Points)), "payout"
-		for i, pt := range sw.Points {
-			figure[i] = pt.Payout
+	// Cliffs along the first path: over a grid, along it for each value of
+	// the second (the points of one are every len(second)-th).
+	name := "payout"
+	if m >= 0 {
+		name = "the pay of " + sw.Member
+	}
+	lines, stride := 1, 1
+	if len(sets) == 2 {
+		lines, stride = len(sets[1].Values), len(sets[1].Values)
+	}
+	for l := range lines {
+		var idx []int
+		for i := l; i < len(sw.Points); i += stride {
+			idx = append(idx, i)
+		}
+		if len(idx) < 2 {
+			continue
+		}
+		figure := make([]dec.D, len(idx))
+		for k, i := range idx {
+			figure[k] = sw.Points[i].Payout
 			if m >= 0 {
-				figure[i] = pt.MemberPay
+				figure[k] = sw.Points[i].MemberPay
 			}
 		}
-		if m >= 0 {
-			name = "the pay of " + sw.Member
+		for _, c := range report.FindCliffs(sets[0].Path, plan.SweepDirection(sets[0].Path), sets[0].Values, figure, name, digits) {
+			c.From, c.To = idx[c.From], idx[c.To]
+			if len(sets) == 2 {
+				c.Why += " (" + sets[1].Path + "=" + sets[1].Values[l] + ")"
+			}
+			sw.Cliffs = append(sw.Cliffs, c)
 		}
-		sw.Cliffs = report.FindCliffs(sets[0].Path, plan.SweepDirection(sets[0].Path), sets[0].Values, figure, name, digits)
 	}
 	return sw, nil
 }

@@ -3,6 +3,8 @@ package plan
 import (
 	"strings"
 	"testing"
+
+	"github.com/compplan/compplan/tree/dec"
 )
 
 func TestParseRange(t *testing.T) {
@@ -120,4 +122,34 @@ func TestSweepDirection(t *testing.T) {
 			t.Errorf("%s: %d, want %d", path, got, want)
 		}
 	}
+}
+
+// FuzzParseRange: a range is refused, or its values rise by the step from
+// FROM, none above TO, at most MaxSweepPoints, each a value the plan reads.
+func FuzzParseRange(f *testing.F) {
+	for _, s := range []string{"3%..7%/1%", "5%..8%/0.5%", "1000..3000/750", "+0..+2000/100", "0.1..0.3/0.1", "7..3/1", "1..2/0"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		vals, err := ParseRange(s)
+		if err != nil {
+			return
+		}
+		if len(vals) == 0 || len(vals) > MaxSweepPoints {
+			t.Fatalf("%q: %d values", s, len(vals))
+		}
+		pct := strings.HasSuffix(vals[0], "%")
+		for _, v := range vals {
+			if strings.HasSuffix(v, "%") != pct {
+				t.Fatalf("%q: %q mixes percents and numbers", s, vals)
+			}
+			if pct {
+				if _, err := dec.ParseRate(v); err != nil {
+					t.Fatalf("%q: %q is no rate: %v", s, v, err)
+				}
+			} else if _, err := dec.Parse([]byte(v)); err != nil {
+				t.Fatalf("%q: %q is no number: %v", s, v, err)
+			}
+		}
+	})
 }

@@ -1,6 +1,7 @@
 package tree
 
 import (
+	"errors"
 	"strings"
 	"testing"
 )
@@ -88,4 +89,49 @@ func TestMoveErrors(t *testing.T) {
 	if err := d.ReadMoves(strings.NewReader("member_id,sponsor_id,date,placement_id,leg\nB,A,2026-01-01,A,R\nC,A,2026-01-01,A,L\n"), "moves.csv"); err != nil {
 		t.Errorf("a swap: %v", err)
 	}
+}
+
+// FuzzReadMoves: a moves file is refused with an error naming it, or every
+// day's tree has each member after their sponsor, and the tree after every
+// move is the tree of the last move's day.
+func FuzzReadMoves(f *testing.F) {
+	f.Add("member_id,sponsor_id,date\nB,,2026-04-01\nC,D,2026-03-01\n")
+	f.Add("member_id,sponsor_id,date\nC,D,2026-03-01\nA,E,2026-03-02\n")
+	f.Add("member_id,sponsor_id,date,placement_id,leg\nD,A,2026-01-01,A,L\n")
+	f.Fuzz(func(t *testing.T, in string) {
+		d := mustMembers(t, moveMembers)
+		err := d.ReadMoves(strings.NewReader(in), "moves.csv")
+		if err != nil {
+			var e *InputError
+			if !errors.As(err, &e) || e.File != "moves.csv" {
+				t.Fatalf("error %v (%T) does not name the file", err, err)
+			}
+			return
+		}
+		o := d.Org
+		check := func(o *Org, what string) {
+			seen := make([]bool, o.Len())
+			for _, m := range o.TopDown() {
+				if p := o.Sponsor(m); p >= 0 && !seen[p] {
+					t.Fatalf("%s: %s before its sponsor", what, o.ID(m))
+				}
+				seen[m] = true
+			}
+			if len(o.TopDown()) != o.Len() {
+				t.Fatalf("%s: %d of %d members in top-down order", what, len(o.TopDown()), o.Len())
+			}
+		}
+		check(o, "after every move")
+		for _, day := range []string{"2025-12-31", "2026-03-01", "2026-06-30"} {
+			dd, _ := ParseDate([]byte(day))
+			a, _ := o.AsOf(dd)
+			check(a, day)
+		}
+		if o.moves != nil {
+			last, _ := o.AsOf(o.moves[len(o.moves)-1].day)
+			if sponsors(last) != sponsors(o) && o.Len() == last.Len() {
+				t.Fatalf("the tree of the last move's day differs from the tree after every move")
+			}
+		}
+	})
 }

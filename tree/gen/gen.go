@@ -283,8 +283,9 @@ func WriteSummary(c Config, members, sales io.Writer) (Summary, error) {
 					sw.Write(b)
 				}
 				for p := starts[d]; p < starts[d]+count[d]; p++ {
-					m, dom, pr := unpack(recs[perm[p]])
-					b = appendSale(b[:0], base+1+int64(p), m, pr, year, int(mon), dom, typed, recs[perm[p]]&autoship != 0)
+					r := recs[perm[p]]
+					m, dom, pr := unpack(r)
+					b = appendSale(b[:0], base+1+int64(p), m, pr, year, int(mon), dom, typed, r&autoship != 0)
 					sw.Write(b)
 				}
 			}
@@ -312,7 +313,11 @@ func writeMembers(c Config, rng *rand.Rand, w *bufio.Writer, months int) (Summar
 	w.WriteString("\n")
 	salesFrom := dayOf(time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC))
 	salesTo := dayOf(time.Date(2026+months/12, time.Month(1+months%12), 1, 0, 0, 0, 0, time.UTC))
-	monthStart := func(k int) day { return dayOf(time.Date(2026+k/12, time.Month(1+k%12), 1, 0, 0, 0, 0, time.UTC)) }
+	starts := make([]day, months+1) // the first day of each month of sales, and the day after
+	for k := range starts {
+		starts[k] = dayOf(time.Date(2026+k/12, time.Month(1+k%12), 1, 0, 0, 0, 0, time.UTC))
+	}
+	monthStart := func(k int) day { return starts[k] }
 	// With growth, how many join before the sales and in each month.
 	var start int
 	var perMonth []int

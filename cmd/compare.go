@@ -246,12 +246,7 @@ func compareOver(c *cobra.Command, s *streams, d *tree.Data, opts *compareOption
 			var before *plan.Plan
 			errs[i] = plan.ReplayVersions(v, d, periods, plan.Options{}, func(pr tree.Period, res *plan.Result) error {
 				if before != nil && res.Plan != before {
-					k := slices.Index(v.Plans, res.Plan)
-					n := fmt.Sprintf("%s: %s: the version effective %s (%s) computes from here", labels[i], pr.Name, res.Plan.Effective, v.Files[k])
-					if res.StateDropped != nil {
-						n += "; the state carried to it: dropped " + res.StateDropped.String()
-					}
-					notes[i] = append(notes[i], n)
+					notes[i] = append(notes[i], labels[i]+": "+versionNoteText(v, pr, res, true))
 				}
 				before = res.Plan
 				spans[i].Add(pr, res)

@@ -325,6 +325,11 @@ func readVersions(s *streams, files []string) (plan.Versions, error) {
 // from there on (changed: another than the period before's), and what the
 // state it was handed held that this version could not carry.
 func versionNote(s *streams, v plan.Versions, period tree.Period, res *plan.Result, changed bool) {
+	s.say("compplan: note: %s", versionNoteText(v, period, res, changed))
+}
+
+// versionNoteText is versionNote's text, after "compplan: note: ".
+func versionNoteText(v plan.Versions, period tree.Period, res *plan.Result, changed bool) string {
 	var parts []string
 	if changed {
 		i := slices.Index(v.Plans, res.Plan)
@@ -337,7 +342,7 @@ func versionNote(s *streams, v plan.Versions, period tree.Period, res *plan.Resu
 		}
 		parts = append(parts, from+": dropped "+d.String())
 	}
-	s.say("compplan: note: %s: %s", period.Name, strings.Join(parts, "; "))
+	return period.Name + ": " + strings.Join(parts, "; ")
 }
 
 // dayRange is the days a replay computes: from --from (default the first

@@ -17,16 +17,10 @@ func WriteComparison(w io.Writer, c *compare.Comparison, f Format) error {
 	case JSON:
 		writeComparisonJSON(bw, c)
 	case CSV:
-		rows := summaryRows(c)
-		for _, row := range rows {
-			var b []byte
-			for i, cell := range row {
-				if i > 0 {
-					b = append(b, ',')
-				}
-				b = csvField(b, []byte(cell))
-			}
-			bw.Write(append(b, '\n'))
+		var b []byte
+		for _, row := range summaryRows(c) {
+			b = appendCSVRow(b[:0], row)
+			bw.Write(b)
 		}
 	default:
 		writeComparisonTable(bw, c)

@@ -445,23 +445,21 @@ func WriteSummary(w io.Writer, rows [][]string, head []string, table bool) error
 		writeAligned(bw, head, rows, func(c int) bool { return c >= 3 })
 		return bw.Flush()
 	}
-	var b []byte
-	for i, h := range head {
-		if i > 0 {
-			b = append(b, ',')
-		}
-		b = csvField(b, []byte(h))
-	}
-	b = append(b, '\n')
+	b := appendCSVRow(nil, head)
 	for _, row := range rows {
-		for i, c := range row {
-			if i > 0 {
-				b = append(b, ',')
-			}
-			b = csvField(b, []byte(c))
-		}
-		b = append(b, '\n')
+		b = appendCSVRow(b, row)
 	}
 	bw.Write(b)
 	return bw.Flush()
+}
+
+// appendCSVRow appends cells as one CSV record, its line end included.
+func appendCSVRow(b []byte, cells []string) []byte {
+	for i, c := range cells {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = csvField(b, []byte(c))
+	}
+	return append(b, '\n')
 }

@@ -160,15 +160,10 @@ func WriteSweep(w io.Writer, sw *Sweep, f Format) error {
 		}
 		bw.Write(append(b, "\n]}\n"...))
 	case CSV:
+		var b []byte
 		for _, row := range sweepRows(sw) {
-			var b []byte
-			for i, cell := range row {
-				if i > 0 {
-					b = append(b, ',')
-				}
-				b = csvField(b, []byte(cell))
-			}
-			bw.Write(append(b, '\n'))
+			b = appendCSVRow(b[:0], row)
+			bw.Write(b)
 		}
 	default:
 		rows := sweepRows(sw)

@@ -198,7 +198,7 @@ func ParseRange(s string) ([]string, error) {
 		}
 		vals[i] = v
 		if _, frac, ok := strings.Cut(f, "."); ok {
-			decimals = max(decimals, len(frac))
+			decimals = min(max(decimals, len(frac)), dec.Scale) // zeros past the scale change nothing
 		}
 	}
 	switch {

@@ -15,6 +15,7 @@ func TestParseRange(t *testing.T) {
 		{"0.1..0.3/0.1", "0.1 0.2 0.3"},      // exact: no 0.30000000000000004
 		{"5%..5%/1%", "5%"},
 		{"1%..3%/1", "1% 2% 3%"},
+		{"1..2.00000/1", "1.0000 2.0000"}, // zeros past the 4 places a value holds (found by FuzzParseRange)
 	} {
 		got, err := ParseRange(c.in)
 		if err != nil || strings.Join(got, " ") != c.want {

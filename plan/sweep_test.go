@@ -154,3 +154,27 @@ func FuzzParseRange(f *testing.F) {
 		}
 	})
 }
+
+// FuzzSourceWith: any path and value give a plan or an error, never a
+// panic; a plan given is the edited file's (its canonical form decodes to
+// the same plan).
+func FuzzSourceWith(f *testing.F) {
+	const text = "name: s\ncurrency: USD\nactive: {pv: 50}\nranks:\n  - {name: Bronze, pv: 100}\ncomponents:\n  - {name: uni, type: unilevel, levels: [5%, 4%]}\n  - {name: r, type: personal, tiers: [{pv: 0, rate: 5%}, {pv: 200, rate: 8%}]}\n"
+	for _, s := range [][2]string{{"components.uni.levels.1", "6%"}, {"ranks.Bronze.pv", "1e3"}, {"payout_cap", "30%"}, {"a..b", "1"}, {"components.r.tiers.1", "[1]"}, {"", ""}, {"active.pv", "{x: 1}"}} {
+		f.Add(s[0], s[1])
+	}
+	src, err := ParseSource([]byte(text), "s.yaml")
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Fuzz(func(t *testing.T, path, value string) {
+		p, err := src.With(Setting{path, value})
+		if err != nil {
+			return
+		}
+		again, err := Decode(p.YAML(), "again.yaml")
+		if err != nil || again.Hash() != p.Hash() {
+			t.Fatalf("%s=%q: the plan does not round-trip: %v", path, value, err)
+		}
+	})
+}

@@ -168,10 +168,9 @@ func TestHTMLCharts(t *testing.T) {
 	}
 }
 
-// chromiumDOM renders page (a file) in headless Chromium and returns the
-// DOM after its scripts ran; it skips the test where Chromium is absent
-// (outside CI).
-func chromiumDOM(t *testing.T, page string) []byte {
+// chromium is the path of headless Chromium; it skips the test where
+// Chromium is absent (outside CI: CI installs Debian's chromium).
+func chromium(t *testing.T) string {
 	t.Helper()
 	bin := ""
 	for _, name := range []string{"chromium", "chromium-browser", "google-chrome"} {
@@ -186,6 +185,15 @@ func chromiumDOM(t *testing.T, page string) []byte {
 		}
 		t.Skip("Chromium is not installed (apt-get install chromium): the browser test runs in CI")
 	}
+	return bin
+}
+
+// chromiumDOM renders page (a file) in headless Chromium and returns the
+// DOM after its scripts ran; it skips the test where Chromium is absent
+// (outside CI).
+func chromiumDOM(t *testing.T, page string) []byte {
+	t.Helper()
+	bin := chromium(t)
 	cmd := exec.Command(bin, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
 		"--disable-background-networking", "--disable-component-update", "--disable-sync",
 		"--user-data-dir="+filepath.Join(t.TempDir(), "profile"), "--dump-dom", "file://"+page)
@@ -240,19 +248,7 @@ func TestSweepHTMLInBrowser(t *testing.T) {
 // its charts have a size and nothing raised an error. It runs in CI (which
 // installs Debian's chromium); elsewhere it skips when Chromium is absent.
 func TestHTMLInBrowser(t *testing.T) {
-	bin := ""
-	for _, name := range []string{"chromium", "chromium-browser", "google-chrome"} {
-		if p, err := exec.LookPath(name); err == nil {
-			bin = p
-			break
-		}
-	}
-	if bin == "" {
-		if os.Getenv("CI") != "" {
-			t.Fatal("CI has no Chromium: .ci/run installs Debian's chromium package")
-		}
-		t.Skip("Chromium is not installed (apt-get install chromium): the browser test runs in CI")
-	}
+	bin := chromium(t)
 	dir := t.TempDir()
 	page := filepath.Join(dir, "compare.html")
 	var b bytes.Buffer
@@ -263,14 +259,7 @@ func TestHTMLInBrowser(t *testing.T) {
 	if err := os.WriteFile(page, b.Bytes(), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	cmd := exec.Command(bin, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-		"--disable-background-networking", "--disable-component-update", "--disable-sync",
-		"--user-data-dir="+filepath.Join(dir, "profile"), "--dump-dom", "file://"+page)
-	ownGroup(cmd)
-	out, err := cmd.Output()
-	if err != nil {
-		t.Fatalf("chromium: %v", err)
-	}
+	out := chromiumDOM(t, page)
 	// The marker is the hidden element's data-check attribute (the DOM
 	// Chromium dumps has it, whatever the attributes' order).
 	m := regexp.MustCompile(`<div [^>]*data-check="([^"]*)"`).FindSubmatch(out)
@@ -281,7 +270,7 @@ func TestHTMLInBrowser(t *testing.T) {
 	checkPageNumbers(t, string(out), c)
 	// A screenshot for a person to look at (go test -v prints its path).
 	shot := filepath.Join(os.TempDir(), "compplan-compare-report.png")
-	cmd = exec.Command(bin, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+	cmd := exec.Command(bin, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
 		"--disable-background-networking", "--disable-component-update", "--disable-sync", "--hide-scrollbars",
 		"--user-data-dir="+filepath.Join(dir, "profile2"), "--window-size=1200,3400", "--screenshot="+shot, "file://"+page)
 	ownGroup(cmd)

@@ -74,7 +74,10 @@ type csvReader struct {
 	// inScratch: some of the record's fields are in scratch (quoted),
 	// the rest point into buf.
 	inScratch bool
-	err       error
+	// plain: buf holds no quote and is valid UTF-8, so a record is a
+	// line split at its commas (see rowBatch.fillPlain).
+	plain bool
+	err   error
 
 	lastDate       [10]byte // the last date parsed, and its day
 	lastDay        int32

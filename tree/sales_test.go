@@ -126,3 +126,58 @@ func TestQuotedFieldsInBatches(t *testing.T) {
 		t.Fatalf("sales differ:\n%s\nwant\n%s", got, want)
 	}
 }
+
+// salesDetail renders every sale in order with its volume, qv, day, type
+// and order id, then the file's totals and the lines of its first undated
+// and order-less sales.
+func salesDetail(d *Data) string {
+	var b strings.Builder
+	for _, c := range d.Sales.Chunks {
+		for k, m := range c.Member {
+			fmt.Fprintf(&b, "%s:%s/%s@%d:%s:%s ", d.Org.ID(m), c.VolumeOf(k), c.QVOf(k), c.DateOf(k), c.TypeOf(k), c.OrderID(k))
+		}
+	}
+	fmt.Fprintf(&b, "| amount %s volume %s undated %d no order %d", d.Sales.Amount, d.Sales.TotalVolume, d.Sales.FirstUndated, d.Sales.FirstNoOrder)
+	return b.String()
+}
+
+// TestPlainRecords reads files of records without quotes, which are split
+// at their commas in one pass (fillPlain), and checks each gives what the
+// general reader gives — the sales, or the error word for word — at
+// several block sizes, and what the file says.
+func TestPlainRecords(t *testing.T) {
+	long := strings.Repeat("x", MaxFieldBytes+1)
+	tests := []struct{ name, in, want string }{
+		{"LF", "member_id,amount,volume,date,type,order_id\nA,1.50,1,2026-01-02,,O1\nB,2,,2026-01-03,order,O2\n",
+			"A:1/1@20455::O1 B:2/2@20456:order:O2 | amount 3.5 volume 3 undated 0 no order 0"},
+		{"CRLF, spaces, an empty last field", "member_id,amount,volume,date,type,order_id\r\n A , 1.50 ,\t1\t,2026-01-02,,O1\r\nB,2,,2026-01-03,order,\r\n",
+			"A:1/1@20455::O1 B:2/2@20456:order: | amount 3.5 volume 3 undated 0 no order 3"},
+		{"empty lines, no line end at the end", "member_id,amount\n\nA,1\n\r\n\nB,2", "A:1/1@-2147483648:: B:2/2@-2147483648:: | amount 3 volume 3 undated 3 no order 3"},
+		{"a ragged row", "member_id,amount\nA,1\nB,2,3\nA,4\n", "s.csv:3: row has 3 fields but the header has 2: quote fields that contain commas"},
+		{"too few fields", "member_id,amount\nA,1\n\nB\n", "s.csv:4: row has 1 fields but the header has 2: quote fields that contain commas"},
+		{"a field too long", "member_id,amount,note\nA,1,x\nB,2," + long + "\n", fmt.Sprintf("s.csv:3:5: field is longer than %d bytes", MaxFieldBytes)},
+		{"a bad amount after plain rows", "member_id,amount,note\nA,1,y\nB,x,y\n", `s.csv:3:3: column "amount": "x" is not a number`},
+		{"not UTF-8", "member_id,amount,note\nA,1,\xff\n", "s.csv:2:5: field is not valid UTF-8: save the file as UTF-8"},
+		{"a quote in a later block", "member_id,amount,note\nA,1,x\nB,2,\"y, z\"\nC,3,w\n", "A:1/1@-2147483648:: B:2/2@-2147483648:: C:3/3@-2147483648:: | amount 6 volume 6 undated 2 no order 2"},
+	}
+	for _, tt := range tests {
+		for _, size := range []int{1, 16, 1 << 20} {
+			var got [2]string
+			for i, plain := range []bool{true, false} {
+				d := mustMembers(t, "id\nA\nB\nC\n")
+				d.KeepOrderIDs = true
+				if err := d.readSalesPlain(strings.NewReader(tt.in), "s.csv", size, plain); err != nil {
+					got[i] = err.Error()
+				} else {
+					got[i] = salesDetail(d)
+				}
+			}
+			if got[0] != got[1] {
+				t.Errorf("%s, blocks of %d: plain records read\n%s\nthe general way\n%s", tt.name, size, got[0], got[1])
+			}
+			if !strings.HasPrefix(got[0], tt.want) {
+				t.Errorf("%s, blocks of %d:\n got %s\nwant %s", tt.name, size, got[0], tt.want)
+			}
+		}
+	}
+}

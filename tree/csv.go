@@ -77,7 +77,9 @@ type csvReader struct {
 	// plain: buf holds no quote and is valid UTF-8, so a record is a
 	// line split at its commas (see rowBatch.fillPlain).
 	plain bool
-	err   error
+	// spaces: buf may hold a space or a tab, which trim then trims.
+	spaces bool
+	err    error
 
 	lastDate       [10]byte // the last date parsed, and its day
 	lastDay        int32
@@ -515,6 +517,14 @@ func (c *csvReader) fieldError(k int, column, format string, args ...any) error 
 // errRagged is the error for a record whose field count differs from the header's.
 func (c *csvReader) raggedError(want int) error {
 	return c.errorf(c.recLine, 0, "row has %d fields but the header has %d: quote fields that contain commas", len(c.fields), want)
+}
+
+// trim is trimSpace where c.spaces says the buffer may hold spaces.
+func (c *csvReader) trim(f []byte) []byte {
+	if !c.spaces {
+		return f
+	}
+	return trimSpace(f)
 }
 
 // trimSpace trims ASCII spaces and tabs, fast when there are none.

@@ -2,8 +2,10 @@ package tree
 
 import (
 	"bytes"
+	"encoding/binary"
 	"fmt"
 	"io"
+	"math/bits"
 	"runtime"
 	"sync"
 	"unicode"
@@ -178,6 +180,7 @@ func (d *Data) readSalesPlain(r io.Reader, name string, size int, plain bool) er
 func (d *Data) parseSales(data []byte, name string, line int, col []int, width int, plain bool, s *Sales) error {
 	c := &csvReader{name: name, buf: data, end: len(data), eof: true, line: line}
 	c.plain = plain && bytes.IndexByte(data, '"') < 0 && utf8.Valid(data)
+	c.spaces = bytes.IndexByte(data, ' ') >= 0 || bytes.IndexByte(data, '\t') >= 0
 	var b rowBatch
 	cv := converter{m: d.Money}
 	for {
@@ -298,20 +301,33 @@ func (b *rowBatch) fillPlain(c *csvReader, width int) {
 		}
 		start, from := i, len(b.fields)
 		f, long := i, false // the field's start; a field too long
-		for ; i < len(buf) && buf[i] != '\n'; i++ {
-			if buf[i] == ',' {
-				long = long || i-f > MaxFieldBytes
-				b.fields = append(b.fields, trimSpace(buf[f:i]))
-				b.cols = append(b.cols, f-start+1)
-				f = i + 1
+		for {
+			// The next comma or line feed, eight bytes at a time.
+			if i+8 <= len(buf) {
+				w := binary.LittleEndian.Uint64(buf[i:])
+				if m := zeroBytes(w^(ones*',')) | zeroBytes(w^(ones*'\n')); m != 0 {
+					i += bits.TrailingZeros64(m) / 8
+				} else {
+					i = delim(buf, i+8)
+				}
+			} else {
+				i = delim(buf, i)
 			}
+			if i == len(buf) || buf[i] != ',' {
+				break
+			}
+			long = long || i-f > MaxFieldBytes
+			b.fields = append(b.fields, c.trim(buf[f:i]))
+			b.cols = append(b.cols, f-start+1)
+			i++
+			f = i
 		}
 		to := i
 		if to > f && buf[to-1] == '\r' {
 			to--
 		}
 		long = long || to-f > MaxFieldBytes || to-start > MaxRecordBytes
-		b.fields = append(b.fields, trimSpace(buf[f:to]))
+		b.fields = append(b.fields, c.trim(buf[f:to]))
 		b.cols = append(b.cols, f-start+1)
 		if long || len(b.fields)-from != width {
 			b.fields, b.cols = b.fields[:from], b.cols[:from]
@@ -328,6 +344,29 @@ func (b *rowBatch) fillPlain(c *csvReader, width int) {
 		}
 	}
 	c.pos, c.line = i, line
+}
+
+const ones, highs = 0x0101010101010101, 0x8080808080808080
+
+// zeroBytes has the high bit of each byte of x set where that byte is 0,
+// and no other bit.
+func zeroBytes(x uint64) uint64 { return ^((x&^highs + ^uint64(highs)) | x | ^uint64(highs)) }
+
+// delim returns the index of the first comma or line feed in b from i on,
+// or len(b), eight bytes at a time.
+func delim(b []byte, i int) int {
+	for ; i+8 <= len(b); i += 8 {
+		w := binary.LittleEndian.Uint64(b[i:])
+		if m := zeroBytes(w^(ones*',')) | zeroBytes(w^(ones*'\n')); m != 0 {
+			return i + bits.TrailingZeros64(m)/8
+		}
+	}
+	for ; i < len(b); i++ {
+		if b[i] == ',' || b[i] == '\n' {
+			return i
+		}
+	}
+	return len(b)
 }
 
 // restore makes record r of the batch c's current record.

@@ -36,7 +36,8 @@ func (s *strtab) len() int           { return len(s.off) - 1 }
 // shape of most shops' ids, M10000001 or a 13-digit number). A lookup of
 // such an id touches one slot and nothing else. Any other id's slot holds
 // its hash, and a match is confirmed against the id's bytes. A slot also
-// holds a value of the caller's (aux: a member's joined day, see setAux),
+// holds a value of the caller's (aux: a member's joined day, given to
+// insertBatch),
 // so that the lookup of a sale's member brings it along.
 type idIndex struct {
 	seed  maphash.Seed
@@ -181,28 +182,20 @@ func (x *idIndex) findHashed(ids *strtab, id []byte, h uint64) *idSlot {
 	}
 }
 
-// setAux sets the aux value of every id k to aux[k].
-func (x *idIndex) setAux(aux []int32) {
-	for i := range x.slots {
-		if s := &x.slots[i]; s.idx != 0 {
-			s.aux = aux[s.idx&^kindBits-1]
-		}
-	}
-}
-
 // insert adds index k (whose id is ids.get(k)) and returns -1, or returns
 // the index already holding the same id.
 func (x *idIndex) insert(ids *strtab, k int32) int32 {
 	if x.full(1) {
 		x.grow(ids)
 	}
-	return x.insertHashed(ids, k, maphash.Bytes(x.seed, ids.get(k)))
+	return x.insertHashed(ids, k, maphash.Bytes(x.seed, ids.get(k)), 0)
 }
 
 // insertBatch inserts indexes from to to-1 in order (to-from ≤ batch),
-// warming their slots first like findBatch. It returns -1, -1, or the
-// first index whose id was already present and the index holding it.
-func (x *idIndex) insertBatch(ids *strtab, from, to int32) (dup, prev int32) {
+// warming their slots first like findBatch, each with aux[k] (0 past
+// the end of aux). It returns -1, -1, or the first index whose id was already
+// present and the index holding it.
+func (x *idIndex) insertBatch(ids *strtab, aux []int32, from, to int32) (dup, prev int32) {
 	for x.full(int(to - from)) {
 		x.grow(ids)
 	}
@@ -216,21 +209,26 @@ func (x *idIndex) insertBatch(ids *strtab, from, to int32) (dup, prev int32) {
 	}
 	x.sink = sink
 	for k := from; k < to; k++ {
-		if p := x.insertHashed(ids, k, hs[k-from]); p >= 0 {
+		a := int32(0)
+		if int(k) < len(aux) {
+			a = aux[k]
+		}
+		if p := x.insertHashed(ids, k, hs[k-from], a); p >= 0 {
 			return k, p
 		}
 	}
 	return -1, -1
 }
 
-// insertHashed inserts k, whose id has hash h; the index has room.
-func (x *idIndex) insertHashed(ids *strtab, k int32, h uint64) int32 {
+// insertHashed inserts k, whose id has hash h, with aux; the index has
+// room.
+func (x *idIndex) insertHashed(ids *strtab, k int32, h uint64, aux int32) int32 {
 	id := ids.get(k)
 	key, kind := slotKey(id, h)
 	for i := h & x.mask; ; i = (i + 1) & x.mask {
 		s := &x.slots[i]
 		if s.idx == 0 {
-			*s = idSlot{key: key, idx: uint32(k+1) | kind}
+			*s = idSlot{key: key, idx: uint32(k+1) | kind, aux: aux}
 			x.n++
 			return -1
 		}

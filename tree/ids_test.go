@@ -115,7 +115,7 @@ func TestIDIndexKinds(t *testing.T) {
 		for _, id := range ids[from:to] {
 			tab.add([]byte(id))
 		}
-		if dup, prev := x.insertBatch(&tab, int32(from), int32(to)); dup >= 0 {
+		if dup, prev := x.insertBatch(&tab, nil, int32(from), int32(to)); dup >= 0 {
 			t.Fatalf("%q at %d taken for a duplicate of %q at %d", ids[dup], dup, ids[prev], prev)
 		}
 	}
@@ -153,14 +153,14 @@ func TestIDIndexKinds(t *testing.T) {
 		k := int32(tab.len())
 		tab.add([]byte(id))
 		if !seen[id] {
-			if dup, _ := x.insertBatch(&tab, k, k+1); dup >= 0 {
+			if dup, _ := x.insertBatch(&tab, nil, k, k+1); dup >= 0 {
 				t.Fatalf("%q: taken for a duplicate", id)
 			}
 			seen[id] = true
 			k = int32(tab.len())
 			tab.add([]byte(id))
 		}
-		if dup, prev := x.insertBatch(&tab, k, k+1); dup != k || string(tab.get(prev)) != id {
+		if dup, prev := x.insertBatch(&tab, nil, k, k+1); dup != k || string(tab.get(prev)) != id {
 			t.Fatalf("%q added twice: dup %d prev %d", id, dup, prev)
 		}
 	}

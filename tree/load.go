@@ -51,6 +51,12 @@ var salesColumns = []string{"member_id", "amount", "volume", "order_id", "date",
 // builds the sponsor tree and returns the data with those sales. name is the
 // file name used in errors.
 func ReadMembers(r io.Reader, name string) (*Data, error) {
+	return readMembers(r, name, blockSize)
+}
+
+// readMembers is ReadMembers with blocks of size bytes; size 0 reads every
+// row in turn, which tests compare the blocks with.
+func readMembers(r io.Reader, name string, blocks int) (*Data, error) {
 	c := newCSVReader(r, name)
 	col, err := c.header(memberColumns)
 	if err != nil {
@@ -64,130 +70,36 @@ func ReadMembers(r io.Reader, name string) (*Data, error) {
 	}
 	// Size the tables from the file's size, when it has one, so that ten
 	// million members are not copied over and over as the tables grow.
-	rows := 0
+	size := 0 // rows, at most
 	if f, ok := r.(interface{ Stat() (os.FileInfo, error) }); ok {
 		if fi, err := f.Stat(); err == nil && fi.Mode().IsRegular() {
-			rows = int(min(fi.Size()/32, math.MaxInt32))
+			size = int(min(fi.Size()/32, math.MaxInt32))
 		}
 	}
-	o := &Org{file: name, ids: newStrtab(), names: newStrtab(), index: newIDIndex(rows),
-		joined: make([]int32, 0, rows)}
-	o.ids.off = make([]uint32, 1, rows+1)
-	o.ids.data = make([]byte, 0, rows*32/3)
-	o.names.off = make([]uint32, 1, rows+1)
-	o.names.data = make([]byte, 0, rows*32/3)
+	o := &Org{file: name, ids: newStrtab(), names: newStrtab(), index: newIDIndex(size),
+		joined: make([]int32, 0, size)}
+	o.ids.off = make([]uint32, 1, size+1)
+	o.ids.data = make([]byte, 0, size*32/3)
+	o.names.off = make([]uint32, 1, size+1)
+	o.names.data = make([]byte, 0, size*32/3)
 	d := &Data{Org: o}
 	width := len(c.fields)
-	var (
-		lines    = make([]int32, 0, rows)
-		spIDs    = strtab{off: make([]uint32, 1, rows+1), data: make([]byte, 0, rows*32/3)}
-		spCols   = make([]int32, 0, rows)
-		noNames  = col[mName] < 0
-		emptyStr []byte
-		place    = newPlacementCols(col)
-	)
-	// Ids go into the index a batch at a time (see insertBatch); any error
-	// first flushes the batch, so a duplicate on an earlier line wins.
-	pending := int32(0)
-	var idCols [batch]int32
-	flush := func() error {
-		to := int32(o.ids.len())
-		dup, prev := o.index.insertBatch(&o.ids, pending, to)
-		if dup >= 0 {
-			return &InputError{File: name, Line: int(lines[dup]), Column: int(idCols[dup-pending]), Field: "id",
-				Msg: fmt.Sprintf("duplicate id %q: it is already used on line %d", o.ids.get(dup), lines[prev])}
+	rows := &memberRows{o: o, c: c, col: col, width: width, place: newPlacementCols(col),
+		lines:  make([]int32, 0, size),
+		idCols: make([]int32, 0, size),
+		spIDs:  strtab{off: make([]uint32, 1, size+1), data: make([]byte, 0, size*32/3)},
+		spCols: make([]int32, 0, size)}
+	if blocks > 0 && rows.place == nil && col[mAmount] < 0 && col[mRank] < 0 && col[mCurrency] < 0 {
+		// Rows that read into nothing shared are parsed on every core.
+		if err := rows.readBlocks(blocks); err != nil {
+			return nil, err
 		}
-		pending = to
-		return nil
-	}
-	fail := func(err error) (*Data, error) {
-		if ferr := flush(); ferr != nil {
-			return nil, ferr
-		}
+	} else if err := rows.readAll(d); err != nil {
 		return nil, err
 	}
-	for c.next() {
-		if len(c.fields) != width {
-			return fail(c.raggedError(width))
-		}
-		k := int32(o.ids.len())
-		if k == maxMembers {
-			return fail(c.errorf(c.recLine, 0, "more than %d members", maxMembers))
-		}
-		id := c.fields[col[mID]]
-		if len(id) == 0 {
-			return fail(c.fieldError(col[mID], "id", "empty id: every member needs an id"))
-		}
-		for _, ch := range id {
-			if ch < ' ' || ch == 0x7f {
-				return fail(c.fieldError(col[mID], "id", "id %q holds a control character (byte 0x%02x): an id is one line of printable text", id, ch))
-			}
-		}
-		if !o.ids.add(id) {
-			return fail(c.errorf(c.recLine, 0, "member ids add up to more than 4 GiB"))
-		}
-		lines = append(lines, int32(c.recLine))
-		idCols[k-pending] = int32(c.cols[col[mID]])
-		if k+1-pending == batch {
-			if err := flush(); err != nil {
-				return nil, err
-			}
-		}
-		sp := emptyStr
-		spCol := int32(0)
-		if col[mSponsor] >= 0 {
-			sp = c.fields[col[mSponsor]]
-			spCol = int32(c.cols[col[mSponsor]])
-		}
-		display := emptyStr
-		if !noNames {
-			display = c.fields[col[mName]]
-		}
-		if !spIDs.add(sp) || !o.names.add(display) {
-			return fail(c.errorf(c.recLine, 0, "member ids or names add up to more than 4 GiB"))
-		}
-		spCols = append(spCols, spCol)
-		j := NoDate
-		if col[mJoined] >= 0 {
-			if j, err = c.date(col[mJoined], "joined"); err != nil {
-				return fail(err)
-			}
-		}
-		o.joined = append(o.joined, j)
-		if j == NoDate && o.firstUnjoined == 0 {
-			o.firstUnjoined = c.recLine
-		}
-		if err := o.readOptional(c, col, k); err != nil {
-			return fail(err)
-		}
-		if place != nil {
-			if err := place.read(c); err != nil {
-				return fail(err)
-			}
-		}
-		if col[mAmount] >= 0 && len(c.fields[col[mAmount]]) > 0 {
-			if err := c.sale(&d.Sales, k, col[mAmount], col[mVolume], -1, d.KeepOrderIDs); err != nil {
-				return fail(err)
-			}
-			if d.Sales.FirstUndated == 0 {
-				d.Sales.FirstUndated, d.Sales.UndatedFile = c.recLine, name
-			}
-			if d.Sales.FirstNoOrder == 0 { // a members file's sale has no order id
-				d.Sales.FirstNoOrder, d.Sales.NoOrderFile = c.recLine, name
-			}
-		} else if col[mVolume] >= 0 && len(c.fields[col[mVolume]]) > 0 {
-			return fail(c.fieldError(col[mVolume], "volume", "a volume without an amount: fill in the sale's amount too, or leave both empty"))
-		}
-	}
-	if c.err != nil {
-		return fail(c.err)
-	}
-	if err := flush(); err != nil {
-		return nil, err
-	}
-	o.index.setAux(o.joined) // a sale's lookup brings its member's joined day
+	lines, spIDs, spCols, place := rows.lines, &rows.spIDs, rows.spCols, rows.place
 	// Resolve sponsors now that every id is known.
-	if o.sponsor, err = o.resolveIDs(&spIDs, spCols, lines, name, "sponsor_id"); err != nil {
+	if o.sponsor, err = o.resolveIDs(spIDs, spCols, lines, name, "sponsor_id"); err != nil {
 		return nil, err
 	}
 	if err := o.build(name, lines); err != nil {

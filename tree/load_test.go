@@ -317,3 +317,66 @@ func TestTopDownNumberOrder(t *testing.T) {
 		}
 	}
 }
+
+// TestMembersInBlocks reads members files in blocks of a few bytes, parsed
+// on both cores and appended in file order, and row by row: the members,
+// and the first error in the file, are the same — a duplicate id in a
+// later block than its first use, an error before or after a duplicate,
+// quoted fields across blocks.
+func TestMembersInBlocks(t *testing.T) {
+	var big strings.Builder
+	big.WriteString("id,sponsor_id,name,joined,type,terminated\n")
+	for i := range 300 {
+		sp, name, typ, term := "", fmt.Sprintf("Name %d", i), "", ""
+		if i > 0 {
+			sp = fmt.Sprintf("M%d", (i-1)/3)
+		}
+		if i%11 == 0 {
+			name = fmt.Sprintf("\"Last, First\n%d\"", i)
+		}
+		if i%5 == 0 {
+			typ = "customer"
+		}
+		if i%7 == 0 {
+			term = "2026-02-01"
+		}
+		joined := "2026-01-01"
+		if i%13 == 12 {
+			joined = ""
+		}
+		fmt.Fprintf(&big, "M%d,%s,%s,%s,%s,%s\n", i, sp, name, joined, typ, term)
+	}
+	tests := []struct{ name, in, want string }{
+		{"300 members", big.String(), ""},
+		{"a duplicate in a later block", big.String() + "M7,M1,,2026-01-01,,\n", `m.csv:330:1: column "id": duplicate id "M7": it is already used on line 10`},
+		{"a duplicate before a bad date", big.String() + "M7,M1,,2026-01-01,,\nX,M1,,2026-13-01,,\n", `m.csv:330:1: column "id": duplicate id "M7": it is already used on line 10`},
+		{"a bad date before a duplicate", big.String() + "X,M1,,2026-13-01,,\nM7,M1,,2026-01-01,,\n", `m.csv:330:7: column "joined": "2026-13-01" is not a date`},
+		{"a duplicate on the row of a bad date", big.String() + "M7,M1,,2026-13-01,,\n", `m.csv:330:1: column "id": duplicate id "M7"`},
+		{"a ragged row", big.String() + "X,M1\n", "m.csv:330: row has 2 fields but the header has 6"},
+		{"an unknown sponsor", big.String() + "X,Q,,,,\n", `m.csv:330:3: column "sponsor_id": unknown sponsor "Q"`},
+		{"two unknown sponsors, one on each core", strings.Replace(big.String(), "\nM10,M3,", "\nM10,Q1,", 1) + "X,Q2,,,,\n", `m.csv:13:5: column "sponsor_id": unknown sponsor "Q1"`},
+		{"a bad type", big.String() + "X,M1,,,boss,\n", `m.csv:330:8: column "type": "boss" is not a member type`},
+	}
+	for _, tt := range tests {
+		d0, err0 := readMembers(strings.NewReader(tt.in), "m.csv", 0)
+		if tt.want == "" && err0 != nil || tt.want != "" && (err0 == nil || !strings.HasPrefix(err0.Error(), tt.want)) {
+			t.Fatalf("%s: error %v, want %q", tt.name, err0, tt.want)
+		}
+		for _, size := range []int{1, 16, 100, 1 << 20} {
+			d, err := readMembers(strings.NewReader(tt.in), "m.csv", size)
+			if fmt.Sprint(err) != fmt.Sprint(err0) {
+				t.Errorf("%s, blocks of %d: error %v, row by row %v", tt.name, size, err, err0)
+			}
+			if err == nil && membersDetail(d) != membersDetail(d0) {
+				t.Errorf("%s, blocks of %d: members differ:\n%s\nrow by row\n%s", tt.name, size, membersDetail(d), membersDetail(d0))
+			}
+		}
+		if err0 == nil {
+			o := d0.Org
+			if o.Len() != 300 || o.ID(299) != "M299" || o.ID(o.Sponsor(299)) != "M99" || !o.Customer(295) || o.Customer(296) ||
+				o.Terminated(294) == NoDate || o.Name(11) != "Last, First\n11" || o.FirstUnjoined() != 16 {
+				t.Errorf("%s: the members read wrong:\n%s", tt.name, membersDetail(d0))
+			}
+		}
+	}
+}

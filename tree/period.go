@@ -527,9 +527,8 @@ func (o *Org) copySubset(remap []int32, k int32, day int32) *Org {
 		s.lines = lines
 	}
 	for from := int32(0); from < k; from += batch {
-		s.index.insertBatch(&s.ids, from, min(from+batch, k))
+		s.index.insertBatch(&s.ids, s.joined, from, min(from+batch, k))
 	}
-	s.index.setAux(s.joined)
 	// A sub-forest of a forest: build cannot fail.
 	if err := s.build(o.file, lines); err != nil {
 		panic("tree: a subset of an organisation has a cycle: " + err.Error())

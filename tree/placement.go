@@ -2,8 +2,10 @@ package tree
 
 import (
 	"fmt"
+	"runtime"
 	"slices"
 	"strings"
+	"sync"
 )
 
 // Placement columns of the members file: a binary tree position
@@ -148,36 +150,63 @@ func underCustomer(o *Org, name string, line, col int32, column string, m, p int
 // unknown ids and members that name themselves.
 func (o *Org) resolveIDs(keys *strtab, cols, lines []int32, name, column string) ([]int32, error) {
 	out := make([]int32, keys.len())
+	// The cores look up a share each, and the first error in the file wins.
+	workers := runtime.GOMAXPROCS(0)
+	share := (len(out)/workers/batch + 1) * batch
+	errs := make([]error, workers)
+	sinks := make([]uint64, workers)
+	var wg sync.WaitGroup
+	for w := range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			from, to := min(w*share, len(out)), min((w+1)*share, len(out))
+			sinks[w], errs[w] = o.resolveRange(keys, cols, lines, name, column, out, from, to)
+		}()
+	}
+	wg.Wait()
+	for w := range workers {
+		o.index.sink += sinks[w]
+		if errs[w] != nil {
+			return nil, errs[w]
+		}
+	}
+	return out, nil
+}
+
+// resolveRange sets out[k] for the keys from to to-1, and returns the
+// first error among them.
+func (o *Org) resolveRange(keys *strtab, cols, lines []int32, name, column string, out []int32, from, to int) (sink uint64, err error) {
 	var batchKeys [batch][]byte
 	var found [batch]int32
-	for from := 0; from < len(out); from += batch {
-		to := min(from+batch, len(out))
-		for k := from; k < to; k++ {
+	for ; from < to; from += batch {
+		end := min(from+batch, to)
+		for k := from; k < end; k++ {
 			batchKeys[k-from] = keys.get(int32(k))
 		}
-		o.index.sink += o.findBatch(batchKeys[:to-from], found[:to-from], nil)
-		for k := from; k < to; k++ {
+		sink += o.findBatch(batchKeys[:end-from], found[:end-from], nil)
+		for k := from; k < end; k++ {
 			id, s := batchKeys[k-from], found[k-from]
 			switch {
 			case len(id) == 0:
 				s = -1
 			case s < 0 && column == "sponsor_id":
-				return nil, &InputError{File: name, Line: int(lines[k]), Column: int(cols[k]), Field: column,
+				return sink, &InputError{File: name, Line: int(lines[k]), Column: int(cols[k]), Field: column,
 					Msg: fmt.Sprintf("unknown sponsor %q: no member has that id (leave sponsor_id empty for a root)", id)}
 			case s < 0:
-				return nil, &InputError{File: name, Line: int(lines[k]), Column: int(cols[k]), Field: column,
+				return sink, &InputError{File: name, Line: int(lines[k]), Column: int(cols[k]), Field: column,
 					Msg: fmt.Sprintf("unknown placement parent %q: no member has that id (leave %s empty to auto-place the member)", id, column)}
 			case s == int32(k) && column == "sponsor_id":
-				return nil, &InputError{File: name, Line: int(lines[k]), Column: int(cols[k]), Field: column,
+				return sink, &InputError{File: name, Line: int(lines[k]), Column: int(cols[k]), Field: column,
 					Msg: fmt.Sprintf("member %q sponsors itself: a root's sponsor_id is empty", id)}
 			case s == int32(k):
-				return nil, &InputError{File: name, Line: int(lines[k]), Column: int(cols[k]), Field: column,
+				return sink, &InputError{File: name, Line: int(lines[k]), Column: int(cols[k]), Field: column,
 					Msg: fmt.Sprintf("member %q is placed under itself: name another member, or leave %s empty to auto-place it", id, column)}
 			}
 			out[k] = s
 		}
 	}
-	return out, nil
+	return sink, nil
 }
 
 // placementCycle reports a cycle in parent (a placement tree), naming its

@@ -12,6 +12,7 @@ import (
 	"maps"
 	"os"
 	"os/signal"
+	"runtime"
 	"runtime/debug"
 	"runtime/pprof"
 	"strings"
@@ -42,6 +43,13 @@ const (
 func Execute() {
 	s := newStreams(os.Stdin, os.Stdout, os.Stderr)
 	s.hugePages = true
+	// compplan's heap is mostly arrays without pointers, which a
+	// collection need not scan: collecting when the heap has grown by a
+	// quarter, not doubled, costs no time that runs measure and keeps the
+	// peak low (10M members: 2.75 GiB instead of 3.0). GOGC overrides it.
+	if os.Getenv("GOGC") == "" {
+		debug.SetGCPercent(25)
+	}
 	// COMPPLAN_CPUPROFILE=FILE writes a CPU profile of the whole run
 	// (go tool pprof), for finding what a slow run spends its time on.
 	stopProfile := func() {}
@@ -64,6 +72,15 @@ func Execute() {
 	}()
 	code := Main(os.Args[1:], s)
 	stopProfile()
+	// COMPPLAN_MEMPROFILE=FILE writes what the run allocated, and where
+	// (go tool pprof -sample_index=alloc_space), for finding its garbage.
+	if name := os.Getenv("COMPPLAN_MEMPROFILE"); name != "" {
+		if f, err := os.Create(name); err == nil {
+			runtime.GC() // the profile is as of the last collection
+			pprof.Lookup("allocs").WriteTo(f, 0)
+			f.Close()
+		}
+	}
 	os.Exit(code)
 }
 

@@ -143,6 +143,15 @@ func (x *idIndex) find(ids *strtab, id []byte) int32 {
 // they are not dropped.
 func (x *idIndex) findBatch(ids *strtab, keys [][]byte, out, aux []int32) uint64 {
 	var hs [batch]uint64
+	sink := x.warmBatch(keys, hs[:len(keys)])
+	x.findWarmed(ids, keys, hs[:len(keys)], out, aux)
+	return sink
+}
+
+// warmBatch is findBatch's first half: it sets hs[i] to the hash of
+// keys[i] and touches its slot. A caller with other work to do may do it
+// before the second half, findWarmed, so that the loads are done by then.
+func (x *idIndex) warmBatch(keys [][]byte, hs []uint64) uint64 {
 	var sink uint64
 	for i, k := range keys {
 		hs[i] = maphash.Bytes(x.seed, k)
@@ -152,6 +161,11 @@ func (x *idIndex) findBatch(ids *strtab, keys [][]byte, out, aux []int32) uint64
 	for _, h := range hs[:len(keys)] {
 		sink += uint64(x.slots[h&x.mask].idx)
 	}
+	return sink
+}
+
+// findWarmed is findBatch's second half, given warmBatch's hashes.
+func (x *idIndex) findWarmed(ids *strtab, keys [][]byte, hs []uint64, out, aux []int32) {
 	for i, k := range keys {
 		s := x.findHashed(ids, k, hs[i])
 		if s == nil {
@@ -163,7 +177,6 @@ func (x *idIndex) findBatch(ids *strtab, keys [][]byte, out, aux []int32) uint64
 			aux[i] = s.aux
 		}
 	}
-	return sink
 }
 
 // findHashed returns the slot of id, whose hash is h, or nil.

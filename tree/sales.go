@@ -171,30 +171,43 @@ func (d *Data) readSalesPlain(r io.Reader, name string, size int, plain bool) er
 
 // parseSales parses one block of sales rows starting at line.
 //
-// Rows are taken a batch at a time: the batch's member ids are resolved
-// together (see idIndex.findBatch), so their cache misses overlap and the
-// speed does not depend on whether the rows come member by member or, as a
-// shop exports them, in date order with every member interleaved. Each row
-// is then checked and added in file order, so the error reported is the
-// first in the file, as if the rows were read one by one.
+// Rows are taken a batch at a time: the batch's member ids are hashed and
+// their slots in the id index touched together (see idIndex.warmBatch),
+// so that their cache misses overlap, and that is done a batch ahead: the
+// next batch is read and its slots touched before this one's ids are
+// looked up and its rows added, so the loads complete while this batch's
+// rows are parsed. So the speed does not depend on whether the rows come
+// member by member or, as a shop exports them, in date order with every
+// member interleaved. Each row is checked and added in file order, so the
+// error reported is the first in the file, as if the rows were read one
+// by one.
 func (d *Data) parseSales(data []byte, name string, line int, col []int, width int, plain bool, s *Sales) error {
 	c := &csvReader{name: name, buf: data, end: len(data), eof: true, line: line}
 	c.plain = plain && bytes.IndexByte(data, '"') < 0 && utf8.Valid(data)
 	c.spaces = bytes.IndexByte(data, ' ') >= 0 || bytes.IndexByte(data, '\t') >= 0
-	var b rowBatch
+	var batches [2]rowBatch
+	b, next := &batches[0], &batches[1]
 	cv := converter{m: d.Money}
+	k := col[sMember]
+	stop := b.fill(c, width)
+	d.warm(b, k)
 	for {
-		stop := b.fill(c, width)
-		d.resolve(&b, col[sMember])
+		more := stop == nil && b.n == batch
+		var nextStop error
+		if more {
+			nextStop = next.fill(c, width)
+			d.warm(next, k)
+		}
+		d.Org.findWarmed(b.keys[:b.n], b.hs[:b.n], b.found[:b.n], b.joined[:b.n])
 		for r := range b.n {
 			b.restore(c, r)
 			m := b.found[r]
 			if m < 0 {
-				id := c.fields[col[sMember]]
+				id := c.fields[k]
 				if len(id) == 0 {
-					return c.fieldError(col[sMember], "member_id", "empty member_id: every sale needs the id of the member who made it")
+					return c.fieldError(k, "member_id", "empty member_id: every sale needs the id of the member who made it")
 				}
-				return c.fieldError(col[sMember], "member_id", "sale for unknown member %q: add the member to the members file or remove the sale", id)
+				return c.fieldError(k, "member_id", "sale for unknown member %q: add the member to the members file or remove the sale", id)
 			}
 			if err := c.fullSale(s, m, col, d.KeepOrderIDs, b.joined[r], &cv); err != nil {
 				return err
@@ -203,23 +216,22 @@ func (d *Data) parseSales(data []byte, name string, line int, col []int, width i
 		if stop != nil {
 			return stop
 		}
-		if b.n < batch {
+		if !more {
 			break
 		}
+		b, next, stop = next, b, nextStop
 	}
 	s.flushDay()
 	return c.err
 }
 
-// resolve sets b.found to the member index of each row's id in column k,
-// and b.joined to their joined dates, which the index holds beside them.
-func (d *Data) resolve(b *rowBatch, k int) {
-	o := d.Org
-	var keys [batch][]byte
+// warm hashes the ids in column k of b's rows and touches their slots in
+// the id index (see idIndex.warmBatch).
+func (d *Data) warm(b *rowBatch, k int) {
 	for r := range b.n {
-		keys[r] = b.fields[r*b.width+k]
+		b.keys[r] = b.fields[r*b.width+k]
 	}
-	b.sink += o.findBatch(keys[:b.n], b.found[:b.n], b.joined[:b.n])
+	b.sink += d.Org.index.warmBatch(b.keys[:b.n], b.hs[:b.n])
 }
 
 // rowBatch holds up to batch records read from a csvReader over a whole
@@ -232,6 +244,8 @@ type rowBatch struct {
 	cols     []int
 	lines    []int
 	recLine  [batch]int
+	keys     [batch][]byte // the member ids, for warm
+	hs       [batch]uint64 // their hashes
 	found    [batch]int32
 	joined   [batch]int32
 	sink     uint64

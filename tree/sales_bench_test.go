@@ -3,6 +3,7 @@ package tree
 import (
 	"bytes"
 	"fmt"
+	"math/rand/v2"
 	"strings"
 	"sync"
 	"testing"
@@ -75,4 +76,48 @@ func BenchmarkFillPlain(b *testing.B) {
 			b.Fatal(n)
 		}
 	}
+}
+
+// BenchmarkFindBatch looks up 1,048,576 ids of an index of 10,000,000
+// members in random order, 64 at a time, as the sales of a date-ordered
+// export are, each batch warmed one batch ahead as parseSales does.
+func BenchmarkFindBatch(b *testing.B) {
+	const n = 10_000_000
+	ids := newStrtab()
+	for i := range n {
+		ids.add(fmt.Appendf(nil, "M%d", 1_000_000+i))
+	}
+	x := newIDIndex(n * 4 / 3)
+	for from := int32(0); from < n; from += batch {
+		x.insertBatch(&ids, nil, from, min(from+batch, n))
+	}
+	// The ids one after another, as in a block of sales.
+	r := rand.New(rand.NewPCG(1, 2))
+	var buf []byte
+	ends := make([]int, 1<<20)
+	for i := range ends {
+		buf = append(buf, ids.get(int32(r.IntN(n)))...)
+		ends[i] = len(buf)
+	}
+	keys := make([][]byte, len(ends))
+	for i, e := range ends {
+		start := 0
+		if i > 0 {
+			start = ends[i-1]
+		}
+		keys[i] = buf[start:e]
+	}
+	var hs [2][batch]uint64
+	var out, aux [batch]int32
+	b.ResetTimer()
+	for b.Loop() {
+		x.sink += x.warmBatch(keys[:batch], hs[0][:])
+		for i := 0; i < len(keys); i += batch {
+			if j := i + batch; j < len(keys) {
+				x.sink += x.warmBatch(keys[j:j+batch], hs[j/batch%2][:])
+			}
+			x.findWarmed(&ids, keys[i:i+batch], hs[i/batch%2][:], out[:], aux[:])
+		}
+	}
+	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/float64(len(keys)), "ns/id")
 }

@@ -195,16 +195,24 @@ func (o *Org) find(id []byte) int32 {
 // findBatch is find for each of keys (see idIndex.findBatch); joined,
 // when not nil, gets each one's joined day.
 func (o *Org) findBatch(keys [][]byte, out, joined []int32) uint64 {
+	var hs [batch]uint64
+	sink := o.index.warmBatch(keys, hs[:len(keys)])
+	o.findWarmed(keys, hs[:len(keys)], out, joined)
+	return sink
+}
+
+// findWarmed is findBatch's second half (see idIndex.warmBatch).
+func (o *Org) findWarmed(keys [][]byte, hs []uint64, out, joined []int32) {
 	if o.indexKeys == nil {
-		return o.index.findBatch(&o.ids, keys, out, joined)
+		o.index.findWarmed(&o.ids, keys, hs, out, joined)
+		return
 	}
-	sink := o.index.findBatch(o.indexKeys, keys, out, joined)
+	o.index.findWarmed(o.indexKeys, keys, hs, out, joined)
 	for i, m := range out[:len(keys)] {
 		if m >= int32(o.Len()) {
 			out[i] = -1
 		}
 	}
-	return sink
 }
 
 func (o *Org) sortByID() []int32 {

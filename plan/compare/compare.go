@@ -139,7 +139,7 @@ func stats(label string, r *plan.Result, totals []dec.D) PlanStats {
 	s := PlanStats{Label: label, Result: r}
 	digits := r.Plan.Digits
 	all := slices.Clone(totals)
-	slices.Sort(all)
+	sortDecimals(all)
 	// Earners as run and replay count them: members paid more than 0 (a
 	// total held under min_payout, or a debit, is not paid), with what
 	// they are paid; the top shares are of the payout, Σ payable.
@@ -149,7 +149,7 @@ func stats(label string, r *plan.Result, totals []dec.D) PlanStats {
 			earners = append(earners, v)
 		}
 	}
-	slices.Sort(earners)
+	sortDecimals(earners)
 	s.Earners = len(earners)
 	s.EarnersPct = pct(int64(len(earners)), int64(len(all)))
 	s.All = describeSorted(all, digits)
@@ -178,7 +178,7 @@ func stats(label string, r *plan.Result, totals []dec.D) PlanStats {
 		if len(list) == 0 && k == 0 {
 			continue
 		}
-		slices.Sort(list)
+		sortDecimals(list)
 		d := describeSorted(list, digits)
 		rs := RankStats{Count: len(list), Pct: pct(int64(len(list)), int64(len(all))), Median: d.Median, Mean: d.Mean, Max: d.Max}
 		if k > 0 {

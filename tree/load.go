@@ -54,8 +54,8 @@ func ReadMembers(r io.Reader, name string) (*Data, error) {
 	return readMembers(r, name, blockSize)
 }
 
-// readMembers is ReadMembers with blocks of size bytes; size 0 reads every
-// row in turn, which tests compare the blocks with.
+// readMembers is ReadMembers with blocks of the given size in bytes; 0
+// reads every row in turn, which tests compare the blocks with.
 func readMembers(r io.Reader, name string, blocks int) (*Data, error) {
 	c := newCSVReader(r, name)
 	col, err := c.header(memberColumns)

@@ -3,7 +3,6 @@ package tree
 import (
 	"bytes"
 	"fmt"
-	"io"
 	"math"
 	"runtime"
 	"sync"
@@ -147,10 +146,7 @@ func (m *memberRows) fail(err error) error {
 // be read so. The error reported is the first in the file, as readAll's.
 func (m *memberRows) readBlocks(size int) error {
 	c := m.c
-	body := io.MultiReader(bytes.NewReader(bytes.Clone(c.buf[c.pos:c.end])), c.r)
-	if c.eof {
-		body = bytes.NewReader(c.buf[c.pos:c.end])
-	}
+	body := c.body()
 	type block struct {
 		seq, line int
 		data      []byte
@@ -199,17 +195,7 @@ func (m *memberRows) readBlocks(size int) error {
 	}
 	readErr := make(chan error, 1)
 	go func() {
-		get := func(n int) []byte {
-			select {
-			case b := <-free:
-				if cap(b) >= n {
-					return b[:n]
-				}
-			default:
-			}
-			return make([]byte, n)
-		}
-		readErr <- splitBlocks(body, c.line, size, get, func(seq int, data []byte, line, _ int) {
+		readErr <- splitBlocks(body, c.line, size, reusing(free), func(seq int, data []byte, line, _ int) {
 			blocks <- block{seq: seq, line: line, data: data}
 		})
 		close(blocks)
@@ -231,11 +217,7 @@ func (m *memberRows) readBlocks(size int) error {
 		}
 	}
 	if err := <-readErr; err != nil && firstErr == nil {
-		if e, ok := err.(*InputError); ok {
-			e.File = c.name
-			return e
-		}
-		return fmt.Errorf("%s: %w", c.name, err)
+		return readingError(c.name, err)
 	}
 	return firstErr
 }

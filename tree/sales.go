@@ -46,12 +46,7 @@ func (d *Data) readSalesPlain(r io.Reader, name string, size int, plain bool) er
 		}
 	}
 	width := len(c.fields)
-	// What the header read buffered ahead is the start of the body; the
-	// rest comes through c.r, which turns lone CRs into line ends.
-	body := io.MultiReader(bytes.NewReader(bytes.Clone(c.buf[c.pos:c.end])), c.r)
-	if c.eof {
-		body = bytes.NewReader(c.buf[c.pos:c.end])
-	}
+	body := c.body()
 
 	type block struct {
 		seq, line, rows int // rows: at most this many records (line breaks + 1)
@@ -100,17 +95,7 @@ func (d *Data) readSalesPlain(r io.Reader, name string, size int, plain bool) er
 	}
 	readErr := make(chan error, 1)
 	go func() {
-		get := func(n int) []byte {
-			select {
-			case b := <-free:
-				if cap(b) >= n {
-					return b[:n]
-				}
-			default:
-			}
-			return make([]byte, n)
-		}
-		readErr <- splitBlocks(body, c.line, size, get, func(seq int, data []byte, line, breaks int) {
+		readErr <- splitBlocks(body, c.line, size, reusing(free), func(seq int, data []byte, line, breaks int) {
 			blocks <- block{seq: seq, line: line, rows: breaks + 1, data: data}
 		})
 		close(blocks)
@@ -132,11 +117,7 @@ func (d *Data) readSalesPlain(r io.Reader, name string, size int, plain bool) er
 	}
 	// An error in a block comes before the one that stopped the reading.
 	if err := <-readErr; err != nil && firstErr == nil {
-		if e, ok := err.(*InputError); ok {
-			e.File = name
-			return e
-		}
-		return fmt.Errorf("%s: %w", name, err)
+		return readingError(name, err)
 	}
 	if firstErr != nil {
 		return firstErr
@@ -421,6 +402,39 @@ func (s *Sales) flushDay() {
 		}
 	}
 	s.days = nil
+}
+
+// body returns the rest of c's input after the header: what the header
+// read buffered ahead, then c.r, which turns lone CRs into line ends.
+func (c *csvReader) body() io.Reader {
+	if c.eof {
+		return bytes.NewReader(c.buf[c.pos:c.end])
+	}
+	return io.MultiReader(bytes.NewReader(bytes.Clone(c.buf[c.pos:c.end])), c.r)
+}
+
+// reusing returns splitBlocks's get: a buffer given back on free when one
+// is there and large enough, else a new one.
+func reusing(free chan []byte) func(n int) []byte {
+	return func(n int) []byte {
+		select {
+		case b := <-free:
+			if cap(b) >= n {
+				return b[:n]
+			}
+		default:
+		}
+		return make([]byte, n)
+	}
+}
+
+// readingError is the error that stopped splitBlocks reading file name.
+func readingError(name string, err error) error {
+	if e, ok := err.(*InputError); ok {
+		e.File = name
+		return e
+	}
+	return fmt.Errorf("%s: %w", name, err)
 }
 
 // splitBlocks reads r and hands emit blocks of whole records (cut after a

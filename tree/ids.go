@@ -135,22 +135,13 @@ func (x *idIndex) find(ids *strtab, id []byte) int32 {
 	return -1
 }
 
-// findBatch sets out[i] to the index of keys[i], or -1 (len(keys) ≤ batch).
-// It hashes every key and touches its slot before probing: the loads do
-// not wait for each other, so a batch costs a few memory latencies instead
-// of one per key. It only reads x, so goroutines may call it at once; it
-// returns a value made from the warming loads, for the caller to keep so
-// they are not dropped.
-func (x *idIndex) findBatch(ids *strtab, keys [][]byte, out, aux []int32) uint64 {
-	var hs [batch]uint64
-	sink := x.warmBatch(keys, hs[:len(keys)])
-	x.findWarmed(ids, keys, hs[:len(keys)], out, aux)
-	return sink
-}
-
-// warmBatch is findBatch's first half: it sets hs[i] to the hash of
-// keys[i] and touches its slot. A caller with other work to do may do it
-// before the second half, findWarmed, so that the loads are done by then.
+// warmBatch sets hs[i] to the hash of keys[i] (len(keys) ≤ batch) and
+// touches its slot: the loads do not wait for each other, so a batch costs
+// a few memory latencies instead of one per key. findWarmed then looks the
+// keys up; a caller with other work to do may do it in between, so that
+// the loads are done by then. Both only read x, so goroutines may call
+// them at once. warmBatch returns a value made from the loads, for the
+// caller to keep so they are not dropped.
 func (x *idIndex) warmBatch(keys [][]byte, hs []uint64) uint64 {
 	var sink uint64
 	for i, k := range keys {
@@ -164,7 +155,8 @@ func (x *idIndex) warmBatch(keys [][]byte, hs []uint64) uint64 {
 	return sink
 }
 
-// findWarmed is findBatch's second half, given warmBatch's hashes.
+// findWarmed sets out[i] to the index of keys[i], or -1, and aux[i] (when
+// aux is not nil) to its aux value, given warmBatch's hashes hs.
 func (x *idIndex) findWarmed(ids *strtab, keys [][]byte, hs []uint64, out, aux []int32) {
 	for i, k := range keys {
 		s := x.findHashed(ids, k, hs[i])

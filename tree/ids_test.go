@@ -138,10 +138,12 @@ func TestIDIndexKinds(t *testing.T) {
 		for _, id := range ids[from:min(from+batch, len(ids))] {
 			keys = append(keys, []byte(id))
 		}
-		x.findBatch(&tab, keys, out, aux)
+		var hs [batch]uint64
+		x.warmBatch(keys, hs[:len(keys)])
+		x.findWarmed(&tab, keys, hs[:len(keys)], out, aux)
 		for i := range keys {
 			if out[i] != int32(from+i) {
-				t.Fatalf("findBatch: %q at %d, want %d", keys[i], out[i], from+i)
+				t.Fatalf("warmBatch, findWarmed: %q at %d, want %d", keys[i], out[i], from+i)
 			}
 		}
 	}

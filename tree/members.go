@@ -24,9 +24,9 @@ type memberRows struct {
 	indexed               int32 // rows whose ids are in o.index
 }
 
-// row reads c's current record as member k of m.o.
-func (m *memberRows) row(c *csvReader, k int32) error {
-	o, col := m.o, m.col
+// row reads m.c's current record as member k of m.o.
+func (m *memberRows) row(k int32) error {
+	c, o, col := m.c, m.o, m.col
 	id := c.fields[col[mID]]
 	if len(id) == 0 {
 		return c.fieldError(col[mID], "id", "empty id: every member needs an id")
@@ -85,7 +85,7 @@ func (m *memberRows) readAll(d *Data) error {
 		if k == maxMembers {
 			return m.fail(c.errorf(c.recLine, 0, "more than %d members", maxMembers))
 		}
-		if err := m.row(c, k); err != nil {
+		if err := m.row(k); err != nil {
 			return m.fail(err)
 		}
 		if col[mAmount] >= 0 && len(c.fields[col[mAmount]]) > 0 {
@@ -229,7 +229,7 @@ func (p *memberRows) readBlock(b *rowBatch) error {
 		stop := b.fill(c, p.width)
 		for r := range b.n {
 			b.restore(c, r)
-			if err := p.row(c, int32(p.o.ids.len())); err != nil {
+			if err := p.row(int32(p.o.ids.len())); err != nil {
 				return err
 			}
 		}

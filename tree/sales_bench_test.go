@@ -78,10 +78,10 @@ func BenchmarkFillPlain(b *testing.B) {
 	}
 }
 
-// BenchmarkFindBatch looks up 1,048,576 ids of an index of 10,000,000
+// BenchmarkLookupIDs looks up 1,048,576 ids of an index of 10,000,000
 // members in random order, 64 at a time, as the sales of a date-ordered
 // export are, each batch warmed one batch ahead as parseSales does.
-func BenchmarkFindBatch(b *testing.B) {
+func BenchmarkLookupIDs(b *testing.B) {
 	const n = 10_000_000
 	ids := newStrtab()
 	for i := range n {

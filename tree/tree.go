@@ -192,8 +192,8 @@ func (o *Org) find(id []byte) int32 {
 	return -1
 }
 
-// findBatch is find for each of keys (see idIndex.findBatch); joined,
-// when not nil, gets each one's joined day.
+// findBatch is find for each of keys, a batch at a time (see
+// idIndex.warmBatch); joined, when not nil, gets each one's joined day.
 func (o *Org) findBatch(keys [][]byte, out, joined []int32) uint64 {
 	var hs [batch]uint64
 	sink := o.index.warmBatch(keys, hs[:len(keys)])
@@ -201,7 +201,8 @@ func (o *Org) findBatch(keys [][]byte, out, joined []int32) uint64 {
 	return sink
 }
 
-// findWarmed is findBatch's second half (see idIndex.warmBatch).
+// findWarmed is findBatch's second half, given idIndex.warmBatch's
+// hashes hs.
 func (o *Org) findWarmed(keys [][]byte, hs []uint64, out, joined []int32) {
 	if o.indexKeys == nil {
 		o.index.findWarmed(&o.ids, keys, hs, out, joined)

@@ -262,7 +262,7 @@ func (m *memberRows) appendPart(p *memberRows, err error) error {
 		n, err = k, m.c.errorf(int(p.lines[k]), 0, "more than %d members", maxMembers)
 	}
 	for _, t := range [][2]*strtab{{&o.ids, &q.ids}, {&o.names, &q.names}, {&m.spIDs, &p.spIDs}} {
-		if k := t[1].fits(len(t[0].data), n); k < n {
+		if k := t[1].fits(len(t[0].data), min(n, t[1].len())); k < min(n, t[1].len()) {
 			n, err = k, m.c.errorf(int(p.lines[k]), 0, "member ids or names add up to more than 4 GiB")
 		}
 	}

@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"math"
 	"math/bits"
+	"slices"
 	"strconv"
 )
 
@@ -110,42 +111,79 @@ func (d D) Append(b []byte) []byte {
 	if d == 0 {
 		return append(b, '0')
 	}
-	b = d.AppendFixed(b, Scale)
-	if d%One == 0 {
-		return b[:len(b)-Scale-1]
+	f := d % One // the decimals, negative with d
+	if f < 0 {
+		f = -f
 	}
-	for b[len(b)-1] == '0' {
-		b = b[:len(b)-1]
+	digits := Scale
+	for ; digits > 0 && f%10 == 0; digits-- {
+		f /= 10
 	}
-	return b
+	return d.AppendFixed(b, digits)
 }
 
+// digitPairs holds "00", "01", … "99", two digits at a time.
+const digitPairs = "00010203040506070809101112131415161718192021222324252627282930313233343536373839404142434445464748495051525354555657585960616263646566676869707172737475767778798081828384858687888990919293949596979899"
+
 // AppendFixed appends the value with exactly digits decimal places (0 to
-// Scale). Digits beyond that must be zero: callers round first.
+// Scale). Digits beyond that must be zero: callers round first. It counts
+// the text's length, then writes it in place right to left, two digits
+// at a time: reports write several of these a row, for millions of rows.
 func (d D) AppendFixed(b []byte, digits int) []byte {
-	if d == 0 { // the common case in a report: no multiplications
+	if d == 0 { // the common case in a report: no divisions
 		if digits == 0 {
 			return append(b, '0')
 		}
-		return append(append(b, "0."...), "0000"[:digits]...)
+		return append(b, "0.0000"[:2+digits]...)
 	}
 	u := uint64(d)
+	size := 1 // the whole part's digits, the sign, the point and decimals
 	if d < 0 {
-		b = append(b, '-')
-		u = uint64(-d) // correct for MinInt64 too, read as unsigned
+		u = -u // correct for MinInt64 too, read as unsigned
+		size++
 	}
-	b = strconv.AppendUint(b, u/uint64(One), 10)
-	if digits == 0 {
-		return b
+	n := u / uint64(One)
+	for w := 1; w < len(pow10) && n >= pow10[w]; w++ {
+		size++
 	}
-	var frac [Scale]byte
-	f := u % uint64(One)
-	for i := Scale - 1; i >= 0; i-- {
-		frac[i] = byte('0' + f%10)
-		f /= 10
+	if digits > 0 {
+		size += 1 + digits
 	}
-	b = append(b, '.')
-	return append(b, frac[:digits]...)
+	b = slices.Grow(b, size)
+	out := b[len(b) : len(b)+size]
+	i := size
+	if digits == 2 { // cents, most money: one pair
+		k := u % uint64(One) / 100 * 2
+		out[i-3], out[i-2], out[i-1] = '.', digitPairs[k], digitPairs[k+1]
+		i -= 3
+	} else if digits > 0 {
+		f := u % uint64(One)
+		for range Scale - digits { // divisions by a constant: no DIV
+			f /= 10
+		}
+		for range digits {
+			i--
+			out[i] = byte('0' + f%10)
+			f /= 10
+		}
+		i--
+		out[i] = '.'
+	}
+	for n >= 100 {
+		i -= 2
+		k := n % 100 * 2
+		out[i], out[i+1] = digitPairs[k], digitPairs[k+1]
+		n /= 100
+	}
+	if n >= 10 {
+		out[i-2], out[i-1] = digitPairs[n*2], digitPairs[n*2+1]
+	} else {
+		out[i-1] = byte('0' + n)
+	}
+	if d < 0 {
+		out[0] = '-'
+	}
+	return b[:len(b)+size]
 }
 
 // Add returns a+b and whether it overflowed.

@@ -2,8 +2,10 @@ package dec
 
 import (
 	"errors"
+	"math"
 	"math/big"
 	"math/rand/v2"
+	"strconv"
 	"strings"
 	"testing"
 )
@@ -397,4 +399,69 @@ func bigDivRound(n, d *big.Int, digits int) (D, bool) {
 	}
 	q.Mul(q, new(big.Int).Exp(big.NewInt(10), big.NewInt(int64(Scale-digits)), nil))
 	return D(q.Int64()), true
+}
+
+// TestFormatAgainstText checks AppendFixed and Append against the value's
+// digits written out by strconv, the point put in by hand, on values of
+// every length and sign.
+func TestFormatAgainstText(t *testing.T) {
+	r := rand.New(rand.NewPCG(3, 4))
+	values := []D{1, -1, 9, 10, 99, 100, 9999, One, -One, One + 1, 123456789, Max, -Max, math.MinInt64}
+	for range 100000 {
+		v := D(r.Int64() >> r.IntN(63))
+		if r.IntN(2) == 0 {
+			v = -v
+		}
+		values = append(values, v)
+	}
+	for _, v := range values {
+		sign, abs := "", strconv.FormatUint(uint64(v), 10)
+		if v < 0 {
+			sign, abs = "-", strconv.FormatUint(-uint64(v), 10)
+		}
+		for len(abs) <= Scale {
+			abs = "0" + abs
+		}
+		whole, frac := abs[:len(abs)-Scale], abs[len(abs)-Scale:]
+		for digits := 0; digits <= Scale; digits++ {
+			want := sign + whole
+			if digits > 0 {
+				want += "." + frac[:digits]
+			}
+			if v == 0 {
+				want = want[len(sign):]
+			}
+			if got := string(v.AppendFixed([]byte("x"), digits)); got != "x"+want {
+				t.Fatalf("%d.AppendFixed(%d) = %q, want %q", v, digits, got, "x"+want)
+			}
+		}
+		exact := strings.TrimRight(frac, "0")
+		want := sign + whole
+		if exact != "" {
+			want += "." + exact
+		}
+		if v == 0 {
+			want = "0"
+		}
+		if got := v.String(); got != want {
+			t.Fatalf("%d.String() = %q, want %q", v, got, want)
+		}
+	}
+}
+
+// BenchmarkAppendFixed formats amounts of a report's size, as a row does.
+func BenchmarkAppendFixed(b *testing.B) {
+	r := rand.New(rand.NewPCG(5, 6))
+	values := make([]D, 1024)
+	for i := range values {
+		values[i] = D(r.Int64N(int64(FromInt(5000)))) / 100 * 100
+	}
+	var buf []byte
+	for b.Loop() {
+		buf = buf[:0]
+		for _, v := range values {
+			buf = v.AppendFixed(buf, 2)
+		}
+	}
+	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/float64(len(values)), "ns/value")
 }

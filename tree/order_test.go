@@ -278,3 +278,44 @@ func TestCompactVolumes(t *testing.T) {
 		}
 	}
 }
+
+// TestWarmOrderIDs: warming loads each order id's offset and first byte
+// (their sum is what it returns), and skips what has no order id: a line
+// from no sale (chunk -1), a sales file read without its order ids, and an
+// empty order id.
+func TestWarmOrderIDs(t *testing.T) {
+	d := mustMembers(t, "id,sponsor_id\nA,\nB,A\n")
+	d.KeepOrderIDs = true
+	if err := d.ReadSales(strings.NewReader("member_id,amount,order_id\nA,10,x1\nB,20,\nA,5,zz\n"), "s.csv"); err != nil {
+		t.Fatal(err)
+	}
+	type ref struct{ c, k int32 }
+	var refs []ref
+	var want uint64
+	for c, ch := range d.Sales.Chunks {
+		for k := range ch.Member {
+			refs = append(refs, ref{int32(c), int32(k)})
+			if id := ch.OrderIDBytes(k); len(id) > 0 {
+				want += uint64(ch.orders.off[k]) + uint64(id[0])
+			} else {
+				want += uint64(ch.orders.off[k]) // the empty id's offset only
+			}
+		}
+	}
+	refs = append(refs, ref{-1, 0}, ref{-1, 7})
+	at := func(i int) (c, k int32) { return refs[i].c, refs[i].k }
+	if got := d.Sales.WarmOrderIDs(len(refs), at); got != want {
+		t.Errorf("WarmOrderIDs = %d, want %d (offsets and first bytes of x1, the empty id and zz)", got, want)
+	}
+	if want == 0 || len(refs) != 5 {
+		t.Fatalf("the test's sales: %d refs, sum %d", len(refs), want)
+	}
+
+	plain := mustMembers(t, "id,sponsor_id\nA,\n")
+	if err := plain.ReadSales(strings.NewReader("member_id,amount,order_id\nA,10,x1\n"), "s.csv"); err != nil {
+		t.Fatal(err)
+	}
+	if got := plain.Sales.WarmOrderIDs(1, func(int) (c, k int32) { return 0, 0 }); got != 0 {
+		t.Errorf("WarmOrderIDs without kept order ids = %d, want 0", got)
+	}
+}

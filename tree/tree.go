@@ -372,6 +372,31 @@ func (c *SaleChunk) markReturn(file string, line int) {
 	c.file = file
 }
 
+// WarmOrderIDs touches the order ids of n sales, sale i being entry k of
+// chunk c for c, k = at(i), in two passes of loads that do not wait on one
+// another: their offsets, then their first bytes. A pass that then reads
+// them in an order unrelated to the file's (the ledger, in seller order,
+// of a file in date order) finds them in the caches instead of waiting for
+// each in turn. It returns a value made of the loads: keep it (add it to
+// a sink) so they are not dropped.
+func (s *Sales) WarmOrderIDs(n int, at func(i int) (c, k int32)) uint64 {
+	var sink uint64
+	for i := range n {
+		if c, k := at(i); c >= 0 && int(k) < s.Chunks[c].orders.len() {
+			sink += uint64(s.Chunks[c].orders.off[k])
+		}
+	}
+	for i := range n {
+		if c, k := at(i); c >= 0 && int(k) < s.Chunks[c].orders.len() {
+			o := &s.Chunks[c].orders
+			if start := o.off[k]; start < o.off[k+1] {
+				sink += uint64(o.data[start])
+			}
+		}
+	}
+	return sink
+}
+
 // AppendOrderID appends sale k's order id to b (nothing when not kept).
 func (c *SaleChunk) AppendOrderID(b []byte, k int) []byte {
 	if c.orders.len() <= k {

@@ -66,6 +66,12 @@ type ledgerJob struct {
 
 const ledgerBatch = 4096
 
+// warmLines is how many lines' order ids a formatter touches (see
+// tree.Sales.WarmOrderIDs) before it formats them: the lines come in
+// seller order, and in a file in date order a seller's orders are
+// scattered over it.
+const warmLines = 256
+
 // NewLedger starts a ledger on w.
 func NewLedger(w io.Writer, jsonLines bool) *Ledger {
 	l := &Ledger{w: w, jsonLines: jsonLines}
@@ -91,9 +97,14 @@ func (l *Ledger) start() {
 		go func() {
 			defer wg.Done()
 			f := &lineFormatter{jsonLines: l.jsonLines, plainIDs: plainIDs, plainOrders: plainOrders, period: l.period, safe: l.safe}
+			sales := &l.r.Data.Sales
 			for j := range l.jobs {
-				for k := range j.lines {
-					j.out = f.appendLine(j.out, l.r, &j.lines[k])
+				for from := 0; from < len(j.lines); from += warmLines {
+					lines := j.lines[from:min(from+warmLines, len(j.lines))]
+					f.sink += sales.WarmOrderIDs(len(lines), func(i int) (c, k int32) { return lines[i].Sale.Chunk, lines[i].Sale.K })
+					for k := range lines {
+						j.out = f.appendLine(j.out, l.r, &lines[k])
+					}
 				}
 				formatted <- j
 			}
@@ -207,7 +218,8 @@ type lineFormatter struct {
 	// quoting, so they are copied as they are.
 	plainIDs, plainOrders bool
 	period                []byte
-	safe                  bool // CSV: prefix formula-like text with '
+	safe                  bool   // CSV: prefix formula-like text with '
+	sink                  uint64 // keeps the warming loads (WarmOrderIDs)
 }
 
 // appendLine appends one line as a CSV record or a JSON object, with its

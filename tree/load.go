@@ -98,6 +98,7 @@ func readMembers(r io.Reader, name string, blocks int) (*Data, error) {
 		return nil, err
 	}
 	lines, spIDs, spCols, place := rows.lines, &rows.spIDs, rows.spCols, rows.place
+	o.index.useDense(&o.ids, o.joined)
 	// Resolve sponsors now that every id is known.
 	if o.sponsor, err = o.resolveIDs(spIDs, spCols, lines, name, "sponsor_id"); err != nil {
 		return nil, err

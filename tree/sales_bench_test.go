@@ -80,7 +80,8 @@ func BenchmarkFillPlain(b *testing.B) {
 
 // BenchmarkLookupIDs looks up 1,048,576 ids of an index of 10,000,000
 // members in random order, 64 at a time, as the sales of a date-ordered
-// export are, each batch warmed one batch ahead as parseSales does.
+// export are, each batch warmed one batch ahead as parseSales does: by
+// hash, and through the dense index these ids get (see denseIDs).
 func BenchmarkLookupIDs(b *testing.B) {
 	const n = 10_000_000
 	ids := newStrtab()
@@ -91,6 +92,15 @@ func BenchmarkLookupIDs(b *testing.B) {
 	for from := int32(0); from < n; from += batch {
 		x.insertBatch(&ids, nil, from, min(from+batch, n))
 	}
+	b.Run("hash", func(b *testing.B) { benchLookups(b, &x, &ids, n) })
+	dense := x
+	if dense.useDense(&ids, nil); dense.dense == nil {
+		b.Fatal("no dense index")
+	}
+	b.Run("dense", func(b *testing.B) { benchLookups(b, &dense, &ids, n) })
+}
+
+func benchLookups(b *testing.B, x *idIndex, ids *strtab, n int) {
 	// The ids one after another, as in a block of sales.
 	r := rand.New(rand.NewPCG(1, 2))
 	var buf []byte
@@ -116,7 +126,7 @@ func BenchmarkLookupIDs(b *testing.B) {
 			if j := i + batch; j < len(keys) {
 				x.sink += x.warmBatch(keys[j:j+batch], hs[j/batch%2][:])
 			}
-			x.findWarmed(&ids, keys[i:i+batch], hs[i/batch%2][:], out[:], aux[:])
+			x.findWarmed(ids, keys[i:i+batch], hs[i/batch%2][:], out[:], aux[:])
 		}
 	}
 	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/float64(len(keys)), "ns/id")

@@ -1,0 +1,182 @@
+package tree
+
+import (
+	"runtime"
+	"sync"
+)
+
+// denseIDs finds the ids of an organisation whose ids all have one shape
+// — the same prefix of up to 3 bytes that are not digits, then a number
+// written without leading zeros (M1000000, M1000001…; or 100234) — and
+// whose numbers lie close together, as most shops number their members:
+// by the number. Entry v-base of slots is the member numbered v. A lookup
+// is a parse and one load from a table of 8 bytes a number, where the hash
+// index needs a hash, a probe of 16-byte slots and a comparison; on a
+// sales file in date order, where every lookup misses the caches, that is
+// most of the cost of reading it.
+//
+// The shape makes a number name one id: the id is the prefix and the
+// number's digits. So a lookup finds exactly what the hash index finds.
+type denseIDs struct {
+	prefix [3]byte
+	plen   int
+	base   uint64
+	slots  []denseSlot
+}
+
+// denseSlot is one number's member: idx is the index+1 (0: no member has
+// that number) and aux the value the hash index keeps beside it.
+type denseSlot struct {
+	idx, aux int32
+}
+
+// maxDigits is the longest number denseIDs reads: 10^18 fits in 64 bits.
+const maxDigits = 18
+
+// denseSpread is how many numbers a member the table may take at most:
+// over twice as many numbers as members, the hash index is kept alone.
+const denseSpread = 2
+
+// newDenseIDs returns the dense index of the n ids in ids (aux[k] beside
+// id k, 0 past aux's end), or nil when they are not all of the shape or
+// their numbers are too spread out. The ids are known to be distinct (the
+// hash index refused duplicates).
+func newDenseIDs(ids *strtab, aux []int32) *denseIDs {
+	n := ids.len()
+	if n == 0 {
+		return nil
+	}
+	x := &denseIDs{}
+	first := ids.get(0)
+	for x.plen < len(first) && x.plen <= len(x.prefix) && !isDigit(first[x.plen]) {
+		x.plen++
+	}
+	if x.plen > len(x.prefix) {
+		return nil
+	}
+	copy(x.prefix[:], first[:x.plen])
+	// The cores parse a share each: every id must be of the shape.
+	workers := min(runtime.GOMAXPROCS(0), max(n/(1<<16), 1))
+	share := (n + workers - 1) / workers
+	lo, hi := make([]uint64, workers), make([]uint64, workers)
+	ok := make([]bool, workers)
+	var wg sync.WaitGroup
+	for w := range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			l, h := uint64(1<<64-1), uint64(0)
+			for k := w * share; k < min((w+1)*share, n); k++ {
+				v, good := x.number(ids.get(int32(k)))
+				if !good {
+					return
+				}
+				l, h = min(l, v), max(h, v)
+			}
+			lo[w], hi[w], ok[w] = l, h, true
+		}()
+	}
+	wg.Wait()
+	l, h := uint64(1<<64-1), uint64(0)
+	for w := range workers {
+		if !ok[w] {
+			return nil
+		}
+		l, h = min(l, lo[w]), max(h, hi[w])
+	}
+	if h-l >= uint64(denseSpread*n) {
+		return nil
+	}
+	x.base = l
+	x.slots = make([]denseSlot, h-l+1)
+	for w := range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for k := w * share; k < min((w+1)*share, n); k++ {
+				v, _ := x.number(ids.get(int32(k)))
+				s := denseSlot{idx: int32(k) + 1}
+				if k < len(aux) {
+					s.aux = aux[k]
+				}
+				x.slots[v-l] = s // distinct ids: distinct numbers, no two writers
+			}
+		}()
+	}
+	wg.Wait()
+	return x
+}
+
+func isDigit(c byte) bool { return c >= '0' && c <= '9' }
+
+// number returns the number of id, when id is of x's shape: x's prefix,
+// then 1 to maxDigits digits, the first not a 0 unless it is the only one.
+func (x *denseIDs) number(id []byte) (uint64, bool) {
+	d := len(id) - x.plen
+	if d < 1 || d > maxDigits || string(id[:x.plen]) != string(x.prefix[:x.plen]) {
+		return 0, false
+	}
+	digits := id[x.plen:]
+	if digits[0] == '0' && d > 1 {
+		return 0, false
+	}
+	var v uint64
+	for _, c := range digits {
+		c -= '0'
+		if c > 9 {
+			return 0, false
+		}
+		v = v*10 + uint64(c)
+	}
+	return v, true
+}
+
+// noSlot is the position of an id no member has.
+const noSlot = 1<<64 - 1
+
+// slot returns the position of id in slots, or noSlot.
+func (x *denseIDs) slot(id []byte) uint64 {
+	v, ok := x.number(id)
+	if !ok || v-x.base >= uint64(len(x.slots)) {
+		return noSlot
+	}
+	return v - x.base
+}
+
+// find returns the index of id, or -1.
+func (x *denseIDs) find(id []byte) int32 {
+	if p := x.slot(id); p != noSlot {
+		return x.slots[p].idx - 1
+	}
+	return -1
+}
+
+// warm sets ps[i] to the position of keys[i] and touches it (see
+// idIndex.warmBatch).
+func (x *denseIDs) warm(keys [][]byte, ps []uint64) uint64 {
+	for i, k := range keys {
+		ps[i] = x.slot(k)
+	}
+	var sink uint64
+	for _, p := range ps[:len(keys)] {
+		if p != noSlot {
+			sink += uint64(x.slots[p].idx)
+		}
+	}
+	return sink
+}
+
+// findWarmed is idIndex.findWarmed for n keys, given warm's positions ps.
+func (x *denseIDs) findWarmed(n int, ps []uint64, out, aux []int32) {
+	for i, p := range ps[:n] {
+		if p == noSlot {
+			out[i] = -1
+			continue
+		}
+		s := x.slots[p]
+		out[i] = s.idx - 1
+		if aux != nil && s.idx != 0 {
+			aux[i] = s.aux
+		}
+	}
+}

@@ -1,0 +1,202 @@
+package tree
+
+import (
+	"fmt"
+	"math/rand/v2"
+	"strings"
+	"testing"
+)
+
+// hashAndDense returns an index of ids by hash alone and one that
+// answers through a dense index (nil when the ids are not of its shape),
+// each id k with aux 1000+k.
+func hashAndDense(t testing.TB, ids []string) (tab strtab, hash, dense idIndex) {
+	tab = newStrtab()
+	aux := make([]int32, len(ids))
+	for k, id := range ids {
+		tab.add([]byte(id))
+		aux[k] = int32(1000 + k)
+	}
+	hash = newIDIndex(16)
+	for from := 0; from < len(ids); from += batch {
+		if dup, _ := hash.insertBatch(&tab, aux, int32(from), int32(min(from+batch, len(ids)))); dup >= 0 {
+			t.Fatalf("duplicate id %q", ids[dup])
+		}
+	}
+	dense = hash
+	dense.useDense(&tab, aux)
+	return tab, hash, dense
+}
+
+// lookups returns what x finds for each query, one by one and in
+// batches, with the aux values: "index/aux" or "-1".
+func lookups(x *idIndex, tab *strtab, queries []string) (one, batched []string) {
+	for _, q := range queries {
+		one = append(one, fmt.Sprint(x.find(tab, []byte(q))))
+	}
+	for from := 0; from < len(queries); from += batch {
+		var keys [][]byte
+		for _, q := range queries[from:min(from+batch, len(queries))] {
+			keys = append(keys, []byte(q))
+		}
+		var hs [batch]uint64
+		out, aux := make([]int32, batch), make([]int32, batch)
+		x.warmBatch(keys, hs[:len(keys)])
+		x.findWarmed(tab, keys, hs[:len(keys)], out, aux)
+		for i := range keys {
+			if out[i] < 0 {
+				batched = append(batched, "-1")
+			} else {
+				batched = append(batched, fmt.Sprintf("%d/%d", out[i], aux[i]))
+			}
+		}
+	}
+	return one, batched
+}
+
+// TestDenseIDs: which sets of ids get a dense index, and that it finds
+// every id (with its aux) and nothing else, as the hash index does.
+func TestDenseIDs(t *testing.T) {
+	seq := func(prefix string, from, n int) []string {
+		var ids []string
+		for i := range n {
+			ids = append(ids, fmt.Sprintf("%s%d", prefix, from+i))
+		}
+		return ids
+	}
+	tests := []struct {
+		name  string
+		ids   []string
+		dense bool
+	}{
+		{"a prefix and numbers", seq("M", 1000000, 300), true},
+		{"numbers alone, from 0", seq("", 0, 200), true},
+		{"a prefix of 3", seq("DE-", 7, 100), true},
+		{"shuffled, with gaps under twice the members", []string{"M9", "M3", "M5", "M11", "M7"}, true},
+		{"one id", []string{"X42"}, true},
+		{"18 digits", seq("", 100000000000000000, 10), true},
+		{"19 digits", seq("", 1000000000000000000, 10), false},
+		{"a leading zero", []string{"M1", "M2", "M03"}, false},
+		{"two prefixes", []string{"A1", "B2"}, false},
+		{"a prefix of 4", seq("ABCD", 1, 10), false},
+		{"a letter after the digits", []string{"M1", "M2x"}, false},
+		{"spread over more than twice the members", []string{"M1", "M2", "M7"}, false},
+		{"no number", []string{"M1", "M"}, false},
+		{"names", []string{"alice", "bob"}, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			tab, hash, dense := hashAndDense(t, tt.ids)
+			if got := dense.dense != nil; got != tt.dense {
+				t.Fatalf("dense index: %v, want %v", got, tt.dense)
+			}
+			queries := append([]string(nil), tt.ids...)
+			for _, id := range tt.ids {
+				// ':' and '/' are the bytes either side of the digits.
+				queries = append(queries, "0"+id, id+"0", id[:len(id)-1], "x"+id, strings.ToLower(id), id+" ", id[:len(id)-1]+":", id[:len(id)-1]+"/")
+				if i := strings.IndexAny(id, "0123456789"); i >= 0 {
+					queries = append(queries, id[:i]+"0"+id[i:], id[:i]+"-"+id[i:])
+				}
+			}
+			queries = append(queries, "", "0", "00", "M0", "M", "M18446744073709551615", "M99999999999999999999")
+			wantOne, wantBatched := lookups(&hash, &tab, queries)
+			gotOne, gotBatched := lookups(&dense, &tab, queries)
+			for i, q := range queries {
+				if gotOne[i] != wantOne[i] || gotBatched[i] != wantBatched[i] {
+					t.Errorf("%q: dense finds %s (batched %s), the hash index %s (%s)", q, gotOne[i], gotBatched[i], wantOne[i], wantBatched[i])
+				}
+			}
+			for k, id := range tt.ids { // and by hand: each id is itself
+				if want := fmt.Sprintf("%d/%d", k, 1000+k); gotBatched[k] != want {
+					t.Errorf("%q: %s, want %s", id, gotBatched[k], want)
+				}
+			}
+		})
+	}
+}
+
+// TestDenseInsertFallsBack: adding an id after the dense index is made
+// drops it and puts the ids back in slots, aux values and all, so the new
+// id is found with the others (by hash).
+func TestDenseInsertFallsBack(t *testing.T) {
+	tab, _, x := hashAndDense(t, []string{"M1", "M2", "M3"})
+	if x.dense == nil {
+		t.Fatal("no dense index")
+	}
+	tab.add([]byte("M4"))
+	if dup, _ := x.insertBatch(&tab, nil, 3, 4); dup >= 0 {
+		t.Fatal("M4 taken for a duplicate")
+	}
+	if x.dense != nil {
+		t.Fatal("the dense index is kept after an insert")
+	}
+	_, got := lookups(&x, &tab, []string{"M1", "M2", "M3", "M4", "M5"})
+	if want := "0/1000 1/1001 2/1002 3/0 -1"; strings.Join(got, " ") != want {
+		t.Fatalf("after an insert: %s, want %s", strings.Join(got, " "), want)
+	}
+}
+
+// checkDenseAgainstHash makes a random set of ids of near the shape from
+// seed and n, and near-miss queries, and checks that the dense index (when
+// the ids get one, which it reports) finds what the hash index finds.
+func checkDenseAgainstHash(t *testing.T, seed uint64, n uint8) (dense bool) {
+	rng := rand.New(rand.NewPCG(seed, 9))
+	prefix := []string{"", "M", "DE-", "m"}[rng.IntN(4)]
+	base := []int{0, 1, 1000000, 99999999}[rng.IntN(4)]
+	spread := []int{int(n)/2 + 1, int(n) + 1, 3*int(n) + 3}[rng.IntN(3)]
+	seen := map[string]bool{}
+	var ids []string
+	for range int(n) + 1 {
+		id := fmt.Sprintf("%s%d", prefix, base+rng.IntN(spread))
+		if rng.IntN(200) == 0 { // now and then an id off the shape
+			id = []string{prefix + "0" + id[len(prefix):], id + "a", "Q" + id}[rng.IntN(3)]
+		}
+		if !seen[id] {
+			seen[id] = true
+			ids = append(ids, id)
+		}
+	}
+	tab, hash, x := hashAndDense(t, ids)
+	var queries []string
+	for range 4 * len(ids) {
+		q := fmt.Sprintf("%s%d", prefix, base+rng.IntN(spread+4)-2)
+		switch rng.IntN(6) {
+		case 0:
+			q = "0" + q
+		case 1:
+			q = prefix + "0" + q[len(prefix):]
+		case 2:
+			q = q[:rng.IntN(len(q)+1)]
+		}
+		queries = append(queries, q)
+	}
+	wantOne, wantBatched := lookups(&hash, &tab, queries)
+	gotOne, gotBatched := lookups(&x, &tab, queries)
+	for i, q := range queries {
+		if gotOne[i] != wantOne[i] || gotBatched[i] != wantBatched[i] {
+			t.Fatalf("ids %q, dense %v: %q: dense finds %s (%s), the hash index %s (%s)", ids, x.dense != nil, q, gotOne[i], gotBatched[i], wantOne[i], wantBatched[i])
+		}
+	}
+	return x.dense != nil
+}
+
+// TestDenseAgainstHash runs checkDenseAgainstHash on 300 sets of ids; most
+// get a dense index, some do not.
+func TestDenseAgainstHash(t *testing.T) {
+	dense := 0
+	for seed := range uint64(300) {
+		if checkDenseAgainstHash(t, seed, uint8(seed*37)) {
+			dense++
+		}
+	}
+	if dense < 100 || dense > 290 {
+		t.Fatalf("%d of 300 sets got a dense index: the test wants both kinds", dense)
+	}
+}
+
+// FuzzDenseIDs is checkDenseAgainstHash on the fuzzer's seeds.
+func FuzzDenseIDs(f *testing.F) {
+	f.Add(uint64(1), uint8(20))
+	f.Add(uint64(7), uint8(200))
+	f.Fuzz(func(t *testing.T, seed uint64, n uint8) { checkDenseAgainstHash(t, seed, n) })
+}

@@ -1,7 +1,9 @@
 package tree
 
 import (
+	"cmp"
 	"runtime"
+	"slices"
 	"sync"
 )
 
@@ -179,4 +181,75 @@ func (x *denseIDs) findWarmed(n int, ps []uint64, out, aux []int32) {
 			aux[i] = s.aux
 		}
 	}
+}
+
+// byID returns the indexes below n of the ids in x in the order of the
+// ids' bytes. The ids share their prefix, so that is the order of their
+// numbers' digits, which a walk of the numbers' decimal prefixes gives in
+// one pass over the table, no comparison sort: "0", then 1, 10, 100…, 101…,
+// 11…, 2… — each prefix's numbers between base and the last.
+func (x *denseIDs) byID(n int32) []int32 {
+	out := make([]int32, 0, n)
+	lo := x.base
+	hi := lo + uint64(len(x.slots)) - 1
+	top := 1 // the digits of hi
+	for p := hi; p >= 10; p /= 10 {
+		top++
+	}
+	emit := func(v uint64) {
+		if s := x.slots[v-lo]; s.idx != 0 && s.idx-1 < n {
+			out = append(out, s.idx-1)
+		}
+	}
+	// prefixes[l] holds the l-digit prefixes of the numbers in range, as
+	// sorted runs that do not touch: the numbers of each length L in range
+	// run from some a to some b, and their prefixes from a cut to l digits
+	// to b cut.
+	prefixes := make([][][2]uint64, top+1)
+	for L, first := 1, uint64(1); L <= top; L, first = L+1, first*10 {
+		a, b := max(lo, first), min(hi, first*10-1) // first*10 < 10^19: fits
+		if a > b {
+			continue
+		}
+		for l, k := L, uint64(1); l >= 1; l, k = l-1, k*10 {
+			prefixes[l] = append(prefixes[l], [2]uint64{a / k, b / k})
+		}
+	}
+	for l, runs := range prefixes {
+		slices.SortFunc(runs, func(a, b [2]uint64) int { return cmp.Compare(a[0], b[0]) })
+		merged := runs[:0]
+		for _, r := range runs {
+			if k := len(merged) - 1; k >= 0 && r[0] <= merged[k][1]+1 {
+				merged[k][1] = max(merged[k][1], r[1])
+			} else {
+				merged = append(merged, r)
+			}
+		}
+		prefixes[l] = merged
+	}
+	// visit walks, in order, the prefixes of l digits from first to last
+	// that start numbers in range, each followed by the numbers under it.
+	var visit func(first, last uint64, l int)
+	visit = func(first, last uint64, l int) {
+		for _, r := range prefixes[l] {
+			from, to := max(first, r[0]), min(last, r[1])
+			if l == top { // numbers in range, with nothing under them
+				for v := from; v <= to; v++ {
+					emit(v)
+				}
+				continue
+			}
+			for p := from; p <= to; p++ {
+				if p >= lo { // and below hi, which has more digits
+					emit(p)
+				}
+				visit(p*10, p*10+9, l+1)
+			}
+		}
+	}
+	if lo == 0 {
+		emit(0) // "0", before every other number, with no digits after it
+	}
+	visit(1, 9, 1)
+	return out
 }

@@ -3,6 +3,7 @@ package tree
 import (
 	"fmt"
 	"math/rand/v2"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -177,7 +178,54 @@ func checkDenseAgainstHash(t *testing.T, seed uint64, n uint8) (dense bool) {
 			t.Fatalf("ids %q, dense %v: %q: dense finds %s (%s), the hash index %s (%s)", ids, x.dense != nil, q, gotOne[i], gotBatched[i], wantOne[i], wantBatched[i])
 		}
 	}
+	if x.dense != nil {
+		checkByID(t, x.dense, ids)
+	}
 	return x.dense != nil
+}
+
+// checkByID checks that d.byID gives the first n of ids sorted by their
+// bytes, for every n.
+func checkByID(t *testing.T, d *denseIDs, ids []string) {
+	t.Helper()
+	for _, n := range []int{len(ids), len(ids) / 2, 1, 0} {
+		want := make([]int32, n)
+		for k := range want {
+			want[k] = int32(k)
+		}
+		slices.SortFunc(want, func(a, b int32) int { return strings.Compare(ids[a], ids[b]) })
+		if got := d.byID(int32(n)); !slices.Equal(got, want) {
+			t.Fatalf("ids %q: byID(%d) = %v, want %v", ids, n, got, want)
+		}
+	}
+}
+
+// TestDenseByID: the walk of the numbers' prefixes, by hand.
+func TestDenseByID(t *testing.T) {
+	tests := []struct {
+		ids  []string
+		want string // the ids in byID's order
+	}{
+		{[]string{"9", "10", "0", "12", "1", "2", "11"}, "0 1 10 11 12 2 9"},
+		{[]string{"M99", "M100", "M101", "M98", "M102"}, "M100 M101 M102 M98 M99"},
+		{[]string{"99999999", "100000000", "100000001", "99999998"}, "100000000 100000001 99999998 99999999"},
+		{[]string{"A5"}, "A5"},
+		{[]string{"7", "8", "9", "10", "11", "12", "13", "14"}, "10 11 12 13 14 7 8 9"},
+	}
+	for _, tt := range tests {
+		_, _, x := hashAndDense(t, tt.ids)
+		if x.dense == nil {
+			t.Fatalf("%q: no dense index", tt.ids)
+		}
+		var got []string
+		for _, k := range x.dense.byID(int32(len(tt.ids))) {
+			got = append(got, tt.ids[k])
+		}
+		if strings.Join(got, " ") != tt.want {
+			t.Errorf("%q: byID gives %s, want %s", tt.ids, strings.Join(got, " "), tt.want)
+		}
+		checkByID(t, x.dense, tt.ids)
+	}
 }
 
 // TestDenseAgainstHash runs checkDenseAgainstHash on 300 sets of ids; most

@@ -131,3 +131,34 @@ func benchLookups(b *testing.B, x *idIndex, ids *strtab, n int) {
 	}
 	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/float64(len(keys)), "ns/id")
 }
+
+// BenchmarkByID orders 10,000,000 ids M1000000…M10999999 (M10000000 sorts
+// before M2000000) by their bytes: through the dense index's walk, and by
+// the comparison sort on both cores that other ids get.
+func BenchmarkByID(b *testing.B) {
+	const n = 10_000_000
+	o := &Org{ids: newStrtab()}
+	for i := range n {
+		o.ids.add(fmt.Appendf(nil, "M%d", 1_000_000+i))
+	}
+	d := newDenseIDs(&o.ids, nil)
+	if d == nil {
+		b.Fatal("no dense index")
+	}
+	b.Run("dense", func(b *testing.B) {
+		for b.Loop() {
+			if got := d.byID(n); len(got) != n {
+				b.Fatal(len(got))
+			}
+		}
+	})
+	b.Run("sort", func(b *testing.B) {
+		idx := make([]int32, n)
+		for b.Loop() {
+			for i := range idx {
+				idx[i] = int32(i)
+			}
+			o.parallelSort(idx)
+		}
+	})
+}

@@ -176,8 +176,8 @@ func (x *idIndex) find(ids *strtab, id []byte) int32 {
 	return -1
 }
 
-// warmBatch sets hs[i] to the hash of keys[i] (len(keys) ≤ batch) and
-// touches its slot: the loads do not wait for each other, so a batch costs
+// warmBatch sets hs[i] to the hash of keys[i] (len(keys) ≤ batch; with a
+// dense index, its position there) and touches its slot: the loads do not wait for each other, so a batch costs
 // a few memory latencies instead of one per key. findWarmed then looks the
 // keys up; a caller with other work to do may do it in between, so that
 // the loads are done by then. Both only read x, so goroutines may call
@@ -200,7 +200,7 @@ func (x *idIndex) warmBatch(keys [][]byte, hs []uint64) uint64 {
 }
 
 // findWarmed sets out[i] to the index of keys[i], or -1, and aux[i] (when
-// aux is not nil) to its aux value, given warmBatch's hashes hs.
+// aux is not nil) to its aux value, given what warmBatch set in hs.
 func (x *idIndex) findWarmed(ids *strtab, keys [][]byte, hs []uint64, out, aux []int32) {
 	if x.dense != nil {
 		x.dense.findWarmed(len(keys), hs, out, aux)

@@ -201,8 +201,8 @@ func (o *Org) findBatch(keys [][]byte, out, joined []int32) uint64 {
 	return sink
 }
 
-// findWarmed is findBatch's second half, given idIndex.warmBatch's
-// hashes hs.
+// findWarmed is findBatch's second half, given what idIndex.warmBatch
+// set in hs.
 func (o *Org) findWarmed(keys [][]byte, hs []uint64, out, joined []int32) {
 	if o.indexKeys == nil {
 		o.index.findWarmed(&o.ids, keys, hs, out, joined)

@@ -59,26 +59,19 @@ func newDenseIDs(ids *strtab, aux []int32) *denseIDs {
 	copy(x.prefix[:], first[:x.plen])
 	// The cores parse a share each: every id must be of the shape.
 	workers := min(runtime.GOMAXPROCS(0), max(n/(1<<16), 1))
-	share := (n + workers - 1) / workers
 	lo, hi := make([]uint64, workers), make([]uint64, workers)
 	ok := make([]bool, workers)
-	var wg sync.WaitGroup
-	for w := range workers {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			l, h := uint64(1<<64-1), uint64(0)
-			for k := w * share; k < min((w+1)*share, n); k++ {
-				v, good := x.number(ids.get(int32(k)))
-				if !good {
-					return
-				}
-				l, h = min(l, v), max(h, v)
+	inShares(workers, n, 1, func(w, from, to int) {
+		l, h := uint64(1<<64-1), uint64(0)
+		for k := from; k < to; k++ {
+			v, good := x.number(ids.get(int32(k)))
+			if !good {
+				return
 			}
-			lo[w], hi[w], ok[w] = l, h, true
-		}()
-	}
-	wg.Wait()
+			l, h = min(l, v), max(h, v)
+		}
+		lo[w], hi[w], ok[w] = l, h, true
+	})
 	l, h := uint64(1<<64-1), uint64(0)
 	for w := range workers {
 		if !ok[w] {
@@ -91,22 +84,33 @@ func newDenseIDs(ids *strtab, aux []int32) *denseIDs {
 	}
 	x.base = l
 	x.slots = make([]denseSlot, h-l+1)
+	inShares(workers, n, 1, func(_, from, to int) {
+		for k := from; k < to; k++ {
+			v, _ := x.number(ids.get(int32(k)))
+			s := denseSlot{idx: int32(k) + 1}
+			if k < len(aux) {
+				s.aux = aux[k]
+			}
+			x.slots[v-l] = s // distinct ids: distinct numbers, no two writers
+		}
+	})
+	return x
+}
+
+// inShares runs f(w, from, to) for workers shares of 0 to n, each on a
+// goroutine of its own, and waits for them: share w runs from w·size to
+// (w+1)·size, size a multiple of align, the last share cut at n.
+func inShares(workers, n, align int, f func(w, from, to int)) {
+	size := (n/workers/align + 1) * align
+	var wg sync.WaitGroup
 	for w := range workers {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			for k := w * share; k < min((w+1)*share, n); k++ {
-				v, _ := x.number(ids.get(int32(k)))
-				s := denseSlot{idx: int32(k) + 1}
-				if k < len(aux) {
-					s.aux = aux[k]
-				}
-				x.slots[v-l] = s // distinct ids: distinct numbers, no two writers
-			}
+			f(w, min(w*size, n), min((w+1)*size, n))
 		}()
 	}
 	wg.Wait()
-	return x
 }
 
 func isDigit(c byte) bool { return c >= '0' && c <= '9' }

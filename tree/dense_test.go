@@ -248,3 +248,38 @@ func FuzzDenseIDs(f *testing.F) {
 	f.Add(uint64(7), uint8(200))
 	f.Fuzz(func(t *testing.T, seed uint64, n uint8) { checkDenseAgainstHash(t, seed, n) })
 }
+
+// TestDenseOnCores: 150,000 ids, enough for a share on each of two cores:
+// shuffled numbers get the table and every id is found, in id order; one
+// id off the shape in the second share, or two ids too far apart, and
+// there is no table.
+func TestDenseOnCores(t *testing.T) {
+	const n = 150_000
+	ids := make([]string, n)
+	for k, v := range rand.New(rand.NewPCG(4, 5)).Perm(n) {
+		ids[k] = fmt.Sprintf("M%d", 990_000+v)
+	}
+	tab, _, x := hashAndDense(t, ids)
+	if x.dense == nil {
+		t.Fatal("no dense index for 150,000 numbers in a row")
+	}
+	for k, id := range ids {
+		if got := x.find(&tab, []byte(id)); got != int32(k) {
+			t.Fatalf("%q at %d, want %d", id, got, k)
+		}
+	}
+	byID := x.dense.byID(n)
+	if len(byID) != n || !slices.IsSortedFunc(byID, func(a, b int32) int { return strings.Compare(ids[a], ids[b]) }) {
+		t.Fatalf("byID: %d ids, sorted %v", len(byID), slices.IsSortedFunc(byID, func(a, b int32) int { return strings.Compare(ids[a], ids[b]) }))
+	}
+	for _, change := range []struct {
+		at int
+		id string
+	}{{n - 7, "M0990001"}, {n - 7, "M99999999"}} {
+		changed := slices.Clone(ids)
+		changed[change.at] = change.id
+		if _, _, y := hashAndDense(t, changed); y.dense != nil {
+			t.Errorf("%q at %d: a dense index", change.id, change.at)
+		}
+	}
+}

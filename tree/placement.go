@@ -5,7 +5,6 @@ import (
 	"runtime"
 	"slices"
 	"strings"
-	"sync"
 )
 
 // Placement columns of the members file: a binary tree position
@@ -152,19 +151,11 @@ func (o *Org) resolveIDs(keys *strtab, cols, lines []int32, name, column string)
 	out := make([]int32, keys.len())
 	// The cores look up a share each, and the first error in the file wins.
 	workers := runtime.GOMAXPROCS(0)
-	share := (len(out)/workers/batch + 1) * batch
 	errs := make([]error, workers)
 	sinks := make([]uint64, workers)
-	var wg sync.WaitGroup
-	for w := range workers {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			from, to := min(w*share, len(out)), min((w+1)*share, len(out))
-			sinks[w], errs[w] = o.resolveRange(keys, cols, lines, name, column, out, from, to)
-		}()
-	}
-	wg.Wait()
+	inShares(workers, len(out), batch, func(w, from, to int) {
+		sinks[w], errs[w] = o.resolveRange(keys, cols, lines, name, column, out, from, to)
+	})
 	for w := range workers {
 		o.index.sink += sinks[w]
 		if errs[w] != nil {

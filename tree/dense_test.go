@@ -137,6 +137,29 @@ func TestDenseInsertFallsBack(t *testing.T) {
 	}
 }
 
+// TestUndense: the slots an insert brings back hold every id, with its
+// aux, at a load of at most 3/4 (1,000 ids: over the smallest table's).
+func TestUndense(t *testing.T) {
+	var ids []string
+	for i := range 1000 {
+		ids = append(ids, fmt.Sprintf("M%d", 1+i))
+	}
+	tab, _, x := hashAndDense(t, ids)
+	if x.dense == nil {
+		t.Fatal("no dense index")
+	}
+	x.undense(&tab)
+	if x.dense != nil || x.n != len(ids) || 4*x.n > 3*len(x.slots) {
+		t.Fatalf("after undense: dense %v, %d ids in %d slots", x.dense != nil, x.n, len(x.slots))
+	}
+	_, got := lookups(&x, &tab, ids)
+	for k := range ids {
+		if want := fmt.Sprintf("%d/%d", k, 1000+k); got[k] != want {
+			t.Fatalf("%s: %s, want %s", ids[k], got[k], want)
+		}
+	}
+}
+
 // checkDenseAgainstHash makes a random set of ids of near the shape from
 // seed and n, and near-miss queries, and checks that the dense index (when
 // the ids get one, which it reports) finds what the hash index finds.

@@ -72,13 +72,8 @@ func (x *idIndex) undense(ids *strtab) {
 	if d == nil {
 		return
 	}
-	x.dense = nil
 	n := x.n
-	size := 1024
-	for 4*n > 3*size {
-		size *= 2
-	}
-	x.slots, x.mask, x.n = make([]idSlot, size), uint64(size-1), 0
+	*x = newIDIndex(n*4/3 + 1) // room for n at a load of 3/4
 	for k := range int32(n) {
 		id := ids.get(k)
 		x.insertHashed(ids, k, maphash.Bytes(x.seed, id), d.slots[d.slot(id)].aux)

@@ -205,3 +205,61 @@ func BenchmarkReplay(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkPeriodRows measures replay's two halves apart, on 12 months of
+// 1M members: computing every month's result (replay-compute, nothing
+// written), and formatting one period's rows (a row a member) to
+// io.Discard; run with -cpu 1 for the cost of a row on one core.
+func BenchmarkPeriodRows(b *testing.B) {
+	p, err := plan.Decode(mustRead(b, "../examples/unilevel.yaml"), "unilevel.yaml")
+	if err != nil {
+		b.Fatal(err)
+	}
+	n := 1_000_000
+	members, sales := benchMonths(b, n, 1, 12, gen.SalesByDate)
+	mf, sf := mustOpen(b, members), mustOpen(b, sales)
+	defer mf.Close()
+	defer sf.Close()
+	d, err := tree.ReadMembers(mf, members)
+	if err != nil {
+		b.Fatal(err)
+	}
+	if err := d.ReadSales(sf, sales); err != nil {
+		b.Fatal(err)
+	}
+	r, err := plan.Compute(p, d)
+	if err != nil {
+		b.Fatal(err)
+	}
+	first, last, _ := d.Sales.DateRange()
+	b.Run(fmt.Sprintf("replay-compute/members=%d", n), func(b *testing.B) {
+		periods := tree.Periods(tree.Month, first, last)
+		for b.Loop() {
+			err := plan.Replay(p, d, periods, plan.Options{}, func(tree.Period, *plan.Result) error { return nil }, nil)
+			if err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	period := tree.PeriodOf(tree.Month, first)
+	b.Run(fmt.Sprintf("members=%d", n), func(b *testing.B) {
+		for b.Loop() {
+			pw, err := report.NewPeriodWriter(io.Discard, report.CSV, false)
+			if err != nil {
+				b.Fatal(err)
+			}
+			if err := pw.Write(period, r); err != nil {
+				b.Fatal(err)
+			}
+		}
+		b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*n), "ns/row")
+	})
+}
+
+func mustOpen(b *testing.B, name string) *os.File {
+	f, err := os.Open(name)
+	if err != nil {
+		b.Fatal(err)
+	}
+	return f
+}

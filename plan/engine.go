@@ -138,6 +138,22 @@ func (r *Result) Total(m int32) dec.D {
 	return r.sum(m, func(*Component) bool { return true })
 }
 
+// Totals is Personal, Team and Total of member m in one pass over the
+// components, for reports that write all three for every member.
+func (r *Result) Totals(m int32) (personal, team, total dec.D) {
+	for c := range r.Plan.Components {
+		v := r.Earned[c][m]
+		total += v
+		switch comp := &r.Plan.Components[c]; {
+		case comp.Personal():
+			personal += v
+		case comp.Team():
+			team += v
+		}
+	}
+	return personal, team, total
+}
+
 func (r *Result) sum(m int32, which func(*Component) bool) dec.D {
 	var s dec.D
 	for c := range r.Plan.Components {
@@ -915,8 +931,11 @@ func (res *Result) settle(c *carried) error {
 
 // Payable is what member m is paid this period: their total plus the
 // balance carried in, less the balance carried out.
-func (res *Result) Payable(m int32) dec.D {
-	v := res.Total(m) - res.BalanceOut[m]
+func (res *Result) Payable(m int32) dec.D { return res.PayableOf(m, res.Total(m)) }
+
+// PayableOf is Payable when member m's Total is known already.
+func (res *Result) PayableOf(m int32, total dec.D) dec.D {
+	v := total - res.BalanceOut[m]
 	if res.BalanceIn != nil {
 		v += res.BalanceIn[m]
 	}

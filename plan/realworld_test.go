@@ -84,6 +84,14 @@ func TestRealWorld(t *testing.T) {
 	}
 	checkReconciles(t, r)
 	checkLines(t, r)
+	// Totals (a report's row) adds up what Personal, Team and Total do:
+	// the adjustments count in the total only.
+	for m := range int32(r.Org.Len()) {
+		personal, team, total := r.Totals(m)
+		if personal != r.Personal(m) || team != r.Team(m) || total != r.Total(m) {
+			t.Errorf("%s: Totals %s %s %s, want %s %s %s", r.Org.ID(m), personal, team, total, r.Personal(m), r.Team(m), r.Total(m))
+		}
+	}
 	// PV uses QV, and C's sale is B's: A 120, B 100+60, D 150 (qv), T 100,
 	// E 200, F 50+30 (the sample counts for QV). GV: E 200, T 300, F 80,
 	// D 530, B 690, A 810.

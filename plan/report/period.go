@@ -191,13 +191,23 @@ func (pw *PeriodWriter) Write(period tree.Period, r *plan.Result) error {
 	for i, rk := range r.Plan.Ranks {
 		ranks[i] = []byte(rk.Name)
 	}
+	// The CSV fields the same on many rows, made once: the period, each
+	// rank; ids need no quoting when none holds a comma, quote or line
+	// break (and --safe-csv is off).
+	nameField := text(nil, name)
+	rankFields := make([][]byte, len(ranks))
+	for i, rk := range ranks {
+		rankFields[i] = text(nil, rk)
+	}
+	plainIDs := !pw.safe && o.IDsArePlain()
 	byID := o.ByID()
 	err := writeRows(pw.w, len(byID), func() func(b []byte, k int) []byte {
 		var tmp []byte
 		return func(b []byte, k int) []byte {
 			m := byID[k]
 			rank := []byte(nil)
-			if rk := r.Rank[m]; rk != plan.NoRank {
+			rk := r.Rank[m]
+			if rk != plan.NoRank {
 				rank = ranks[rk]
 			}
 			if pw.format == JSON {
@@ -228,19 +238,26 @@ func (pw *PeriodWriter) Write(period tree.Period, r *plan.Result) error {
 				}
 				return append(b, '}')
 			}
-			b = text(b, name)
+			b = append(b, nameField...)
 			b = append(b, ',')
-			tmp = o.AppendID(tmp[:0], m)
-			b = text(b, tmp)
+			if plainIDs {
+				b = o.AppendID(b, m)
+			} else {
+				tmp = o.AppendID(tmp[:0], m)
+				b = text(b, tmp)
+			}
 			b = append(b, ',')
-			b = text(b, rank)
+			if rk != plan.NoRank {
+				b = append(b, rankFields[rk]...)
+			}
 			b = append(b, ',')
 			b = r.PV[m].Append(b)
 			b = append(b, ',')
 			b = r.GV[m].Append(b)
-			for _, v := range []dec.D{r.Personal(m), r.Team(m), r.Total(m)} {
-				b = money(append(b, ','), v, digits)
-			}
+			personal, team, total := r.Totals(m)
+			b = money(append(b, ','), personal, digits)
+			b = money(append(b, ','), team, digits)
+			b = money(append(b, ','), total, digits)
 			if pw.layout != nil {
 				return pw.layout.appendRow(b, r, m, comps, deds)
 			}
@@ -248,7 +265,7 @@ func (pw *PeriodWriter) Write(period tree.Period, r *plan.Result) error {
 				b = money(append(b, ','), r.Earned[c][m], digits)
 			}
 			b = money(append(b, ','), balanceIn(r, m), digits)
-			b = money(append(b, ','), r.Payable(m), digits)
+			b = money(append(b, ','), r.PayableOf(m, total), digits)
 			b = appendDeductions(b, r, m)
 			b = money(append(b, ','), r.BalanceOut[m], digits)
 			b = appendLocal(b, r, m)

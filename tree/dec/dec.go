@@ -115,9 +115,21 @@ func (d D) Append(b []byte) []byte {
 	if f < 0 {
 		f = -f
 	}
+	// The decimals to write: Scale less the fraction's trailing zeros,
+	// counted without a loop whose exit the processor must guess (values
+	// in a report differ row to row). Written for Scale 4.
 	digits := Scale
-	for ; digits > 0 && f%10 == 0; digits-- {
-		f /= 10
+	if f%10 == 0 {
+		digits--
+	}
+	if f%100 == 0 {
+		digits--
+	}
+	if f%1000 == 0 {
+		digits--
+	}
+	if f == 0 {
+		digits--
 	}
 	return d.AppendFixed(b, digits)
 }

@@ -412,7 +412,7 @@ func TestFormatAgainstText(t *testing.T) {
 		if r.IntN(2) == 0 {
 			v = -v
 		}
-		values = append(values, v)
+		values = append(values, v, v/10*10, v/100*100, v/1000*1000, v/One*One) // trailing zeros
 	}
 	for _, v := range values {
 		sign, abs := "", strconv.FormatUint(uint64(v), 10)

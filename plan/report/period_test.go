@@ -1,0 +1,88 @@
+package report
+
+import (
+	"bytes"
+	"strings"
+	"testing"
+
+	"github.com/compplan/compplan/plan"
+	"github.com/compplan/compplan/tree"
+)
+
+// TestPeriodRowsText: replay's rows quote an id holding a comma, and with
+// --safe-csv defuse one a spreadsheet would run, and add up personal and
+// team by the components' kinds. Worked by hand: retail 10% of each
+// member's own sales, one unilevel level of 5%: R is paid 5% of a,b's 100
+// and +C's 50.
+func TestPeriodRowsText(t *testing.T) {
+	p, err := plan.Decode([]byte(`
+name: x
+currency: USD
+ranks: [{name: "Gold, Star"}]
+components:
+  - {name: retail, type: personal, rate: 10%}
+  - {name: uni, type: unilevel, levels: [5%]}
+`), "p.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	d, err := tree.ReadMembers(strings.NewReader("id,sponsor_id\nR,\n\"a,b\",R\n+C,R\n"), "members.csv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := d.ReadSales(strings.NewReader("member_id,amount\n\"a,b\",100\n+C,50\n"), "sales.csv"); err != nil {
+		t.Fatal(err)
+	}
+	r, err := plan.Compute(p, d)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The same without a,b: every id plain, and +C still defused.
+	d2, err := tree.ReadMembers(strings.NewReader("id,sponsor_id\nR,\n+C,R\n"), "members.csv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := d2.ReadSales(strings.NewReader("member_id,amount\n+C,50\n"), "sales.csv"); err != nil {
+		t.Fatal(err)
+	}
+	r2, err := plan.Compute(p, d2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	period := tree.PeriodOf(tree.Month, 20454) // 2026-01
+	for _, tc := range []struct {
+		r    *plan.Result
+		safe bool
+		want string
+	}{
+		{r, false, `period,id,rank,pv,gv,personal,team,total,retail,uni,balance_in,payable,balance_out
+2026-01,+C,"Gold, Star",50,50,5.00,0.00,5.00,5.00,0.00,0.00,5.00,0.00
+2026-01,R,"Gold, Star",0,150,0.00,7.50,7.50,0.00,7.50,0.00,7.50,0.00
+2026-01,"a,b","Gold, Star",100,100,10.00,0.00,10.00,10.00,0.00,0.00,10.00,0.00
+`},
+		{r, true, `period,id,rank,pv,gv,personal,team,total,retail,uni,balance_in,payable,balance_out
+2026-01,'+C,"Gold, Star",50,50,5.00,0.00,5.00,5.00,0.00,0.00,5.00,0.00
+2026-01,R,"Gold, Star",0,150,0.00,7.50,7.50,0.00,7.50,0.00,7.50,0.00
+2026-01,"a,b","Gold, Star",100,100,10.00,0.00,10.00,10.00,0.00,0.00,10.00,0.00
+`},
+		{r2, true, `period,id,rank,pv,gv,personal,team,total,retail,uni,balance_in,payable,balance_out
+2026-01,'+C,"Gold, Star",50,50,5.00,0.00,5.00,5.00,0.00,0.00,5.00,0.00
+2026-01,R,"Gold, Star",0,50,0.00,2.50,2.50,0.00,2.50,0.00,2.50,0.00
+`},
+	} {
+		var out bytes.Buffer
+		pw, err := NewPeriodWriter(&out, CSV, tc.safe)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := pw.Write(period, tc.r); err != nil {
+			t.Fatal(err)
+		}
+		if err := pw.Close(); err != nil {
+			t.Fatal(err)
+		}
+		if got := out.String(); got != tc.want {
+			t.Errorf("safe %v:\n%s\nwant\n%s", tc.safe, got, tc.want)
+		}
+	}
+}

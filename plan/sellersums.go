@@ -61,7 +61,21 @@ func (s *sellerSums) take(sellers []int32) bool {
 	if int(hi-lo) >= s.width {
 		return false
 	}
-	if lo < s.lo || int(hi-s.lo) >= s.width {
+	switch {
+	case s.hi == s.lo: // empty: the window starts at these sellers
+		s.lo = lo
+	case lo >= s.lo && int(hi-s.lo) < s.width: // within the window
+	case lo < s.lo && int(max(hi+1, s.hi)-lo) <= s.width:
+		// Below the window's start, but the window can hold them and
+		// every seller it has: it moves down to lo. (A bucket's sales
+		// come in chunks from every block of the file; in a date-ordered
+		// export any chunk may hold a lower member than the first, and
+		// paying the window out then paid its sellers' walks again.)
+		shift, used := int(s.lo-lo)*s.levels, int(s.hi-s.lo)*s.levels
+		copy(s.sums[shift:], s.sums[:used])
+		clear(s.sums[:min(shift, used)])
+		s.lo = lo
+	default:
 		s.flush()
 		s.lo, s.hi = lo, lo
 	}

@@ -91,3 +91,57 @@ func TestSellerSums(t *testing.T) {
 		}
 	}
 }
+
+// TestSellerSumsPayOnce: the chunks of one bucket in a date-ordered file
+// each hold members anywhere in the bucket, so a later chunk often starts
+// below the first; when they all fit one window, the window moves down to
+// take them, and every seller is paid once, their whole sums. When the
+// window cannot hold both, it is paid out first.
+func TestSellerSumsPayOnce(t *testing.T) {
+	rng := rand.New(rand.NewPCG(5, 6))
+	paid := map[int32]int{}
+	got := map[int32][2]dec.D{}
+	s := newSellerSums(1000, 2, func(m int32, row []dec.D) {
+		paid[m]++
+		got[m] = [2]dec.D{got[m][0] + row[0], got[m][1] + row[1]}
+	})
+	s.width = 100
+	var acc dec.Acc
+	want := map[int32][2]dec.D{}
+	add := func(chunk []int32) {
+		if !s.take(chunk) {
+			t.Fatalf("chunk %v refused", chunk)
+		}
+		for _, m := range chunk {
+			s.add(&acc, m, 0, []dec.D{1, dec.D(m)})
+			want[m] = [2]dec.D{want[m][0] + 1, want[m][1] + dec.D(m)}
+		}
+	}
+	// 30 chunks of members 500..599, each starting lower or higher than
+	// the ones before.
+	for range 30 {
+		chunk := make([]int32, 1+rng.IntN(20))
+		for k := range chunk {
+			chunk[k] = 500 + int32(rng.IntN(100))
+		}
+		add(chunk)
+	}
+	add([]int32{599})
+	add([]int32{500}) // 500..599: the window's 100 members
+	if len(paid) > 0 {
+		t.Fatalf("paid %v before the window was full", paid)
+	}
+	add([]int32{499}) // the window cannot hold 499..599: paid out first
+	for m, n := range paid {
+		if n != 1 || got[m] != want[m] {
+			t.Fatalf("member %d paid %d times, %v, want once %v", m, n, got[m], want[m])
+		}
+	}
+	if len(paid) != len(want)-1 {
+		t.Fatalf("%d members paid, want %d", len(paid), len(want)-1)
+	}
+	s.flush()
+	if paid[499] != 1 || got[499] != want[499] {
+		t.Fatalf("member 499 paid %d times, %v, want once %v", paid[499], got[499], want[499])
+	}
+}

@@ -1030,14 +1030,20 @@ func (r *run) payComponent(c int, res *Result, sink func(*Result, *Line) error) 
 	var wg sync.WaitGroup
 	// Each worker takes a run of chunks holding about its share of the
 	// sales: the chunks come in buckets of member numbers (see tree), so a
-	// worker's sellers are one range of members, not every member.
+	// worker's sellers are one range of members, not every member. A run
+	// is a view of the chunks, not a copy: a date-ordered file at 10M
+	// members has 40,000 chunks (64 buckets of each 4 MB block), 11 MB of
+	// chunk headers a copy.
+	chunks := r.sales.chunks
 	parts := make([][]tree.SaleChunk, workers)
-	total, done := r.sales.Len(), 0
-	for _, ch := range r.sales.chunks {
-		w := min(done*workers/max(total, 1), workers-1)
-		parts[w] = append(parts[w], ch)
+	total, done, from, w := r.sales.Len(), 0, 0, 0
+	for i, ch := range chunks {
+		if cw := min(done*workers/max(total, 1), workers-1); cw != w {
+			parts[w], from, w = chunks[from:i:i], i, cw
+		}
 		done += len(ch.Member)
 	}
+	parts[w] = chunks[from:len(chunks):len(chunks)]
 	for w := range workers {
 		posts[w] = newPoster()
 		part := *r

@@ -1,6 +1,7 @@
 package tree
 
 import (
+	"cmp"
 	"fmt"
 	"math/rand/v2"
 	"slices"
@@ -170,8 +171,12 @@ func checkDenseAgainstHash(t *testing.T, seed uint64, n uint8) (dense bool) {
 	spread := []int{int(n)/2 + 1, int(n) + 1, 3*int(n) + 3}[rng.IntN(3)]
 	seen := map[string]bool{}
 	var ids []string
-	for range int(n) + 1 {
+	inOrder := rng.IntN(3) == 0 // numbered as the members, now and then: no slots
+	for i := range int(n) + 1 {
 		id := fmt.Sprintf("%s%d", prefix, base+rng.IntN(spread))
+		if inOrder {
+			id = fmt.Sprintf("%s%d", prefix, base+i)
+		}
 		if rng.IntN(200) == 0 { // now and then an id off the shape
 			id = []string{prefix + "0" + id[len(prefix):], id + "a", "Q" + id}[rng.IntN(3)]
 		}
@@ -220,6 +225,49 @@ func checkByID(t *testing.T, d *denseIDs, ids []string) {
 		if got := d.byID(int32(n)); !slices.Equal(got, want) {
 			t.Fatalf("ids %q: byID(%d) = %v, want %v", ids, n, got, want)
 		}
+	}
+}
+
+// TestDenseInOrder: ids numbered as the members (M1 is member 0, M2
+// member 1…) need no slots: a number's position is its member, and the
+// aux values are the caller's own array; a set out of that order, or with
+// a gap, or without aux values for every id, has slots. Every lookup
+// finds the same either way.
+func TestDenseInOrder(t *testing.T) {
+	var ids []string
+	for i := range 500 {
+		ids = append(ids, fmt.Sprintf("M%d", 1+i))
+	}
+	swapped := slices.Clone(ids)
+	swapped[10], swapped[11] = swapped[11], swapped[10]
+	gap := slices.Clone(ids)
+	gap[499] = "M501"
+	for _, tc := range []struct {
+		name  string
+		ids   []string
+		slots bool
+	}{{"in order", ids, false}, {"two swapped", swapped, true}, {"a gap", gap, true}} {
+		tab, hash, x := hashAndDense(t, tc.ids)
+		if x.dense == nil || (x.dense.slots != nil) != tc.slots {
+			t.Fatalf("%s: dense %v, slots %v, want slots %v", tc.name, x.dense != nil, x.dense != nil && x.dense.slots != nil, tc.slots)
+		}
+		queries := append(slices.Clone(tc.ids), "M0", "M501", "M502", "M01", "X1")
+		wantOne, wantBatched := lookups(&hash, &tab, queries)
+		gotOne, gotBatched := lookups(&x, &tab, queries)
+		if !slices.Equal(gotOne, wantOne) || !slices.Equal(gotBatched, wantBatched) {
+			t.Fatalf("%s: dense finds %v %v, the hash index %v %v", tc.name, gotOne, gotBatched, wantOne, wantBatched)
+		}
+		checkByID(t, x.dense, tc.ids)
+	}
+	tab := newStrtab()
+	for _, id := range ids {
+		tab.add([]byte(id))
+	}
+	if d := newDenseIDs(&tab, make([]int32, 499)); d == nil || d.slots == nil {
+		t.Fatal("aux values for 499 of 500 ids: the slots are needed for the last one's 0")
+	}
+	if d := newDenseIDs(&tab, nil); d == nil || d.slots != nil || d.find([]byte("M500")) != 499 {
+		t.Fatal("no aux values: no slots needed")
 	}
 }
 
@@ -303,6 +351,22 @@ func TestDenseOnCores(t *testing.T) {
 		changed[change.at] = change.id
 		if _, _, y := hashAndDense(t, changed); y.dense != nil {
 			t.Errorf("%q at %d: a dense index", change.id, change.at)
+		}
+	}
+	// In member order no slots, unless one pair in the second share is
+	// swapped.
+	slices.SortFunc(ids, func(a, b string) int { return cmp.Compare(len(a), len(b))*2 + strings.Compare(a, b) })
+	if _, _, y := hashAndDense(t, ids); y.dense == nil || y.dense.slots != nil {
+		t.Fatal("150,000 ids numbered as the members: slots made")
+	}
+	ids[n-7], ids[n-6] = ids[n-6], ids[n-7]
+	tab, _, y := hashAndDense(t, ids)
+	if y.dense == nil || y.dense.slots == nil {
+		t.Fatal("a pair swapped in the second share: no slots")
+	}
+	for _, k := range []int{0, n - 7, n - 6, n - 1} {
+		if got := y.find(&tab, []byte(ids[k])); got != int32(k) {
+			t.Fatalf("%q at %d, want %d", ids[k], got, k)
 		}
 	}
 }

@@ -76,7 +76,7 @@ func (x *idIndex) undense(ids *strtab) {
 	*x = newIDIndex(n*4/3 + 1) // room for n at a load of 3/4
 	for k := range int32(n) {
 		id := ids.get(k)
-		x.insertHashed(ids, k, maphash.Bytes(x.seed, id), d.slots[d.slot(id)].aux)
+		x.insertHashed(ids, k, maphash.Bytes(x.seed, id), d.at(d.slot(id)).aux)
 	}
 }
 

@@ -347,6 +347,11 @@ func (d *Data) WithSalesRemap(p Period, s Sales) (*Data, []int32, error) {
 			}
 		}
 	}
+	if k := o.Len(); k > 0 && remap[k-1] == int32(k-1) {
+		// The first k members, numbered as in the whole organisation (see
+		// AsOf): a sale's member keeps its number.
+		return out, remap, nil
+	}
 	out.Sales.Chunks = slices.Clone(s.Chunks)
 	for c := range out.Sales.Chunks {
 		ch := &out.Sales.Chunks[c]

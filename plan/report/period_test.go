@@ -26,29 +26,23 @@ components:
 	if err != nil {
 		t.Fatal(err)
 	}
-	d, err := tree.ReadMembers(strings.NewReader("id,sponsor_id\nR,\n\"a,b\",R\n+C,R\n"), "members.csv")
-	if err != nil {
-		t.Fatal(err)
+	compute := func(members, sales string) *plan.Result {
+		d, err := tree.ReadMembers(strings.NewReader(members), "members.csv")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := d.ReadSales(strings.NewReader(sales), "sales.csv"); err != nil {
+			t.Fatal(err)
+		}
+		r, err := plan.Compute(p, d)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return r
 	}
-	if err := d.ReadSales(strings.NewReader("member_id,amount\n\"a,b\",100\n+C,50\n"), "sales.csv"); err != nil {
-		t.Fatal(err)
-	}
-	r, err := plan.Compute(p, d)
-	if err != nil {
-		t.Fatal(err)
-	}
+	r := compute("id,sponsor_id\nR,\n\"a,b\",R\n+C,R\n", "member_id,amount\n\"a,b\",100\n+C,50\n")
 	// The same without a,b: every id plain, and +C still defused.
-	d2, err := tree.ReadMembers(strings.NewReader("id,sponsor_id\nR,\n+C,R\n"), "members.csv")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := d2.ReadSales(strings.NewReader("member_id,amount\n+C,50\n"), "sales.csv"); err != nil {
-		t.Fatal(err)
-	}
-	r2, err := plan.Compute(p, d2)
-	if err != nil {
-		t.Fatal(err)
-	}
+	r2 := compute("id,sponsor_id\nR,\n+C,R\n", "member_id,amount\n+C,50\n")
 	period := tree.PeriodOf(tree.Month, 20454) // 2026-01
 	for _, tc := range []struct {
 		r    *plan.Result

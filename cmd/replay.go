@@ -170,8 +170,11 @@ func runReplay(c *cobra.Command, s *streams, opts *replayOptions) error {
 		var led *report.Ledger
 		o := plan.Options{State: state, StateName: opts.StateIn}
 		jsonl := isJSONL(opts.Ledger)
-		// A period's rows are written while the next period computes.
-		results := make(chan periodResult, 1)
+		// A period's rows are written while the next period computes; a
+		// computed period waits for the writer to take it, so no more than
+		// two periods' results are held (a period computes in about twice
+		// the time its rows take: the writer is seldom behind).
+		results := make(chan periodResult)
 		written := make(chan error, 1)
 		go func() {
 			var err error

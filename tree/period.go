@@ -278,19 +278,57 @@ func (d *Data) Split(periods []Period) ([]Sales, error) {
 		}
 		return -1
 	}
+	// A chunk's sales go to the periods in runs of one period each. In a
+	// file in date order every period is one run of each chunk (a block's
+	// bucket of members, in file order): the period takes a view of the
+	// chunk, no copy. Otherwise the sales of a period are copied out.
+	type run struct{ period, from, to int }
+	var runs []run
 	for _, c := range d.Sales.Chunks {
-		keep := make([][]int, len(periods))
-		last, lastDay := -1, NoDate
+		if !c.Dated() {
+			continue
+		}
+		runs = runs[:0]
+		last, lastDay, lastPeriod := -1, NoDate, -1
+		inOrder := true // each period in one run, so runs are few
 		for k := range c.Member {
-			if !c.Dated() {
-				break
-			}
 			day := c.DateOf(k)
 			if day != lastDay {
-				last, lastDay = which(day), day
+				i := which(day)
+				lastDay = day
+				if i == last {
+					continue
+				}
+				if i >= 0 {
+					inOrder = inOrder && i > lastPeriod
+					lastPeriod = i
+				}
+				last = i
+				runs = append(runs, run{i, k, k})
 			}
-			if last >= 0 {
-				keep[last] = append(keep[last], k)
+		}
+		for r := range runs {
+			runs[r].to = len(c.Member)
+			if r+1 < len(runs) {
+				runs[r].to = runs[r+1].from
+			}
+		}
+		if inOrder {
+			for _, r := range runs {
+				if r.period < 0 {
+					continue
+				}
+				out[r.period].Chunks = append(out[r.period].Chunks, c.view(r.from, r.to))
+				for k := r.from; k < r.to; k++ {
+					out[r.period].TotalVolume += c.VolumeOf(k)
+				}
+			}
+			continue
+		}
+		keep := make([][]int, len(periods))
+		for _, r := range runs {
+			for k := r.from; r.period >= 0 && k < r.to; k++ {
+				keep[r.period] = append(keep[r.period], k)
 			}
 		}
 		for i, ks := range keep {

@@ -2,7 +2,6 @@ package report
 
 import (
 	"bytes"
-	"strings"
 	"testing"
 
 	"github.com/compplan/compplan/plan"
@@ -26,23 +25,9 @@ components:
 	if err != nil {
 		t.Fatal(err)
 	}
-	compute := func(members, sales string) *plan.Result {
-		d, err := tree.ReadMembers(strings.NewReader(members), "members.csv")
-		if err != nil {
-			t.Fatal(err)
-		}
-		if err := d.ReadSales(strings.NewReader(sales), "sales.csv"); err != nil {
-			t.Fatal(err)
-		}
-		r, err := plan.Compute(p, d)
-		if err != nil {
-			t.Fatal(err)
-		}
-		return r
-	}
-	r := compute("id,sponsor_id\nR,\n\"a,b\",R\n+C,R\n", "member_id,amount\n\"a,b\",100\n+C,50\n")
+	r := compute(t, p, "id,sponsor_id\nR,\n\"a,b\",R\n+C,R\n", "member_id,amount\n\"a,b\",100\n+C,50\n")
 	// The same without a,b: every id plain, and +C still defused.
-	r2 := compute("id,sponsor_id\nR,\n+C,R\n", "member_id,amount\n+C,50\n")
+	r2 := compute(t, p, "id,sponsor_id\nR,\n+C,R\n", "member_id,amount\n+C,50\n")
 	period := tree.PeriodOf(tree.Month, 20454) // 2026-01
 	for _, tc := range []struct {
 		r    *plan.Result

@@ -12,15 +12,8 @@ import (
 	"github.com/compplan/compplan/tree/gen"
 )
 
-// shuffleRows shuffles every line after the header.
-func shuffleRows(rng *rand.Rand, csv string) string {
-	lines := strings.Split(strings.TrimSuffix(csv, "\n"), "\n")
-	body := lines[1:]
-	rng.Shuffle(len(body), func(i, j int) { body[i], body[j] = body[j], body[i] })
-	return strings.Join(lines, "\n") + "\n"
-}
-
-func output(t *testing.T, p *plan.Plan, members, sales string, f Format) []byte {
+// compute reads members and sales (CSV text) and computes p on them.
+func compute(t *testing.T, p *plan.Plan, members, sales string) *plan.Result {
 	t.Helper()
 	d, err := tree.ReadMembers(strings.NewReader(members), "members.csv")
 	if err != nil {
@@ -33,6 +26,20 @@ func output(t *testing.T, p *plan.Plan, members, sales string, f Format) []byte 
 	if err != nil {
 		t.Fatal(err)
 	}
+	return r
+}
+
+// shuffleRows shuffles every line after the header.
+func shuffleRows(rng *rand.Rand, csv string) string {
+	lines := strings.Split(strings.TrimSuffix(csv, "\n"), "\n")
+	body := lines[1:]
+	rng.Shuffle(len(body), func(i, j int) { body[i], body[j] = body[j], body[i] })
+	return strings.Join(lines, "\n") + "\n"
+}
+
+func output(t *testing.T, p *plan.Plan, members, sales string, f Format) []byte {
+	t.Helper()
+	r := compute(t, p, members, sales)
 	var b bytes.Buffer
 	if err := Write(&b, r, f); err != nil {
 		t.Fatal(err)

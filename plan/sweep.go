@@ -214,6 +214,9 @@ func ParseRange(s string) ([]string, error) {
 		text := string(v.AppendFixed(nil, decimals))
 		if pct {
 			text += "%"
+			if _, err := dec.ParseRate(text); err != nil { // below 0%, or past a rate's range
+				return nil, bad("%s is no rate: %v", text, err)
+			}
 		}
 		out = append(out, text)
 	}

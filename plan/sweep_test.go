@@ -30,6 +30,8 @@ func TestParseRange(t *testing.T) {
 		{"1..3/0", "STEP must be above 0"},
 		{"0..1000/1", "more than 1000 values"},
 		{"a..3/1", `"a" expected a plain decimal`},
+		{"-1%..0%/1", "-1% is no rate: is negative"}, // found by FuzzParseRange
+		{"99999999999999%..99999999999999%/1%", "99999999999999% is no rate"},
 	} {
 		if _, err := ParseRange(c.in); err == nil || !strings.Contains(err.Error(), c.want) {
 			t.Errorf("%s: %v, want %s", c.in, err, c.want)

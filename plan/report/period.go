@@ -205,11 +205,7 @@ func (pw *PeriodWriter) Write(period tree.Period, r *plan.Result) error {
 		var tmp []byte
 		return func(b []byte, k int) []byte {
 			m := byID[k]
-			rank := []byte(nil)
 			rk := r.Rank[m]
-			if rk != plan.NoRank {
-				rank = ranks[rk]
-			}
 			if pw.format == JSON {
 				if k > 0 {
 					b = append(b, ',')
@@ -218,10 +214,10 @@ func (pw *PeriodWriter) Write(period tree.Period, r *plan.Result) error {
 				tmp = o.AppendID(tmp[:0], m)
 				b = jsonString(b, tmp)
 				b = append(b, `,"rank":`...)
-				if rank == nil {
+				if rk == plan.NoRank {
 					b = append(b, "null"...)
 				} else {
-					b = jsonString(b, rank)
+					b = jsonString(b, ranks[rk])
 				}
 				b = appendFiguresJSON(b, r, m)
 				b = appendComponentsJSON(b, r, m)

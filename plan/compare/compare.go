@@ -135,24 +135,32 @@ func memberTotals(r *plan.Result) []dec.D {
 	return t
 }
 
+// stats works out a plan's figures from every member's total. Its lists
+// (every total, the earners' payables, each rank's totals) are made one
+// after the other in one buffer of a value a member, and sorted through
+// one scratch buffer: two arrays a plan, however many ranks (compare
+// works on plans side by side, each with a million members or more).
 func stats(label string, r *plan.Result, totals []dec.D) PlanStats {
 	s := PlanStats{Label: label, Result: r}
 	digits := r.Plan.Digits
-	all := slices.Clone(totals)
-	sortDecimals(all)
+	n := len(totals)
+	buf, scratch := make([]dec.D, n), make([]dec.D, n)
+	all := buf
+	copy(all, totals)
+	sortDecimals(all, scratch)
+	s.All = describeSorted(all, digits)
 	// Earners as run and replay count them: members paid more than 0 (a
 	// total held under min_payout, or a debit, is not paid), with what
 	// they are paid; the top shares are of the payout, Σ payable.
-	var earners []dec.D
-	for m := range int32(len(totals)) {
+	earners := buf[:0]
+	for m := range int32(n) {
 		if v := r.Payable(m); v > 0 {
 			earners = append(earners, v)
 		}
 	}
-	sortDecimals(earners)
+	sortDecimals(earners, scratch)
 	s.Earners = len(earners)
-	s.EarnersPct = pct(int64(len(earners)), int64(len(all)))
-	s.All = describeSorted(all, digits)
+	s.EarnersPct = pct(int64(len(earners)), int64(n))
 	s.AmongEarners = describeSorted(earners, digits)
 	// The top k earners' share: the k largest payables (ties do not
 	// change the sum) of the payout.
@@ -167,20 +175,30 @@ func stats(label string, r *plan.Result, totals []dec.D) PlanStats {
 		}
 		return dec.Percent(t, payout)
 	}
-	n := len(earners)
-	s.Top1Share, s.Top10Share = share((n+99)/100), share((n+9)/10)
-	byRank := make([][]dec.D, len(r.Plan.Ranks)+1) // [0]: no rank
+	s.Top1Share, s.Top10Share = share((len(earners)+99)/100), share((len(earners)+9)/10)
+	// Each rank's totals ([0]: no rank), rank by rank in buf: counted,
+	// then placed.
+	at := make([]int, len(r.Plan.Ranks)+2) // rank k's list is buf[at[k]:at[k+1]]
+	for m := range totals {
+		at[int(r.Rank[m])+2]++
+	}
+	for k := 1; k < len(at); k++ {
+		at[k] += at[k-1]
+	}
+	next := slices.Clone(at)
 	for m, t := range totals {
 		k := int(r.Rank[m]) + 1
-		byRank[k] = append(byRank[k], t)
+		buf[next[k]] = t
+		next[k]++
 	}
-	for k, list := range byRank {
+	for k := range len(at) - 1 {
+		list := buf[at[k]:at[k+1]]
 		if len(list) == 0 && k == 0 {
 			continue
 		}
-		sortDecimals(list)
+		sortDecimals(list, scratch)
 		d := describeSorted(list, digits)
-		rs := RankStats{Count: len(list), Pct: pct(int64(len(list)), int64(len(all))), Median: d.Median, Mean: d.Mean, Max: d.Max}
+		rs := RankStats{Count: len(list), Pct: pct(int64(len(list)), int64(n)), Median: d.Median, Mean: d.Mean, Max: d.Max}
 		if k > 0 {
 			rs.Rank = r.Plan.Ranks[k-1].Name
 		}

@@ -1,7 +1,9 @@
 package compare
 
 import (
+	"bytes"
 	"fmt"
+	"reflect"
 	"slices"
 	"strings"
 	"testing"
@@ -9,6 +11,7 @@ import (
 	"github.com/compplan/compplan/plan"
 	"github.com/compplan/compplan/tree"
 	"github.com/compplan/compplan/tree/dec"
+	"github.com/compplan/compplan/tree/gen"
 )
 
 func ds(vals ...string) []dec.D {
@@ -192,5 +195,87 @@ func TestCompareEarnersArePaid(t *testing.T) {
 		s.Earners, s.EarnersPct, s.Top1Share, s.Top10Share, s.AmongEarners.N, s.AmongEarners.Mean, s.AmongEarners.Median, s.AmongEarners.Max)
 	if want := "earners 2 50 top1 66.67 top10 66.67 among earners n=2 mean 15 median 10 max 20"; got != want {
 		t.Errorf("got  %s\nwant %s", got, want)
+	}
+}
+
+// TestStatsAgainstPlain checks stats, which makes its lists in one shared
+// buffer and sorts them through one scratch, against the figures worked
+// out plainly: each list a slice of its own, sorted by slices.Sort. The
+// data is generated (20,000 members, so that the totals, the earners and
+// several ranks are long enough for the radix sort), on a plan with ranks
+// and a min_payout (earners are then not the members with a positive total).
+func TestStatsAgainstPlain(t *testing.T) {
+	var mb, sb bytes.Buffer
+	if err := gen.Write(gen.Config{Members: 20_000, SalesPerMember: 3, Seed: 5}, &mb, &sb); err != nil {
+		t.Fatal(err)
+	}
+	d, err := tree.ReadMembers(&mb, "members.csv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := d.ReadSales(&sb, "sales.csv"); err != nil {
+		t.Fatal(err)
+	}
+	r := compute(t, `name: S
+currency: USD
+min_payout: 12
+ranks: [{name: Bronze}, {name: Silver, pv: 100}, {name: Gold, pv: 200, gv: 1000}]
+components:
+  - {name: retail, type: personal, rate: 7%}
+  - {name: u, type: unilevel, levels: [5%, 4%, 3%]}
+`, d)
+	totals := memberTotals(r)
+	got := stats("S", r, totals)
+
+	plainSorted := func(s []dec.D) []dec.D {
+		s = slices.Clone(s)
+		slices.Sort(s)
+		return s
+	}
+	digits := r.Plan.Digits
+	want := PlanStats{Label: "S", Result: r}
+	all := plainSorted(totals)
+	want.All = describeSorted(all, digits)
+	var earners []dec.D
+	for m := range int32(len(totals)) {
+		if v := r.Payable(m); v > 0 {
+			earners = append(earners, v)
+		}
+	}
+	earners = plainSorted(earners)
+	want.Earners, want.EarnersPct = len(earners), pct(int64(len(earners)), int64(len(all)))
+	want.AmongEarners = describeSorted(earners, digits)
+	share := func(k int) dec.D {
+		var t dec.D
+		for _, v := range earners[len(earners)-k:] {
+			t += v
+		}
+		return dec.Percent(t, r.Payout)
+	}
+	want.Top1Share, want.Top10Share = share((len(earners)+99)/100), share((len(earners)+9)/10)
+	byRank := make([][]dec.D, len(r.Plan.Ranks)+1)
+	for m, v := range totals {
+		byRank[r.Rank[m]+1] = append(byRank[r.Rank[m]+1], v)
+	}
+	long := 0
+	for k, list := range byRank {
+		if len(list) == 0 && k == 0 {
+			continue
+		}
+		if len(list) >= 256 {
+			long++
+		}
+		s := describeSorted(plainSorted(list), digits)
+		rs := RankStats{Count: len(list), Pct: pct(int64(len(list)), int64(len(all))), Median: s.Median, Mean: s.Mean, Max: s.Max}
+		if k > 0 {
+			rs.Rank = r.Plan.Ranks[k-1].Name
+		}
+		want.Ranks = append(want.Ranks, rs)
+	}
+	if long < 3 || len(earners) < 256 || len(earners) == len(all) {
+		t.Fatalf("the data does not test the long lists: %d ranks of 256 members or more, %d earners of %d", long, len(earners), len(all))
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("stats:\n got %+v\nwant %+v", got, want)
 	}
 }

@@ -6,7 +6,9 @@ import "github.com/compplan/compplan/tree/dec"
 // significant first, skipping a byte that every value shares (the high
 // bytes of amounts). A million totals sort in a tenth of the time of a
 // comparison sort, and compare sorts several such lists for every plan.
-func sortDecimals(s []dec.D) {
+// scratch (at least as long as s) is where the passes write; its values
+// after are of no use.
+func sortDecimals(s, scratch []dec.D) {
 	if len(s) < 256 {
 		insertionSort(s)
 		return
@@ -19,7 +21,7 @@ func sortDecimals(s []dec.D) {
 			counts[b][byte(k>>(8*b))]++
 		}
 	}
-	src, dst := s, make([]dec.D, len(s))
+	src, dst := s, scratch[:len(s)]
 	for b := range 8 {
 		c := &counts[b]
 		if c[byte(key(s[0])>>(8*b))] == len(s) {

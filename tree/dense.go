@@ -48,9 +48,12 @@ const denseSpread = 2
 
 // newDenseIDs returns the dense index of the n ids in ids (aux[k] beside
 // id k, 0 past aux's end), or nil when they are not all of the shape or
-// their numbers are too spread out. The ids are known to be distinct (the
-// hash index refused duplicates).
-func newDenseIDs(ids *strtab, aux []int32) *denseIDs {
+// their numbers are too spread out. When distinct is false, the ids may
+// hold a duplicate (no hash index has refused them yet): only ids
+// numbered in member order (member k is number base+k, no two alike) get
+// an index then; others are left to the hash index, which reports their
+// duplicates.
+func newDenseIDs(ids *strtab, aux []int32, distinct bool) *denseIDs {
 	n := ids.len()
 	if n == 0 {
 		return nil
@@ -108,6 +111,9 @@ func newDenseIDs(ids *strtab, aux []int32) *denseIDs {
 			}
 			return x
 		}
+	}
+	if !distinct {
+		return nil
 	}
 	x.slots = make([]denseSlot, x.size)
 	inShares(workers, n, 1, func(_, from, to int) {

@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"fmt"
 	"math/rand/v2"
+	"runtime"
 	"slices"
 	"strings"
 	"testing"
@@ -263,10 +264,10 @@ func TestDenseInOrder(t *testing.T) {
 	for _, id := range ids {
 		tab.add([]byte(id))
 	}
-	if d := newDenseIDs(&tab, make([]int32, 499)); d == nil || d.slots == nil {
+	if d := newDenseIDs(&tab, make([]int32, 499), true); d == nil || d.slots == nil {
 		t.Fatal("aux values for 499 of 500 ids: the slots are needed for the last one's 0")
 	}
-	if d := newDenseIDs(&tab, nil); d == nil || d.slots != nil || d.find([]byte("M500")) != 499 {
+	if d := newDenseIDs(&tab, nil, true); d == nil || d.slots != nil || d.find([]byte("M500")) != 499 {
 		t.Fatal("no aux values: no slots needed")
 	}
 }
@@ -367,6 +368,130 @@ func TestDenseOnCores(t *testing.T) {
 	for _, k := range []int{0, n - 7, n - 6, n - 1} {
 		if got := y.find(&tab, []byte(ids[k])); got != int32(k) {
 			t.Fatalf("%q at %d, want %d", ids[k], got, k)
+		}
+	}
+}
+
+// TestDenseInOrderBeforeHash: ids numbered in member order get a dense
+// index on an empty idIndex with no hash index filled first; any other
+// ids, those that repeat a number above all, are left to the hash index.
+func TestDenseInOrderBeforeHash(t *testing.T) {
+	tabOf := func(ids ...string) *strtab {
+		tab := newStrtab()
+		for _, id := range ids {
+			tab.add([]byte(id))
+		}
+		return &tab
+	}
+	for _, tc := range []struct {
+		name string
+		ids  []string
+		want bool
+	}{
+		{"in order", []string{"M7", "M8", "M9"}, true},
+		{"from 0", []string{"0", "1", "2", "3"}, true},
+		{"two swapped", []string{"M7", "M9", "M8"}, false},
+		{"a repeat that fills the span", []string{"M1", "M3", "M3"}, false},
+		{"a repeat", []string{"M1", "M2", "M2"}, false},
+		{"a gap", []string{"M1", "M2", "M4"}, false},
+		{"two shapes", []string{"M1", "N2"}, false},
+	} {
+		tab := tabOf(tc.ids...)
+		aux := []int32{10, 11, 12, 13}[:len(tc.ids)]
+		x := newIDIndex(0)
+		if got := x.denseInOrder(tab, aux); got != tc.want {
+			t.Fatalf("%s: denseInOrder %v, want %v", tc.name, got, tc.want)
+		}
+		if !tc.want {
+			if x.dense != nil || x.n != 0 {
+				t.Fatalf("%s: refused, but the index changed (dense %v, n %d)", tc.name, x.dense != nil, x.n)
+			}
+			continue
+		}
+		if x.dense == nil || x.dense.slots != nil || x.slots != nil || x.n != len(tc.ids) {
+			t.Fatalf("%s: dense %v, dense slots %v, hash slots %d, n %d", tc.name, x.dense != nil, x.dense.slots != nil, len(x.slots), x.n)
+		}
+		for k, id := range tc.ids {
+			out, got := []int32{0}, []int32{0}
+			x.findWarmed(tab, [][]byte{[]byte(id)}, []uint64{x.dense.slot([]byte(id))}, out, got)
+			if out[0] != int32(k) || got[0] != aux[k] {
+				t.Fatalf("%s: %s found as %d with %d, want %d with %d", tc.name, id, out[0], got[0], k, aux[k])
+			}
+		}
+	}
+	// An index that holds ids already is left as it is.
+	x := newIDIndex(0)
+	tab := tabOf("M1", "M2")
+	x.insertBatch(tab, nil, 0, 2)
+	if x.denseInOrder(tab, nil) || x.dense != nil {
+		t.Fatal("denseInOrder took an index that had ids in it")
+	}
+}
+
+// TestReadMembersInOrderNoHash reads the same members with ids in member
+// order and shuffled: in order, no hash index is filled (at least 16 bytes
+// a member fewer are allocated; the hash index's slots alone are that),
+// and both find every member; a shaped id that repeats is refused on its
+// line, with the line it was first used on, whether the repeat keeps the
+// ids in one span of numbers or not.
+func TestReadMembersInOrderNoHash(t *testing.T) {
+	const n = 100_000
+	file := func(order []int) string {
+		var b strings.Builder
+		b.WriteString("id,sponsor_id\n")
+		for _, k := range order {
+			sp := ""
+			if k > 0 {
+				sp = fmt.Sprintf("M%d", 1000+k/2)
+			}
+			fmt.Fprintf(&b, "M%d,%s\n", 1000+k, sp)
+		}
+		return b.String()
+	}
+	inOrder := make([]int, n)
+	for k := range inOrder {
+		inOrder[k] = k
+	}
+	shuffled := slices.Clone(inOrder)
+	rand.New(rand.NewPCG(1, 2)).Shuffle(n, func(i, j int) { shuffled[i], shuffled[j] = shuffled[j], shuffled[i] })
+	read := func(text string) (*Org, uint64) {
+		var before, after runtime.MemStats
+		runtime.ReadMemStats(&before)
+		d, err := ReadMembers(strings.NewReader(text), "m.csv")
+		runtime.ReadMemStats(&after)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return d.Org, after.TotalAlloc - before.TotalAlloc
+	}
+	a, allocA := read(file(inOrder))
+	b, allocB := read(file(shuffled))
+	if allocB < allocA+16*n {
+		t.Errorf("members in order allocated %d bytes, shuffled %d: the hash index was filled for ids in order", allocA, allocB)
+	}
+	if a.index.dense == nil || a.index.dense.slots != nil || b.index.dense == nil || b.index.dense.slots == nil {
+		t.Fatalf("in order: dense %v; shuffled: dense %v with slots", a.index.dense != nil, b.index.dense != nil)
+	}
+	for _, k := range []int{0, 1, n / 2, n - 1} {
+		id := fmt.Sprintf("M%d", 1000+k)
+		ma, mb := a.Lookup(id), b.Lookup(id)
+		if ma < 0 || mb < 0 || a.ID(ma) != id || b.ID(mb) != id || (a.Sponsor(ma) < 0) != (k == 0) || (b.Sponsor(mb) < 0) != (k == 0) {
+			t.Fatalf("%s: found as %d and %d", id, ma, mb)
+		}
+		if k > 0 && (a.ID(a.Sponsor(ma)) != fmt.Sprintf("M%d", 1000+k/2) || b.ID(b.Sponsor(mb)) != a.ID(a.Sponsor(ma))) {
+			t.Fatalf("%s: sponsors %s and %s", id, a.ID(a.Sponsor(ma)), b.ID(b.Sponsor(mb)))
+		}
+	}
+	if a.Lookup("M999") >= 0 || a.Lookup(fmt.Sprintf("M%d", 1000+n)) >= 0 || b.Lookup("M0999") >= 0 {
+		t.Fatal("an id no member has was found")
+	}
+	for _, tc := range []struct{ name, in, want string }{
+		{"a repeat in one span", "id,sponsor_id\nM1,\nM3,M1\nM3,M1\n", `m.csv:4:1: column "id": duplicate id "M3": it is already used on line 3`},
+		{"a repeat at the end", "id,sponsor_id\nM1,\nM2,M1\nM2,M1\n", `m.csv:4:1: column "id": duplicate id "M2": it is already used on line 3`},
+		{"a repeat of the first", "id,sponsor_id\nM1,\nM2,M1\nM3,M1\nM1,\n", `m.csv:5:1: column "id": duplicate id "M1": it is already used on line 2`},
+	} {
+		if _, err := ReadMembers(strings.NewReader(tc.in), "m.csv"); err == nil || err.Error() != tc.want {
+			t.Errorf("%s: error %v, want %s", tc.name, err, tc.want)
 		}
 	}
 }

@@ -59,9 +59,26 @@ func (x *idIndex) useDense(ids *strtab, aux []int32) {
 	if x.n != ids.len() {
 		return
 	}
-	if x.dense = newDenseIDs(ids, aux); x.dense != nil {
+	if x.dense = newDenseIDs(ids, aux, true); x.dense != nil {
 		x.slots, x.mask = nil, 0
 	}
+}
+
+// denseInOrder makes an empty index answer for every id in ids through a
+// dense index, without slots, when the ids are numbered in member order
+// (see newDenseIDs), and reports whether it did; aux as in insertBatch. A
+// members file as shops export it then never fills the slots (at 10M
+// members, 10M hashed inserts into 256 MB) only to let them go.
+func (x *idIndex) denseInOrder(ids *strtab, aux []int32) bool {
+	if x.n != 0 {
+		return false
+	}
+	d := newDenseIDs(ids, aux, false)
+	if d == nil {
+		return false
+	}
+	x.dense, x.slots, x.mask, x.n = d, nil, 0, ids.len()
+	return true
 }
 
 // undense goes back to the slots before an insert, which the dense index

@@ -76,7 +76,7 @@ func readMembers(r io.Reader, name string, blocks int) (*Data, error) {
 			size = int(min(fi.Size()/32, math.MaxInt32))
 		}
 	}
-	o := &Org{file: name, ids: newStrtab(), names: newStrtab(), index: newIDIndex(size),
+	o := &Org{file: name, ids: newStrtab(), names: newStrtab(), index: newIDIndex(0), // sized when filled
 		joined: make([]int32, 0, size)}
 	o.ids.off = make([]uint32, 1, size+1)
 	o.ids.data = make([]byte, 0, size*32/3)
@@ -98,7 +98,15 @@ func readMembers(r io.Reader, name string, blocks int) (*Data, error) {
 		return nil, err
 	}
 	lines, spIDs, spCols, place := rows.lines, &rows.spIDs, rows.spCols, rows.place
-	o.index.useDense(&o.ids, o.joined)
+	// Ids numbered in member order are found by their number, and cannot
+	// repeat; others go into the hash index, which refuses a duplicate,
+	// and then into a dense index if they are of its shape.
+	if !o.index.denseInOrder(&o.ids, o.joined) {
+		if err := rows.index(); err != nil {
+			return nil, err
+		}
+		o.index.useDense(&o.ids, o.joined)
+	}
 	// Resolve sponsors now that every id is known.
 	if o.sponsor, err = o.resolveIDs(spIDs, spCols, lines, name, "sponsor_id"); err != nil {
 		return nil, err

@@ -101,25 +101,28 @@ func (m *memberRows) readAll(d *Data) error {
 		} else if col[mVolume] >= 0 && len(c.fields[col[mVolume]]) > 0 {
 			return m.fail(c.fieldError(col[mVolume], "volume", "a volume without an amount: fill in the sale's amount too, or leave both empty"))
 		}
-		if k+1-m.indexed == batch {
-			if err := m.index(); err != nil {
-				return err
-			}
-		}
 	}
 	if c.err != nil {
 		return m.fail(c.err)
 	}
-	return m.index()
+	return nil
 }
 
 // index puts the ids read since it last ran into the org's index, a batch
 // at a time, each with its joined day (which a sale's lookup brings
 // along), and reports the first that is already there. (An id read on a
 // row whose joined day is not gets 0: only its error is reported.)
+//
+// The ids are indexed once the file is read (see ReadMembers: ids in
+// member order need no slots), or at the first error in it, so that a
+// duplicate id on an earlier line is the error reported.
 func (m *memberRows) index() error {
 	o := m.o
-	for n := int32(o.ids.len()); m.indexed < n; {
+	n := int32(o.ids.len())
+	if o.index.n == 0 && o.index.full(int(n-m.indexed)) { // room for them all at once
+		o.index = newIDIndex(int(n-m.indexed)*4/3 + 1)
+	}
+	for m.indexed < n {
 		to := min(m.indexed+batch, n)
 		if dup, prev := o.index.insertBatch(&o.ids, o.joined, m.indexed, to); dup >= 0 {
 			return &InputError{File: m.c.name, Line: int(m.lines[dup]), Column: int(m.idCols[dup]), Field: "id",
@@ -131,8 +134,11 @@ func (m *memberRows) index() error {
 }
 
 // fail returns err, unless an id read before it is a duplicate: the error
-// on the earlier line wins.
+// on the earlier line wins. (nil: no error, and nothing is indexed.)
 func (m *memberRows) fail(err error) error {
+	if err == nil {
+		return nil
+	}
 	if ferr := m.index(); ferr != nil {
 		return ferr
 	}
@@ -253,7 +259,7 @@ func (p *memberRows) reset() {
 }
 
 // appendPart appends the rows of a block, p, read up to its error err (nil:
-// all of them), indexes their ids and returns the first error among them.
+// all of them), and returns the first error among them (see fail).
 func (m *memberRows) appendPart(p *memberRows, err error) error {
 	o, q := m.o, p.o
 	// A block's rows fit (4 MB), but not always with every row before them.

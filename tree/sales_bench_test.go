@@ -141,7 +141,7 @@ func BenchmarkByID(b *testing.B) {
 	for i := range n {
 		o.ids.add(fmt.Appendf(nil, "M%d", 1_000_000+i))
 	}
-	d := newDenseIDs(&o.ids, nil)
+	d := newDenseIDs(&o.ids, nil, true)
 	if d == nil {
 		b.Fatal("no dense index")
 	}

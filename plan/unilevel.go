@@ -86,14 +86,14 @@ type levelTree struct {
 	up       []int32 // each member's parent, customers skipped
 	activeUp []int32 // each member's nearest upline eligible to earn
 	parent   []int32 // the tree's own parent
-	depth    []int32 // each member's distance from their root
+	depth    []int32 // each member's distance from their root; nil: the sponsor tree's (run.depths), made when a line asks
 }
 
 func (f unilevel) pay(r *run, p *poster) { f.payLevels(r, p, r.sponsorLevels()) }
 
 // sponsorLevels is the sponsor tree as a levelTree.
 func (r *run) sponsorLevels() *levelTree {
-	return &levelTree{up: r.nonCustomerUplines(), activeUp: r.activeUplines(), parent: r.org.Sponsors(), depth: r.depths()}
+	return &levelTree{up: r.nonCustomerUplines(), activeUp: r.activeUplines(), parent: r.org.Sponsors()}
 }
 
 // payLevels pays the component's levels along t.
@@ -239,6 +239,9 @@ func (f unilevel) line(r *run, t *levelTree, l Line, below int32) Line {
 		l.Reason = RankLevels
 	}
 	depth := t.depth
+	if depth == nil {
+		depth = r.depths()
+	}
 	l.Level = int(depth[l.Seller] - depth[u])
 	if gap := int(depth[below]-depth[u]) - 1; gap > 0 {
 		l.Skipped, l.SkippedN = t.parent[below], gap

@@ -32,7 +32,8 @@ func hashAndDense(t testing.TB, ids []string) (tab strtab, hash, dense idIndex) 
 }
 
 // lookups returns what x finds for each query, one by one and in
-// batches, with the aux values: "index/aux" or "-1".
+// batches without the aux values (one), and in batches with them
+// (batched): "index/aux" or "-1".
 func lookups(x *idIndex, tab *strtab, queries []string) (one, batched []string) {
 	for _, q := range queries {
 		one = append(one, fmt.Sprint(x.find(tab, []byte(q))))
@@ -43,8 +44,21 @@ func lookups(x *idIndex, tab *strtab, queries []string) (one, batched []string) 
 			keys = append(keys, []byte(q))
 		}
 		var hs [batch]uint64
+		out := make([]int32, batch)
+		x.warmBatch(keys, hs[:len(keys)], false)
+		x.findWarmed(tab, keys, hs[:len(keys)], out, nil)
+		for i := range keys {
+			one = append(one, fmt.Sprint(out[i]))
+		}
+	}
+	for from := 0; from < len(queries); from += batch {
+		var keys [][]byte
+		for _, q := range queries[from:min(from+batch, len(queries))] {
+			keys = append(keys, []byte(q))
+		}
+		var hs [batch]uint64
 		out, aux := make([]int32, batch), make([]int32, batch)
-		x.warmBatch(keys, hs[:len(keys)])
+		x.warmBatch(keys, hs[:len(keys)], true)
 		x.findWarmed(tab, keys, hs[:len(keys)], out, aux)
 		for i := range keys {
 			if out[i] < 0 {
@@ -494,4 +508,81 @@ func TestReadMembersInOrderNoHash(t *testing.T) {
 			t.Errorf("%s: error %v, want %s", tc.name, err, tc.want)
 		}
 	}
+}
+
+// TestJoinedBound: with members numbered in member order, sales are
+// checked against their joined day through a bound (the latest day in the
+// member's run of joinedGroup): a sale between a member's own day and the
+// bound is read, one before the member's own day is refused naming that
+// day, a member without a day takes any date; the same files with the
+// members in another order (their days found with them) read the same
+// sales and give the same errors.
+func TestJoinedBound(t *testing.T) {
+	const n = 3*joinedGroup + 5
+	day := func(k int) string { // member k (M1000+k): joined on day 10+k of 2026, run 1 without days
+		if k/joinedGroup == 1 {
+			return ""
+		}
+		return FormatDate(mustDay(t, "2026-01-01") + int32(10+k))
+	}
+	members := func(order []int) string {
+		var b strings.Builder
+		b.WriteString("id,sponsor_id,joined\n")
+		for _, k := range order {
+			sp := ""
+			if k > 0 {
+				sp = fmt.Sprintf("M%d", 1000+k/2)
+			}
+			fmt.Fprintf(&b, "M%d,%s,%s\n", 1000+k, sp, day(k))
+		}
+		return b.String()
+	}
+	inOrder := make([]int, n)
+	for k := range inOrder {
+		inOrder[k] = k
+	}
+	reversed := slices.Clone(inOrder)
+	slices.Reverse(reversed)
+	sale := func(k int, date string) string { return fmt.Sprintf("M%d,10,%s\n", 1000+k, date) }
+	on := func(k, d int) string { return FormatDate(mustDay(t, "2026-01-01") + int32(10+k+d)) }
+	ok := "member_id,amount,date\n" +
+		sale(5, on(5, 0)) + sale(5, on(5, 1)) + // on and after its day, before its run's bound (member 63's)
+		sale(joinedGroup-1, on(joinedGroup-1, 0)) +
+		sale(joinedGroup+3, "2020-01-01") + // no joined day
+		sale(2*joinedGroup, on(2*joinedGroup, 0)) + sale(n-1, on(n-1, 0))
+	for _, tc := range []struct{ name, sales, want string }{
+		{"read", ok, ""},
+		{"before its day, within its run's bound", ok + sale(5, on(5, -1)),
+			fmt.Sprintf(`s.csv:8:10: column "date": the sale is dated %s, before its member joined (%s): fix the date or the member's joined`, on(5, -1), on(5, 0))},
+		{"the last of a run", ok + sale(2*joinedGroup+1, on(2*joinedGroup+1, -3)),
+			fmt.Sprintf(`s.csv:8:10: column "date": the sale is dated %s, before its member joined (%s): fix the date or the member's joined`, on(2*joinedGroup+1, -3), on(2*joinedGroup+1, 0))},
+		{"the short last run", ok + sale(n-1, on(n-1, -1)),
+			fmt.Sprintf(`s.csv:8:10: column "date": the sale is dated %s, before its member joined (%s): fix the date or the member's joined`, on(n-1, -1), on(n-1, 0))},
+	} {
+		for _, order := range [][]int{inOrder, reversed} {
+			d, err := ReadMembers(strings.NewReader(members(order)), "m.csv")
+			if err != nil {
+				t.Fatal(err)
+			}
+			if bound := d.Org.joinedBound(); (bound != nil) != (order[0] == 0) {
+				t.Fatalf("%s: members in order %v, a bound %v", tc.name, order[0] == 0, bound != nil)
+			}
+			err = d.ReadSales(strings.NewReader(tc.sales), "s.csv")
+			if got := fmt.Sprint(err); tc.want == "" && err != nil || tc.want != "" && got != tc.want {
+				t.Fatalf("%s, members in order %v: error %v, want %q", tc.name, order[0] == 0, err, tc.want)
+			}
+			if err == nil && d.Sales.Len() != 6 {
+				t.Fatalf("%s: %d sales read, want 6", tc.name, d.Sales.Len())
+			}
+		}
+	}
+}
+
+func mustDay(t *testing.T, s string) int32 {
+	t.Helper()
+	d, ok := ParseDate([]byte(s))
+	if !ok {
+		t.Fatalf("%q is not a date", s)
+	}
+	return d
 }

@@ -194,10 +194,11 @@ func (x *idIndex) find(ids *strtab, id []byte) int32 {
 // keys up; a caller with other work to do may do it in between, so that
 // the loads are done by then. Both only read x, so goroutines may call
 // them at once. warmBatch returns a value made from the loads, for the
-// caller to keep so they are not dropped.
-func (x *idIndex) warmBatch(keys [][]byte, hs []uint64) uint64 {
+// caller to keep so they are not dropped. aux says whether findWarmed
+// will be asked for the aux values.
+func (x *idIndex) warmBatch(keys [][]byte, hs []uint64, aux bool) uint64 {
 	if x.dense != nil {
-		return x.dense.warm(keys, hs)
+		return x.dense.warm(keys, hs, aux)
 	}
 	var sink uint64
 	for i, k := range keys {

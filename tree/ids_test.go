@@ -139,7 +139,7 @@ func TestIDIndexKinds(t *testing.T) {
 			keys = append(keys, []byte(id))
 		}
 		var hs [batch]uint64
-		x.warmBatch(keys, hs[:len(keys)])
+		x.warmBatch(keys, hs[:len(keys)], true)
 		x.findWarmed(&tab, keys, hs[:len(keys)], out, aux)
 		for i := range keys {
 			if out[i] != int32(from+i) {

@@ -47,6 +47,7 @@ func (d *Data) readSalesPlain(r io.Reader, name string, size int, plain bool) er
 	}
 	width := len(c.fields)
 	body := c.body()
+	bound := d.Org.joinedBound()
 
 	type block struct {
 		seq, line, rows int // rows: at most this many records (line breaks + 1)
@@ -76,7 +77,7 @@ func (d *Data) readSalesPlain(r io.Reader, name string, size int, plain bool) er
 				res := result{seq: b.seq}
 				res.sales.Chunks = []SaleChunk{{Member: reuse(&spare.Member, 0, b.rows), Volume: reuse(&spare.Volume, 0, b.rows)}}
 				res.sales.spare = &spare
-				res.err = d.parseSales(b.data, name, b.line, col, width, plain, &res.sales)
+				res.err = d.parseSales(b.data, name, b.line, col, width, plain, bound, &res.sales)
 				res.sales.spare = nil
 				if res.err == nil {
 					if cut, ok := cutByBucket(res.sales.Chunks, n, &scratch); ok {
@@ -162,7 +163,11 @@ func (d *Data) readSalesPlain(r io.Reader, name string, size int, plain bool) er
 // member interleaved. Each row is checked and added in file order, so the
 // error reported is the first in the file, as if the rows were read one
 // by one.
-func (d *Data) parseSales(data []byte, name string, line int, col []int, width int, plain bool, s *Sales) error {
+//
+// With bound (see Org.joinedBound) the lookups do not load each member's
+// joined day: a sale dated on or after its member's bound is not before
+// the member joined, and only one dated before it loads the day itself.
+func (d *Data) parseSales(data []byte, name string, line int, col []int, width int, plain bool, bound []int32, s *Sales) error {
 	c := &csvReader{name: name, buf: data, end: len(data), eof: true, line: line}
 	c.plain = plain && bytes.IndexByte(data, '"') < 0 && utf8.Valid(data)
 	c.spaces = bytes.IndexByte(data, ' ') >= 0 || bytes.IndexByte(data, '\t') >= 0
@@ -170,16 +175,29 @@ func (d *Data) parseSales(data []byte, name string, line int, col []int, width i
 	b, next := &batches[0], &batches[1]
 	cv := converter{m: d.Money}
 	k := col[sMember]
+	exact := []int32(nil) // the joined days, when b.joined holds bounds
+	if bound != nil {
+		exact = d.Org.joined
+	}
 	stop := b.fill(c, width)
-	d.warm(b, k)
+	d.warm(b, k, bound == nil)
 	for {
 		more := stop == nil && b.n == batch
 		var nextStop error
 		if more {
 			nextStop = next.fill(c, width)
-			d.warm(next, k)
+			d.warm(next, k, bound == nil)
 		}
-		d.Org.findWarmed(b.keys[:b.n], b.hs[:b.n], b.found[:b.n], b.joined[:b.n])
+		if bound == nil {
+			d.Org.findWarmed(b.keys[:b.n], b.hs[:b.n], b.found[:b.n], b.joined[:b.n])
+		} else {
+			d.Org.findWarmed(b.keys[:b.n], b.hs[:b.n], b.found[:b.n], nil)
+			for r, m := range b.found[:b.n] {
+				if m >= 0 {
+					b.joined[r] = bound[m/joinedGroup]
+				}
+			}
+		}
 		for r := range b.n {
 			b.restore(c, r)
 			m := b.found[r]
@@ -190,7 +208,7 @@ func (d *Data) parseSales(data []byte, name string, line int, col []int, width i
 				}
 				return c.fieldError(k, "member_id", "sale for unknown member %q: add the member to the members file or remove the sale", id)
 			}
-			if err := c.fullSale(s, m, col, d.KeepOrderIDs, b.joined[r], &cv); err != nil {
+			if err := c.fullSale(s, m, col, d.KeepOrderIDs, b.joined[r], exact, &cv); err != nil {
 				return err
 			}
 		}
@@ -207,12 +225,13 @@ func (d *Data) parseSales(data []byte, name string, line int, col []int, width i
 }
 
 // warm hashes the ids in column k of b's rows and touches their slots in
-// the id index (see idIndex.warmBatch).
-func (d *Data) warm(b *rowBatch, k int) {
+// the id index (see idIndex.warmBatch); joined says whether their joined
+// days will be looked up with them.
+func (d *Data) warm(b *rowBatch, k int, joined bool) {
 	for r := range b.n {
 		b.keys[r] = b.fields[r*b.width+k]
 	}
-	b.sink += d.Org.index.warmBatch(b.keys[:b.n], b.hs[:b.n])
+	b.sink += d.Org.index.warmBatch(b.keys[:b.n], b.hs[:b.n], joined)
 }
 
 // rowBatch holds up to batch records read from a csvReader over a whole
@@ -510,8 +529,10 @@ func recordCut(b []byte) int {
 }
 
 // fullSale reads the current sales record of member m: amount, volume, qv,
-// cv, type and order id.
-func (c *csvReader) fullSale(s *Sales, m int32, col []int, keep bool, joined int32, cv *converter) error {
+// cv, type and order id. joined is m's joined day, or with exact (every
+// member's joined day) a day at or after it, which exact[m] refines when
+// the sale is dated before it.
+func (c *csvReader) fullSale(s *Sales, m int32, col []int, keep bool, joined int32, exact []int32, cv *converter) error {
 	if col[sType] >= 0 {
 		c.fields[col[sType]] = lowerType(c.fields[col[sType]])
 	}
@@ -565,7 +586,10 @@ func (c *csvReader) fullSale(s *Sales, m int32, col []int, keep bool, joined int
 		if s.FirstUndated == 0 {
 			s.FirstUndated = c.recLine
 		}
-	case joined != NoDate && r.date < joined:
+	case joined != NoDate && r.date < joined && (exact == nil || r.date < exact[m]):
+		if exact != nil {
+			joined = exact[m]
+		}
 		return c.fieldError(col[sDate], "date", "the sale is dated %s, before its member joined (%s): fix the date or the member's joined", FormatDate(r.date), FormatDate(joined))
 	default:
 		s.addDay(r.date, amount) // bounded by the total, checked below

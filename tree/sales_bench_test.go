@@ -121,10 +121,10 @@ func benchLookups(b *testing.B, x *idIndex, ids *strtab, n int) {
 	var out, aux [batch]int32
 	b.ResetTimer()
 	for b.Loop() {
-		x.sink += x.warmBatch(keys[:batch], hs[0][:])
+		x.sink += x.warmBatch(keys[:batch], hs[0][:], true)
 		for i := 0; i < len(keys); i += batch {
 			if j := i + batch; j < len(keys) {
-				x.sink += x.warmBatch(keys[j:j+batch], hs[j/batch%2][:])
+				x.sink += x.warmBatch(keys[j:j+batch], hs[j/batch%2][:], true)
 			}
 			x.findWarmed(ids, keys[i:i+batch], hs[i/batch%2][:], out[:], aux[:])
 		}

@@ -196,7 +196,7 @@ func (o *Org) find(id []byte) int32 {
 // idIndex.warmBatch); joined, when not nil, gets each one's joined day.
 func (o *Org) findBatch(keys [][]byte, out, joined []int32) uint64 {
 	var hs [batch]uint64
-	sink := o.index.warmBatch(keys, hs[:len(keys)])
+	sink := o.index.warmBatch(keys, hs[:len(keys)], joined != nil)
 	o.findWarmed(keys, hs[:len(keys)], out, joined)
 	return sink
 }

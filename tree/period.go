@@ -479,7 +479,7 @@ func (o *Org) AsOf(day int32) (*Org, []int32) {
 			firstUnjoined: o.firstUnjoined, customer: o.customer, floor: o.floor, floorNames: o.floorNames, floorAt: o.floorAt,
 			payCur: o.payCur, payNames: o.payNames,
 			placeParent: o.placeParent, placeLeg: o.placeLeg, matrixParent: o.matrixParent, lines: o.lines,
-			childStart: o.childStart, children: o.children, topDown: o.topDown}
+			childStart: o.childStart, children: o.children, topDown: o.topDown, numbered: o.numbered}
 		c.terminated = slices.Clone(o.terminated)
 		for m, t := range c.terminated {
 			if t != NoDate && t > day {
@@ -599,14 +599,20 @@ func (o *Org) prefix(remap []int32, k int32, day int32) *Org {
 	s := &Org{file: o.file, ids: view(&o.ids), names: view(&o.names), index: o.index, indexKeys: keys,
 		floorNames: o.floorNames, floorAt: o.floorAt, firstUnjoined: o.firstUnjoined, payNames: o.payNames,
 		joined: o.joined[:k:k]}
-	s.sponsor = make([]int32, k)
 	same := true // every member kept keeps their sponsor
-	for m := range k {
-		p := o.sponsor[m]
-		for p >= k {
-			p, same = o.sponsor[p], false
+	if o.numbered && o.topDown != nil {
+		// Sponsors numbered below their recruits: the first k members'
+		// sponsors are among them, and their array is a view.
+		s.sponsor = o.sponsor[:k:k]
+	} else {
+		s.sponsor = make([]int32, k)
+		for m := range k {
+			p := o.sponsor[m]
+			for p >= k {
+				p, same = o.sponsor[p], false
+			}
+			s.sponsor[m] = p
 		}
-		s.sponsor[m] = p
 	}
 	if o.customer != nil {
 		s.customer = o.customer[:k:k]
@@ -672,6 +678,10 @@ func (s *Org) filterTree(o *Org) {
 			}
 		}
 		s.childStart[m+1] = int32(len(s.children))
+	}
+	if o.numbered { // number order: its first k
+		s.topDown, s.numbered = o.topDown[:k:k], true
+		return
 	}
 	s.topDown = make([]int32, 0, k)
 	for _, m := range o.topDown {

@@ -178,13 +178,16 @@ func TestCountPeriods(t *testing.T) {
 // TestAsOfPrefixMatchesCopy: when the members file lists members in the
 // order they joined, an earlier day's organisation shares the whole one's
 // ids, names and index (prefix); it must be the organisation a copy of
-// the members kept gives, member for member.
+// the members kept gives, member for member. When every sponsor is
+// numbered below their recruits (every other round), its sponsors and
+// top-down order are views of the whole one's.
 func TestAsOfPrefixMatchesCopy(t *testing.T) {
 	rng := rand.New(rand.NewPCG(11, 12))
 	filtered := map[bool]int{}
+	views := 0
 	defer func() {
-		if filtered[true] == 0 || filtered[false] == 0 {
-			t.Errorf("days whose tree is filtered, and built: %d, %d; the test needs both", filtered[true], filtered[false])
+		if filtered[true] == 0 || filtered[false] == 0 || views == 0 {
+			t.Errorf("days whose tree is filtered, and built: %d, %d; with views: %d; the test needs all", filtered[true], filtered[false], views)
 		}
 	}()
 	for round := range 40 {
@@ -202,6 +205,11 @@ func TestAsOfPrefixMatchesCopy(t *testing.T) {
 		// its own: a member may join before their sponsor, whom an earlier
 		// day's organisation then lacks.
 		rank := rng.Perm(n)
+		if round%2 == 1 { // sponsors numbered below their recruits
+			for i := range rank {
+				rank[i] = i
+			}
+		}
 		byRank := make([]int, n)
 		for i, r := range rank {
 			byRank[r] = i
@@ -253,6 +261,15 @@ func TestAsOfPrefixMatchesCopy(t *testing.T) {
 				same = same && o.sponsor[m] < k
 			}
 			filtered[same]++
+			if o.numbered != (round%2 == 1) {
+				t.Fatalf("round %d: numbered %v", round, o.numbered)
+			}
+			if o.numbered && k > 0 {
+				if !p.numbered || &p.sponsor[0] != &o.sponsor[0] || &p.topDown[0] != &o.topDown[0] || cap(p.sponsor) != int(k) || cap(p.topDown) != int(k) {
+					t.Fatalf("round %d, %s: sponsors numbered in order, yet the prefix's are not views of the whole's", round, day)
+				}
+				views++
+			}
 			c := o.copySubset(remap, k, at)
 			if got, want := describeOrg(p), describeOrg(c); got != want {
 				t.Fatalf("round %d, %s: prefix\n%s\ncopy\n%s", round, day, got, want)

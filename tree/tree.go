@@ -55,8 +55,12 @@ type Org struct {
 	childStart []int32 // children of i are children[childStart[i]:childStart[i+1]]
 	children   []int32
 	topDown    []int32 // every member after its sponsor
-	byID       []int32 // member numbers sorted by id, bytewise
-	byIDOnce   sync.Once
+	// numbered: every sponsor's number is below their recruits' (a
+	// members file in the order members joined), so topDown is number
+	// order and the first k members are a tree of their own.
+	numbered bool
+	byID     []int32 // member numbers sorted by id, bytewise
+	byIDOnce sync.Once
 
 	// With a moves file (ReadMoves): the organisation before any move, and
 	// the moves by date; the organisation itself is the tree after all of
@@ -682,8 +686,10 @@ func (o *Org) build(file string, lines []int32) error {
 		for i := range o.topDown {
 			o.topDown[i] = int32(i)
 		}
+		o.numbered = true
 		return nil
 	}
+	o.numbered = false
 	// Otherwise as near number order as can be (most members usually come
 	// after their sponsors: a few moved or late-numbered ones do not): in
 	// number order, a member whose sponsor is not out yet waits, and comes

@@ -450,18 +450,7 @@ func TestDenseInOrderBeforeHash(t *testing.T) {
 // ids in one span of numbers or not.
 func TestReadMembersInOrderNoHash(t *testing.T) {
 	const n = 100_000
-	file := func(order []int) string {
-		var b strings.Builder
-		b.WriteString("id,sponsor_id\n")
-		for _, k := range order {
-			sp := ""
-			if k > 0 {
-				sp = fmt.Sprintf("M%d", 1000+k/2)
-			}
-			fmt.Fprintf(&b, "M%d,%s\n", 1000+k, sp)
-		}
-		return b.String()
-	}
+	file := func(order []int) string { return numberedMembers(order, nil) }
 	inOrder := make([]int, n)
 	for k := range inOrder {
 		inOrder[k] = k
@@ -525,18 +514,7 @@ func TestJoinedBound(t *testing.T) {
 		}
 		return FormatDate(mustDay(t, "2026-01-01") + int32(10+k))
 	}
-	members := func(order []int) string {
-		var b strings.Builder
-		b.WriteString("id,sponsor_id,joined\n")
-		for _, k := range order {
-			sp := ""
-			if k > 0 {
-				sp = fmt.Sprintf("M%d", 1000+k/2)
-			}
-			fmt.Fprintf(&b, "M%d,%s,%s\n", 1000+k, sp, day(k))
-		}
-		return b.String()
-	}
+	members := func(order []int) string { return numberedMembers(order, day) }
 	inOrder := make([]int, n)
 	for k := range inOrder {
 		inOrder[k] = k
@@ -585,4 +563,28 @@ func mustDay(t *testing.T, s string) int32 {
 		t.Fatalf("%q is not a date", s)
 	}
 	return d
+}
+
+// numberedMembers is a members file of members k in order (id M1000+k,
+// sponsored by member k/2; member 0 a root), with joined(k) as each one's
+// joined day when joined is not nil.
+func numberedMembers(order []int, joined func(k int) string) string {
+	var b strings.Builder
+	b.WriteString("id,sponsor_id")
+	if joined != nil {
+		b.WriteString(",joined")
+	}
+	b.WriteString("\n")
+	for _, k := range order {
+		sp := ""
+		if k > 0 {
+			sp = fmt.Sprintf("M%d", 1000+k/2)
+		}
+		fmt.Fprintf(&b, "M%d,%s", 1000+k, sp)
+		if joined != nil {
+			fmt.Fprintf(&b, ",%s", joined(k))
+		}
+		b.WriteString("\n")
+	}
+	return b.String()
 }

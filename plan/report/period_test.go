@@ -51,18 +51,7 @@ components:
 2026-01,R,"Gold, Star",0,50,0.00,2.50,2.50,0.00,2.50,0.00,2.50,0.00
 `},
 	} {
-		var out bytes.Buffer
-		pw, err := NewPeriodWriter(&out, CSV, tc.safe)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if err := pw.Write(period, tc.r); err != nil {
-			t.Fatal(err)
-		}
-		if err := pw.Close(); err != nil {
-			t.Fatal(err)
-		}
-		if got := out.String(); got != tc.want {
+		if got := periodText(t, CSV, tc.safe, period, tc.r); got != tc.want {
 			t.Errorf("safe %v:\n%s\nwant\n%s", tc.safe, got, tc.want)
 		}
 	}
@@ -76,21 +65,29 @@ components:
 		{r, []string{`{"id":"+C","rank":"Gold, Star"`, `{"id":"R","rank":"Gold, Star"`, `{"id":"a,b","rank":"Silver"`}},
 		{r3, []string{`{"id":"K","rank":null`, `{"id":"R","rank":"Gold, Star"`}},
 	} {
-		var out bytes.Buffer
-		pw, err := NewPeriodWriter(&out, JSON, false)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if err := pw.Write(period, tc.r); err != nil {
-			t.Fatal(err)
-		}
-		if err := pw.Close(); err != nil {
-			t.Fatal(err)
-		}
+		out := periodText(t, JSON, false, period, tc.r)
 		for _, want := range tc.want {
-			if !strings.Contains(out.String(), want) {
-				t.Errorf("JSON rows lack %s:\n%s", want, out.String())
+			if !strings.Contains(out, want) {
+				t.Errorf("JSON rows lack %s:\n%s", want, out)
 			}
 		}
 	}
+}
+
+// periodText is the text a PeriodWriter in format f writes for r as one
+// period.
+func periodText(t *testing.T, f Format, safe bool, period tree.Period, r *plan.Result) string {
+	t.Helper()
+	var out bytes.Buffer
+	pw, err := NewPeriodWriter(&out, f, safe)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := pw.Write(period, r); err != nil {
+		t.Fatal(err)
+	}
+	if err := pw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	return out.String()
 }

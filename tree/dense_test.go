@@ -508,8 +508,8 @@ func TestReadMembersInOrderNoHash(t *testing.T) {
 // sales and give the same errors.
 func TestJoinedBound(t *testing.T) {
 	const n = 3*joinedGroup + 5
-	day := func(k int) string { // member k (M1000+k): joined on day 10+k of 2026, run 1 without days
-		if k/joinedGroup == 1 {
+	day := func(k int) string { // member k (M1000+k): joined on day 10+k of 2026, run 1 and member 9 without days
+		if k/joinedGroup == 1 || k == 9 {
 			return ""
 		}
 		return FormatDate(mustDay(t, "2026-01-01") + int32(10+k))
@@ -527,15 +527,16 @@ func TestJoinedBound(t *testing.T) {
 		sale(5, on(5, 0)) + sale(5, on(5, 1)) + // on and after its day, before its run's bound (member 63's)
 		sale(joinedGroup-1, on(joinedGroup-1, 0)) +
 		sale(joinedGroup+3, "2020-01-01") + // no joined day
+		sale(9, "2020-01-01") + // no joined day, in a run whose bound is a day
 		sale(2*joinedGroup, on(2*joinedGroup, 0)) + sale(n-1, on(n-1, 0))
 	for _, tc := range []struct{ name, sales, want string }{
 		{"read", ok, ""},
 		{"before its day, within its run's bound", ok + sale(5, on(5, -1)),
-			fmt.Sprintf(`s.csv:8:10: column "date": the sale is dated %s, before its member joined (%s): fix the date or the member's joined`, on(5, -1), on(5, 0))},
+			fmt.Sprintf(`s.csv:9:10: column "date": the sale is dated %s, before its member joined (%s): fix the date or the member's joined`, on(5, -1), on(5, 0))},
 		{"the last of a run", ok + sale(2*joinedGroup+1, on(2*joinedGroup+1, -3)),
-			fmt.Sprintf(`s.csv:8:10: column "date": the sale is dated %s, before its member joined (%s): fix the date or the member's joined`, on(2*joinedGroup+1, -3), on(2*joinedGroup+1, 0))},
+			fmt.Sprintf(`s.csv:9:10: column "date": the sale is dated %s, before its member joined (%s): fix the date or the member's joined`, on(2*joinedGroup+1, -3), on(2*joinedGroup+1, 0))},
 		{"the short last run", ok + sale(n-1, on(n-1, -1)),
-			fmt.Sprintf(`s.csv:8:10: column "date": the sale is dated %s, before its member joined (%s): fix the date or the member's joined`, on(n-1, -1), on(n-1, 0))},
+			fmt.Sprintf(`s.csv:9:10: column "date": the sale is dated %s, before its member joined (%s): fix the date or the member's joined`, on(n-1, -1), on(n-1, 0))},
 	} {
 		for _, order := range [][]int{inOrder, reversed} {
 			d, err := ReadMembers(strings.NewReader(members(order)), "m.csv")
@@ -549,8 +550,8 @@ func TestJoinedBound(t *testing.T) {
 			if got := fmt.Sprint(err); tc.want == "" && err != nil || tc.want != "" && got != tc.want {
 				t.Fatalf("%s, members in order %v: error %v, want %q", tc.name, order[0] == 0, err, tc.want)
 			}
-			if err == nil && d.Sales.Len() != 6 {
-				t.Fatalf("%s: %d sales read, want 6", tc.name, d.Sales.Len())
+			if err == nil && d.Sales.Len() != 7 {
+				t.Fatalf("%s: %d sales read, want 7", tc.name, d.Sales.Len())
 			}
 		}
 	}

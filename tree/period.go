@@ -600,9 +600,10 @@ func (o *Org) prefix(remap []int32, k int32, day int32) *Org {
 		floorNames: o.floorNames, floorAt: o.floorAt, firstUnjoined: o.firstUnjoined, payNames: o.payNames,
 		joined: o.joined[:k:k]}
 	same := true // every member kept keeps their sponsor
-	if o.numbered && o.topDown != nil {
-		// Sponsors numbered below their recruits: the first k members'
-		// sponsors are among them, and their array is a view.
+	if o.numbered {
+		// Sponsors numbered below their recruits (build found so, with
+		// its top-down order): the first k members' sponsors are among
+		// them, and their array is a view.
 		s.sponsor = o.sponsor[:k:k]
 	} else {
 		s.sponsor = make([]int32, k)

@@ -50,6 +50,7 @@ type outputFile struct {
 	stream     fileID // toStream, toStdout: identity of the open file (zero: unknown or a character device)
 	f          *os.File
 	w          io.Writer
+	blocks     *blockWriter // toRename: writes f (w is it)
 }
 
 // fileID identifies an existing file: device and inode.
@@ -275,7 +276,9 @@ func (o *outputSet) open(out *outputFile) error {
 	if err != nil {
 		return err
 	}
-	out.f, out.w = f, f
+	out.f = f
+	out.blocks = newBlockWriter(f, outputBlock)
+	out.w = out.blocks
 	return nil
 }
 
@@ -326,6 +329,9 @@ func (o *outputSet) commit() error {
 // finishTemp closes out's temporary file and, when it replaces a file,
 // gives it that file's mode and owner.
 func finishTemp(out *outputFile) error {
+	if err := out.blocks.finish(); err != nil {
+		return err
+	}
 	if err := out.f.Close(); err != nil {
 		return err
 	}

@@ -326,8 +326,8 @@ func (o *outputSet) commit() error {
 	return nil
 }
 
-// finishTemp closes out's temporary file and, when it replaces a file,
-// gives it that file's mode and owner.
+// finishTemp writes the rest of out's temporary file, closes it and, when
+// it replaces a file, gives it that file's mode and owner.
 func finishTemp(out *outputFile) error {
 	if err := out.blocks.finish(); err != nil {
 		return err

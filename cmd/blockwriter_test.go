@@ -31,6 +31,18 @@ func writeInPieces(t *testing.T, w *blockWriter, data []byte, sizes []int) {
 	}
 }
 
+// sameFile fails t unless the file at path holds data.
+func sameFile(t *testing.T, path string, data []byte) {
+	t.Helper()
+	got, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(got, data) {
+		t.Fatalf("the file has %d bytes, not the %d written (or other bytes)", len(got), len(data))
+	}
+}
+
 func randomBytes(n int) []byte {
 	r := rand.New(rand.NewPCG(1, uint64(n)))
 	b := make([]byte, n)
@@ -68,13 +80,7 @@ func TestBlockWriterWritesAll(t *testing.T) {
 			defer f.Close()
 			data := randomBytes(tc.size)
 			writeInPieces(t, newBlockWriter(f, block), data, tc.beats)
-			got, err := os.ReadFile(path)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if !bytes.Equal(got, data) {
-				t.Fatalf("the file has %d bytes, not the %d written (or other bytes)", len(got), len(data))
-			}
+			sameFile(t, path, data)
 		})
 	}
 }
@@ -176,10 +182,7 @@ func TestBlockWriterAroundPageCache(t *testing.T) {
 	if !in[len(in)-1] {
 		t.Errorf("the last page, of the part block, is not in the page cache")
 	}
-	got, err := os.ReadFile(path)
-	if err != nil || !bytes.Equal(got, data) {
-		t.Fatalf("the file differs from what was written (%d bytes, %v)", len(got), err)
-	}
+	sameFile(t, path, data)
 }
 
 // TestBlockWriterSlowDisk: when, after slowBlocks blocks, the writer has
@@ -204,10 +207,7 @@ func TestBlockWriterSlowDisk(t *testing.T) {
 	if n, all := pagesCached(in, direct, len(in)), len(in)-direct; n != all {
 		t.Errorf("%d of the %d pages after the first %d blocks are in the page cache: the disk was behind, they should all be", n, all, slowBlocks)
 	}
-	got, err := os.ReadFile(path)
-	if err != nil || !bytes.Equal(got, data) {
-		t.Fatalf("the file differs from what was written (%d bytes, %v)", len(got), err)
-	}
+	sameFile(t, path, data)
 }
 
 // TestBlockWriterFallsBack: a file that refuses a direct write (here the
@@ -222,10 +222,7 @@ func TestBlockWriterFallsBack(t *testing.T) {
 	}
 	data := randomBytes(5*block + 33)
 	writeInPieces(t, w, data, []int{1000})
-	got, err := os.ReadFile(path)
-	if err != nil || !bytes.Equal(got, data) {
-		t.Fatalf("the file differs from what was written (%d bytes of %d, %v)", len(got), len(data), err)
-	}
+	sameFile(t, path, data)
 }
 
 // TestBlockWriterReportsErrors: a block that fails to write (the file is

@@ -217,6 +217,8 @@ type run struct {
 	period *tree.Period
 	// acc checks the sums the run adds up outside a poster (the member cap's).
 	acc dec.Acc
+	// spares lends the arrays of amounts the run lets go of (see spares).
+	spares *spares
 	// Placement trees, when the plan has a binary or a matrix; ownVolume
 	// is each member's commissionable volume, carryIn the binary legs'
 	// carry-in (nil: none), legs the binary's report once paid.
@@ -547,7 +549,11 @@ func start(p *Plan, d *tree.Data, opts Options, scale dec.Rate) (*run, *Result, 
 			return nil, nil, &tree.InputError{File: d.CarryInFile, Msg: "the state carries the binary legs already: give --state-in or --carry-in, not both"}
 		}
 	}
-	r := &run{plan: p, org: o, adjustments: d.Adjustments, scale: scale, totalAmount: d.Sales.Amount, floor: floor, carried: carried, period: d.Period}
+	r := &run{plan: p, org: o, adjustments: d.Adjustments, scale: scale, totalAmount: d.Sales.Amount, floor: floor, carried: carried, period: d.Period,
+		spares: opts.spares}
+	if r.spares == nil {
+		r.spares = newSpares(o.Len())
+	}
 	res := &Result{
 		Plan: p, Org: o, Data: d, carried: carried,
 		StateDropped: carried.droppedOf(),
@@ -1009,12 +1015,20 @@ func (r *run) memberCap(posts []*poster) {
 // the same as one worker's. With a sink, lines must come in order: one worker.
 func (r *run) payComponent(c int, res *Result, sink func(*Result, *Line) error) (*poster, error) {
 	p := r.plan
-	newPoster := func() *poster {
-		post := &poster{comp: c, digits: p.Digits, rounding: p.Rounding, earned: make([]dec.D, r.org.Len()),
+	// The first worker's arrays are the result's; the others' are added
+	// into them and given back to the spares.
+	newPoster := func(spare bool) *poster {
+		earned := func() []dec.D {
+			if spare {
+				return r.spares.take(r.org.Len())
+			}
+			return make([]dec.D, r.org.Len())
+		}
+		post := &poster{comp: c, digits: p.Digits, rounding: p.Rounding, earned: earned(),
 			sink: sink, res: res, scale: r.scale, silent: res.reversedSales}
 		post.raw = post.earned
 		if r.scale != 0 && p.Components[c].Type != TypeAdjustment {
-			post.raw, post.rawApart = make([]dec.D, r.org.Len()), true
+			post.raw, post.rawApart = earned(), true
 		} else {
 			post.scale = 0 // adjustments are explicit: never scaled
 		}
@@ -1022,7 +1036,7 @@ func (r *run) payComponent(c int, res *Result, sink func(*Result, *Line) error) 
 	}
 	workers := min(runtime.GOMAXPROCS(0), len(r.sales.chunks))
 	if sink != nil || workers < 2 || r.sales.Len() < parallelSales || !p.Components[c].family().bySale() {
-		post := newPoster()
+		post := newPoster(false)
 		p.Components[c].family().pay(r, post)
 		return post, post.err
 	}
@@ -1045,7 +1059,7 @@ func (r *run) payComponent(c int, res *Result, sink func(*Result, *Line) error) 
 	}
 	parts[w] = chunks[from:len(chunks):len(chunks)]
 	for w := range workers {
-		posts[w] = newPoster()
+		posts[w] = newPoster(w > 0)
 		part := *r
 		part.sales = saleSeq{chunks: parts[w]}
 		wg.Add(1)
@@ -1069,6 +1083,10 @@ func (r *run) payComponent(c int, res *Result, sink func(*Result, *Line) error) 
 		post.acc.Add(&post.paid, q.paid, "the paid total")
 		post.acc.Add(&post.breakage, q.breakage, "the breakage")
 		post.acc.Add(&post.scaled, q.scaled, "what the payout cap cut")
+		r.spares.give(q.earned)
+		if q.rawApart {
+			r.spares.give(q.raw)
+		}
 	}
 	return post, nil
 }

@@ -176,6 +176,9 @@ type Options struct {
 	KeepOrders func(order string) bool
 	// carried is State laid over the members already (Replay's fast path).
 	carried *carried
+	// spares, when set, lends arrays let go of by earlier periods (nil:
+	// the computation's own).
+	spares *spares
 }
 
 // saleSeq is the sales in the order components walk them: the data's own

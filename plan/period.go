@@ -100,6 +100,9 @@ func ReplayVersions(v Versions, d *tree.Data, periods []tree.Period, opts Option
 	// whole organisation (a period's organisation may lack later members).
 	var full *carried
 	var before *Result // the period before's result, where the version changes
+	// The arrays one period lets go of are lent to the next, sized for
+	// the whole organisation.
+	opts.spares = newSpares(d.Org.Len())
 	for i, period := range periods {
 		pd, remap, err := d.WithSalesRemap(period, buckets[i])
 		if err != nil {

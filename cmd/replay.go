@@ -168,7 +168,10 @@ func runReplay(c *cobra.Command, s *streams, opts *replayOptions) error {
 		}
 		pw.Versions(used)
 		var led *report.Ledger
-		o := plan.Options{State: state, StateName: opts.StateIn}
+		// Each result is written (and summed up) before the next is
+		// handed over, and only the last is kept: its arrays of earnings
+		// can go to a later period.
+		o := plan.Options{State: state, StateName: opts.StateIn, Recycle: true}
 		jsonl := isJSONL(opts.Ledger)
 		// A period's rows are written while the next period computes; a
 		// computed period waits for the writer to take it, so no more than

@@ -1015,15 +1015,11 @@ func (r *run) memberCap(posts []*poster) {
 // the same as one worker's. With a sink, lines must come in order: one worker.
 func (r *run) payComponent(c int, res *Result, sink func(*Result, *Line) error) (*poster, error) {
 	p := r.plan
-	// The first worker's arrays are the result's; the others' are added
-	// into them and given back to the spares.
-	newPoster := func(spare bool) *poster {
-		earned := func() []dec.D {
-			if spare {
-				return r.spares.take(r.org.Len())
-			}
-			return make([]dec.D, r.org.Len())
-		}
+	// Every worker's arrays come from the spares: the first worker's are
+	// the result's (Replay gives them back with Options.Recycle); the
+	// others' are added into them and given back at once.
+	newPoster := func() *poster {
+		earned := func() []dec.D { return r.spares.take(r.org.Len()) }
 		post := &poster{comp: c, digits: p.Digits, rounding: p.Rounding, earned: earned(),
 			sink: sink, res: res, scale: r.scale, silent: res.reversedSales}
 		post.raw = post.earned
@@ -1036,7 +1032,7 @@ func (r *run) payComponent(c int, res *Result, sink func(*Result, *Line) error) 
 	}
 	workers := min(runtime.GOMAXPROCS(0), len(r.sales.chunks))
 	if sink != nil || workers < 2 || r.sales.Len() < parallelSales || !p.Components[c].family().bySale() {
-		post := newPoster(false)
+		post := newPoster()
 		p.Components[c].family().pay(r, post)
 		return post, post.err
 	}
@@ -1059,7 +1055,7 @@ func (r *run) payComponent(c int, res *Result, sink func(*Result, *Line) error) 
 	}
 	parts[w] = chunks[from:len(chunks):len(chunks)]
 	for w := range workers {
-		posts[w] = newPoster(w > 0)
+		posts[w] = newPoster()
 		part := *r
 		part.sales = saleSeq{chunks: parts[w]}
 		wg.Add(1)

@@ -174,6 +174,11 @@ type Options struct {
 	// KeepOrders, with returns: reverse, says which orders' lines to keep
 	// for later returns (nil: every order, as a chained run must).
 	KeepOrders func(order string) bool
+	// Recycle, for Replay, lets a later period reuse a period's arrays of
+	// earnings (Result.Earned) once each has been called with the period
+	// after it: each must not keep a result past that call (the result's
+	// Earned is then nil). For callers that only write each period out.
+	Recycle bool
 	// carried is State laid over the members already (Replay's fast path).
 	carried *carried
 	// spares, when set, lends arrays let go of by earlier periods (nil:

@@ -103,6 +103,7 @@ func ReplayVersions(v Versions, d *tree.Data, periods []tree.Period, opts Option
 	// The arrays one period lets go of are lent to the next, sized for
 	// the whole organisation.
 	opts.spares = newSpares(d.Org.Len())
+	var kept *Result // with Recycle, the result each was called with last
 	for i, period := range periods {
 		pd, remap, err := d.WithSalesRemap(period, buckets[i])
 		if err != nil {
@@ -131,6 +132,12 @@ func ReplayVersions(v Versions, d *tree.Data, periods []tree.Period, opts Option
 		res.remap = remap
 		if err := each(period, res); err != nil {
 			return err
+		}
+		if opts.Recycle {
+			if kept != nil {
+				kept.giveEarned(opts.spares)
+			}
+			kept = res
 		}
 		// The result's own carried state counts the periods chained, a
 		// resumed state's included.

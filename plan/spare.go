@@ -1,7 +1,9 @@
 package plan
 
 import (
+	"slices"
 	"sync"
+	"unsafe"
 
 	"github.com/compplan/compplan/tree/dec"
 )
@@ -42,4 +44,15 @@ func (s *spares) give(a []dec.D) {
 	s.mu.Lock()
 	s.arrays = append(s.arrays, a)
 	s.mu.Unlock()
+}
+
+// giveEarned gives r's arrays of earnings to s and forgets them: using r
+// afterwards fails at once rather than reading a later period's amounts.
+func (r *Result) giveEarned(s *spares) {
+	for c, a := range r.Earned {
+		if a != nil && !slices.ContainsFunc(r.Earned[:c], func(b []dec.D) bool { return unsafe.SliceData(b) == unsafe.SliceData(a) }) {
+			s.give(a)
+		}
+	}
+	r.Earned = nil
 }

@@ -3,6 +3,7 @@ package plan
 import (
 	"bytes"
 	"runtime"
+	"slices"
 	"testing"
 	"unsafe"
 
@@ -97,5 +98,79 @@ func TestSparesAcrossPeriods(t *testing.T) {
 		if len(s.arrays) < 3 {
 			t.Errorf("%s: %d spares left: the workers' arrays were not given back", file, len(s.arrays))
 		}
+	}
+}
+
+// TestReplayRecycle: a replay that lets later periods reuse a period's
+// arrays of earnings (Options.Recycle) earns, period by period, what one
+// that does not earns (three months of 90,000 sales each, four workers);
+// and a result's Earned is gone once each has been called with the
+// period after it.
+func TestReplayRecycle(t *testing.T) {
+	if testing.Short() {
+		t.Skip("generates 270,000 sales")
+	}
+	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(4))
+	var members, sales bytes.Buffer
+	if err := gen.Write(gen.Config{Members: 9000, SalesPerMember: 10, Months: 3, Seed: 9}, &members, &sales); err != nil {
+		t.Fatal(err)
+	}
+	d, err := tree.ReadMembers(&members, "members.csv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := d.ReadSales(&sales, "sales.csv"); err != nil {
+		t.Fatal(err)
+	}
+	first, last, _ := d.Sales.DateRange()
+	periods := tree.Periods(tree.Month, first, last)
+	if len(periods) != 3 {
+		t.Fatalf("%d periods, want 3", len(periods))
+	}
+	for _, file := range []string{"../examples/unilevel.yaml", "../examples/hybrid/plan.yaml"} {
+		p := readPlanFile(t, file)
+		replay := func(recycle bool) [][][]dec.D {
+			var earned [][][]dec.D
+			var results []*Result
+			err := Replay(p, d, periods, Options{Recycle: recycle}, func(_ tree.Period, r *Result) error {
+				if n := len(results); recycle && n >= 2 && results[n-2].Earned != nil {
+					t.Errorf("%s: the earnings of the period before last are still there", file)
+				}
+				results = append(results, r)
+				var e [][]dec.D
+				for _, a := range r.Earned {
+					e = append(e, slices.Clone(a))
+				}
+				earned = append(earned, e)
+				return nil
+			}, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return earned
+		}
+		want, got := replay(false), replay(true)
+		for i := range want {
+			for c := range want[i] {
+				if !slices.Equal(got[i][c], want[i][c]) {
+					t.Fatalf("%s, %s, %s: earnings differ with Recycle", file, periods[i].Name, p.Components[c].Name)
+				}
+			}
+		}
+	}
+}
+
+// TestGiveEarned: a result's arrays of earnings go to the spares once each,
+// however many components share one, and the result forgets them.
+func TestGiveEarned(t *testing.T) {
+	a, b := make([]dec.D, 5), make([]dec.D, 5)
+	r := &Result{Earned: [][]dec.D{a, a, nil, b, a}}
+	s := newSpares(5)
+	r.giveEarned(s)
+	if r.Earned != nil {
+		t.Error("the result still has its earnings")
+	}
+	if len(s.arrays) != 2 || unsafe.SliceData(s.arrays[0]) != unsafe.SliceData(a) || unsafe.SliceData(s.arrays[1]) != unsafe.SliceData(b) {
+		t.Errorf("%d spares, want a and b once each", len(s.arrays))
 	}
 }

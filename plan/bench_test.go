@@ -56,6 +56,15 @@ func load(tb testing.TB, members, sales string) *tree.Data {
 	return d
 }
 
+// generated loads the members and sales compplan gen makes of cfg.
+func generated(tb testing.TB, cfg gen.Config) *tree.Data {
+	var members, sales strings.Builder
+	if err := gen.Write(cfg, &members, &sales); err != nil {
+		tb.Fatal(err)
+	}
+	return load(tb, members.String(), sales.String())
+}
+
 // BenchmarkShape compares a line a million deep, a balanced tree and one
 // sponsor of a million members: load and compute the example plan.
 func BenchmarkShape(b *testing.B) {
@@ -107,11 +116,7 @@ func TestExtremeShapes(t *testing.T) {
 // to run on every core gives exactly the figures of the one-worker run with
 // lines written out, and reconciles.
 func TestParallelMatchesSequential(t *testing.T) {
-	var m, s strings.Builder
-	if err := gen.Write(gen.Config{Members: 30000, SalesPerMember: 5, Seed: 4}, &m, &s); err != nil {
-		t.Fatal(err)
-	}
-	d := load(t, m.String(), s.String())
+	d := generated(t, gen.Config{Members: 30000, SalesPerMember: 5, Seed: 4})
 	if d.Sales.Len() < 1<<16 || len(d.Sales.Chunks) < 2 {
 		t.Fatalf("%d sales in %d chunks: too few to run in parallel", d.Sales.Len(), len(d.Sales.Chunks))
 	}
@@ -130,11 +135,7 @@ func TestParallelMatchesSequential(t *testing.T) {
 // one bottom-up pass over the placement tree, then the pairing of every
 // member and its lines.
 func BenchmarkBinary(b *testing.B) {
-	var mb, sb strings.Builder
-	if err := gen.Write(gen.Config{Members: 1_000_000, SalesPerMember: 10, Seed: 1}, &mb, &sb); err != nil {
-		b.Fatal(err)
-	}
-	d := load(b, mb.String(), sb.String())
+	d := generated(b, gen.Config{Members: 1_000_000, SalesPerMember: 10, Seed: 1})
 	for _, side := range []string{"weaker", "left"} {
 		p, err := Decode([]byte("name: b\ncurrency: USD\ncomponents:\n  - {name: bin, type: binary, rate: 10%, carry_cap: 5000, placement: "+side+"}\n"), "b.yaml")
 		if err != nil {

@@ -1,12 +1,10 @@
 package plan
 
 import (
-	"bytes"
 	"os"
 	"runtime"
 	"testing"
 
-	"github.com/compplan/compplan/tree"
 	"github.com/compplan/compplan/tree/gen"
 )
 
@@ -22,17 +20,7 @@ func TestWorkersPayAsOne(t *testing.T) {
 	}
 	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(4)) // four workers, whatever the machine
 	for _, order := range []gen.SalesOrder{gen.SalesByDate, gen.SalesByMember} {
-		var members, sales bytes.Buffer
-		if err := gen.Write(gen.Config{Members: 9000, SalesPerMember: 10, Seed: 7, SalesOrder: order}, &members, &sales); err != nil {
-			t.Fatal(err)
-		}
-		d, err := tree.ReadMembers(&members, "members.csv")
-		if err != nil {
-			t.Fatal(err)
-		}
-		if err := d.ReadSales(&sales, "sales.csv"); err != nil {
-			t.Fatal(err)
-		}
+		d := generated(t, gen.Config{Members: 9000, SalesPerMember: 10, Seed: 7, SalesOrder: order})
 		if d.Sales.Len() < parallelSales || len(d.Sales.Chunks) < 4 {
 			t.Fatalf("%d sales in %d chunks: too few to split", d.Sales.Len(), len(d.Sales.Chunks))
 		}

@@ -1,7 +1,6 @@
 package plan
 
 import (
-	"bytes"
 	"runtime"
 	"slices"
 	"testing"
@@ -53,17 +52,7 @@ func TestSparesAcrossPeriods(t *testing.T) {
 		t.Skip("generates 90,000 sales")
 	}
 	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(4))
-	var members, sales bytes.Buffer
-	if err := gen.Write(gen.Config{Members: 9000, SalesPerMember: 10, Seed: 8}, &members, &sales); err != nil {
-		t.Fatal(err)
-	}
-	d, err := tree.ReadMembers(&members, "members.csv")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := d.ReadSales(&sales, "sales.csv"); err != nil {
-		t.Fatal(err)
-	}
+	d := generated(t, gen.Config{Members: 9000, SalesPerMember: 10, Seed: 8})
 	if d.Sales.Len() < parallelSales {
 		t.Fatalf("%d sales: too few to split over the workers", d.Sales.Len())
 	}
@@ -111,17 +100,7 @@ func TestReplayRecycle(t *testing.T) {
 		t.Skip("generates 270,000 sales")
 	}
 	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(4))
-	var members, sales bytes.Buffer
-	if err := gen.Write(gen.Config{Members: 9000, SalesPerMember: 10, Months: 3, Seed: 9}, &members, &sales); err != nil {
-		t.Fatal(err)
-	}
-	d, err := tree.ReadMembers(&members, "members.csv")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := d.ReadSales(&sales, "sales.csv"); err != nil {
-		t.Fatal(err)
-	}
+	d := generated(t, gen.Config{Members: 9000, SalesPerMember: 10, Months: 3, Seed: 9})
 	first, last, _ := d.Sales.DateRange()
 	periods := tree.Periods(tree.Month, first, last)
 	if len(periods) != 3 {

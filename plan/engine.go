@@ -1018,13 +1018,13 @@ func (r *run) payComponent(c int, res *Result, sink func(*Result, *Line) error) 
 	// Every worker's arrays come from the spares: the first worker's are
 	// the result's (Replay gives them back with Options.Recycle); the
 	// others' are added into them and given back at once.
+	n := r.org.Len()
 	newPoster := func() *poster {
-		earned := func() []dec.D { return r.spares.take(r.org.Len()) }
-		post := &poster{comp: c, digits: p.Digits, rounding: p.Rounding, earned: earned(),
+		post := &poster{comp: c, digits: p.Digits, rounding: p.Rounding, earned: r.spares.take(n),
 			sink: sink, res: res, scale: r.scale, silent: res.reversedSales}
 		post.raw = post.earned
 		if r.scale != 0 && p.Components[c].Type != TypeAdjustment {
-			post.raw, post.rawApart = earned(), true
+			post.raw, post.rawApart = r.spares.take(n), true
 		} else {
 			post.scale = 0 // adjustments are explicit: never scaled
 		}

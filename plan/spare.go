@@ -9,9 +9,10 @@ import (
 )
 
 // spares holds per-member arrays of amounts that a computation has let go
-// of (the earnings of a component's second worker, once added into the
-// first's), for the next that needs one: the next component of the same
-// period, or the next period of a replay. A new array is memory the
+// of (a component's second worker's earnings, once added into the
+// first's; with Options.Recycle, a replayed period's Earned), for the next
+// that needs one: the next component of the same period, or a later
+// period of a replay. A new array is memory the
 // process has not touched, which costs a page fault a page (on a VM a
 // fault of the host too); one taken from here is cleared in place.
 type spares struct {

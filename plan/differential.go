@@ -64,6 +64,7 @@ func (f differential) pay(r *run, p *poster) {
 			func(g int, _, earner int32) { p.add(earner, gen[g]) })
 	}
 	var sums *sellerSums
+	var both *amountCache
 	if !p.detail() && p.scale == 0 {
 		// A seller's earners are the same for each of their sales: sum the
 		// amounts of each rate (and generation) per seller, and walk once.
@@ -71,19 +72,35 @@ func (f differential) pay(r *run, p *poster) {
 		if ba != nil {
 			ng = len(ba.Generations)
 		}
-		sums = newSellerSums(r.org.Len(), len(rates)+ng, func(seller int32, row []dec.D) {
-			pay(seller, row[:len(rates)], row[len(rates):])
+		// A seller's row of sums holds the amounts of each distinct rate
+		// above 0 (ranks often share a rate, and the top rate is one of
+		// them), then of each generation; one cache gives a sale's row.
+		var distinct []dec.Rate
+		col := make([]int, len(rates)) // rate k's column; -1 for 0
+		for k, rt := range rates {
+			col[k] = slices.Index(distinct, rt)
+			if rt == 0 {
+				col[k] = -1
+			} else if col[k] < 0 {
+				col[k], distinct = len(distinct), append(distinct, rt)
+			}
+		}
+		nd := len(distinct)
+		if ba != nil {
+			distinct = append(distinct, ba.Generations...)
+		}
+		both = newAmountCache(distinct)
+		amounts := make([]dec.D, len(rates))
+		sums = newSellerSums(r.org.Len(), nd+ng, func(seller int32, row []dec.D) {
+			for k, j := range col {
+				amounts[k] = at(row, int16(j))
+			}
+			pay(seller, amounts, row[nd:])
 		})
 	}
 	for ci, ch := range r.sales.chunks {
 		if sums.take(ch.Member) {
-			for k, seller := range ch.Member {
-				v := ch.VolumeOf(k)
-				sums.add(&p.acc, seller, 0, cache.get(p, v))
-				if ba != nil {
-					sums.add(&p.acc, seller, len(rates), gens.get(p, v))
-				}
-			}
+			sums.addEach(&p.acc, ch.Member, func(k int) []dec.D { return both.get(p, ch.VolumeOf(k)) })
 			continue
 		}
 		for k, seller := range ch.Member {

@@ -1,6 +1,7 @@
 package tree
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 )
@@ -32,5 +33,52 @@ func TestDateRangeZeroDays(t *testing.T) {
 	}
 	if _, _, ok := d.Sales.DateRange(); ok {
 		t.Errorf("undated sales have a date range")
+	}
+}
+
+// TestDayRange: the lowest and highest day of a chunk's two-byte days,
+// noDay (a sale without a date) never among them, at both ends of the
+// range a chunk can hold.
+func TestDayRange(t *testing.T) {
+	for _, tc := range []struct {
+		days      []uint16
+		lo, hi    uint16
+		dated     bool
+		described string
+	}{
+		{nil, 0, 0, false, "no sale"},
+		{[]uint16{noDay, noDay}, 0, 0, false, "no sale dated"},
+		{[]uint16{7}, 7, 7, true, "one day"},
+		{[]uint16{noDay, 3, 9, noDay, 5}, 3, 9, true, "undated sales among them"},
+		{[]uint16{0, noDay - 1, noDay}, 0, noDay - 1, true, "the first and last day a chunk holds"},
+		{[]uint16{noDay - 1}, noDay - 1, noDay - 1, true, "only the last"},
+	} {
+		lo, hi, dated := dayRange(tc.days)
+		if dated != tc.dated || (dated && (lo != tc.lo || hi != tc.hi)) {
+			t.Errorf("%s: %d..%d (%v), want %d..%d (%v)", tc.described, lo, hi, dated, tc.lo, tc.hi, tc.dated)
+		}
+	}
+}
+
+// TestDateRangeAcrossBlocks: sales read in blocks of a few rows, dates in
+// no order and some rows undated, give the range of their dates, as a
+// look at every sale gives it.
+func TestDateRangeAcrossBlocks(t *testing.T) {
+	var b strings.Builder
+	b.WriteString("member_id,amount,date\n")
+	dates := []string{"2026-03-04", "", "2025-12-31", "2026-07-19", "", "2026-01-01", "2026-07-18", "2025-12-30", ""}
+	for i := range 200 {
+		fmt.Fprintf(&b, "A,1,%s\n", dates[i*7%len(dates)])
+	}
+	d := mustMembers(t, "id\nA\n")
+	if err := d.readSales(strings.NewReader(b.String()), "s.csv", 64); err != nil {
+		t.Fatal(err)
+	}
+	if len(d.Sales.Chunks) < 10 {
+		t.Fatalf("%d chunks: want many", len(d.Sales.Chunks))
+	}
+	first, last, ok := d.Sales.DateRange()
+	if !ok || FormatDate(first) != "2025-12-30" || FormatDate(last) != "2026-07-19" {
+		t.Errorf("range %s..%s (%v), want 2025-12-30..2026-07-19", FormatDate(first), FormatDate(last), ok)
 	}
 }

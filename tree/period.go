@@ -175,6 +175,19 @@ func (s *Sales) DateRange() (first, last int32, ok bool) {
 		if !c.Dated() {
 			continue
 		}
+		if c.days != nil {
+			if lo, hi, dated := dayRange(c.days); dated {
+				lo, hi := c.dayBase+int32(lo), c.dayBase+int32(hi)
+				if !ok || lo < first {
+					first = lo
+				}
+				if !ok || hi > last {
+					last = hi
+				}
+				ok = true
+			}
+			continue
+		}
 		for k := range c.Member {
 			day := c.DateOf(k)
 			if day == NoDate {
@@ -190,6 +203,19 @@ func (s *Sales) DateRange() (first, last int32, ok bool) {
 		}
 	}
 	return first, last, ok
+}
+
+// dayRange returns the lowest and highest of days other than noDay (dated
+// false when there is none), without a branch a day: a pass over 10M sales
+// took 30–50 ms a day at a time.
+func dayRange(days []uint16) (lo, hi uint16, dated bool) {
+	// noDay is the largest uint16, so it never lowers lo; one more than
+	// each day wraps it to 0, so it never raises top.
+	lo, top := uint16(noDay), uint16(0)
+	for _, d := range days {
+		lo, top = min(lo, d), max(top, d+1)
+	}
+	return lo, top - 1, top > 0
 }
 
 // SpanNote is what a computation of all the sales as one period should

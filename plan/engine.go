@@ -512,6 +512,7 @@ func compute(p *Plan, d *tree.Data, opts Options, scale dec.Rate) (*Result, erro
 	if err := r.settlement(res, d, opts, order, t); err != nil {
 		return nil, err
 	}
+	phase("caps and settlement")
 	return res, nil
 }
 

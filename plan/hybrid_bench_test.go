@@ -27,7 +27,7 @@ func BenchmarkHybrid(b *testing.B) {
 	var last time.Time
 	opts := Options{Phase: func(name string) {
 		now := time.Now()
-		spent[strings.TrimPrefix(name, "component ")] += now.Sub(last)
+		spent[strings.ReplaceAll(strings.TrimPrefix(name, "component "), " ", "-")] += now.Sub(last)
 		last = now
 	}}
 	for b.Loop() {

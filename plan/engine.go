@@ -201,12 +201,12 @@ type run struct {
 	// nearest distributor upline, or -1: computed on first use.
 	activeUp, distUp []int32
 	// terminated (nil: nobody) and eligible: active and not terminated.
-	terminated, eligible     []bool
-	adjustments              []tree.Adjustment
-	scale                    dec.Rate  // the payout cap's factor, 0: none
-	totalVolume, totalAmount dec.D     // the period's commissionable volume and sales amount, for pools
-	returnedHere             dec.D     // under returns: reverse, the volume returned of this period's orders, for pools
-	earned                   [][]dec.D // what each component paid, as computed so far
+	terminated, eligible []bool
+	adjustments          []tree.Adjustment
+	scale                dec.Rate  // the payout cap's factor, 0: none
+	totalAmount          dec.D     // the period's sales amount, for pools
+	returnedHere         dec.D     // under returns: reverse, the volume returned of this period's orders, for pools
+	earned               [][]dec.D // what each component paid, as computed so far
 	// depth[m] is m's distance from their root: computed on first use.
 	depth []int32
 	// floor is each member's rank floor (nil: none); carried the previous
@@ -636,11 +636,6 @@ func (r *run) volumes(sales *tree.Sales) error {
 		return err
 	}
 	r.sales, r.pv, r.gv = saleSeq{chunks: sales.Chunks}, pv, gv
-	for _, ch := range sales.Chunks {
-		for k := range ch.Member {
-			r.totalVolume += ch.VolumeOf(k)
-		}
-	}
 	return nil
 }
 

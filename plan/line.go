@@ -203,6 +203,18 @@ func (s *saleSeq) Len() int {
 	return n
 }
 
+// volume is the sales' commissionable volume, added up when a pool asks
+// (a pass over every sale).
+func (s *saleSeq) volume() dec.D {
+	var v dec.D
+	for _, c := range s.chunks {
+		for k := range c.Member {
+			v += c.VolumeOf(k)
+		}
+	}
+	return v
+}
+
 // ref names entry k of chunk c.
 func (s *saleSeq) ref(c, k int) SaleRef {
 	if s.refs == nil {

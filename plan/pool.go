@@ -53,7 +53,7 @@ func (f pool) pay(r *run, p *poster) {
 	// volume, but its order no longer stands). A pool is never funded
 	// below 0: a period whose returns outweigh its sales pays no pool, and
 	// takes nothing back from its shareholders.
-	base := r.totalVolume - r.returnedHere
+	base := r.sales.volume() - r.returnedHere
 	if c.PoolOfAmount {
 		base = r.totalAmount
 	}

@@ -78,3 +78,37 @@ func advisedHuge(t *testing.T) int {
 	}
 	return most
 }
+
+// TestHeapFor: huge pages only for inputs of hugeFrom or more (a stream
+// counts 1 GiB), the reservation their size and 256 MiB, at most 16 GiB.
+func TestHeapFor(t *testing.T) {
+	dir := t.TempDir()
+	file := func(name string, size int64) string {
+		path := dir + "/" + name
+		f, err := os.Create(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer f.Close()
+		if err := f.Truncate(size); err != nil { // sparse: no disk used
+			t.Fatal(err)
+		}
+		return path
+	}
+	const mb = 1 << 20
+	small, half, big := file("small", 400*mb), file("half", 512*mb), file("big", 10<<30)
+	for _, tc := range []struct {
+		files []string
+		want  int
+	}{
+		{[]string{small, ""}, 0},
+		{[]string{half, file("just-under", 512*mb-1)}, 0},
+		{[]string{half, half}, 1024*mb + 256*mb},
+		{[]string{small, "-"}, 400*mb + 1024*mb + 256*mb},
+		{[]string{big, big}, 16 << 30},
+	} {
+		if got := heapFor(tc.files...); got != tc.want {
+			t.Errorf("heapFor(%q) = %d MB, want %d MB", tc.files, got/mb, tc.want/mb)
+		}
+	}
+}

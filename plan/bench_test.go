@@ -3,6 +3,7 @@ package plan
 import (
 	"fmt"
 	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -33,12 +34,15 @@ func shapeData(shape string, n int) (members, sales string) {
 	return m.String(), s.String()
 }
 
-func examplePlan(tb testing.TB) *Plan {
-	src, err := os.ReadFile("../examples/unilevel.yaml")
+func examplePlan(tb testing.TB) *Plan { return readExample(tb, "unilevel.yaml") }
+
+// readExample decodes the plan at path in the examples folder.
+func readExample(tb testing.TB, path string) *Plan {
+	src, err := os.ReadFile("../examples/" + path)
 	if err != nil {
 		tb.Fatal(err)
 	}
-	p, err := Decode(src, "unilevel.yaml")
+	p, err := Decode(src, filepath.Base(path))
 	if err != nil {
 		tb.Fatal(err)
 	}

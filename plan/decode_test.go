@@ -2,7 +2,6 @@ package plan
 
 import (
 	"errors"
-	"os"
 	"reflect"
 	"slices"
 	"strings"
@@ -170,14 +169,7 @@ func TestCurrencyDigits(t *testing.T) {
 }
 
 func TestYAMLRoundTrip(t *testing.T) {
-	src, err := os.ReadFile("../examples/unilevel.yaml")
-	if err != nil {
-		t.Fatal(err)
-	}
-	p, err := Decode(src, "unilevel.yaml")
-	if err != nil {
-		t.Fatal(err)
-	}
+	p := examplePlan(t)
 	want := `name: Example Unilevel
 currency: USD
 rounding: half-even

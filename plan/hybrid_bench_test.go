@@ -1,7 +1,6 @@
 package plan
 
 import (
-	"os"
 	"strings"
 	"testing"
 	"time"
@@ -14,14 +13,7 @@ import (
 // members and ~10M sales in date order, read once, and reports each
 // phase's milliseconds beside the whole (ms/volumes, ms/stairstep…).
 func BenchmarkHybrid(b *testing.B) {
-	src, err := os.ReadFile("../examples/hybrid/plan.yaml")
-	if err != nil {
-		b.Fatal(err)
-	}
-	p, err := Decode(src, "plan.yaml")
-	if err != nil {
-		b.Fatal(err)
-	}
+	p := readExample(b, "hybrid/plan.yaml")
 	d := generated(b, gen.Config{Members: 1_000_000, SalesPerMember: 10, Seed: 1})
 	spent := map[string]time.Duration{}
 	var last time.Time

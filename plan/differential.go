@@ -78,10 +78,12 @@ func (f differential) pay(r *run, p *poster) {
 		var distinct []dec.Rate
 		col := make([]int, len(rates)) // rate k's column; -1 for 0
 		for k, rt := range rates {
-			col[k] = slices.Index(distinct, rt)
-			if rt == 0 {
+			switch j := slices.Index(distinct, rt); {
+			case rt == 0:
 				col[k] = -1
-			} else if col[k] < 0 {
+			case j >= 0:
+				col[k] = j
+			default:
 				col[k], distinct = len(distinct), append(distinct, rt)
 			}
 		}

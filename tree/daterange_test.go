@@ -62,23 +62,34 @@ func TestDayRange(t *testing.T) {
 
 // TestDateRangeAcrossBlocks: sales read in blocks of a few rows, dates in
 // no order and some rows undated, give the range of their dates, as a
-// look at every sale gives it.
+// look at every sale gives it — in two-byte days, and in four-byte dates
+// when a block's span is too wide for two.
 func TestDateRangeAcrossBlocks(t *testing.T) {
-	var b strings.Builder
-	b.WriteString("member_id,amount,date\n")
-	dates := []string{"2026-03-04", "", "2025-12-31", "2026-07-19", "", "2026-01-01", "2026-07-18", "2025-12-30", ""}
-	for i := range 200 {
-		fmt.Fprintf(&b, "A,1,%s\n", dates[i*7%len(dates)])
-	}
-	d := mustMembers(t, "id\nA\n")
-	if err := d.readSales(strings.NewReader(b.String()), "s.csv", 64); err != nil {
-		t.Fatal(err)
-	}
-	if len(d.Sales.Chunks) < 10 {
-		t.Fatalf("%d chunks: want many", len(d.Sales.Chunks))
-	}
-	first, last, ok := d.Sales.DateRange()
-	if !ok || FormatDate(first) != "2025-12-30" || FormatDate(last) != "2026-07-19" {
-		t.Errorf("range %s..%s (%v), want 2025-12-30..2026-07-19", FormatDate(first), FormatDate(last), ok)
+	for _, tc := range []struct {
+		dates       []string
+		first, last string
+	}{
+		{[]string{"2026-03-04", "", "2025-12-31", "2026-07-19", "", "2026-01-01", "2026-07-18", "2025-12-30", ""}, "2025-12-30", "2026-07-19"},
+		{[]string{"1830-06-01", "2199-12-31"}, "1830-06-01", "2199-12-31"},
+	} {
+		var b strings.Builder
+		b.WriteString("member_id,amount,date\n")
+		for i := range 200 {
+			fmt.Fprintf(&b, "A,1,%s\n", tc.dates[i*7%len(tc.dates)])
+		}
+		d := mustMembers(t, "id\nA\n")
+		if err := d.readSales(strings.NewReader(b.String()), "s.csv", 64); err != nil {
+			t.Fatal(err)
+		}
+		if len(d.Sales.Chunks) < 10 {
+			t.Fatalf("%d chunks: want many", len(d.Sales.Chunks))
+		}
+		if wide := tc.last > "2100"; wide != (d.Sales.Chunks[0].Date != nil) {
+			t.Fatalf("%s..%s: the first chunk's dates in four bytes %v, want %v", tc.first, tc.last, d.Sales.Chunks[0].Date != nil, wide)
+		}
+		first, last, ok := d.Sales.DateRange()
+		if !ok || FormatDate(first) != tc.first || FormatDate(last) != tc.last {
+			t.Errorf("range %s..%s (%v), want %s..%s", FormatDate(first), FormatDate(last), ok, tc.first, tc.last)
+		}
 	}
 }

@@ -170,36 +170,27 @@ func (s *Sales) Dated() error {
 // sales add up to 0 (a free sample, a sale and its return) is a day of
 // sales all the same.
 func (s *Sales) DateRange() (first, last int32, ok bool) {
+	see := func(lo, hi int32) {
+		if !ok || lo < first {
+			first = lo
+		}
+		if !ok || hi > last {
+			last = hi
+		}
+		ok = true
+	}
 	for i := range s.Chunks {
-		c := &s.Chunks[i]
-		if !c.Dated() {
-			continue
-		}
-		if c.days != nil {
+		switch c := &s.Chunks[i]; {
+		case c.days != nil:
 			if lo, hi, dated := dayRange(c.days); dated {
-				lo, hi := c.dayBase+int32(lo), c.dayBase+int32(hi)
-				if !ok || lo < first {
-					first = lo
+				see(c.dayBase+int32(lo), c.dayBase+int32(hi))
+			}
+		case c.Date != nil:
+			for _, day := range c.Date {
+				if day != NoDate {
+					see(day, day)
 				}
-				if !ok || hi > last {
-					last = hi
-				}
-				ok = true
 			}
-			continue
-		}
-		for k := range c.Member {
-			day := c.DateOf(k)
-			if day == NoDate {
-				continue
-			}
-			if !ok || day < first {
-				first = day
-			}
-			if !ok || day > last {
-				last = day
-			}
-			ok = true
 		}
 	}
 	return first, last, ok

@@ -225,19 +225,26 @@ func TestBlockWriterFallsBack(t *testing.T) {
 	sameFile(t, path, data)
 }
 
-// TestBlockWriterReportsErrors: a block that fails to write (the file is
-// open read-only) fails the writes after it and finish, with its error.
-func TestBlockWriterReportsErrors(t *testing.T) {
-	const block = 16 << 10
-	path := filepath.Join(t.TempDir(), "out")
-	if err := os.WriteFile(path, nil, 0o644); err != nil {
+// writtenFile writes data to path and opens it for reading, closed when
+// the test ends.
+func writtenFile(t *testing.T, path string, data []byte) *os.File {
+	t.Helper()
+	if err := os.WriteFile(path, data, 0o644); err != nil {
 		t.Fatal(err)
 	}
 	f, err := os.Open(path)
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer f.Close()
+	t.Cleanup(func() { f.Close() })
+	return f
+}
+
+// TestBlockWriterReportsErrors: a block that fails to write (the file is
+// open read-only) fails the writes after it and finish, with its error.
+func TestBlockWriterReportsErrors(t *testing.T) {
+	const block = 16 << 10
+	f := writtenFile(t, filepath.Join(t.TempDir(), "out"), nil)
 	w := newBlockWriter(f, block)
 	data := randomBytes(3 * block)
 	var werr error

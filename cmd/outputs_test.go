@@ -138,14 +138,7 @@ func TestStdinFileIsAnInput(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := os.WriteFile(sales, data, 0o644); err != nil {
-		t.Fatal(err)
-	}
-	in, err := os.Open(sales)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer in.Close()
+	in := writtenFile(t, sales, data)
 	var stdout, stderr bytes.Buffer
 	args := []string{"run", "-p", "../examples/worked/plan.yaml", "-m", "../examples/worked/members.csv", "-s", "-", "-o", sales}
 	if code := Main(args, newStreams(in, &stdout, &stderr)); code != exitInvalid {
